@@ -1,0 +1,162 @@
+// X.509 material for the webhook's self-managed CA and for the local control plane: a CA, certificates it
+// signs for servers (with SANs) and clients (with organizations, which Kubernetes reads as groups).
+// Pure functions over node-forge; callers decide where the PEMs go.
+import forge from 'node-forge';
+
+export interface KeyPairPem {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface CertificateAuthority extends KeyPairPem {
+  commonName: string;
+}
+
+export interface CertificateOptions {
+  commonName: string;
+  /** Validity in milliseconds from `now`. */
+  validForMs: number;
+  now?: Date;
+  keyBits?: number;
+}
+
+export interface ServerCertificateOptions extends CertificateOptions {
+  dnsNames?: readonly string[];
+  ipAddresses?: readonly string[];
+}
+
+export interface ClientCertificateOptions extends CertificateOptions {
+  organizations?: readonly string[];
+}
+
+const DEFAULT_KEY_BITS = 2048;
+// Tolerates clock skew between the issuer and the peers that verify the certificate.
+const BACKDATE_MS = 5 * 60 * 1000;
+
+function randomSerial(): string {
+  // Positive 128-bit serial: a leading 0x00-0x7f byte keeps the DER integer positive.
+  const bytes = forge.random.getBytesSync(16);
+  const hex = forge.util.bytesToHex(bytes);
+  return ((parseInt(hex.slice(0, 2), 16) & 0x7f) | 0x10).toString(16) + hex.slice(2);
+}
+
+function baseCertificate(
+  opts: CertificateOptions,
+  publicKey: forge.pki.PublicKey,
+  subject: forge.pki.CertificateField[],
+): forge.pki.Certificate {
+  const now = opts.now ?? new Date();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = randomSerial();
+  cert.validity.notBefore = new Date(now.getTime() - BACKDATE_MS);
+  cert.validity.notAfter = new Date(now.getTime() + opts.validForMs);
+  cert.setSubject(subject);
+  return cert;
+}
+
+function generateKeyPair(bits: number): forge.pki.rsa.KeyPair {
+  return forge.pki.rsa.generateKeyPair({ bits, e: 0x10001 });
+}
+
+/** A self-signed CA able to sign server and client certificates. */
+export function createCertificateAuthority(opts: CertificateOptions): CertificateAuthority {
+  const keys = generateKeyPair(opts.keyBits ?? DEFAULT_KEY_BITS);
+  const subject = [{ name: 'commonName', value: opts.commonName }];
+  const cert = baseCertificate(opts, keys.publicKey, subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return {
+    commonName: opts.commonName,
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+  };
+}
+
+function signLeaf(
+  ca: KeyPairPem,
+  opts: CertificateOptions,
+  subject: forge.pki.CertificateField[],
+  extensions: object[],
+): KeyPairPem {
+  const caCert = forge.pki.certificateFromPem(ca.certPem);
+  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
+  const keys = generateKeyPair(opts.keyBits ?? DEFAULT_KEY_BITS);
+  const cert = baseCertificate(opts, keys.publicKey, subject);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+    ...extensions,
+  ]);
+  cert.sign(caKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
+}
+
+/** A TLS server certificate signed by `ca`, valid for the given DNS names and IP addresses. */
+export function createServerCertificate(ca: KeyPairPem, opts: ServerCertificateOptions): KeyPairPem {
+  const altNames = [
+    ...(opts.dnsNames ?? []).map((value) => ({ type: 2, value })),
+    ...(opts.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
+  ];
+  if (altNames.length === 0) {
+    throw new Error(`server certificate ${opts.commonName}: at least one DNS name or IP address is required`);
+  }
+  return signLeaf(ca, opts, [{ name: 'commonName', value: opts.commonName }], [
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames },
+  ]);
+}
+
+/** A TLS client certificate signed by `ca`; Kubernetes maps CN to the user and O to its groups. */
+export function createClientCertificate(ca: KeyPairPem, opts: ClientCertificateOptions): KeyPairPem {
+  const subject: forge.pki.CertificateField[] = [
+    ...(opts.organizations ?? []).map((value) => ({ name: 'organizationName', value })),
+    { name: 'commonName', value: opts.commonName },
+  ];
+  return signLeaf(ca, opts, subject, [{ name: 'extKeyUsage', clientAuth: true }]);
+}
+
+export interface CertificateInfo {
+  subjectCommonName: string;
+  issuerCommonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  dnsNames: string[];
+  ipAddresses: string[];
+  isCA: boolean;
+}
+
+/** Reads what a PEM certificate says; throws a descriptive error on anything that is not one. */
+export function describeCertificate(certPem: string): CertificateInfo {
+  let cert: forge.pki.Certificate;
+  try {
+    cert = forge.pki.certificateFromPem(certPem);
+  } catch (err) {
+    throw new Error(`not a PEM X.509 certificate: ${(err as Error).message}`, { cause: err });
+  }
+  const cn = (attrs: forge.pki.Certificate['subject']): string =>
+    String(attrs.getField('CN')?.value ?? '');
+  const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null;
+  const basic = cert.getExtension('basicConstraints') as { cA?: boolean } | null;
+  return {
+    subjectCommonName: cn(cert.subject),
+    issuerCommonName: cn(cert.issuer),
+    notBefore: cert.validity.notBefore,
+    notAfter: cert.validity.notAfter,
+    dnsNames: (san?.altNames ?? []).filter((n) => n.type === 2).map((n) => n.value ?? ''),
+    ipAddresses: (san?.altNames ?? []).filter((n) => n.type === 7).map((n) => n.ip ?? ''),
+    isCA: basic?.cA === true,
+  };
+}
+
+/** Splits a PEM bundle (several concatenated certificates) into its certificates. */
+export function splitPemBundle(bundle: string): string[] {
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((p) => `${p}\n`) ?? [];
+}
