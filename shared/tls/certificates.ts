@@ -108,10 +108,15 @@ export function createServerCertificate(ca: KeyPairPem, opts: ServerCertificateO
   if (altNames.length === 0) {
     throw new Error(`server certificate ${opts.commonName}: at least one DNS name or IP address is required`);
   }
-  return signLeaf(ca, opts, [{ name: 'commonName', value: opts.commonName }], [
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames },
-  ]);
+  return signLeaf(
+    ca,
+    opts,
+    [{ name: 'commonName', value: opts.commonName }],
+    [
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames },
+    ],
+  );
 }
 
 /** A TLS client certificate signed by `ca`; Kubernetes maps CN to the user and O to its groups. */
@@ -141,9 +146,10 @@ export function describeCertificate(certPem: string): CertificateInfo {
   } catch (err) {
     throw new Error(`not a PEM X.509 certificate: ${(err as Error).message}`, { cause: err });
   }
-  const cn = (attrs: forge.pki.Certificate['subject']): string =>
-    String(attrs.getField('CN')?.value ?? '');
-  const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null;
+  const cn = (attrs: forge.pki.Certificate['subject']): string => String(attrs.getField('CN')?.value ?? '');
+  const san = cert.getExtension('subjectAltName') as {
+    altNames?: { type: number; value?: string; ip?: string }[];
+  } | null;
   const basic = cert.getExtension('basicConstraints') as { cA?: boolean } | null;
   return {
     subjectCommonName: cn(cert.subject),
@@ -158,5 +164,7 @@ export function describeCertificate(certPem: string): CertificateInfo {
 
 /** Splits a PEM bundle (several concatenated certificates) into its certificates. */
 export function splitPemBundle(bundle: string): string[] {
-  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((p) => `${p}\n`) ?? [];
+  return (
+    bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((p) => `${p}\n`) ?? []
+  );
 }
