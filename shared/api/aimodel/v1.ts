@@ -1,0 +1,232 @@
+// AIModel ai.example.com/v1: the storage version and conversion hub. It keeps the published v1 fields
+// (modelName, modelProvider, modelVersion, modelType, parameters, endpoint) and adds what serving a
+// model inside the cluster takes: image, replicas, resources, env, port; plus access policies.
+import type { Condition, KubeObject, ObjectMeta } from '../meta.ts';
+import type { JSONSchema } from '../schema/json-schema.ts';
+import {
+  DNS_SUBDOMAIN_PATTERN,
+  arrayField,
+  booleanField,
+  cel,
+  conditionsField,
+  enumField,
+  integerField,
+  objectField,
+  objectRootSchema,
+  observedGenerationField,
+  quantityField,
+  stringField,
+} from '../schema/primitives.ts';
+
+export const MODEL_PROVIDERS = ['OpenAI', 'HuggingFace', 'Custom'] as const;
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+
+export const MODEL_TYPES = ['LLM', 'ImageGen', 'Sentiment', 'Embedding'] as const;
+export type ModelType = (typeof MODEL_TYPES)[number];
+
+export const MODEL_PHASES = ['Ready', 'Initializing', 'Updating', 'Error'] as const;
+export type ModelPhase = (typeof MODEL_PHASES)[number];
+
+/** Object names derived from an AIModel's name must stay valid DNS labels (63 characters). */
+export const MAX_MODEL_NAME_LENGTH = 56;
+export const ENV_NAME_PATTERN = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
+export const RESOURCE_NAME_PATTERN =
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$';
+
+export type Quantity = string | number;
+
+export interface ResourceRequirements {
+  requests?: Record<string, Quantity>;
+  limits?: Record<string, Quantity>;
+}
+
+export interface KeySelector {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: KeySelector; configMapKeyRef?: KeySelector };
+}
+
+export interface AIModelSpecV1 {
+  modelName: string;
+  modelProvider: ModelProvider;
+  modelVersion?: string;
+  modelType: ModelType;
+  parameters?: Record<string, unknown>;
+  endpoint?: string;
+  image?: string;
+  replicas?: number;
+  resources?: ResourceRequirements;
+  env?: EnvVar[];
+  port?: number;
+  accessPolicies?: string[];
+}
+
+export interface AIModelStatusV1 {
+  observedGeneration?: number;
+  phase?: ModelPhase;
+  reason?: string;
+  lastUpdateTime?: string;
+  modelEndpoint?: string;
+  conditions?: Condition[];
+}
+
+export interface AIModelV1 extends KubeObject {
+  apiVersion: 'ai.example.com/v1';
+  kind: 'AIModel';
+  metadata: ObjectMeta;
+  spec: AIModelSpecV1;
+  status?: AIModelStatusV1;
+}
+
+function resourceList(description: string): JSONSchema {
+  return {
+    type: 'object',
+    description,
+    maxProperties: 16,
+    additionalProperties: quantityField('A quantity such as "2", "500m" or "8Gi".'),
+  };
+}
+
+function keySelector(what: string): JSONSchema {
+  return objectField(
+    `Selects a key of a ${what} in the model's namespace.`,
+    {
+      name: stringField(`Name of the ${what}.`, {
+        minLength: 1,
+        maxLength: 253,
+        pattern: DNS_SUBDOMAIN_PATTERN,
+      }),
+      key: stringField(`The key of the ${what} to select.`, {
+        minLength: 1,
+        maxLength: 253,
+        pattern: '^[-._a-zA-Z0-9]+$',
+      }),
+      optional: booleanField(`Whether the ${what} or its key may be missing.`),
+    },
+    { required: ['name', 'key'] },
+  );
+}
+
+export const aiModelSpecV1Schema: JSONSchema = objectField(
+  'AIModelSpec declares an AI model and, when image is set, how to serve it in the cluster.',
+  {
+    modelName: stringField('The unique name of the AI model, e.g. "gemma-2b-it". Immutable.', {
+      minLength: 1,
+      maxLength: 253,
+      'x-kubernetes-validations': [cel('self == oldSelf', 'modelName is immutable')],
+    }),
+    modelProvider: enumField('The provider of the AI model.', MODEL_PROVIDERS),
+    modelVersion: stringField('The version of the AI model.', { maxLength: 128 }),
+    modelType: enumField('The type of AI model.', MODEL_TYPES),
+    parameters: {
+      type: 'object',
+      description:
+        'Model-specific parameters (e.g. temperature, maxTokens), passed to the model as configuration.',
+      maxProperties: 64,
+      'x-kubernetes-preserve-unknown-fields': true,
+    },
+    endpoint: stringField(
+      'The API endpoint of a model served outside the cluster, or the address an in-cluster model is known by.',
+      { format: 'uri', maxLength: 2048 },
+    ),
+    image: stringField(
+      'Container image that serves the model in the cluster. Without it, the model is served at endpoint.',
+      {
+        minLength: 1,
+        maxLength: 1024,
+        pattern: '^[^\\s]+$',
+      },
+    ),
+    replicas: integerField('Number of serving pods. Only with image.', {
+      minimum: 0,
+      maximum: 100,
+      format: 'int32',
+    }),
+    resources: objectField('Compute resources of each serving container. Only with image.', {
+      requests: resourceList('Minimum resources, e.g. {cpu: "2", memory: "8Gi"}.'),
+      limits: resourceList('Maximum resources; each at least its request.'),
+    }),
+    env: arrayField(
+      'Environment variables of the serving container, e.g. an API token from a Secret. Only with image.',
+      objectField(
+        'An environment variable with a literal value or a value from a Secret or ConfigMap key.',
+        {
+          name: stringField('Name of the variable.', {
+            minLength: 1,
+            maxLength: 256,
+            pattern: ENV_NAME_PATTERN,
+          }),
+          value: stringField('Literal value.', { maxLength: 32768 }),
+          valueFrom: objectField(
+            'Source of the value; exactly one of secretKeyRef or configMapKeyRef.',
+            { secretKeyRef: keySelector('Secret'), configMapKeyRef: keySelector('ConfigMap') },
+            {
+              'x-kubernetes-validations': [
+                cel(
+                  'has(self.secretKeyRef) != has(self.configMapKeyRef)',
+                  'exactly one of secretKeyRef or configMapKeyRef must be set',
+                ),
+              ],
+            },
+          ),
+        },
+        {
+          required: ['name'],
+          'x-kubernetes-validations': [
+            cel('!(has(self.value) && has(self.valueFrom))', 'value and valueFrom are mutually exclusive'),
+          ],
+        },
+      ),
+      { maxItems: 64, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+    ),
+    port: integerField('Container port the model server listens on. Only with image.', {
+      minimum: 1,
+      maximum: 65535,
+      format: 'int32',
+    }),
+    accessPolicies: arrayField(
+      'Names of the access policies (e.g. teams) allowed to use this model.',
+      stringField('An access policy name.', { minLength: 1, maxLength: 253 }),
+      { maxItems: 64, 'x-kubernetes-list-type': 'set' },
+    ),
+  },
+  {
+    required: ['modelName', 'modelProvider', 'modelType'],
+    'x-kubernetes-validations': [
+      cel('has(self.image) || has(self.endpoint)', 'one of image or endpoint is required'),
+    ],
+  },
+);
+
+export const aiModelStatusV1Schema: JSONSchema = objectField(
+  'AIModelStatus is what the controller observed.',
+  {
+    observedGeneration: observedGenerationField(),
+    phase: enumField('Current phase of the AI model.', MODEL_PHASES),
+    reason: stringField('Human-readable explanation for the current phase.', { maxLength: 32768 }),
+    lastUpdateTime: stringField('When the status last changed.', { format: 'date-time', maxLength: 64 }),
+    modelEndpoint: stringField('The in-cluster URL where the model is reachable.', { maxLength: 2048 }),
+    conditions: conditionsField('Conditions of the model; Ready is True when it can serve requests.'),
+  },
+);
+
+export const aiModelV1Schema: JSONSchema = objectRootSchema(
+  'AIModel declares an AI model that gateways can route to, served in the cluster or outside it.',
+  aiModelSpecV1Schema,
+  aiModelStatusV1Schema,
+  {
+    required: ['spec'],
+    'x-kubernetes-validations': [
+      cel(
+        `self.metadata.name.size() <= ${MAX_MODEL_NAME_LENGTH}`,
+        `metadata.name must be at most ${MAX_MODEL_NAME_LENGTH} characters (names of the objects serving the model derive from it)`,
+      ),
+    ],
+  },
+);
