@@ -1,0 +1,77 @@
+// Warnings for objects an object refers to but that do not exist. Lookups are cached briefly (a burst of
+// applies asks about the same Service once) and bounded in time, and a lookup that fails says nothing:
+// a warning must never slow down or block admission.
+import type { Logger } from '../../shared/logging/logger.ts';
+import type { ObjectReference, ReferencedKind } from '../domain/webhook-domain.ts';
+
+export interface ReferenceChecker {
+  /** One warning per reference known to be missing. */
+  check(refs: readonly ObjectReference[]): Promise<string[]>;
+}
+
+/** Whether the object exists; throws when the API server cannot tell (network, permissions). */
+export type ObjectExists = (kind: ReferencedKind, namespace: string, name: string) => Promise<boolean>;
+
+export interface CachedReferenceCheckerOptions {
+  exists: ObjectExists;
+  logger: Logger;
+  /** How long an answer is reused. */
+  ttlMs: number;
+  /** How long one lookup may take before it is given up. */
+  timeoutMs: number;
+  now?: () => number;
+}
+
+interface CacheEntry {
+  exists: Promise<boolean | undefined>;
+  expiresAt: number;
+}
+
+const MAX_CACHE_ENTRIES = 10_000;
+
+export function missingReferenceWarning(ref: ObjectReference): string {
+  return `${ref.field}: ${ref.kind} "${ref.name}" not found in namespace "${ref.namespace}"; the object is accepted and will be used once it exists`;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`lookup timed out after ${ms}ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createCachedReferenceChecker(opts: CachedReferenceCheckerOptions): ReferenceChecker {
+  const now = opts.now ?? Date.now;
+  const cache = new Map<string, CacheEntry>();
+
+  function lookup(ref: ObjectReference): Promise<boolean | undefined> {
+    const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+    const hit = cache.get(key);
+    if (hit && hit.expiresAt > now()) return hit.exists;
+    if (cache.size >= MAX_CACHE_ENTRIES) cache.clear();
+    const exists = withTimeout(opts.exists(ref.kind, ref.namespace, ref.name), opts.timeoutMs).catch(
+      (err: unknown) => {
+        opts.logger.debug('reference lookup failed', {
+          kind: ref.kind,
+          namespace: ref.namespace,
+          name: ref.name,
+          error: (err as Error).message,
+        });
+        return undefined;
+      },
+    );
+    cache.set(key, { exists, expiresAt: now() + opts.ttlMs });
+    return exists;
+  }
+
+  return {
+    async check(refs) {
+      const found = await Promise.all(refs.map(lookup));
+      return refs.filter((_, i) => found[i] === false).map(missingReferenceWarning);
+    },
+  };
+}
+
+/** For a webhook running without cluster access: nothing can be looked up, so nothing is said. */
+export const noReferenceChecks: ReferenceChecker = { check: () => Promise.resolve([]) };

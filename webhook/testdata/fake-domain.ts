@@ -1,0 +1,93 @@
+// A small stand-in for the shared domain rules, so the handlers are tested on their own: a few real-looking
+// rules for each kind, and the real conversion.
+import type { KubeObject } from '../../shared/api/meta.ts';
+import { convertObject } from '../../shared/conversion/convert.ts';
+import type {
+  FieldError,
+  ObjectReference,
+  ValidationResult,
+  WebhookDomain,
+} from '../domain/webhook-domain.ts';
+
+type Loose = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { namespace?: string };
+  spec?: Record<string, unknown>;
+};
+
+const WORDS: Record<FieldError['type'], string> = {
+  Invalid: 'Invalid value',
+  Required: 'Required value',
+  NotSupported: 'Unsupported value',
+  Forbidden: 'Forbidden',
+  TooLong: 'Too long',
+  TooMany: 'Too many',
+  Duplicate: 'Duplicate value',
+};
+
+export const fakeDomain: WebhookDomain = {
+  validateObject(obj): ValidationResult {
+    const o = obj as Loose;
+    const errors: FieldError[] = [];
+    const warnings: string[] = [];
+    if (o.kind === 'APIGatewayRoute' && o.apiVersion === 'gateway.example.com/v1') {
+      const port = o.spec?.destinationPort;
+      if (typeof port === 'number' && (port < 1 || port > 65535)) {
+        errors.push({
+          field: 'spec.destinationPort',
+          type: 'Invalid',
+          badValue: port,
+          detail: 'must be between 1 and 65535',
+        });
+      }
+      if (o.spec?.path === undefined) errors.push({ field: 'spec.path', type: 'Required', detail: '' });
+      if (o.spec?.rateLimit === 0) warnings.push('spec.rateLimit: 0 means no limit');
+    }
+    return { errors, warnings };
+  },
+  validateUpdate(newObj, oldObj): ValidationResult {
+    const n = newObj as Loose;
+    const o = oldObj as Loose;
+    if (n.kind === 'AIModel' && n.spec?.modelName !== o.spec?.modelName) {
+      return {
+        errors: [
+          {
+            field: 'spec.modelName',
+            type: 'Invalid',
+            badValue: n.spec?.modelName,
+            detail: 'modelName is immutable',
+          },
+        ],
+        warnings: [],
+      };
+    }
+    return { errors: [], warnings: [] };
+  },
+  formatFieldError(e) {
+    const value = e.type === 'Invalid' && e.badValue !== undefined ? `: ${JSON.stringify(e.badValue)}` : '';
+    return `${e.field}: ${WORDS[e.type]}${value}${e.detail ? `: ${e.detail}` : ''}`;
+  },
+  applyDefaults<T>(obj: T): T {
+    const o = structuredClone(obj) as Loose;
+    if (o.kind === 'APIGatewayRoute' && o.apiVersion === 'gateway.example.com/v1' && o.spec) {
+      o.spec.gateway ??= 'default';
+      o.spec.pathMatch ??= 'PathPrefix';
+    }
+    return o as T;
+  },
+  convertObject: (obj: KubeObject, desiredAPIVersion: string) => convertObject(obj, desiredAPIVersion),
+  referencedObjects(obj): ObjectReference[] {
+    const o = obj as Loose;
+    const service = o.spec?.destinationService;
+    if (o.kind !== 'APIGatewayRoute' || typeof service !== 'string') return [];
+    return [
+      {
+        kind: 'Service',
+        namespace: o.metadata?.namespace ?? '',
+        name: service,
+        field: 'spec.destinationService',
+      },
+    ];
+  },
+};

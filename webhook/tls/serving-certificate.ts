@@ -1,0 +1,48 @@
+// Checks a serving certificate and key before the server uses them: both parse, the key belongs to the
+// certificate, and the certificate is valid now. A bad pair is refused and the previous one kept.
+import { createSecureContext } from 'node:tls';
+import type { SecureContextOptions } from 'node:tls';
+import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
+import { describeCertificate, splitPemBundle } from '../../shared/tls/certificates.ts';
+
+export class InvalidServingCertificateError extends Error {
+  /** Where the pair came from: a file path or a Secret's namespace/name. */
+  readonly source: string;
+  constructor(message: string, source: string, options?: ErrorOptions) {
+    super(`serving certificate from ${source}: ${message}`, options);
+    this.name = 'InvalidServingCertificateError';
+    this.source = source;
+  }
+}
+
+/** TLS 1.2 is the floor: the API server speaks 1.2 and 1.3, and nothing older is safe. */
+export const MIN_TLS_VERSION = 'TLSv1.2';
+
+export function secureContextOptions(pair: KeyPairPem): SecureContextOptions {
+  return { cert: pair.certPem, key: pair.keyPem, minVersion: MIN_TLS_VERSION };
+}
+
+/** Describes the leaf certificate (the first of a chain) or throws InvalidServingCertificateError. */
+export function checkServingCertificate(
+  pair: KeyPairPem,
+  source: string,
+  now: Date = new Date(),
+): CertificateInfo {
+  const [leaf] = splitPemBundle(pair.certPem);
+  if (!leaf) throw new InvalidServingCertificateError('no PEM certificate found', source);
+  let info: CertificateInfo;
+  try {
+    info = describeCertificate(leaf);
+    // Node refuses a key that does not match the certificate here.
+    createSecureContext(secureContextOptions(pair));
+  } catch (err) {
+    throw new InvalidServingCertificateError((err as Error).message, source, { cause: err });
+  }
+  if (info.notAfter.getTime() <= now.getTime()) {
+    throw new InvalidServingCertificateError(`expired at ${info.notAfter.toISOString()}`, source);
+  }
+  if (info.notBefore.getTime() > now.getTime()) {
+    throw new InvalidServingCertificateError(`not valid before ${info.notBefore.toISOString()}`, source);
+  }
+  return info;
+}
