@@ -5,6 +5,7 @@
 //   v1alpha1 resourceRequests          <-> v1 resources.requests.{cpu,memory}
 //   v1alpha1 status.state / message    <-> v1 status.phase / reason
 //   v1 modelType is LLM for a v1alpha1 model, which had no type.
+import { modelServiceURL } from '../api/aimodel/names.ts';
 import { MODEL_PROVIDERS } from '../api/aimodel/v1.ts';
 import type { KubeObject } from '../api/meta.ts';
 import { compact, isPlainObject, type JSONObject } from '../util/json.ts';
@@ -61,7 +62,8 @@ function toHub(source: KubeObject): MappedContent {
     modelType: 'LLM',
     endpoint: hubEndpoint(s.endpoint),
     resources: requests === undefined ? undefined : { requests },
-    accessPolicies: s.accessPolicies,
+    // v1 holds access policies as a set.
+    accessPolicies: Array.isArray(s.accessPolicies) ? [...new Set(s.accessPolicies)] : s.accessPolicies,
   });
   const status =
     st === undefined
@@ -84,12 +86,15 @@ function fromHub(source: KubeObject): MappedContent {
     requests === undefined
       ? undefined
       : compact({ cpu: asText(requests.cpu), memory: asText(requests.memory) });
-  // v1alpha1 requires version and endpoint; a model served in the cluster is known by its status endpoint.
+  // v1alpha1 requires version and endpoint; a model served in the cluster is known by its Service URL.
   const spec = compact({
     modelName: s.modelName,
     modelProvider: s.modelProvider,
     version: s.modelVersion ?? '',
-    endpoint: s.endpoint ?? st?.modelEndpoint ?? '',
+    endpoint:
+      s.endpoint ??
+      st?.modelEndpoint ??
+      modelServiceURL(String(source.metadata.name ?? ''), source.metadata.namespace),
     resourceRequests,
     accessPolicies: s.accessPolicies,
   });

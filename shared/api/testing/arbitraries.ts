@@ -170,8 +170,11 @@ const jsonParameters = fc.dictionary(
   ),
   { maxKeys: 5 },
 );
+const urlPath = fc
+  .array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { maxLength: 4 })
+  .map((segments) => `/${segments.join('/')}`);
 const httpsURL = fc
-  .tuple(dnsSubdomain, optional(port), routePath)
+  .tuple(dnsSubdomain, optional(port), urlPath)
   .map(([h, p, path]) => `https://${h}${p ? `:${p}` : ''}${path}`);
 
 export const modelSpecV1 = fc
@@ -217,7 +220,6 @@ export const modelSpecV1alpha1 = record({
   endpoint: fc.oneof(
     httpsURL,
     fc.tuple(dnsSubdomain, port).map(([h, p]) => `${h}:${p}`),
-    fc.constant(''),
   ),
   resourceRequests: optional(
     record({

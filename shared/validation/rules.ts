@@ -1,0 +1,206 @@
+// Rules the schema alone cannot say. Those the CRDs also state in CEL are repeated here so that the
+// webhook answers with every error at once, in the same words; the rest (duplicates compared
+// case-insensitively, limits below requests, immutability) are the webhook's own.
+import { MAX_MODEL_NAME_LENGTH, type AIModelSpecV1, type EnvVar } from '../api/aimodel/v1.ts';
+import type { APIGatewayRouteSpecV1 } from '../api/apigatewayroute/v1.ts';
+import type { APIGatewayRouteSpecV1alpha1 } from '../api/apigatewayroute/v1alpha1.ts';
+import type { KubeObject } from '../api/meta.ts';
+import { parseQuantity } from '../api/quantity.ts';
+import { deepEqual, isPlainObject } from '../util/json.ts';
+import { childPath, type FieldError } from './field-error.ts';
+
+export interface RuleFindings {
+  errors: FieldError[];
+  warnings: string[];
+}
+
+function duplicates<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  path: string,
+  value: (item: T) => unknown,
+): FieldError[] {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (seen.has(k))
+      errors.push({ field: childPath(path, i), type: 'Duplicate', badValue: value(item), detail: '' });
+    seen.add(k);
+  });
+  return errors;
+}
+
+export function routeV1Rules(object: KubeObject): RuleFindings {
+  const spec = (isPlainObject(object.spec) ? object.spec : {}) as Partial<APIGatewayRouteSpecV1>;
+  const errors: FieldError[] = [];
+  const warnings: string[] = [];
+  if ((spec.destinationService === undefined) === (spec.aiModelRef === undefined)) {
+    errors.push({
+      field: 'spec',
+      type: 'Invalid',
+      badValue: spec,
+      detail: 'exactly one of destinationService or aiModelRef must be set',
+    });
+  }
+  if (spec.destinationService !== undefined && spec.destinationPort === undefined) {
+    errors.push({
+      field: 'spec.destinationPort',
+      type: 'Required',
+      detail: 'destinationPort is required with destinationService',
+    });
+  }
+  if (spec.burst !== undefined && !(typeof spec.rateLimit === 'number' && spec.rateLimit > 0)) {
+    errors.push({
+      field: 'spec.burst',
+      type: 'Forbidden',
+      detail: 'burst is only allowed with a rateLimit above 0',
+    });
+  }
+  if (Array.isArray(spec.hosts))
+    errors.push(
+      ...duplicates(
+        spec.hosts,
+        (h) => String(h).toLowerCase(),
+        'spec.hosts',
+        (h) => h,
+      ),
+    );
+  if (Array.isArray(spec.headers)) {
+    errors.push(
+      ...duplicates(
+        spec.headers,
+        (h) => String(h?.name).toLowerCase(),
+        'spec.headers',
+        (h) => h?.name,
+      ).map((e) => ({
+        ...e,
+        field: `${e.field}.name`,
+      })),
+    );
+  }
+  if (spec.authenticationRequired === true && spec.apiKeySecretRef === undefined) {
+    warnings.push(
+      'spec.authenticationRequired is true but spec.apiKeySecretRef is not set: every request will be answered 401',
+    );
+  }
+  if (spec.apiKeySecretRef !== undefined && spec.authenticationRequired !== true) {
+    warnings.push('spec.apiKeySecretRef is ignored unless spec.authenticationRequired is true');
+  }
+  return { errors, warnings };
+}
+
+export function routeV1alpha1Rules(object: KubeObject): RuleFindings {
+  const spec = (isPlainObject(object.spec) ? object.spec : {}) as APIGatewayRouteSpecV1alpha1;
+  const errors: FieldError[] = [];
+  if (spec.targetService === undefined && spec.modelName === undefined) {
+    errors.push({
+      field: 'spec',
+      type: 'Invalid',
+      badValue: spec,
+      detail: 'one of targetService or modelName is required',
+    });
+  }
+  return { errors, warnings: [] };
+}
+
+function envRules(env: readonly EnvVar[]): FieldError[] {
+  const errors = duplicates(
+    env,
+    (e) => String(e?.name),
+    'spec.env',
+    (e) => e?.name,
+  ).map((e) => ({ ...e, field: `${e.field}.name` }));
+  env.forEach((e, i) => {
+    if (!isPlainObject(e)) return;
+    const path = childPath('spec.env', i);
+    if (e.value !== undefined && e.valueFrom !== undefined) {
+      errors.push({
+        field: path,
+        type: 'Invalid',
+        badValue: e,
+        detail: 'value and valueFrom are mutually exclusive',
+      });
+    }
+    if (
+      isPlainObject(e.valueFrom) &&
+      (e.valueFrom.secretKeyRef === undefined) === (e.valueFrom.configMapKeyRef === undefined)
+    ) {
+      errors.push({
+        field: `${path}.valueFrom`,
+        type: 'Invalid',
+        badValue: e.valueFrom,
+        detail: 'exactly one of secretKeyRef or configMapKeyRef must be set',
+      });
+    }
+  });
+  return errors;
+}
+
+function resourceRules(resources: AIModelSpecV1['resources']): FieldError[] {
+  if (!isPlainObject(resources) || !isPlainObject(resources.limits) || !isPlainObject(resources.requests))
+    return [];
+  const errors: FieldError[] = [];
+  for (const [name, limit] of Object.entries(resources.limits)) {
+    const request = resources.requests[name];
+    if (request === undefined) continue;
+    const l = parseQuantity(limit);
+    const r = parseQuantity(request);
+    if (l !== undefined && r !== undefined && r > l) {
+      errors.push({
+        field: `spec.resources.requests[${name}]`,
+        type: 'Invalid',
+        badValue: request,
+        detail: `must be less than or equal to ${name} limit of ${limit}`,
+      });
+    }
+  }
+  return errors;
+}
+
+export function modelV1Rules(object: KubeObject): RuleFindings {
+  const spec = (isPlainObject(object.spec) ? object.spec : {}) as Partial<AIModelSpecV1>;
+  const errors: FieldError[] = [];
+  const warnings: string[] = [];
+  const name = object.metadata.name;
+  if (typeof name === 'string' && name.length > MAX_MODEL_NAME_LENGTH) {
+    errors.push({
+      field: 'metadata.name',
+      type: 'TooLong',
+      detail: `may not be more than ${MAX_MODEL_NAME_LENGTH} bytes (names of the objects serving the model derive from it)`,
+    });
+  }
+  if (spec.image === undefined && spec.endpoint === undefined) {
+    errors.push({
+      field: 'spec',
+      type: 'Invalid',
+      badValue: spec,
+      detail: 'one of image or endpoint is required',
+    });
+  }
+  if (Array.isArray(spec.env)) errors.push(...envRules(spec.env));
+  if (Array.isArray(spec.accessPolicies)) {
+    errors.push(...duplicates(spec.accessPolicies, String, 'spec.accessPolicies', (p) => p));
+  }
+  errors.push(...resourceRules(spec.resources));
+  if (spec.image === undefined) {
+    const ignored = (['replicas', 'resources', 'env', 'port'] as const).filter((f) => spec[f] !== undefined);
+    if (ignored.length > 0) {
+      warnings.push(
+        `${ignored.map((f) => `spec.${f}`).join(', ')} ignored: the model has no spec.image and is served at spec.endpoint`,
+      );
+    }
+  }
+  return { errors, warnings };
+}
+
+export function modelV1TransitionRules(object: KubeObject, old: KubeObject): FieldError[] {
+  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const oldSpec = isPlainObject(old.spec) ? old.spec : {};
+  if (oldSpec.modelName !== undefined && !deepEqual(spec.modelName, oldSpec.modelName)) {
+    return [
+      { field: 'spec.modelName', type: 'Invalid', badValue: spec.modelName, detail: 'field is immutable' },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { basename } from 'node:path';
+import type { KubeObject } from '../api/meta.ts';
+import { modelV1, modelV1alpha1, routeV1, routeV1alpha1 } from '../api/testing/arbitraries.ts';
+import { convertObject } from '../conversion/convert.ts';
+import { loadSeed, seedFiles } from '../../test/fixtures/seeds.ts';
+import { formatFieldError, formatFieldErrors, validateObject, validateUpdate } from './validate.ts';
+
+function route(spec: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'gateway.example.com/v1',
+    kind: 'APIGatewayRoute',
+    metadata: { name: 'r', namespace: 'default' },
+    spec,
+  };
+}
+const validRoute = { path: '/api', method: 'GET', destinationService: 'svc', destinationPort: 8080 };
+
+function messages(object: unknown): string[] {
+  return validateObject(object).errors.map(formatFieldError);
+}
+
+describe('validateObject', () => {
+  it.each(seedFiles().map((f) => [basename(f), f]))('accepts the seed example %s', (_name, file) => {
+    expect(validateObject(loadSeed(file))).toEqual({ errors: [], warnings: expect.any(Array) });
+  });
+
+  it('says what is wrong with a port out of range, in the API server words', () => {
+    expect(messages(route({ ...validRoute, destinationPort: 70000 }))).toEqual([
+      'spec.destinationPort: Invalid value: 70000: must be between 1 and 65535',
+    ]);
+  });
+
+  it('lists the supported values of an enum', () => {
+    expect(messages(route({ ...validRoute, method: 'FETCH' }))).toEqual([
+      'spec.method: Unsupported value: "FETCH": supported values: "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"',
+    ]);
+  });
+
+  it('rejects a path that could break out of a proxy configuration', () => {
+    for (const path of ['/a;b', '/a"b', '/a{b}', '/$host', '/a b', 'relative']) {
+      expect(messages(route({ ...validRoute, path }))).toEqual([
+        `spec.path: Invalid value: ${JSON.stringify(path)}: must start with "/" and contain only letters, digits and the characters ._~%!&()*+,=:@/- (no quotes, "$", ";", braces or whitespace)`,
+      ]);
+    }
+  });
+
+  it('rejects header values that could inject configuration', () => {
+    const errors = messages(
+      route({ ...validRoute, headers: [{ name: 'X-Team', value: 'a"; return 200; #' }] }),
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^spec.headers\[0\].value: Invalid value: /);
+  });
+
+  it('reports missing required fields and the backend rule together', () => {
+    expect(messages(route({ method: 'GET' }))).toEqual([
+      'spec.path: Required value',
+      'spec: Invalid value: "object": exactly one of destinationService or aiModelRef must be set',
+    ]);
+  });
+
+  it('requires a port with a destination Service, forbids burst without a rate, finds duplicates', () => {
+    expect(
+      messages(
+        route({
+          path: '/a',
+          method: 'ANY',
+          destinationService: 'svc',
+          burst: 5,
+          hosts: ['a.example.com', 'A.example.com'.toLowerCase()],
+          headers: [
+            { name: 'X-A', value: '1' },
+            { name: 'x-a', value: '2' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'spec.destinationPort: Required value: destinationPort is required with destinationService',
+      'spec.burst: Forbidden: burst is only allowed with a rateLimit above 0',
+      'spec.hosts[1]: Duplicate value: "a.example.com"',
+      'spec.headers[1].name: Duplicate value: "x-a"',
+    ]);
+  });
+
+  it('warns when authentication is required but no keys are configured', () => {
+    expect(validateObject(route({ ...validRoute, authenticationRequired: true })).warnings).toEqual([
+      'spec.authenticationRequired is true but spec.apiKeySecretRef is not set: every request will be answered 401',
+    ]);
+  });
+
+  it('checks AIModel serving fields: quantities, limits, env sources, name length', () => {
+    const model: KubeObject = {
+      apiVersion: 'ai.example.com/v1',
+      kind: 'AIModel',
+      metadata: { name: 'm'.repeat(57) },
+      spec: {
+        modelName: 'gemma',
+        modelProvider: 'HuggingFace',
+        modelType: 'LLM',
+        image: 'example/serve:1',
+        resources: { requests: { cpu: '4', memory: 'lots' }, limits: { cpu: '2' } },
+        env: [{ name: 'TOKEN', value: 'x', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+      },
+    };
+    expect(messages(model)).toEqual([
+      'spec.resources.requests.memory: Invalid value: "lots": must be a quantity such as "2", "500m" or "8Gi"',
+      'metadata.name: Too long: may not be more than 56 bytes (names of the objects serving the model derive from it)',
+      'spec.env[0]: Invalid value: "object": value and valueFrom are mutually exclusive',
+      'spec.resources.requests[cpu]: Invalid value: "4": must be less than or equal to cpu limit of 2',
+    ]);
+  });
+
+  it('rejects a kind or version it does not serve', () => {
+    expect(messages({ apiVersion: 'gateway.example.com/v2', kind: 'APIGatewayRoute', metadata: {} })).toEqual(
+      [
+        'apiVersion: Unsupported value: "gateway.example.com/v2, Kind=APIGatewayRoute": supported: gateway.example.com/v1 and v1alpha1 APIGatewayRoute, ai.example.com/v1 and v1alpha1 AIModel',
+      ],
+    );
+    expect(messages('not an object')).toHaveLength(1);
+  });
+
+  it('joins several errors as the API server does', () => {
+    const errors = validateObject(route({ method: 'GET' })).errors;
+    expect(formatFieldErrors(errors)).toBe(
+      '[spec.path: Required value, spec: Invalid value: "object": exactly one of destinationService or aiModelRef must be set]',
+    );
+  });
+
+  it.each([
+    ['APIGatewayRoute v1', routeV1],
+    ['APIGatewayRoute v1alpha1', routeV1alpha1],
+    ['AIModel v1', modelV1],
+    ['AIModel v1alpha1', modelV1alpha1],
+  ])('accepts every generated valid %s', (_name, arbitrary) => {
+    fc.assert(
+      fc.property(arbitrary, (object) => {
+        expect(validateObject(object).errors).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['APIGatewayRoute v1 -> v1alpha1', routeV1, 'gateway.example.com/v1alpha1'],
+    ['APIGatewayRoute v1alpha1 -> v1', routeV1alpha1, 'gateway.example.com/v1'],
+    ['AIModel v1alpha1 -> v1', modelV1alpha1, 'ai.example.com/v1'],
+  ])('converts valid objects into valid objects: %s', (_name, arbitrary, to) => {
+    fc.assert(
+      fc.property(arbitrary, (object) => {
+        expect(validateObject(convertObject(object, to).object).errors).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('validateUpdate', () => {
+  const model: KubeObject = {
+    apiVersion: 'ai.example.com/v1',
+    kind: 'AIModel',
+    metadata: { name: 'm', namespace: 'default' },
+    spec: {
+      modelName: 'gemma',
+      modelProvider: 'HuggingFace',
+      modelType: 'LLM',
+      endpoint: 'https://x.example.com/',
+    },
+  };
+
+  it('keeps modelName immutable, in either version', () => {
+    const changed = { ...model, spec: { ...(model.spec as object), modelName: 'llama' } };
+    expect(validateUpdate(changed, model).errors.map(formatFieldError)).toEqual([
+      'spec.modelName: Invalid value: "llama": field is immutable',
+    ]);
+    const alphaOld = convertObject(model, 'ai.example.com/v1alpha1').object;
+    expect(validateUpdate(changed, alphaOld).errors).toHaveLength(1);
+    expect(validateUpdate(model, model).errors).toEqual([]);
+  });
+});
