@@ -36,6 +36,8 @@ export interface WatchOptions extends SelectorOptions {
   allowWatchBookmarks: boolean;
   /** Aborting ends the stream; the iterator then throws the abort reason. */
   signal: AbortSignal;
+  /** Called once the server has accepted the watch (HTTP 200), before any event arrives. */
+  onConnected?: () => void;
 }
 
 export type WatchEvent<T extends KubeObject = KubeObject> =

@@ -123,6 +123,7 @@ export class HttpKubeApi implements KubeApi {
       },
       signal: opts.signal,
     });
+    opts.onConnected?.();
     try {
       for await (const line of splitLines(stream.body)) yield decodeWatchLine<T>(path, line);
     } finally {

@@ -361,6 +361,7 @@ export class FakeKubeApi implements KubeApi {
       }
     }
     this.watchers.add(watcher);
+    opts.onConnected?.();
     const onAbort = () => wake?.();
     opts.signal.addEventListener('abort', onAbort);
     try {

@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { KubeObject } from '../../../shared/api/meta.ts';
+import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
+import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
+import { silentLogger } from '../../../shared/logging/logger.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
+import { Reflector } from './reflector.ts';
+import type { ReflectorOptions, ReflectorSink } from './reflector.ts';
+
+type SinkCall = { op: 'replace'; names: string[] } | { op: 'upsert' | 'remove'; name: string; rv: string };
+
+class RecordingSink implements ReflectorSink<KubeObject> {
+  readonly calls: SinkCall[] = [];
+  replace(objects: KubeObject[]): void {
+    this.calls.push({ op: 'replace', names: objects.map((o) => o.metadata.name ?? '').sort() });
+  }
+  upsert(object: KubeObject): void {
+    this.calls.push({
+      op: 'upsert',
+      name: object.metadata.name ?? '',
+      rv: object.metadata.resourceVersion ?? '',
+    });
+  }
+  remove(object: KubeObject): void {
+    this.calls.push({
+      op: 'remove',
+      name: object.metadata.name ?? '',
+      rv: object.metadata.resourceVersion ?? '',
+    });
+  }
+}
+
+function configMap(name: string, data: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'ns', labels: { app: 'x' } },
+    data,
+  };
+}
+
+const ref = (name: string) => ({ namespace: 'ns', name });
+
+interface Harness {
+  api: FakeKubeApi;
+  clock: FakeClock;
+  sink: RecordingSink;
+  reflector: Reflector<KubeObject>;
+  stop: () => Promise<void>;
+}
+
+let running: Harness | undefined;
+
+async function start(
+  api = new FakeKubeApi(),
+  overrides: Partial<ReflectorOptions<KubeObject>> = {},
+): Promise<Harness> {
+  const clock = new FakeClock();
+  const sink = new RecordingSink();
+  const reflector = new Reflector<KubeObject>({
+    api,
+    resource: CONFIG_MAPS,
+    selector: { labelSelector: 'app=x' },
+    sink,
+    clock,
+    logger: silentLogger,
+    random: () => 0,
+    ...overrides,
+  });
+  const controller = new AbortController();
+  const done = reflector.run(controller.signal);
+  await clock.advance(0);
+  running = {
+    api,
+    clock,
+    sink,
+    reflector,
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+  return running;
+}
+
+function watchCalls(api: FakeKubeApi): number {
+  return api.calls.filter((c) => c.verb === 'watch').length;
+}
+
+function listCalls(api: FakeKubeApi): number {
+  return api.calls.filter((c) => c.verb === 'list').length;
+}
+
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+describe('Reflector', () => {
+  it('lists in pages, reports synced, then streams changes from the list resourceVersion', async () => {
+    const api = new FakeKubeApi();
+    api.seed(CONFIG_MAPS, configMap('a'), configMap('b'), configMap('c'));
+    const { sink, reflector } = await start(api, { pageSize: 2 });
+    expect(listCalls(api)).toBe(2);
+    expect(reflector.hasSynced).toBe(true);
+    expect(sink.calls).toEqual([{ op: 'replace', names: ['a', 'b', 'c'] }]);
+
+    await api.create(CONFIG_MAPS, configMap('d'));
+    await api.delete(CONFIG_MAPS, ref('a'));
+    await running?.clock.advance(0);
+    expect(sink.calls.slice(1).map((c) => [c.op, 'name' in c ? c.name : ''])).toEqual([
+      ['upsert', 'd'],
+      ['remove', 'a'],
+    ]);
+    expect(reflector.lastSyncResourceVersion).toBe(api.resourceVersion);
+  });
+
+  it('advances its resourceVersion on a bookmark without touching the sink', async () => {
+    const { api, sink, reflector, clock } = await start();
+    await api.create(CONFIG_MAPS, { ...configMap('other'), metadata: { name: 'other', namespace: 'ns' } });
+    api.sendBookmark();
+    await clock.advance(0);
+    expect(reflector.lastSyncResourceVersion).toBe(api.resourceVersion);
+    expect(sink.calls).toHaveLength(1);
+  });
+
+  it('relists after a 410 ERROR event and hands the sink the fresh content', async () => {
+    const api = new FakeKubeApi();
+    api.seed(CONFIG_MAPS, configMap('a'), configMap('b'));
+    const { sink, clock } = await start(api);
+    api.sendWatchError(410, 'Expired', 'too old resource version');
+    await clock.advance(0);
+    await api.delete(CONFIG_MAPS, ref('a'));
+    await clock.advance(800);
+    expect(listCalls(api)).toBe(2);
+    expect(sink.calls.filter((c) => c.op === 'replace')).toEqual([
+      { op: 'replace', names: ['a', 'b'] },
+      { op: 'replace', names: ['b'] },
+    ]);
+  });
+
+  it('relists when the watch itself answers HTTP 410 after compaction', async () => {
+    const api = new FakeKubeApi();
+    api.seed(CONFIG_MAPS, configMap('a'));
+    const { sink, clock } = await start(api);
+    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('socket hang up')));
+    await clock.advance(0);
+    await api.patch(CONFIG_MAPS, ref('a'), 'merge', { data: { k: 'changed' } });
+    await api.create(CONFIG_MAPS, configMap('b'));
+    api.compact();
+    await clock.advance(800);
+    await clock.advance(1600);
+    expect(sink.calls.filter((c) => c.op === 'replace').at(-1)).toEqual({ op: 'replace', names: ['a', 'b'] });
+    expect(listCalls(api)).toBe(2);
+  });
+
+  it('resumes a dropped stream from the last resourceVersion without relisting, after a backoff', async () => {
+    const { api, sink, clock } = await start();
+    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('ECONNRESET')));
+    await clock.advance(0);
+    await api.create(CONFIG_MAPS, configMap('missed-while-down'));
+    await clock.advance(799);
+    expect(watchCalls(api)).toBe(1);
+    await clock.advance(1);
+    expect(watchCalls(api)).toBe(2);
+    expect(listCalls(api)).toBe(1);
+    expect(sink.calls.at(-1)).toMatchObject({ op: 'upsert', name: 'missed-while-down' });
+  });
+
+  it('watches again at once when the server ends the stream on its timeout', async () => {
+    const { api, clock } = await start();
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(60_000);
+      api.sendBookmark();
+    }
+    api.closeWatches();
+    await clock.advance(0);
+    expect(watchCalls(api)).toBe(2);
+    expect(clock.pendingTimers).toBe(1);
+  });
+
+  it('treats a stream that closes at once with nothing in it as a failure, so it cannot spin', async () => {
+    const { api, clock } = await start();
+    api.closeWatches();
+    await clock.advance(0);
+    expect(watchCalls(api)).toBe(1);
+    await clock.advance(800);
+    expect(watchCalls(api)).toBe(2);
+  });
+
+  it('reconnects a stream that went silent past the inactivity timeout', async () => {
+    const { api, clock, reflector } = await start(new FakeKubeApi(), { inactivityTimeoutMs: 60_000 });
+    await clock.advance(59_999);
+    expect(watchCalls(api)).toBe(1);
+    await clock.advance(1);
+    expect(watchCalls(api)).toBe(2);
+    expect(api.openWatches).toBe(1);
+    expect(reflector.health().healthy).toBe(true);
+  });
+
+  it('counts silence as activity only from the last event', async () => {
+    const { api, clock } = await start(new FakeKubeApi(), { inactivityTimeoutMs: 60_000 });
+    await clock.advance(50_000);
+    api.sendBookmark();
+    await clock.advance(50_000);
+    expect(watchCalls(api)).toBe(1);
+    await clock.advance(10_000);
+    expect(watchCalls(api)).toBe(2);
+  });
+
+  it('rewatches from the same resourceVersion after a non-410 ERROR event', async () => {
+    const { api, clock, reflector } = await start();
+    const before = reflector.lastSyncResourceVersion;
+    api.sendWatchError(500, 'InternalError', 'etcd leader changed');
+    await clock.advance(800);
+    expect(watchCalls(api)).toBe(2);
+    expect(listCalls(api)).toBe(1);
+    expect(reflector.lastSyncResourceVersion).toBe(before);
+  });
+
+  it('keeps retrying a failing list with growing delays and reports unhealthy, then recovers', async () => {
+    const api = new FakeKubeApi();
+    for (let i = 0; i < 8; i++) api.failNext('list', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    const { clock, reflector } = await start(api);
+    expect(reflector.hasSynced).toBe(false);
+    for (const delay of [800, 1600, 3200, 6400, 12_800]) await clock.advance(delay);
+    expect(reflector.health().healthy).toBe(true);
+    await clock.advance(25_600);
+    expect(listCalls(api)).toBe(7);
+    expect(reflector.health()).toMatchObject({
+      healthy: false,
+      synced: false,
+      lastError: expect.stringMatching(/503/),
+    });
+    await clock.advance(30_000);
+    expect(listCalls(api)).toBe(8);
+    await clock.advance(30_000);
+    expect(reflector.hasSynced).toBe(true);
+    expect(reflector.health()).toEqual({ healthy: true, synced: true });
+  });
+
+  it('reports unhealthy when the watch keeps failing past its backoff even though it had synced', async () => {
+    const { api, clock, reflector } = await start();
+    for (let i = 0; i < 10; i++)
+      api.failNext('watch', new ApiConnectionError('GET', '/x', new Error('ECONNREFUSED')));
+    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+    await clock.advance(30_000);
+    expect(reflector.health().healthy).toBe(true);
+    await clock.advance(5_000);
+    expect(reflector.health()).toMatchObject({ healthy: false, synced: true });
+  });
+
+  it('stops promptly when its signal aborts, leaving no timers or watches', async () => {
+    const harness = await start();
+    await harness.stop();
+    running = undefined;
+    expect(harness.api.openWatches).toBe(0);
+    expect(harness.clock.pendingTimers).toBe(0);
+  });
+});

@@ -1,0 +1,268 @@
+// Keeps a sink in step with one collection on the API server: list (paginated), then watch from the
+// list's resourceVersion with bookmarks, forever. Every way a watch can end is handled:
+// - the server closes it (timeoutSeconds ran out): watch again at once from the last resourceVersion;
+// - 410 Gone (HTTP status or ERROR event): relist, and the sink learns what vanished or changed;
+// - any other error, or a stream that never connects: retry with jittered exponential backoff;
+// - a stream that goes silent (no event, no bookmark) for `inactivityTimeoutMs`: drop it and reconnect,
+//   because a half-open TCP connection otherwise looks like a quiet cluster forever.
+// It never stops on its own; only the caller's signal ends it.
+import type { KubeObject } from '../../../shared/api/meta.ts';
+import { ApiError, isGone } from '../../../shared/kube/api-error.ts';
+import type { KubeApi, SelectorOptions, WatchEvent } from '../../../shared/kube/kube-api.ts';
+import { describeResource } from '../../../shared/kube/resource.ts';
+import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
+import type { Logger } from '../../../shared/logging/logger.ts';
+import { ExponentialBackoff } from '../backoff/exponential-backoff.ts';
+import type { BackoffOptions } from '../backoff/exponential-backoff.ts';
+import { sleep } from '../clock/clock.ts';
+import type { Clock, Timer } from '../clock/clock.ts';
+
+/** Receives the collection's content: whole after each list, one change at a time from the watch. */
+export interface ReflectorSink<T extends KubeObject> {
+  replace(objects: T[]): void;
+  upsert(object: T): void;
+  remove(object: T): void;
+}
+
+export interface ReflectorOptions<T extends KubeObject> {
+  api: KubeApi;
+  resource: ResourceDescriptor;
+  selector?: SelectorOptions;
+  sink: ReflectorSink<T>;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+  pageSize?: number;
+  /** Each watch asks the server to end it after between this and twice this many seconds. */
+  minWatchTimeoutSeconds?: number;
+  /** No event or bookmark for this long means the stream is dead. Bookmarks arrive about once a minute. */
+  inactivityTimeoutMs?: number;
+  /** Failing for longer than this (without a stable watch) makes the reflector unhealthy. */
+  unhealthyAfterMs?: number;
+  backoff?: Partial<BackoffOptions>;
+}
+
+export interface ReflectorHealth {
+  healthy: boolean;
+  synced: boolean;
+  lastError?: string;
+}
+
+export class WatchInactiveError extends Error {
+  readonly resource: string;
+  readonly silentForMs: number;
+  constructor(resource: string, silentForMs: number) {
+    super(`${resource}: watch stream silent for ${silentForMs} ms`);
+    this.name = 'WatchInactiveError';
+    this.resource = resource;
+    this.silentForMs = silentForMs;
+  }
+}
+
+export class WatchClosedEarlyError extends Error {
+  readonly resource: string;
+  readonly afterMs: number;
+  constructor(resource: string, afterMs: number) {
+    super(`${resource}: watch stream closed after ${afterMs} ms without any event`);
+    this.name = 'WatchClosedEarlyError';
+    this.resource = resource;
+    this.afterMs = afterMs;
+  }
+}
+
+const DEFAULT_PAGE_SIZE = 500;
+const DEFAULT_MIN_WATCH_TIMEOUT_SECONDS = 300;
+const DEFAULT_INACTIVITY_TIMEOUT_MS = 150_000;
+const DEFAULT_UNHEALTHY_AFTER_MS = 30_000;
+// A connected watch that lasted this long proves the path to the server works.
+const STABLE_WATCH_MS = 10_000;
+// A clean close sooner than this with no events is treated as a failure, so it cannot become a hot loop.
+const MIN_CLEAN_WATCH_MS = 1_000;
+
+interface WatchAttempt {
+  connectedAt: number | undefined;
+  events: number;
+}
+
+export class Reflector<T extends KubeObject> {
+  private readonly opts: ReflectorOptions<T>;
+  private readonly name: string;
+  private readonly logger: Logger;
+  private readonly backoff: ExponentialBackoff;
+  private readonly random: () => number;
+  private resourceVersion = '';
+  private synced = false;
+  private failingSince: number | undefined;
+  private connectedSince: number | undefined;
+  private lastError: string | undefined;
+
+  constructor(opts: ReflectorOptions<T>) {
+    this.opts = opts;
+    this.name = describeResource(opts.resource);
+    this.random = opts.random ?? Math.random;
+    this.logger = opts.logger.child({
+      resource: this.name,
+      ...(opts.selector?.namespace ? { namespace: opts.selector.namespace } : {}),
+      ...(opts.selector?.labelSelector ? { labelSelector: opts.selector.labelSelector } : {}),
+    });
+    this.backoff = new ExponentialBackoff(opts.clock, opts.backoff, this.random);
+  }
+
+  /** The resourceVersion the next watch resumes from (opaque). */
+  get lastSyncResourceVersion(): string {
+    return this.resourceVersion;
+  }
+
+  /** True once the first complete list has reached the sink. */
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Unhealthy once it has been failing for longer than `unhealthyAfterMs` without a stable watch. */
+  health(): ReflectorHealth {
+    const now = this.opts.clock.now();
+    const stable = this.connectedSince !== undefined && now - this.connectedSince >= STABLE_WATCH_MS;
+    const failingFor = this.failingSince === undefined ? 0 : now - this.failingSince;
+    const healthy = stable || failingFor <= (this.opts.unhealthyAfterMs ?? DEFAULT_UNHEALTHY_AFTER_MS);
+    return { healthy, synced: this.synced, ...(this.lastError ? { lastError: this.lastError } : {}) };
+  }
+
+  /** Lists and watches until `signal` aborts; never rejects. */
+  async run(signal: AbortSignal): Promise<void> {
+    let needList = true;
+    while (!signal.aborted) {
+      try {
+        if (needList) {
+          await this.list(signal);
+          needList = false;
+        }
+        await this.watch(signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        if (isGone(err)) needList = true;
+        const delayMs = this.recordFailure(err);
+        this.logger.warn('list/watch failed; retrying', {
+          error: (err as Error).message,
+          retryInMs: delayMs,
+          relist: needList,
+          resourceVersion: this.resourceVersion,
+        });
+        await sleep(this.opts.clock, delayMs, signal);
+      }
+    }
+    this.connectedSince = undefined;
+  }
+
+  private async list(signal: AbortSignal): Promise<void> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await this.opts.api.list<T>(this.opts.resource, {
+        ...this.opts.selector,
+        limit: this.opts.pageSize ?? DEFAULT_PAGE_SIZE,
+        ...(continueToken ? { continueToken } : {}),
+        signal,
+      });
+      for (const item of page.items) items.push(item);
+      continueToken = page.continueToken;
+      resourceVersion = page.resourceVersion;
+    } while (continueToken && !signal.aborted);
+    if (signal.aborted) return;
+    this.opts.sink.replace(items);
+    this.resourceVersion = resourceVersion;
+    this.recordSuccess();
+    if (!this.synced) this.logger.info('cache synced', { objects: items.length, resourceVersion });
+    this.synced = true;
+  }
+
+  private async watch(outer: AbortSignal): Promise<void> {
+    const clock = this.opts.clock;
+    const inactivityMs = this.opts.inactivityTimeoutMs ?? DEFAULT_INACTIVITY_TIMEOUT_MS;
+    const minTimeout = this.opts.minWatchTimeoutSeconds ?? DEFAULT_MIN_WATCH_TIMEOUT_SECONDS;
+    const timeoutSeconds = Math.round(minTimeout * (1 + this.random()));
+    const controller = new AbortController();
+    const forward = () => controller.abort(outer.reason);
+    outer.addEventListener('abort', forward, { once: true });
+    const attempt: WatchAttempt = { connectedAt: undefined, events: 0 };
+    const startedAt = clock.now();
+    let lastActivity = startedAt;
+    let timer: Timer | undefined;
+    const checkActivity = () => {
+      const silentFor = clock.now() - lastActivity;
+      if (silentFor >= inactivityMs) controller.abort(new WatchInactiveError(this.name, silentFor));
+      else timer = clock.setTimer(checkActivity, inactivityMs - silentFor);
+    };
+    timer = clock.setTimer(checkActivity, inactivityMs);
+    try {
+      const stream = this.opts.api.watch<T>(this.opts.resource, {
+        ...this.opts.selector,
+        resourceVersion: this.resourceVersion,
+        timeoutSeconds,
+        allowWatchBookmarks: true,
+        signal: controller.signal,
+        onConnected: () => {
+          attempt.connectedAt = clock.now();
+          this.connectedSince = attempt.connectedAt;
+          lastActivity = attempt.connectedAt;
+        },
+      });
+      for await (const event of stream) {
+        lastActivity = clock.now();
+        attempt.events++;
+        this.apply(event);
+        if (attempt.events === 1) this.recordSuccess();
+      }
+    } catch (err) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      if (reason instanceof WatchInactiveError && attempt.connectedAt !== undefined) {
+        // A stream that went silent after connecting is replaced at once; it says nothing about the server.
+        this.logger.info('watch stream went silent; reconnecting', { silentForMs: reason.silentForMs });
+        return;
+      }
+      throw reason instanceof WatchInactiveError ? reason : err;
+    } finally {
+      timer?.cancel();
+      outer.removeEventListener('abort', forward);
+      if (attempt.connectedAt !== undefined && clock.now() - attempt.connectedAt >= STABLE_WATCH_MS) {
+        this.recordSuccess();
+      }
+      this.connectedSince = undefined;
+    }
+    const lasted = clock.now() - startedAt;
+    if (!outer.aborted && attempt.events === 0 && lasted < MIN_CLEAN_WATCH_MS) {
+      throw new WatchClosedEarlyError(this.name, lasted);
+    }
+  }
+
+  private apply(event: WatchEvent<T>): void {
+    switch (event.type) {
+      case 'ERROR': {
+        const status = event.status;
+        throw new ApiError('WATCH', this.name, status.code ?? 500, status);
+      }
+      case 'BOOKMARK':
+        break;
+      case 'ADDED':
+      case 'MODIFIED':
+        this.opts.sink.upsert(event.object);
+        break;
+      case 'DELETED':
+        this.opts.sink.remove(event.object);
+        break;
+    }
+    const rv = event.object.metadata.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+  }
+
+  private recordSuccess(): void {
+    this.failingSince = undefined;
+    this.lastError = undefined;
+  }
+
+  private recordFailure(err: unknown): number {
+    this.failingSince ??= this.opts.clock.now();
+    this.lastError = (err as Error).message;
+    return this.backoff.next();
+  }
+}
