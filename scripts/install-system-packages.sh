@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: nginx, the gateway's proxy, run for real by the gateway tests.
+set -euo pipefail
+packages=(nginx-light)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
