@@ -156,7 +156,7 @@ export class Reflector<T extends KubeObject> {
   private async list(signal: AbortSignal): Promise<void> {
     const items: T[] = [];
     let continueToken: string | undefined;
-    let resourceVersion = '';
+    let resourceVersion: string;
     do {
       const page = await this.opts.api.list<T>(this.opts.resource, {
         ...this.opts.selector,
