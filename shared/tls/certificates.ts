@@ -30,8 +30,8 @@ export interface ClientCertificateOptions extends CertificateOptions {
 }
 
 const DEFAULT_KEY_BITS = 2048;
-// Tolerates clock skew between the issuer and the peers that verify the certificate.
-const BACKDATE_MS = 5 * 60 * 1000;
+/** notBefore is this much before issuance: tolerates clock skew between the issuer and its peers. */
+export const CERTIFICATE_BACKDATE_MS = 5 * 60 * 1000;
 
 function randomSerial(): string {
   // Positive 128-bit serial: a leading 0x00-0x7f byte keeps the DER integer positive.
@@ -49,7 +49,7 @@ function baseCertificate(
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = randomSerial();
-  cert.validity.notBefore = new Date(now.getTime() - BACKDATE_MS);
+  cert.validity.notBefore = new Date(now.getTime() - CERTIFICATE_BACKDATE_MS);
   cert.validity.notAfter = new Date(now.getTime() + opts.validForMs);
   cert.setSubject(subject);
   return cert;

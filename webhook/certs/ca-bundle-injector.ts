@@ -1,0 +1,123 @@
+// Writes the trust bundle into everything that makes the API server call the webhook: every entry of the
+// validating and mutating webhook configurations, and the conversion settings of the CRDs. Each object is
+// read, changed only if its caBundle differs, and replaced with its resourceVersion (retried on conflict).
+import type { KubeObject } from '../../shared/api/meta.ts';
+import { isConflict, isNotFound } from '../../shared/kube/api-error.ts';
+import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
+import type { Logger } from '../../shared/logging/logger.ts';
+import { isPlainObject } from '../../shared/util/json.ts';
+import {
+  CUSTOM_RESOURCE_DEFINITIONS,
+  MUTATING_WEBHOOK_CONFIGURATIONS,
+  VALIDATING_WEBHOOK_CONFIGURATIONS,
+} from '../kube/webhook-resources.ts';
+
+export interface CABundleTargets {
+  validatingWebhookConfigurations: readonly string[];
+  mutatingWebhookConfigurations: readonly string[];
+  customResourceDefinitions: readonly string[];
+}
+
+export class CAInjectionError extends Error {
+  /** e.g. `CustomResourceDefinition aimodels.ai.example.com`. */
+  readonly target: string;
+  constructor(target: string, message: string, options?: ErrorOptions) {
+    super(`injecting the CA bundle into ${target}: ${message}`, options);
+    this.name = 'CAInjectionError';
+    this.target = target;
+  }
+}
+
+export interface CABundleInjector {
+  /** Throws CAInjectionError for the first target it could not update. */
+  inject(bundlePem: string): Promise<void>;
+}
+
+type Setter = (object: KubeObject, caBundle: string, target: string) => boolean;
+
+const MAX_CONFLICT_RETRIES = 5;
+
+/** Sets caBundle on every webhook entry; true when something changed. */
+const setWebhookEntries: Setter = (object, caBundle, target) => {
+  const webhooks = object.webhooks;
+  if (!Array.isArray(webhooks) || webhooks.length === 0) {
+    throw new CAInjectionError(target, 'it has no webhooks');
+  }
+  let changed = false;
+  for (const webhook of webhooks) {
+    if (!isPlainObject(webhook)) continue;
+    const clientConfig = isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {};
+    if (clientConfig.caBundle !== caBundle) {
+      webhook.clientConfig = { ...clientConfig, caBundle };
+      changed = true;
+    }
+  }
+  return changed;
+};
+
+const setConversionWebhook: Setter = (object, caBundle, target) => {
+  const spec = object.spec;
+  const conversion = isPlainObject(spec) ? spec.conversion : undefined;
+  if (!isPlainObject(conversion) || conversion.strategy !== 'Webhook' || !isPlainObject(conversion.webhook)) {
+    throw new CAInjectionError(target, 'its spec.conversion.strategy is not Webhook');
+  }
+  const webhook = conversion.webhook;
+  const clientConfig = isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {};
+  if (clientConfig.caBundle === caBundle) return false;
+  webhook.clientConfig = { ...clientConfig, caBundle };
+  return true;
+};
+
+export function createCABundleInjector(
+  api: KubeApi,
+  targets: CABundleTargets,
+  logger: Logger,
+): CABundleInjector {
+  const jobs: { resource: ResourceDescriptor; name: string; set: Setter }[] = [
+    ...targets.validatingWebhookConfigurations.map((name) => ({
+      resource: VALIDATING_WEBHOOK_CONFIGURATIONS,
+      name,
+      set: setWebhookEntries,
+    })),
+    ...targets.mutatingWebhookConfigurations.map((name) => ({
+      resource: MUTATING_WEBHOOK_CONFIGURATIONS,
+      name,
+      set: setWebhookEntries,
+    })),
+    ...targets.customResourceDefinitions.map((name) => ({
+      resource: CUSTOM_RESOURCE_DEFINITIONS,
+      name,
+      set: setConversionWebhook,
+    })),
+  ];
+
+  async function injectOne(resource: ResourceDescriptor, name: string, set: Setter, caBundle: string) {
+    const target = `${resource.kind} ${name}`;
+    for (let attempt = 1; ; attempt++) {
+      let object: KubeObject;
+      try {
+        object = await api.get(resource, { name });
+      } catch (err) {
+        if (isNotFound(err)) throw new CAInjectionError(target, 'not found', { cause: err });
+        throw new CAInjectionError(target, (err as Error).message, { cause: err });
+      }
+      if (!set(object, caBundle, target)) return;
+      try {
+        await api.replace(resource, object);
+        logger.info('CA bundle injected', { kind: resource.kind, name });
+        return;
+      } catch (err) {
+        if (isConflict(err) && attempt < MAX_CONFLICT_RETRIES) continue;
+        throw new CAInjectionError(target, (err as Error).message, { cause: err });
+      }
+    }
+  }
+
+  return {
+    async inject(bundlePem) {
+      const caBundle = Buffer.from(bundlePem).toString('base64');
+      for (const job of jobs) await injectOne(job.resource, job.name, job.set, caBundle);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from '@jest/globals';
+import { X509Certificate } from 'node:crypto';
+import { describeCertificate } from '../../shared/tls/certificates.ts';
+import { createCertificateIssuer } from './certificate-issuer.ts';
+import type { CertificateState, RotationPolicy } from './certificate-state.ts';
+import { serviceIdentity } from './certificate-state.ts';
+import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-secret.ts';
+import { nextRotationTime, planCertificates } from './plan-certificates.ts';
+
+const S = 1000;
+const policy: RotationPolicy = {
+  caValidityMs: 300 * S,
+  servingValidityMs: 90 * S,
+  renewAfterFraction: 2 / 3,
+  caAnnounceLeadMs: 10 * S,
+};
+const identity = serviceIdentity('webhook', 'ops', ['127.0.0.1', 'webhook.example.com']);
+const issuer = createCertificateIssuer('test-webhook-ca', 1024);
+const t0 = new Date('2026-01-01T00:00:00Z');
+const at = (seconds: number) => new Date(t0.getTime() + seconds * S);
+const plan = (current: CertificateState | undefined, seconds: number) =>
+  planCertificates(current, { now: at(seconds), policy, identity, issuer });
+
+function signedBy(certPem: string, caPem: string): boolean {
+  const cert = new X509Certificate(certPem);
+  return cert.checkIssued(new X509Certificate(caPem)) && cert.verify(new X509Certificate(caPem).publicKey);
+}
+
+describe('serviceIdentity', () => {
+  it('names the Service in every form the API server may use, plus extra names and IPs', () => {
+    expect(identity).toEqual({
+      commonName: 'webhook.ops.svc',
+      dnsNames: [
+        'webhook',
+        'webhook.ops',
+        'webhook.ops.svc',
+        'webhook.ops.svc.cluster.local',
+        'webhook.example.com',
+      ],
+      ipAddresses: ['127.0.0.1'],
+    });
+  });
+});
+
+describe('planCertificates', () => {
+  it('creates a CA and a serving certificate for the identity, and then keeps them', () => {
+    const first = plan(undefined, 0);
+    expect(first.changes).toEqual(['created a CA', 'no serving certificate; issued a serving certificate']);
+    const info = describeCertificate(first.state.serving.certPem);
+    expect(info.dnsNames).toEqual(identity.dnsNames);
+    expect(info.ipAddresses).toEqual(['127.0.0.1']);
+    expect(signedBy(first.state.serving.certPem, first.state.ca.certPem)).toBe(true);
+    expect(first.state.trustBundle).toEqual([first.state.ca.certPem]);
+    expect(plan(first.state, 30)).toEqual({ state: first.state, changes: [] });
+  });
+
+  it('renews the serving certificate at 2/3 of its lifetime under the same CA', () => {
+    const first = plan(undefined, 0).state;
+    expect(plan(first, 59).changes).toEqual([]);
+    const renewed = plan(first, 61);
+    expect(renewed.changes).toEqual(['serving certificate due for renewal; issued a serving certificate']);
+    expect(renewed.state.ca).toBe(first.ca);
+    expect(renewed.state.serving.certPem).not.toBe(first.serving.certPem);
+  });
+
+  it('re-issues the serving certificate when the names change', () => {
+    const first = plan(undefined, 0).state;
+    const moved = planCertificates(first, {
+      now: at(1),
+      policy,
+      identity: serviceIdentity('webhook', 'other', []),
+      issuer,
+    });
+    expect(moved.changes).toEqual(['serving certificate names changed; issued a serving certificate']);
+  });
+
+  it('rotates the CA in two steps: trusted first, signing after the lead time, old CA kept trusted', () => {
+    let state = plan(undefined, 0).state;
+    const oldCA = state.ca;
+    // Serving renewals along the way keep the old CA.
+    for (const t of [61, 122, 183]) state = plan(state, t).state;
+    expect(state.ca).toEqual(oldCA);
+
+    const announced = plan(state, 201);
+    expect(announced.changes).toContain('CA due for renewal; announced the next CA');
+    expect(announced.state.ca).toEqual(oldCA);
+    expect(announced.state.serving).toEqual(state.serving);
+    const nextCA = announced.state.nextCA;
+    expect(nextCA).toBeDefined();
+    expect(announced.state.trustBundle).toEqual([oldCA.certPem, nextCA?.certPem]);
+    expect(plan(announced.state, 205).changes).toEqual([]);
+
+    const promoted = plan(announced.state, 212);
+    expect(promoted.changes).toEqual([
+      'promoted the next CA to signing',
+      'serving certificate not signed by the current CA; issued a serving certificate',
+      'trust bundle updated',
+    ]);
+    expect(promoted.state.ca).toEqual(nextCA);
+    expect(promoted.state.nextCA).toBeUndefined();
+    expect(signedBy(promoted.state.serving.certPem, nextCA?.certPem ?? '')).toBe(true);
+    expect(promoted.state.trustBundle).toEqual([nextCA?.certPem, oldCA.certPem]);
+
+    // The old CA leaves the bundle once it has expired.
+    const later = plan(promoted.state, 301);
+    expect(later.state.trustBundle).toEqual([nextCA?.certPem]);
+    expect(later.changes).toContain('trust bundle updated');
+  });
+
+  it('starts over with a new CA when the stored one is unusable', () => {
+    const first = plan(undefined, 0).state;
+    const broken = { ...first, ca: { ...first.ca, keyPem: first.serving.keyPem } };
+    const next = plan(broken, 1);
+    expect(next.changes[0]).toBe('current CA unusable; created a new CA');
+    expect(signedBy(next.state.serving.certPem, next.state.ca.certPem)).toBe(true);
+  });
+
+  it('tells when the next change is due', () => {
+    const first = plan(undefined, 0).state;
+    expect(nextRotationTime(first, policy)?.getTime()).toBe(at(60).getTime());
+  });
+});
+
+describe('certificate Secret layout', () => {
+  it('round-trips a state, next CA included', () => {
+    const announced = plan(plan(undefined, 0).state, 201).state;
+    expect(decodeCertificateSecret(encodeCertificateSecret(announced))).toEqual(announced);
+  });
+
+  it('names the keys a Secret lacks', () => {
+    expect(() => decodeCertificateSecret({ 'tls.crt': 'eA==' })).toThrow(
+      'certificate Secret lacks tls.key, ca-signing.crt, ca-signing.key',
+    );
+  });
+});

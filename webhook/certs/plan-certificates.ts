@@ -1,0 +1,186 @@
+// Decides what the certificate Secret should hold next, from what it holds now and the time: nothing,
+// a renewed serving certificate, a new CA announced in the trust bundle, or the announced CA promoted to
+// signing. A CA never signs before it has been trusted for `caAnnounceLeadMs`, and the CA it replaces stays
+// trusted until it expires, so no API server ever meets a certificate it does not trust.
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import { CERTIFICATE_BACKDATE_MS, describeCertificate } from '../../shared/tls/certificates.ts';
+import type { CertificateIssuer } from './certificate-issuer.ts';
+import type { CertificateState, RotationPolicy, ServingIdentity } from './certificate-state.ts';
+import { normalizePem } from './certificate-state.ts';
+
+export interface PlanContext {
+  now: Date;
+  policy: RotationPolicy;
+  identity: ServingIdentity;
+  issuer: CertificateIssuer;
+}
+
+export interface CertificatePlan {
+  state: CertificateState;
+  /** Why the state changed; empty when the current state is kept. */
+  changes: string[];
+}
+
+interface Validity {
+  notBefore: number;
+  notAfter: number;
+}
+
+function validity(certPem: string): Validity | undefined {
+  try {
+    const info = describeCertificate(certPem);
+    return { notBefore: info.notBefore.getTime(), notAfter: info.notAfter.getTime() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A share of the lifetime from issuance, not from the backdated notBefore: short test lifetimes stay sane. */
+function renewAt(v: Validity, fraction: number): number {
+  const issuedAt = Math.min(v.notBefore + CERTIFICATE_BACKDATE_MS, v.notAfter);
+  return issuedAt + (v.notAfter - issuedAt) * fraction;
+}
+
+function keyMatches(pair: KeyPairPem): boolean {
+  try {
+    return new X509Certificate(pair.certPem).checkPrivateKey(createPrivateKey(pair.keyPem));
+  } catch {
+    return false;
+  }
+}
+
+/** A CA usable for signing now: parses, holds its key, and is within its validity. */
+function usableCA(ca: KeyPairPem | undefined, now: number): ca is KeyPairPem {
+  const v = ca && validity(ca.certPem);
+  return !!v && v.notBefore <= now && now < v.notAfter && keyMatches(ca);
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((x) => sa.has(x));
+}
+
+/** Why the serving certificate must be re-issued, or undefined when it is good. */
+function servingProblem(
+  serving: KeyPairPem | undefined,
+  signer: KeyPairPem,
+  ctx: PlanContext,
+): string | undefined {
+  if (!serving) return 'no serving certificate';
+  const now = ctx.now.getTime();
+  let info;
+  try {
+    info = describeCertificate(serving.certPem);
+  } catch {
+    return 'serving certificate unreadable';
+  }
+  if (!keyMatches(serving)) return 'serving key does not match its certificate';
+  try {
+    const cert = new X509Certificate(serving.certPem);
+    const ca = new X509Certificate(signer.certPem);
+    if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey))
+      return 'serving certificate not signed by the current CA';
+  } catch {
+    return 'serving certificate not signed by the current CA';
+  }
+  if (
+    !sameNames(info.dnsNames, ctx.identity.dnsNames) ||
+    !sameNames(info.ipAddresses, ctx.identity.ipAddresses)
+  ) {
+    return 'serving certificate names changed';
+  }
+  const v = { notBefore: info.notBefore.getTime(), notAfter: info.notAfter.getTime() };
+  if (now >= v.notAfter) return 'serving certificate expired';
+  if (now >= renewAt(v, ctx.policy.renewAfterFraction)) return 'serving certificate due for renewal';
+  return undefined;
+}
+
+function issueServing(ca: KeyPairPem, ctx: PlanContext): KeyPairPem {
+  const caNotAfter = validity(ca.certPem)?.notAfter ?? ctx.now.getTime();
+  // A certificate outliving its issuer would fail verification anyway.
+  const validForMs = Math.min(ctx.policy.servingValidityMs, caNotAfter - ctx.now.getTime());
+  return ctx.issuer.issueServing(ca, ctx.identity, ctx.now, validForMs);
+}
+
+/** The signing CA first, then the next one, then older CAs still valid; no duplicates, nothing expired. */
+function trustBundle(
+  ca: KeyPairPem,
+  nextCA: KeyPairPem | undefined,
+  previous: readonly string[],
+  now: number,
+): string[] {
+  const ordered = [ca.certPem, ...(nextCA ? [nextCA.certPem] : []), ...previous].map(normalizePem);
+  return [...new Set(ordered)].filter((pem) => {
+    const v = validity(pem);
+    return !!v && now < v.notAfter;
+  });
+}
+
+export function nextRotationTime(state: CertificateState, policy: RotationPolicy): Date | undefined {
+  const times: number[] = [];
+  const ca = validity(state.ca.certPem);
+  const serving = validity(state.serving.certPem);
+  if (ca && !state.nextCA) times.push(renewAt(ca, policy.renewAfterFraction));
+  if (serving) times.push(renewAt(serving, policy.renewAfterFraction));
+  if (state.nextCAAnnouncedAt) times.push(state.nextCAAnnouncedAt.getTime() + policy.caAnnounceLeadMs);
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+}
+
+export function planCertificates(current: CertificateState | undefined, ctx: PlanContext): CertificatePlan {
+  const now = ctx.now.getTime();
+  const changes: string[] = [];
+  let ca: KeyPairPem;
+  let serving = current?.serving;
+  let nextCA = current?.nextCA;
+  let nextCAAnnouncedAt = current?.nextCAAnnouncedAt;
+  const previous = current?.trustBundle ?? [];
+
+  if (current && usableCA(current.ca, now)) {
+    ca = current.ca;
+  } else if (usableCA(nextCA, now)) {
+    // The signing CA is gone (expired while nobody ran); the announced one is the best there is.
+    ca = nextCA;
+    nextCA = undefined;
+    nextCAAnnouncedAt = undefined;
+    changes.push('current CA unusable; promoted the next CA');
+  } else {
+    ca = ctx.issuer.issueCA(ctx.now, ctx.policy.caValidityMs);
+    nextCA = undefined;
+    nextCAAnnouncedAt = undefined;
+    changes.push(current ? 'current CA unusable; created a new CA' : 'created a CA');
+  }
+
+  if (nextCA && !usableCA(nextCA, now)) {
+    nextCA = undefined;
+    nextCAAnnouncedAt = undefined;
+    changes.push('dropped an unusable next CA');
+  }
+  if (nextCA && (!nextCAAnnouncedAt || now >= nextCAAnnouncedAt.getTime() + ctx.policy.caAnnounceLeadMs)) {
+    ca = nextCA;
+    nextCA = undefined;
+    nextCAAnnouncedAt = undefined;
+    changes.push('promoted the next CA to signing');
+  }
+  const caValidity = validity(ca.certPem);
+  if (!nextCA && caValidity && now >= renewAt(caValidity, ctx.policy.renewAfterFraction)) {
+    nextCA = ctx.issuer.issueCA(ctx.now, ctx.policy.caValidityMs);
+    nextCAAnnouncedAt = ctx.now;
+    changes.push('CA due for renewal; announced the next CA');
+  }
+
+  const problem = servingProblem(serving, ca, ctx);
+  if (problem || !serving) {
+    serving = issueServing(ca, ctx);
+    changes.push(`${problem}; issued a serving certificate`);
+  }
+  const bundle = trustBundle(ca, nextCA, previous, now);
+  const bundleChanged = bundle.length !== previous.length || bundle.some((pem, i) => pem !== previous[i]);
+  if (bundleChanged && previous.length > 0) changes.push('trust bundle updated');
+  const state: CertificateState = { ca, serving, trustBundle: bundle };
+  if (nextCA) {
+    state.nextCA = nextCA;
+    if (nextCAAnnouncedAt) state.nextCAAnnouncedAt = nextCAAnnouncedAt;
+  }
+  return { state, changes };
+}

@@ -1,0 +1,238 @@
+import { describe, expect, it } from '@jest/globals';
+import { X509Certificate } from 'node:crypto';
+import type { KubeObject } from '../../shared/api/meta.ts';
+import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { silentLogger } from '../../shared/logging/logger.ts';
+import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import { splitPemBundle } from '../../shared/tls/certificates.ts';
+import {
+  CUSTOM_RESOURCE_DEFINITIONS,
+  MUTATING_WEBHOOK_CONFIGURATIONS,
+  SECRETS,
+  VALIDATING_WEBHOOK_CONFIGURATIONS,
+} from '../kube/webhook-resources.ts';
+import { createCABundleInjector } from './ca-bundle-injector.ts';
+import { createCertificateIssuer } from './certificate-issuer.ts';
+import { kubeCertificateSecretStore } from './certificate-secret-store.ts';
+import type { RotationPolicy } from './certificate-state.ts';
+import { serviceIdentity } from './certificate-state.ts';
+import { SelfManagedCertificates } from './self-managed-certificates.ts';
+
+const S = 1000;
+const policy: RotationPolicy = {
+  caValidityMs: 300 * S,
+  servingValidityMs: 90 * S,
+  renewAfterFraction: 2 / 3,
+  caAnnounceLeadMs: 10 * S,
+};
+const issuer = createCertificateIssuer('webhook-ca', 1024);
+const identity = serviceIdentity('webhook', 'ops', []);
+const targets = {
+  validatingWebhookConfigurations: ['ai-gateway-validating'],
+  mutatingWebhookConfigurations: ['ai-gateway-mutating'],
+  customResourceDefinitions: ['aimodels.ai.example.com'],
+};
+
+function seedTargets(api: FakeKubeApi, withCRD = true): void {
+  const webhooks = [
+    { name: 'a.example.com', clientConfig: { url: 'https://127.0.0.1:9443/validate/a' } },
+    { name: 'b.example.com', clientConfig: { url: 'https://127.0.0.1:9443/validate/b' } },
+  ];
+  api.seed(VALIDATING_WEBHOOK_CONFIGURATIONS, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: 'ai-gateway-validating' },
+    webhooks,
+  });
+  api.seed(MUTATING_WEBHOOK_CONFIGURATIONS, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: 'ai-gateway-mutating' },
+    webhooks: [webhooks[0]],
+  });
+  if (withCRD) {
+    api.seed(CUSTOM_RESOURCE_DEFINITIONS, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'aimodels.ai.example.com' },
+      spec: {
+        conversion: {
+          strategy: 'Webhook',
+          webhook: { clientConfig: { url: 'https://127.0.0.1:9443/convert' } },
+        },
+      },
+    });
+  }
+}
+
+/** A replica: its own manager and the certificate its server presents. */
+function replica(api: FakeKubeApi, clock: { now: Date }, inject = true) {
+  const served: { pair?: KeyPairPem; loads: number } = { loads: 0 };
+  const manager = new SelfManagedCertificates({
+    store: kubeCertificateSecretStore(api, 'ops', 'webhook-certs'),
+    ...(inject ? { injector: createCABundleInjector(api, targets, silentLogger) } : {}),
+    server: {
+      loadCertificate: (pair: KeyPairPem) => {
+        served.pair = pair;
+        served.loads++;
+      },
+    },
+    policy,
+    identity,
+    issuer,
+    logger: silentLogger,
+    checkIntervalMs: 60 * S,
+    now: () => clock.now,
+  });
+  return { manager, served };
+}
+
+function injectedBundles(api: FakeKubeApi): string[] {
+  const decode = (b: unknown) => Buffer.from(String(b), 'base64').toString('utf8');
+  const vwc = api.peek<KubeObject>(VALIDATING_WEBHOOK_CONFIGURATIONS, { name: 'ai-gateway-validating' });
+  const mwc = api.peek<KubeObject>(MUTATING_WEBHOOK_CONFIGURATIONS, { name: 'ai-gateway-mutating' });
+  const crd = api.peek<KubeObject>(CUSTOM_RESOURCE_DEFINITIONS, { name: 'aimodels.ai.example.com' });
+  const hooks = [
+    ...((vwc?.webhooks as { clientConfig: { caBundle?: string } }[]) ?? []),
+    ...((mwc?.webhooks as { clientConfig: { caBundle?: string } }[]) ?? []),
+  ];
+  const crdBundle = (
+    crd?.spec as { conversion: { webhook: { clientConfig: { caBundle?: string } } } } | undefined
+  )?.conversion.webhook.clientConfig.caBundle;
+  return [...hooks.map((h) => decode(h.clientConfig.caBundle)), decode(crdBundle)];
+}
+
+/** What the API server checks: the served certificate chains to a CA in every injected bundle. */
+function trustedEverywhere(api: FakeKubeApi, pair: KeyPairPem | undefined): boolean {
+  if (!pair) return false;
+  const cert = new X509Certificate(pair.certPem);
+  return injectedBundles(api).every((bundle) =>
+    splitPemBundle(bundle).some((caPem) => {
+      const ca = new X509Certificate(caPem);
+      return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+    }),
+  );
+}
+
+describe('SelfManagedCertificates', () => {
+  it('provisions the Secret, injects the bundle everywhere and serves the certificate', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api);
+    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const r = replica(api, clock);
+    expect(r.manager.injectionReadiness()).toEqual({ ok: false, reason: 'CA bundle not injected yet' });
+    const state = await r.manager.reconcile();
+    expect(r.served.pair).toEqual(state.serving);
+    expect(injectedBundles(api)).toEqual([
+      state.ca.certPem,
+      state.ca.certPem,
+      state.ca.certPem,
+      state.ca.certPem,
+    ]);
+    expect(trustedEverywhere(api, r.served.pair)).toBe(true);
+    expect(r.manager.injectionReadiness()).toBe(true);
+    const secret = api.peek<KubeObject & { type: string; data: Record<string, string> }>(SECRETS, {
+      namespace: 'ops',
+      name: 'webhook-certs',
+    });
+    expect(secret?.type).toBe('kubernetes.io/tls');
+    expect(Object.keys(secret?.data ?? {}).sort()).toEqual([
+      'ca-signing.crt',
+      'ca-signing.key',
+      'ca.crt',
+      'tls.crt',
+      'tls.key',
+    ]);
+
+    // A later round with nothing due writes nothing.
+    const writes = api.writeCount();
+    await r.manager.reconcile();
+    expect(api.writeCount()).toBe(writes);
+    expect(r.served.loads).toBe(1);
+  });
+
+  it('lets replicas starting together agree on one Secret', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api);
+    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const replicas = [replica(api, clock), replica(api, clock), replica(api, clock)];
+    await Promise.all(replicas.map((r) => r.manager.reconcile()));
+    const served = replicas.map((r) => r.served.pair?.certPem);
+    expect(new Set(served).size).toBe(1);
+    expect(api.calls.filter((c) => c.verb === 'create' && c.resource === 'secrets')).toHaveLength(3);
+    expect(api.calls.filter((c) => c.verb === 'replace' && c.resource === 'secrets')).toHaveLength(0);
+    for (const r of replicas) expect(trustedEverywhere(api, r.served.pair)).toBe(true);
+  });
+
+  it('rotates serving certificates and the CA without a moment where a replica is untrusted', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api);
+    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const a = replica(api, clock);
+    const b = replica(api, clock);
+    await a.manager.reconcile();
+    await b.manager.reconcile();
+    const firstCA = splitPemBundle(injectedBundles(api)[0] ?? '')[0];
+    const secretWrites: number[] = [];
+    // Replicas wake at different times; both must stay trusted by the bundle after every step.
+    for (let t = 0; t <= 420; t += 3) {
+      clock.now = new Date(Date.parse('2026-01-01T00:00:00Z') + t * S);
+      await (t % 2 === 0 ? a : b).manager.reconcile();
+      expect(trustedEverywhere(api, a.served.pair)).toBe(true);
+      expect(trustedEverywhere(api, b.served.pair)).toBe(true);
+      secretWrites.push(api.writeCount(SECRETS));
+    }
+    const lastCA = splitPemBundle(injectedBundles(api)[0] ?? '')[0];
+    expect(lastCA).not.toBe(firstCA);
+    // Renewals happen, but not on every round: no thrashing.
+    expect(api.writeCount(SECRETS)).toBeGreaterThan(3);
+    expect(api.writeCount(SECRETS)).toBeLessThan(20);
+  });
+
+  it('adopts the winner on an update race', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api);
+    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const a = replica(api, clock);
+    const b = replica(api, clock);
+    await a.manager.reconcile();
+    clock.now = new Date(Date.parse('2026-01-01T00:00:00Z') + 61 * S);
+    await Promise.all([a.manager.reconcile(), b.manager.reconcile()]);
+    expect(a.served.pair?.certPem).toBe(b.served.pair?.certPem);
+    expect(
+      api.calls.filter((c) => c.verb === 'replace' && c.resource === 'secrets').length,
+    ).toBeLessThanOrEqual(2);
+  });
+
+  it('replaces a Secret whose content is unusable', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api);
+    api.seed(SECRETS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: 'ops', name: 'webhook-certs' },
+      data: { junk: 'eA==' },
+    } as KubeObject);
+    const r = replica(api, { now: new Date() });
+    const state = await r.manager.reconcile();
+    expect(r.served.pair).toEqual(state.serving);
+  });
+
+  it('stays not ready, saying why, while a target is missing', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api, false);
+    const r = replica(api, { now: new Date() });
+    await expect(r.manager.reconcile()).rejects.toThrow(
+      'injecting the CA bundle into CustomResourceDefinition aimodels.ai.example.com: not found',
+    );
+    expect(r.manager.injectionReadiness()).toMatchObject({ ok: false });
+    expect(r.served.pair).toBeDefined();
+  });
+
+  it('is ready without injection when injection is off', async () => {
+    const api = new FakeKubeApi();
+    const r = replica(api, { now: new Date() }, false);
+    await r.manager.reconcile();
+    expect(r.manager.injectionReadiness()).toBe(true);
+  });
+});

@@ -1,0 +1,162 @@
+// The default certificate mode: this webhook is its own CA. Every round reads the Secret, plans (create,
+// renew, rotate), writes the plan back with optimistic concurrency — a replica that loses a race adopts
+// what the winner wrote — injects the trust bundle, and serves the Secret's certificate.
+import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
+import type { Logger } from '../../shared/logging/logger.ts';
+import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { CABundleInjector } from './ca-bundle-injector.ts';
+import type { CertificateIssuer } from './certificate-issuer.ts';
+import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-secret.ts';
+import { CertificateSecretConflictError } from './certificate-secret-store.ts';
+import type { CertificateSecretStore } from './certificate-secret-store.ts';
+import type { CertificateState, RotationPolicy, ServingIdentity } from './certificate-state.ts';
+import { nextRotationTime, planCertificates } from './plan-certificates.ts';
+
+export interface CertificateConsumer {
+  /** Validates and serves the pair; throws when it is unusable. */
+  loadCertificate(pair: KeyPairPem, source: string): unknown;
+}
+
+export interface SelfManagedCertificatesOptions {
+  store: CertificateSecretStore;
+  /** Absent when CA injection is switched off. */
+  injector?: CABundleInjector;
+  server: CertificateConsumer;
+  policy: RotationPolicy;
+  identity: ServingIdentity;
+  issuer: CertificateIssuer;
+  logger: Logger;
+  /** How often the Secret is read again and the bundle re-injected, whatever the rotation schedule. */
+  checkIntervalMs: number;
+  now?: () => Date;
+}
+
+const MAX_WRITE_ATTEMPTS = 5;
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+export class SelfManagedCertificates {
+  readonly #opts: SelfManagedCertificatesOptions;
+  readonly #now: () => Date;
+  #servedCertPem: string | undefined;
+  #injectedBundle: string | undefined;
+  #wantedBundle: string | undefined;
+  #lastError: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #failures = 0;
+
+  constructor(opts: SelfManagedCertificatesOptions) {
+    this.#opts = opts;
+    this.#now = opts.now ?? (() => new Date());
+  }
+
+  /** One round: settle the Secret, inject its bundle, serve its certificate. Throws what failed. */
+  async reconcile(): Promise<CertificateState> {
+    const state = await this.#settleSecret();
+    const bundle = state.trustBundle.join('');
+    this.#wantedBundle = bundle;
+    if (state.serving.certPem !== this.#servedCertPem) {
+      this.#opts.server.loadCertificate(state.serving, `Secret ${this.#secretRef()}`);
+      this.#servedCertPem = state.serving.certPem;
+    }
+    if (this.#opts.injector && bundle !== this.#injectedBundle) {
+      await this.#opts.injector.inject(bundle);
+      this.#injectedBundle = bundle;
+    }
+    return state;
+  }
+
+  /** Runs rounds until stop(): at the next rotation time or check interval, sooner after a failure. */
+  start(): void {
+    this.#running = true;
+    void this.#round();
+  }
+
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#timer);
+  }
+
+  /** Ready once the served certificate's CA is trusted by the API server (or injection is off). */
+  injectionReadiness(): ReadinessCheckResult {
+    if (!this.#opts.injector) return true;
+    if (this.#wantedBundle !== undefined && this.#wantedBundle === this.#injectedBundle) return true;
+    return {
+      ok: false,
+      reason: `CA bundle not injected yet${this.#lastError ? `: ${this.#lastError}` : ''}`,
+    };
+  }
+
+  #secretRef(): string {
+    return `${this.#opts.store.namespace}/${this.#opts.store.name}`;
+  }
+
+  async #settleSecret(): Promise<CertificateState> {
+    const { store, logger } = this.#opts;
+    for (let attempt = 1; ; attempt++) {
+      const secret = await store.read();
+      let current: CertificateState | undefined;
+      if (secret) {
+        try {
+          current = decodeCertificateSecret(secret.data);
+        } catch (err) {
+          logger.warn('certificate Secret unusable; replacing its content', {
+            namespace: store.namespace,
+            name: store.name,
+            error: (err as Error).message,
+          });
+        }
+      }
+      const plan = planCertificates(current, {
+        now: this.#now(),
+        policy: this.#opts.policy,
+        identity: this.#opts.identity,
+        issuer: this.#opts.issuer,
+      });
+      if (plan.changes.length === 0) return plan.state;
+      try {
+        const data = encodeCertificateSecret(plan.state);
+        if (secret) await store.update(secret, data);
+        else await store.create(data);
+        logger.info('certificate Secret written', {
+          namespace: store.namespace,
+          name: store.name,
+          changes: plan.changes,
+        });
+        return plan.state;
+      } catch (err) {
+        if (!(err instanceof CertificateSecretConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw err;
+        logger.info('certificate Secret changed by another replica; adopting it', {
+          namespace: store.namespace,
+          name: store.name,
+        });
+      }
+    }
+  }
+
+  async #round(): Promise<void> {
+    if (!this.#running) return;
+    let delayMs = this.#opts.checkIntervalMs;
+    try {
+      const state = await this.reconcile();
+      this.#lastError = undefined;
+      this.#failures = 0;
+      const due = nextRotationTime(state, this.#opts.policy);
+      if (due) delayMs = Math.min(delayMs, Math.max(0, due.getTime() - this.#now().getTime()) + 10);
+    } catch (err) {
+      this.#failures++;
+      this.#lastError = (err as Error).message;
+      delayMs = Math.min(RETRY_MAX_MS, this.#opts.checkIntervalMs, RETRY_BASE_MS * 2 ** (this.#failures - 1));
+      this.#opts.logger.error('certificate round failed; retrying', {
+        namespace: this.#opts.store.namespace,
+        name: this.#opts.store.name,
+        error: this.#lastError,
+        retryInMs: delayMs,
+      });
+    }
+    if (!this.#running) return;
+    this.#timer = setTimeout(() => void this.#round(), delayMs);
+    this.#timer.unref();
+  }
+}
