@@ -121,7 +121,9 @@ describe('WorkQueue', () => {
     await clock.advance(40);
     const key = (await queue.get()) ?? '';
     await clock.advance(25);
+    expect(queue.unfinishedWork()).toEqual({ totalMs: 25, longestMs: 25 });
     queue.done(key);
+    expect(queue.unfinishedWork()).toEqual({ totalMs: 0, longestMs: 0 });
     expect(observed).toMatchObject({ added: 1, depth: [1, 0], waited: [40], worked: [25] });
   });
 });

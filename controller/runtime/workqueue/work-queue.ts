@@ -66,9 +66,16 @@ export class WorkQueue {
     return this.closing;
   }
 
-  /** When each in-flight key was taken; for the unfinished-work metrics. */
-  inFlightSince(): IterableIterator<number> {
-    return this.processing.values();
+  /** Work in flight right now: total and longest time held, for the unfinished-work metrics. */
+  unfinishedWork(): { totalMs: number; longestMs: number } {
+    const now = this.clock.now();
+    let totalMs = 0;
+    let longestMs = 0;
+    for (const startedAt of this.processing.values()) {
+      totalMs += now - startedAt;
+      longestMs = Math.max(longestMs, now - startedAt);
+    }
+    return { totalMs, longestMs };
   }
 
   add(key: string): void {

@@ -1,0 +1,36 @@
+// What a reconciler implements, and how it tells the controller what to do next.
+import type { Logger } from '../../../shared/logging/logger.ts';
+import type { ObjectRef } from '../../../shared/kube/resource.ts';
+
+/** The object to bring to its desired state; the reconciler reads the rest from the cache. */
+export type ReconcileRequest = ObjectRef;
+
+export interface ReconcileResult {
+  /** Reconcile again after this many milliseconds (e.g. to poll something outside the cluster). */
+  requeueAfter?: number;
+  /** Reconcile again soon, with the same per-key backoff as an error but without logging one. */
+  requeue?: boolean;
+}
+
+export interface ReconcileContext {
+  /** Aborted when the process must stop at once (lease lost, shutdown grace expired). */
+  signal: AbortSignal;
+  /** Carries controller, namespace, name and a reconcile ID. */
+  logger: Logger;
+}
+
+export interface Reconciler {
+  reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | void>;
+}
+
+/**
+ * A failure retrying cannot fix, such as an invalid spec: it is logged and counted, and the key is not
+ * retried until the object changes (which enqueues it again). Record the reason on the object's status
+ * before throwing it.
+ */
+export class TerminalError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TerminalError';
+  }
+}
