@@ -1,0 +1,169 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Registry } from 'prom-client';
+import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
+import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { LEASES } from '../../../shared/kube/well-known-resources.ts';
+import { silentLogger } from '../../../shared/logging/logger.ts';
+import { runtimeMetrics } from '../metrics/runtime-metrics.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
+import { LeaderElectionConfigError, LeaderElector } from './leader-elector.ts';
+import type { LeadershipEnd } from './leader-elector.ts';
+import type { Lease } from './lease-lock.ts';
+import { LeaseLock } from './lease-lock.ts';
+
+const LEASE = { namespace: 'system', name: 'ai-gateway-operator' };
+const aborts: AbortController[] = [];
+afterEach(() => aborts.splice(0).forEach((c) => c.abort()));
+
+function signal(): AbortController {
+  const controller = new AbortController();
+  aborts.push(controller);
+  return controller;
+}
+
+function candidate(api: FakeKubeApi, clock: FakeClock, identity: string, registry?: Registry) {
+  return new LeaderElector({
+    lock: new LeaseLock(api, LEASE.namespace, LEASE.name),
+    identity,
+    clock,
+    logger: silentLogger,
+    random: () => 0,
+    ...(registry ? { metrics: runtimeMetrics(registry) } : {}),
+  });
+}
+
+function lease(api: FakeKubeApi): Lease | undefined {
+  return api.peek<Lease>(LEASES, LEASE);
+}
+
+describe('LeaderElector', () => {
+  it('creates the lease when there is none and holds it with MicroTime stamps', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(Date.UTC(2026, 0, 1, 12));
+    const registry = new Registry();
+    const a = candidate(api, clock, 'a', registry);
+    expect(await a.acquire(signal().signal)).toBe(true);
+    expect(a.isLeader).toBe(true);
+    expect(lease(api)?.spec).toEqual({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      acquireTime: '2026-01-01T12:00:00.000000Z',
+      renewTime: '2026-01-01T12:00:00.000000Z',
+      leaseTransitions: 0,
+    });
+    expect(await registry.metrics()).toContain('leader_election_master_status{name="ai-gateway-operator"} 1');
+  });
+
+  it('renews every retry period, and a second candidate waits while the lease is renewed', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    const a = candidate(api, clock, 'a');
+    const b = candidate(api, clock, 'b');
+    await a.acquire(signal().signal);
+    void a.keepRenewing(signal().signal);
+    let bLeads = false;
+    void b.acquire(signal().signal).then((won) => (bLeads = won));
+    await clock.advance(60_000);
+    expect(bLeads).toBe(false);
+    expect(lease(api)?.spec?.renewTime).toBe('1970-01-01T00:01:00.000000Z');
+  });
+
+  it('lets a second candidate take over a lease nobody renews once it has been unchanged for 15 s', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    const a = candidate(api, clock, 'a');
+    const b = candidate(api, clock, 'b');
+    await a.acquire(signal().signal);
+    let takenAt: number | undefined;
+    void b.acquire(signal().signal).then(() => (takenAt = clock.now()));
+    await clock.advance(14_000);
+    expect(takenAt).toBeUndefined();
+    await clock.advance(2_000);
+    expect(takenAt).toBe(16_000);
+    expect(lease(api)?.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+  });
+
+  it('hands over within one retry period after the leader releases the lease', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    const a = candidate(api, clock, 'a');
+    const b = candidate(api, clock, 'b');
+    await a.acquire(signal().signal);
+    const renewing = signal();
+    const aEnd = a.keepRenewing(renewing.signal);
+    let takenAt: number | undefined;
+    void b.acquire(signal().signal).then(() => (takenAt = clock.now()));
+    await clock.advance(5_000);
+    renewing.abort();
+    expect(await aEnd).toBe('stopped');
+    await a.release();
+    expect(lease(api)?.spec?.holderIdentity).toBeUndefined();
+    await clock.advance(2_000);
+    expect(takenAt).toBe(6_000);
+  });
+
+  it('reports the lease lost when renewals fail until the renew deadline', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    const registry = new Registry();
+    const a = candidate(api, clock, 'a', registry);
+    await a.acquire(signal().signal);
+    for (let i = 0; i < 10; i++)
+      api.failNext('get', new ApiConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
+    let end: LeadershipEnd | undefined;
+    let endedAt = 0;
+    void a.keepRenewing(signal().signal).then((e) => {
+      end = e;
+      endedAt = clock.now();
+    });
+    await clock.advance(9_999);
+    expect(end).toBeUndefined();
+    await clock.advance(2_000);
+    expect(end).toBe('lost');
+    expect(endedAt).toBe(10_000);
+    expect(a.isLeader).toBe(false);
+    expect(await registry.metrics()).toContain('leader_election_master_status{name="ai-gateway-operator"} 0');
+  });
+
+  it('gives up a renewal that hangs past the renew deadline', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    const a = candidate(api, clock, 'a');
+    await a.acquire(signal().signal);
+    api.get = () => new Promise(() => undefined);
+    let end: LeadershipEnd | undefined;
+    void a.keepRenewing(signal().signal).then((e) => (end = e));
+    await clock.advance(10_000);
+    expect(end).toBe('lost');
+  });
+
+  it('uses the resourceVersion so that only one of two racing candidates wins', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    const a = candidate(api, clock, 'a');
+    await a.acquire(signal().signal);
+    await a.release();
+    api.failNext('replace', FakeKubeApi.apiError('PUT', 409, 'Conflict', 'the object has been modified'));
+    const b = candidate(api, clock, 'b');
+    let bLeads = false;
+    void b.acquire(signal().signal).then((won) => (bLeads = won));
+    await clock.advance(0);
+    expect(bLeads).toBe(false);
+    await clock.advance(2_000);
+    expect(bLeads).toBe(true);
+  });
+
+  it('refuses timings where the lease could expire before the leader notices', () => {
+    const lock = new LeaseLock(new FakeKubeApi(), 'ns', 'l');
+    const clock = new FakeClock();
+    expect(
+      () =>
+        new LeaderElector({
+          lock,
+          clock,
+          logger: silentLogger,
+          timing: { leaseDurationMs: 10_000, renewDeadlineMs: 10_000 },
+        }),
+    ).toThrow(LeaderElectionConfigError);
+  });
+});
