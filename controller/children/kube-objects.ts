@@ -1,0 +1,115 @@
+// The slice of the built-in kinds the controller writes (and reads back for status): ConfigMap, Service
+// and apps/v1 Deployment, in their JSON shape.
+import type { KubeObject, ObjectMeta } from '../../shared/api/meta.ts';
+import type { EnvVar, ResourceRequirements } from '../../shared/api/aimodel/v1.ts';
+
+export interface ConfigMap extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: ObjectMeta;
+  data: Record<string, string>;
+}
+
+export interface ServicePort {
+  name: string;
+  port: number;
+  targetPort?: number | string;
+  protocol: 'TCP';
+}
+
+export interface ServiceSpec {
+  type: 'ClusterIP' | 'ExternalName';
+  selector?: Record<string, string>;
+  ports?: ServicePort[];
+  externalName?: string;
+}
+
+export interface Service extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: ObjectMeta;
+  spec: ServiceSpec;
+}
+
+export interface Probe {
+  tcpSocket?: { port: number | string };
+  httpGet?: { path: string; port: number | string };
+  initialDelaySeconds?: number;
+  periodSeconds: number;
+  timeoutSeconds?: number;
+  failureThreshold: number;
+}
+
+export interface ContainerSecurityContext {
+  allowPrivilegeEscalation: false;
+  readOnlyRootFilesystem?: boolean;
+  runAsNonRoot: true;
+  capabilities: { drop: ['ALL'] };
+  seccompProfile: { type: 'RuntimeDefault' };
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  ports: { name: string; containerPort: number; protocol: 'TCP' }[];
+  env?: EnvVar[];
+  resources?: ResourceRequirements;
+  readinessProbe: Probe;
+  livenessProbe: Probe;
+  securityContext: ContainerSecurityContext;
+  volumeMounts?: VolumeMount[];
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name: string; items?: { key: string; path: string }[] };
+  secret?: { secretName: string; optional?: boolean };
+  emptyDir?: { medium?: 'Memory'; sizeLimit?: string };
+}
+
+export interface PodTemplate {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    automountServiceAccountToken: false;
+    securityContext: { runAsNonRoot: true; seccompProfile: { type: 'RuntimeDefault' } };
+    containers: Container[];
+    volumes?: Volume[];
+  };
+}
+
+export interface DeploymentCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
+/** What the Deployment controller reports; read, never written. */
+export interface DeploymentStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  unavailableReplicas?: number;
+  conditions?: DeploymentCondition[];
+}
+
+export interface Deployment extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Record<string, string> };
+    template: PodTemplate;
+  };
+  status?: DeploymentStatus;
+}

@@ -1,0 +1,59 @@
+// A model served outside the cluster (spec.endpoint without spec.image): where it is, and the in-cluster
+// URL its ExternalName Service gives it.
+import { isIP } from 'node:net';
+import { modelChildName } from '../../../shared/api/aimodel/names.ts';
+
+export interface ExternalEndpoint {
+  scheme: 'http' | 'https';
+  /** A DNS name: what the ExternalName Service points at. */
+  host: string;
+  /** Set only when the endpoint names a port. */
+  port?: number;
+  /** The path, without a trailing "/" unless it is the root. */
+  path: string;
+}
+
+export class InvalidEndpointError extends Error {
+  readonly endpoint: string;
+  constructor(endpoint: string, problem: string) {
+    super(`spec.endpoint: Invalid value: ${JSON.stringify(endpoint)}: ${problem}`);
+    this.name = 'InvalidEndpointError';
+    this.endpoint = endpoint;
+  }
+}
+
+export function parseExternalEndpoint(endpoint: string): ExternalEndpoint {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InvalidEndpointError(endpoint, 'must be an absolute http or https URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidEndpointError(
+      endpoint,
+      `scheme ${url.protocol.slice(0, -1)} is not supported; use http or https`,
+    );
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0) {
+    throw new InvalidEndpointError(
+      endpoint,
+      'the host must be a DNS name: an ExternalName Service cannot point at an IP address',
+    );
+  }
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : '/';
+  return {
+    scheme: url.protocol === 'https:' ? 'https' : 'http',
+    host: host.replace(/\.$/, ''),
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path,
+  };
+}
+
+/** The external endpoint reached through the model's Service name, e.g. https://aim-x.ns.svc/v1. */
+export function externalModelServiceURL(name: string, namespace: string, endpoint: ExternalEndpoint): string {
+  const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
+  const path = endpoint.path === '/' ? '' : endpoint.path;
+  return `${endpoint.scheme}://${modelChildName(name)}.${namespace}.svc${port}${path}`;
+}

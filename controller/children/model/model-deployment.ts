@@ -1,0 +1,75 @@
+// The Deployment aim-<name> that serves a model in the cluster (spec.image set).
+import type { AIModelV1, ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
+import { modelChildName } from '../../../shared/api/aimodel/names.ts';
+import { DEFAULT_MODEL_PORT, DEFAULT_MODEL_REPLICAS } from '../../../shared/defaulting/defaults.ts';
+import { canonicalQuantity } from '../canonical-quantity.ts';
+import { configHash } from '../config-hash.ts';
+import type { ConfigMap, Deployment, Probe } from '../kube-objects.ts';
+import { CONFIG_HASH_ANNOTATION, modelLabels, modelSelectorLabels } from '../labels.ts';
+import { controllerReference } from '../owner-references.ts';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context.ts';
+import { MODEL_CONFIG_DIR } from './model-config-map.ts';
+
+export const MODEL_CONTAINER = 'model';
+const CONFIG_VOLUME = 'model-config';
+
+function canonicalResources(resources: ResourceRequirements): ResourceRequirements {
+  const canonical = (list: Record<string, string | number>) =>
+    Object.fromEntries(Object.entries(list).map(([name, q]) => [name, canonicalQuantity(q)]));
+  return {
+    ...(resources.requests ? { requests: canonical(resources.requests) } : {}),
+    ...(resources.limits ? { limits: canonical(resources.limits) } : {}),
+  };
+}
+
+function tcpProbe(periodSeconds: number, failureThreshold: number): Probe {
+  return { tcpSocket: { port: 'http' }, periodSeconds, timeoutSeconds: 1, failureThreshold };
+}
+
+/** The port the model server listens on; the webhook defaults it, but the API server may run without it. */
+export function modelPort(model: AIModelV1): number {
+  return model.spec.port ?? DEFAULT_MODEL_PORT;
+}
+
+export function renderModelDeployment(model: AIModelV1, configMap: ConfigMap, image: string): Deployment {
+  const name = model.metadata.name ?? '';
+  const { spec } = model;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: modelChildName(name),
+      namespace: model.metadata.namespace,
+      labels: modelLabels(name),
+      ownerReferences: [controllerReference(model)],
+    },
+    spec: {
+      replicas: spec.replicas ?? DEFAULT_MODEL_REPLICAS,
+      selector: { matchLabels: modelSelectorLabels(name) },
+      template: {
+        metadata: {
+          labels: modelLabels(name),
+          annotations: { [CONFIG_HASH_ANNOTATION]: configHash(configMap.data) },
+        },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: restrictedPodSecurityContext(),
+          containers: [
+            {
+              name: MODEL_CONTAINER,
+              image,
+              ports: [{ name: 'http', containerPort: modelPort(model), protocol: 'TCP' }],
+              ...(spec.env?.length ? { env: spec.env } : {}),
+              ...(spec.resources ? { resources: canonicalResources(spec.resources) } : {}),
+              readinessProbe: tcpProbe(5, 3),
+              livenessProbe: tcpProbe(10, 6),
+              securityContext: restrictedContainerSecurityContext(false),
+              volumeMounts: [{ name: CONFIG_VOLUME, mountPath: MODEL_CONFIG_DIR, readOnly: true }],
+            },
+          ],
+          volumes: [{ name: CONFIG_VOLUME, configMap: { name: configMap.metadata.name ?? '' } }],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// The status of an AIModel, computed from what its reconcile found: the seed fields (phase, reason,
+// lastUpdateTime, modelEndpoint) and conditions. lastUpdateTime and lastTransitionTime only move when
+// something else does, so recomputing an unchanged state yields an equal status and no write.
+import type { AIModelStatusV1, AIModelV1, ModelPhase } from '../../shared/api/aimodel/v1.ts';
+import { deepEqual } from '../../shared/util/json.ts';
+import type { ConditionDecision } from './conditions.ts';
+import { DEGRADED, PROGRESSING, READY, condition, mergeConditions } from './conditions.ts';
+import type { Rollout } from './deployment-rollout.ts';
+
+export type ModelOutcome =
+  /** Served by our Deployment; `rollout` is read from it. */
+  | { kind: 'served'; endpoint: string; rollout: Rollout; desiredReplicas: number }
+  /** Served outside the cluster, reachable through the ExternalName Service. */
+  | { kind: 'external'; endpoint: string }
+  /** The spec cannot be served as it is; nothing will change until it does. */
+  | { kind: 'invalid'; message: string }
+  /** Writing the children failed; the reconcile is retried. */
+  | { kind: 'failed'; message: string };
+
+interface Decision {
+  phase: ModelPhase;
+  message: string;
+  ready: ConditionDecision;
+  progressing: ConditionDecision;
+  degraded: ConditionDecision;
+}
+
+const notDegraded = condition(DEGRADED, 'False', 'AsExpected', 'No problems found');
+
+function decideServed(outcome: Extract<ModelOutcome, { kind: 'served' }>): Decision {
+  const { rollout, desiredReplicas } = outcome;
+  if (rollout.state === 'Failed') {
+    return {
+      phase: 'Error',
+      message: rollout.message,
+      ready: condition(READY, 'False', 'ProgressDeadlineExceeded', rollout.message),
+      progressing: condition(PROGRESSING, 'False', 'ProgressDeadlineExceeded', rollout.message),
+      degraded: condition(DEGRADED, 'True', 'ProgressDeadlineExceeded', rollout.message),
+    };
+  }
+  const serving = rollout.availableReplicas > 0;
+  if (rollout.state === 'Progressing') {
+    return {
+      phase: serving ? 'Updating' : 'Initializing',
+      message: rollout.message,
+      ready: condition(READY, 'False', serving ? 'Updating' : 'Initializing', rollout.message),
+      progressing: condition(PROGRESSING, 'True', 'RollingOut', rollout.message),
+      degraded: notDegraded,
+    };
+  }
+  if (desiredReplicas === 0) {
+    const message = 'spec.replicas is 0: no pod serves the model';
+    return {
+      phase: 'Initializing',
+      message,
+      ready: condition(READY, 'False', 'ScaledToZero', message),
+      progressing: condition(PROGRESSING, 'False', 'RolloutComplete', rollout.message),
+      degraded: notDegraded,
+    };
+  }
+  return {
+    phase: 'Ready',
+    message: `Serving at ${outcome.endpoint}; ${rollout.message}`,
+    ready: condition(READY, 'True', 'Available', rollout.message),
+    progressing: condition(PROGRESSING, 'False', 'RolloutComplete', rollout.message),
+    degraded: notDegraded,
+  };
+}
+
+function decide(outcome: ModelOutcome): Decision {
+  switch (outcome.kind) {
+    case 'served':
+      return decideServed(outcome);
+    case 'external': {
+      const message = `Served outside the cluster; reachable at ${outcome.endpoint}`;
+      return {
+        phase: 'Ready',
+        message,
+        ready: condition(READY, 'True', 'ExternalEndpoint', message),
+        progressing: condition(PROGRESSING, 'False', 'ExternalEndpoint', 'Nothing to roll out'),
+        degraded: notDegraded,
+      };
+    }
+    case 'invalid':
+      return {
+        phase: 'Error',
+        message: outcome.message,
+        ready: condition(READY, 'False', 'InvalidSpec', outcome.message),
+        progressing: condition(PROGRESSING, 'False', 'InvalidSpec', 'Waiting for the spec to be fixed'),
+        degraded: condition(DEGRADED, 'True', 'InvalidSpec', outcome.message),
+      };
+    case 'failed':
+      return {
+        phase: 'Error',
+        message: outcome.message,
+        ready: condition(READY, 'False', 'ReconcileFailed', outcome.message),
+        progressing: condition(PROGRESSING, 'True', 'Retrying', outcome.message),
+        degraded: condition(DEGRADED, 'True', 'ReconcileFailed', outcome.message),
+      };
+  }
+}
+
+function endpointOf(outcome: ModelOutcome, previous: AIModelStatusV1 | undefined): string | undefined {
+  if (outcome.kind === 'served' || outcome.kind === 'external') return outcome.endpoint;
+  // A failed write does not move the model; what it was reachable at still holds.
+  return outcome.kind === 'failed' ? previous?.modelEndpoint : undefined;
+}
+
+export function computeModelStatus(model: AIModelV1, outcome: ModelOutcome, now: string): AIModelStatusV1 {
+  const previous = model.status;
+  const generation = model.metadata.generation;
+  const decision = decide(outcome);
+  const endpoint = endpointOf(outcome, previous);
+  const next: AIModelStatusV1 = {
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
+    phase: decision.phase,
+    reason: decision.message,
+    ...(endpoint === undefined ? {} : { modelEndpoint: endpoint }),
+    conditions: mergeConditions(
+      previous?.conditions,
+      [decision.ready, decision.progressing, decision.degraded],
+      generation,
+      now,
+    ),
+  };
+  const unchanged =
+    previous?.lastUpdateTime !== undefined && deepEqual({ ...previous, lastUpdateTime: undefined }, next);
+  return { ...next, lastUpdateTime: unchanged ? previous.lastUpdateTime : now };
+}

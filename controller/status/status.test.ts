@@ -1,0 +1,232 @@
+import { describe, expect, it } from '@jest/globals';
+import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
+import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
+import type { Deployment } from '../children/kube-objects.ts';
+import { findCondition, mergeConditions } from './conditions.ts';
+import { deploymentRollout } from './deployment-rollout.ts';
+import { computeModelStatus } from './model-status.ts';
+import type { ModelOutcome } from './model-status.ts';
+import { computeRouteStatus } from './route-status.ts';
+
+const T0 = '2025-01-01T00:00:00Z';
+const T1 = '2025-01-01T00:01:00Z';
+
+function deployment(generation: number, status: Deployment['status'], replicas = 2): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'aim-gemma', namespace: 'ml', generation },
+    spec: { replicas, selector: { matchLabels: {} }, template: {} as Deployment['spec']['template'] },
+    status,
+  };
+}
+
+function model(generation = 1, status?: AIModelV1['status']): AIModelV1 {
+  return {
+    apiVersion: 'ai.example.com/v1',
+    kind: 'AIModel',
+    metadata: { name: 'gemma', namespace: 'ml', uid: 'u', generation },
+    spec: { modelName: 'gemma', modelProvider: 'Custom', modelType: 'LLM', image: 'img' },
+    ...(status ? { status } : {}),
+  };
+}
+
+const available = deploymentRollout(
+  deployment(3, { observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }),
+);
+const served = (rollout = available): ModelOutcome => ({
+  kind: 'served',
+  endpoint: 'http://aim-gemma.ml.svc',
+  rollout,
+  desiredReplicas: 2,
+});
+
+describe('deploymentRollout', () => {
+  it('is available only once the current generation runs every replica', () => {
+    expect(available.state).toBe('Available');
+    expect(deploymentRollout(deployment(4, { observedGeneration: 3, availableReplicas: 2 }))).toMatchObject({
+      state: 'Progressing',
+      message: 'Deployment aim-gemma: waiting for the rollout of generation 4 to start',
+    });
+    expect(
+      deploymentRollout(
+        deployment(3, { observedGeneration: 3, replicas: 3, updatedReplicas: 1, availableReplicas: 2 }),
+      ).message,
+    ).toBe('Deployment aim-gemma: 1 of 2 pods updated');
+    expect(
+      deploymentRollout(
+        deployment(3, { observedGeneration: 3, replicas: 3, updatedReplicas: 2, availableReplicas: 3 }),
+      ).message,
+    ).toBe('Deployment aim-gemma: 1 old pods terminating');
+    expect(
+      deploymentRollout(
+        deployment(3, { observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 1 }),
+      ).state,
+    ).toBe('Progressing');
+  });
+
+  it('fails when the Deployment controller gave up', () => {
+    const rollout = deploymentRollout(
+      deployment(3, {
+        observedGeneration: 3,
+        conditions: [
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'too slow' },
+        ],
+      }),
+    );
+    expect(rollout).toMatchObject({
+      state: 'Failed',
+      message: 'Deployment aim-gemma: rollout stalled: too slow',
+    });
+  });
+});
+
+describe('mergeConditions', () => {
+  it('keeps lastTransitionTime while the status holds and moves it when it changes', () => {
+    const first = mergeConditions(
+      undefined,
+      [{ type: 'Ready', status: 'False', reason: 'A', message: 'a' }],
+      1,
+      T0,
+    );
+    const same = mergeConditions(
+      first,
+      [{ type: 'Ready', status: 'False', reason: 'B', message: 'b' }],
+      2,
+      T1,
+    );
+    expect(same[0]).toEqual({
+      type: 'Ready',
+      status: 'False',
+      observedGeneration: 2,
+      lastTransitionTime: T0,
+      reason: 'B',
+      message: 'b',
+    });
+    const flipped = mergeConditions(
+      same,
+      [{ type: 'Ready', status: 'True', reason: 'C', message: 'c' }],
+      2,
+      T1,
+    );
+    expect(flipped[0]?.lastTransitionTime).toBe(T1);
+  });
+});
+
+describe('computeModelStatus', () => {
+  it('reports a served, available model as Ready with its endpoint', () => {
+    const status = computeModelStatus(model(), served(), T0);
+    expect(status).toMatchObject({
+      observedGeneration: 1,
+      phase: 'Ready',
+      modelEndpoint: 'http://aim-gemma.ml.svc',
+      lastUpdateTime: T0,
+    });
+    expect(findCondition(status.conditions, 'Ready')).toMatchObject({ status: 'True', reason: 'Available' });
+    expect(findCondition(status.conditions, 'Progressing')).toMatchObject({ status: 'False' });
+    expect(findCondition(status.conditions, 'Degraded')).toMatchObject({ status: 'False' });
+  });
+
+  it('yields an identical status, timestamps included, when nothing changed', () => {
+    const first = computeModelStatus(model(), served(), T0);
+    expect(computeModelStatus(model(1, first), served(), T1)).toEqual(first);
+  });
+
+  it('stamps lastUpdateTime when anything changes, also only observedGeneration', () => {
+    const first = computeModelStatus(model(), served(), T0);
+    const next = computeModelStatus(model(2, first), served(), T1);
+    expect(next.lastUpdateTime).toBe(T1);
+    expect(findCondition(next.conditions, 'Ready')?.lastTransitionTime).toBe(T0);
+  });
+
+  it('tells Initializing (nothing serving yet) from Updating (a rollout while serving)', () => {
+    const starting = deploymentRollout(
+      deployment(1, { observedGeneration: 1, replicas: 2, updatedReplicas: 2 }),
+    );
+    expect(computeModelStatus(model(), served(starting), T0)).toMatchObject({ phase: 'Initializing' });
+    const rolling = deploymentRollout(
+      deployment(2, { observedGeneration: 2, replicas: 3, updatedReplicas: 1, availableReplicas: 2 }),
+    );
+    const status = computeModelStatus(model(), served(rolling), T0);
+    expect(status.phase).toBe('Updating');
+    expect(findCondition(status.conditions, 'Ready')).toMatchObject({ status: 'False', reason: 'Updating' });
+    expect(findCondition(status.conditions, 'Progressing')).toMatchObject({ status: 'True' });
+  });
+
+  it('is not Ready with no replica to serve', () => {
+    const status = computeModelStatus(model(), { ...served(), desiredReplicas: 0 }, T0);
+    expect(findCondition(status.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ScaledToZero',
+    });
+  });
+
+  it('reports an external model as Ready at its in-cluster alias', () => {
+    const status = computeModelStatus(
+      model(),
+      { kind: 'external', endpoint: 'https://aim-gemma.ml.svc/v1' },
+      T0,
+    );
+    expect(status).toMatchObject({ phase: 'Ready', modelEndpoint: 'https://aim-gemma.ml.svc/v1' });
+  });
+
+  it('reports an invalid spec as Error, Degraded, without an endpoint', () => {
+    const status = computeModelStatus(model(), { kind: 'invalid', message: 'spec.endpoint: bad' }, T0);
+    expect(status).toMatchObject({ phase: 'Error', reason: 'spec.endpoint: bad' });
+    expect(status.modelEndpoint).toBeUndefined();
+    expect(findCondition(status.conditions, 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidSpec',
+    });
+  });
+
+  it('keeps the endpoint through a failed write', () => {
+    const first = computeModelStatus(model(), served(), T0);
+    const failed = computeModelStatus(model(1, first), { kind: 'failed', message: 'apply: 500' }, T1);
+    expect(failed).toMatchObject({ phase: 'Error', modelEndpoint: 'http://aim-gemma.ml.svc' });
+  });
+});
+
+describe('computeRouteStatus', () => {
+  const route = (status?: APIGatewayRouteV1['status']): APIGatewayRouteV1 => ({
+    apiVersion: 'gateway.example.com/v1',
+    kind: 'APIGatewayRoute',
+    metadata: { name: 'r', namespace: 'ns', uid: 'u', generation: 4 },
+    spec: { path: '/a', method: 'GET', destinationService: 's', destinationPort: 80 },
+    ...(status ? { status } : {}),
+  });
+
+  it('maps outcomes to state and conditions', () => {
+    const ready = computeRouteStatus(route(), { kind: 'ready', message: 'served by agw-default' }, T0);
+    expect(ready).toMatchObject({ state: 'Ready', observedGeneration: 4, lastReconciledTime: T0 });
+    expect(findCondition(ready.conditions, 'Ready')).toMatchObject({ status: 'True' });
+    expect(findCondition(ready.conditions, 'Accepted')).toMatchObject({ status: 'True' });
+
+    const rejected = computeRouteStatus(
+      route(),
+      { kind: 'rejected', reason: 'RouteConflict', message: 'GET /a is served by route "older"' },
+      T0,
+    );
+    expect(rejected).toMatchObject({ state: 'Failed', message: 'GET /a is served by route "older"' });
+    expect(findCondition(rejected.conditions, 'Accepted')).toMatchObject({
+      status: 'False',
+      reason: 'RouteConflict',
+    });
+
+    const pending = computeRouteStatus(
+      route(),
+      { kind: 'pending', reason: 'BackendNotFound', message: 'AIModel "m" not found', accepted: true },
+      T0,
+    );
+    expect(pending.state).toBe('Pending');
+    expect(findCondition(pending.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'BackendNotFound',
+    });
+  });
+
+  it('yields an identical status when nothing changed', () => {
+    const first = computeRouteStatus(route(), { kind: 'ready', message: 'served' }, T0);
+    expect(computeRouteStatus(route(first), { kind: 'ready', message: 'served' }, T1)).toEqual(first);
+  });
+});
