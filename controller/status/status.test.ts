@@ -34,11 +34,11 @@ function model(generation = 1, status?: AIModelV1['status']): AIModelV1 {
 const available = deploymentRollout(
   deployment(3, { observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }),
 );
-const served = (rollout = available): ModelOutcome => ({
+const served = (rollout = available, desiredReplicas = 2): ModelOutcome => ({
   kind: 'served',
   endpoint: 'http://aim-gemma.ml.svc',
   rollout,
-  desiredReplicas: 2,
+  desiredReplicas,
 });
 
 describe('deploymentRollout', () => {
@@ -154,7 +154,7 @@ describe('computeModelStatus', () => {
   });
 
   it('is not Ready with no replica to serve', () => {
-    const status = computeModelStatus(model(), { ...served(), desiredReplicas: 0 }, T0);
+    const status = computeModelStatus(model(), served(available, 0), T0);
     expect(findCondition(status.conditions, 'Ready')).toMatchObject({
       status: 'False',
       reason: 'ScaledToZero',
