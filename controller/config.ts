@@ -1,0 +1,219 @@
+// The controller's settings, from flags or CONTROLLER_* environment variables (a flag wins). Every value
+// is checked here, so a bad setting stops the process at start with a message naming the flag, the value
+// and what is allowed.
+import { isIP } from 'node:net';
+import { parseArgs } from 'node:util';
+import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../shared/api/schema/primitives.ts';
+import type { LogLevel } from '../shared/logging/logger.ts';
+import { LOG_LEVELS } from '../shared/logging/logger.ts';
+
+export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.27';
+
+export interface BindAddress {
+  host: string;
+  port: number;
+}
+
+export interface ControllerConfig {
+  kubeconfig: string | undefined;
+  /** Empty: every namespace. */
+  namespaces: string[];
+  workers: number;
+  leaderElect: boolean;
+  leaderElectionId: string;
+  leaderElectionNamespace: string;
+  /** Undefined: no metrics endpoint. */
+  metricsBindAddress: BindAddress | undefined;
+  healthProbeBindAddress: BindAddress;
+  logLevel: LogLevel;
+  gatewayImage: string;
+  /** Undefined: discovered from the kube-dns Service in kube-system. */
+  gatewayResolver: string | undefined;
+  help: boolean;
+}
+
+export class ControllerConfigError extends Error {
+  /** The flag, e.g. `--workers`. */
+  readonly option: string;
+  constructor(option: string, message: string, options?: ErrorOptions) {
+    super(`${option}: ${message}`, options);
+    this.name = 'ControllerConfigError';
+    this.option = option;
+  }
+}
+
+interface OptionSpec {
+  default?: string;
+  help: string;
+}
+
+/** Flag name → spec. The environment variable is CONTROLLER_ + the flag in upper snake case. */
+export const CONTROLLER_FLAGS = {
+  kubeconfig: {
+    help: 'kubeconfig file; default: in-cluster service account, then $KUBECONFIG, ~/.kube/config',
+  },
+  namespaces: {
+    default: '',
+    help: 'namespaces to watch, comma-separated or repeated; empty: all namespaces',
+  },
+  workers: { default: '4', help: 'concurrent reconciles per kind (1-64)' },
+  'leader-elect': {
+    default: 'true',
+    help: 'take a Lease before reconciling, so replicas never reconcile together',
+  },
+  'leader-election-id': {
+    default: 'ai-gateway-operator-controller',
+    help: 'name of the leader election Lease',
+  },
+  'leader-election-namespace': {
+    help: 'namespace of the Lease (default $POD_NAMESPACE, else "default")',
+  },
+  'metrics-bind-address': { default: ':8080', help: 'host:port of /metrics; "0" switches it off' },
+  'health-probe-bind-address': { default: ':8081', help: 'host:port of /healthz and /readyz' },
+  'log-level': { default: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
+  'gateway-image': { default: DEFAULT_GATEWAY_IMAGE, help: 'nginx image the gateway Deployments run' },
+  'gateway-resolver': {
+    help: 'DNS server address the gateways resolve backends with; default: the kube-dns Service ClusterIP',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+type Flag = keyof typeof CONTROLLER_FLAGS;
+
+export function envName(flag: string): string {
+  return `CONTROLLER_${flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+function invalid(flag: Flag, value: string, allowed: string): ControllerConfigError {
+  return new ControllerConfigError(`--${flag}`, `Invalid value: ${JSON.stringify(value)}: ${allowed}`);
+}
+
+function parseBoolean(flag: Flag, text: string): boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw invalid(flag, text, 'must be true or false');
+}
+
+function parseWorkers(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 64)
+    throw invalid('workers', text, 'must be an integer from 1 to 64');
+  return n;
+}
+
+/** "host:port", ":port" (every address) or "[v6]:port". */
+export function parseBindAddress(flag: Flag, text: string): BindAddress {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535)
+    throw invalid(flag, text, 'must be host:port or :port, e.g. :8080 or 127.0.0.1:0');
+  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+}
+
+function parseNamespaces(text: string): string[] {
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  const pattern = new RegExp(DNS_LABEL_PATTERN);
+  for (const name of names) {
+    if (!pattern.test(name) || name.length > 63) {
+      throw invalid(
+        'namespaces',
+        name,
+        'each namespace must be a DNS label (lower-case letters, digits, "-")',
+      );
+    }
+  }
+  return [...new Set(names)];
+}
+
+function parseName(flag: Flag, text: string, pattern: string, maxLength: number): string {
+  if (!new RegExp(pattern).test(text) || text.length > maxLength) {
+    throw invalid(
+      flag,
+      text,
+      `must be a valid object name (lower-case letters, digits, "-", at most ${maxLength})`,
+    );
+  }
+  return text;
+}
+
+function parseResolver(text: string): string {
+  if (isIP(text) === 0) throw invalid('gateway-resolver', text, 'must be an IPv4 or IPv6 address');
+  return text;
+}
+
+/** Accepts bare `--leader-elect` as true, the way Go flags do. */
+function normalizeBooleanFlags(argv: readonly string[]): string[] {
+  return argv.map((arg) => (arg === '--leader-elect' ? '--leader-elect=true' : arg));
+}
+
+export function parseControllerConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): ControllerConfig {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: normalizeBooleanFlags(argv),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(
+          Object.keys(CONTROLLER_FLAGS).map((flag) => [
+            flag,
+            { type: 'string', multiple: flag === 'namespaces' },
+          ]),
+        ),
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new ControllerConfigError('flags', `${(err as Error).message}; see --help`, { cause: err });
+  }
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const raw = (flag: Flag): string | undefined => {
+    const fromFlag = values[flag];
+    if (Array.isArray(fromFlag)) return fromFlag.join(',');
+    if (typeof fromFlag === 'string') return fromFlag;
+    return env[envName(flag)] ?? (CONTROLLER_FLAGS[flag] as OptionSpec).default;
+  };
+  const str = (flag: Flag) => raw(flag) ?? '';
+  const optional = (flag: Flag) => raw(flag) || undefined;
+
+  const logLevel = str('log-level');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw invalid('log-level', logLevel, `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const gatewayImage = str('gateway-image');
+  if (!/^\S+$/.test(gatewayImage)) throw invalid('gateway-image', gatewayImage, 'must be an image reference');
+  const resolver = optional('gateway-resolver');
+  const metrics = str('metrics-bind-address');
+  return {
+    kubeconfig: optional('kubeconfig'),
+    namespaces: parseNamespaces(str('namespaces')),
+    workers: parseWorkers(str('workers')),
+    leaderElect: parseBoolean('leader-elect', str('leader-elect')),
+    leaderElectionId: parseName('leader-election-id', str('leader-election-id'), DNS_SUBDOMAIN_PATTERN, 253),
+    leaderElectionNamespace: parseName(
+      'leader-election-namespace',
+      optional('leader-election-namespace') ?? (env.POD_NAMESPACE || 'default'),
+      DNS_LABEL_PATTERN,
+      63,
+    ),
+    metricsBindAddress: metrics === '0' ? undefined : parseBindAddress('metrics-bind-address', metrics),
+    healthProbeBindAddress: parseBindAddress('health-probe-bind-address', str('health-probe-bind-address')),
+    logLevel: logLevel as LogLevel,
+    gatewayImage,
+    gatewayResolver: resolver === undefined ? undefined : parseResolver(resolver),
+    help: values.help === true,
+  };
+}
+
+export function controllerUsage(): string {
+  const lines = Object.entries(CONTROLLER_FLAGS).map(([flag, spec]: [string, OptionSpec]) => {
+    const def = spec.default ? ` (default ${spec.default})` : '';
+    return `  --${flag.padEnd(28)} ${spec.help}${def}\n  ${''.padEnd(30)} env ${envName(flag)}`;
+  });
+  return `Usage: node controller/main.ts [flags]\n\n${lines.join('\n')}\n`;
+}
