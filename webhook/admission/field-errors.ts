@@ -14,11 +14,15 @@ const CAUSE_REASONS: Record<FieldErrorType, string> = {
   Duplicate: 'FieldValueDuplicate',
 };
 
+export function errorKey(e: FieldError): string {
+  return `${e.field}\u0000${e.type}\u0000${e.detail}`;
+}
+
 /** Drops errors that say the same thing twice (object and update rules may both report one). */
 export function uniqueFieldErrors(errors: readonly FieldError[]): FieldError[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
-    const key = `${e.field}\u0000${e.type}\u0000${e.detail}`;
+    const key = errorKey(e);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -3,11 +3,11 @@
 import type { APIKind } from '../../shared/api/kinds.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { deepEqual } from '../../shared/util/json.ts';
-import type { WebhookDomain } from '../domain/webhook-domain.ts';
+import type { FieldError, WebhookDomain } from '../domain/webhook-domain.ts';
 import type { ReferenceChecker } from '../references/reference-checker.ts';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.ts';
 import { checkAdmissionTarget, requireObject } from './admission-target.ts';
-import { invalidObjectStatus, uniqueFieldErrors } from './field-errors.ts';
+import { errorKey, invalidObjectStatus, uniqueFieldErrors } from './field-errors.ts';
 
 export interface ValidateAdmissionDeps {
   domain: Pick<WebhookDomain, 'validateObject' | 'validateUpdate' | 'formatFieldError' | 'referencedObjects'>;
@@ -30,25 +30,23 @@ export async function validateAdmission(
   }
   const object = requireObject(req, 'object');
   const { domain } = deps;
-  const errors = [];
+  const errors: FieldError[] = [];
   const warnings: string[] = [];
 
+  const current = domain.validateObject(object);
+  warnings.push(...current.warnings);
   if (req.operation === 'UPDATE') {
     const oldObject = requireObject(req, 'oldObject');
+    const update = domain.validateUpdate(object, oldObject);
+    const known = new Set(current.errors.map(errorKey));
+    const transitionErrors = update.errors.filter((e) => !known.has(errorKey(e)));
     // An unchanged spec is not judged again: an object stored before a rule tightened must still accept
-    // metadata changes such as the removal of its finalizers.
-    if (!deepEqual(object.spec, oldObject.spec)) {
-      const current = domain.validateObject(object);
-      errors.push(...current.errors);
-      warnings.push(...current.warnings);
-    }
-    const transition = domain.validateUpdate(object, oldObject);
-    errors.push(...transition.errors);
-    warnings.push(...transition.warnings);
+    // metadata changes such as the removal of its finalizers. Transition rules always apply.
+    if (!deepEqual(object.spec, oldObject.spec)) errors.push(...current.errors);
+    errors.push(...transitionErrors);
+    warnings.push(...update.warnings);
   } else {
-    const current = domain.validateObject(object);
     errors.push(...current.errors);
-    warnings.push(...current.warnings);
   }
 
   const unique = uniqueFieldErrors(errors);

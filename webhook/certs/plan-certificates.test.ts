@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { describeCertificate } from '../../shared/tls/certificates.ts';
 import { createCertificateIssuer } from './certificate-issuer.ts';
@@ -6,6 +6,9 @@ import type { CertificateState, RotationPolicy } from './certificate-state.ts';
 import { serviceIdentity } from './certificate-state.ts';
 import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-secret.ts';
 import { nextRotationTime, planCertificates } from './plan-certificates.ts';
+
+// node-forge signs certificates in JavaScript, which is slow on a busy machine.
+jest.setTimeout(30_000);
 
 const S = 1000;
 const policy: RotationPolicy = {

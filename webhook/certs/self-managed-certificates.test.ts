@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
@@ -17,6 +17,9 @@ import { kubeCertificateSecretStore } from './certificate-secret-store.ts';
 import type { RotationPolicy } from './certificate-state.ts';
 import { serviceIdentity } from './certificate-state.ts';
 import { SelfManagedCertificates } from './self-managed-certificates.ts';
+
+// node-forge signs certificates in JavaScript, which is slow on a busy machine.
+jest.setTimeout(30_000);
 
 const S = 1000;
 const policy: RotationPolicy = {

@@ -17,7 +17,7 @@ export interface ValidationResult {
   warnings: string[];
 }
 
-export type ReferencedKind = 'Service' | 'Secret' | 'AIModel';
+export type ReferencedKind = 'Service' | 'Secret' | 'ConfigMap' | 'AIModel';
 
 export interface ObjectReference {
   kind: ReferencedKind;
@@ -29,7 +29,7 @@ export interface ObjectReference {
 
 export interface WebhookDomain {
   validateObject(obj: unknown): ValidationResult;
-  /** Rules on the change from `oldObj` to `newObj` (immutable fields); may repeat validateObject's. */
+  /** validateObject's findings for `newObj` plus rules on the change from `oldObj` (immutable fields). */
   validateUpdate(newObj: unknown, oldObj: unknown): ValidationResult;
   /** The API server's wording: `spec.destinationPort: Invalid value: 70000: must be between 1 and 65535`. */
   formatFieldError(e: FieldError): string;

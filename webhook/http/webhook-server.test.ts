@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { request } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
@@ -14,6 +14,11 @@ const ca = createCertificateAuthority({ commonName: 'test-ca', validForMs: HOUR 
 const otherCA = createCertificateAuthority({ commonName: 'other-ca', validForMs: HOUR });
 const serving = (issuer: KeyPairPem, cn = 'webhook') =>
   createServerCertificate(issuer, { commonName: cn, validForMs: HOUR, ipAddresses: ['127.0.0.1'] });
+// node-forge signs in JavaScript, slowly: make every pair once.
+const fromCA = serving(ca);
+const fromOtherCA = serving(otherCA);
+const another = serving(ca);
+jest.setTimeout(20_000);
 
 let server: WebhookServer | undefined;
 afterEach(async () => {
@@ -52,7 +57,7 @@ describe('webhook server', () => {
     const s = await start();
     expect(s.certificateReadiness()).toEqual({ ok: false, reason: 'no serving certificate loaded yet' });
     await expect(get(s.port, ca.certPem)).rejects.toThrow();
-    const info = s.loadCertificate(serving(ca), 'test');
+    const info = s.loadCertificate(fromCA, 'test');
     expect(info.ipAddresses).toEqual(['127.0.0.1']);
     expect(s.certificateReadiness()).toBe(true);
     expect(await get(s.port, ca.certPem)).toEqual({ body: 'hello', issuer: 'test-ca' });
@@ -60,16 +65,16 @@ describe('webhook server', () => {
 
   it('swaps the certificate for new connections without a restart', async () => {
     const s = await start();
-    s.loadCertificate(serving(ca), 'first');
+    s.loadCertificate(fromCA, 'first');
     expect((await get(s.port, ca.certPem)).issuer).toBe('test-ca');
-    s.loadCertificate(serving(otherCA), 'second');
+    s.loadCertificate(fromOtherCA, 'second');
     expect((await get(s.port, `${ca.certPem}${otherCA.certPem}`)).issuer).toBe('other-ca');
   });
 
   it('refuses a key that does not belong to the certificate and keeps the old pair', async () => {
     const s = await start();
-    s.loadCertificate(serving(ca), 'good');
-    const mismatched = { certPem: serving(ca).certPem, keyPem: serving(ca).keyPem };
+    s.loadCertificate(fromCA, 'good');
+    const mismatched = { certPem: fromCA.certPem, keyPem: another.keyPem };
     expect(() => s.loadCertificate(mismatched, '/certs')).toThrow('serving certificate from /certs:');
     expect(() => s.loadCertificate({ certPem: 'junk', keyPem: 'junk' }, '/certs')).toThrow(
       'no PEM certificate found',
@@ -90,7 +95,7 @@ describe('webhook server', () => {
 
   it('refuses TLS 1.1', async () => {
     const s = await start();
-    s.loadCertificate(serving(ca), 'test');
+    s.loadCertificate(fromCA, 'test');
     await expect(
       new Promise((resolve, reject) => {
         const socket = tlsConnect({
@@ -108,7 +113,7 @@ describe('webhook server', () => {
 
   it('drops a client that never finishes its TLS handshake', async () => {
     const s = await start({ handshakeMs: 300 });
-    s.loadCertificate(serving(ca), 'test');
+    s.loadCertificate(fromCA, 'test');
     const started = Date.now();
     await new Promise<void>((resolve) => {
       const socket = netConnect(s.port, '127.0.0.1');
@@ -120,7 +125,7 @@ describe('webhook server', () => {
 
   it('answers 408 to a client that sends its headers too slowly', async () => {
     const s = await start({ headersMs: 300, requestMs: 500 });
-    s.loadCertificate(serving(ca), 'test');
+    s.loadCertificate(fromCA, 'test');
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = tlsConnect({ host: '127.0.0.1', port: s.port, ca: ca.certPem }, () => {
         socket.write('POST /convert HTTP/1.1\r\nHost: x\r\n');

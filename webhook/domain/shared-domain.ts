@@ -1,0 +1,30 @@
+// The operator's own rules, from shared/: what main.ts gives the handlers.
+import { referencedObjects } from '../../shared/api/references.ts';
+import type { KubeObject } from '../../shared/api/meta.ts';
+import { findKindVersion } from '../../shared/api/kinds.ts';
+import { convertObject } from '../../shared/conversion/convert.ts';
+import { applyDefaults } from '../../shared/defaulting/defaults.ts';
+import { formatFieldError, validateObject, validateUpdate } from '../../shared/validation/validate.ts';
+import type { ObjectReference, WebhookDomain } from './webhook-domain.ts';
+
+/** References are read from the hub version, so an object sent in a deprecated version is checked too. */
+function referencesOf(object: KubeObject): ObjectReference[] {
+  const found = findKindVersion(object.apiVersion, object.kind);
+  if (!found) return [];
+  if (found.version.name === found.kind.hubVersion) return referencedObjects(object);
+  try {
+    return referencedObjects(convertObject(object, `${found.kind.group}/${found.kind.hubVersion}`).object);
+  } catch {
+    // An object that does not convert has already been refused by validation.
+    return [];
+  }
+}
+
+export const sharedDomain: WebhookDomain = {
+  validateObject,
+  validateUpdate,
+  formatFieldError,
+  applyDefaults,
+  convertObject,
+  referencedObjects: referencesOf,
+};

@@ -1,0 +1,47 @@
+// Entry point of the webhook process: `node webhook/main.ts [flags]` or `node dist/webhook/main.js`.
+import { createLogger } from '../shared/logging/logger.ts';
+import { WebhookOptionsError, parseWebhookOptions, webhookUsage } from './config/webhook-options.ts';
+import { sharedDomain } from './domain/shared-domain.ts';
+import { startWebhookProcess } from './webhook-process.ts';
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(webhookUsage());
+    return;
+  }
+  let options;
+  try {
+    options = parseWebhookOptions(argv);
+  } catch (err) {
+    if (!(err instanceof WebhookOptionsError)) throw err;
+    process.stderr.write(`webhook: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger({ component: 'webhook', level: options.logLevel });
+  logger.info('starting', { certMode: options.certMode, port: options.port, healthPort: options.healthPort });
+  const webhook = await startWebhookProcess(options, sharedDomain, logger);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    webhook.stop().then(
+      () => logger.info('stopped'),
+      (err: unknown) => {
+        logger.error('stop failed', { error: (err as Error).message });
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', component: 'webhook', message: 'cannot start', error: (err as Error).message, timestamp: new Date().toISOString() })}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { SERVICES } from '../../shared/kube/well-known-resources.ts';
+import { silentLogger } from '../../shared/logging/logger.ts';
+import type { ObjectReference } from '../domain/webhook-domain.ts';
+import { kubeObjectExists } from './kube-object-exists.ts';
+import { createCachedReferenceChecker } from './reference-checker.ts';
+
+const svc = (name: string): ObjectReference => ({
+  kind: 'Service',
+  namespace: 'shop',
+  name,
+  field: 'spec.destinationService',
+});
+
+describe('cached reference checker', () => {
+  it('warns only about objects that do not exist, asking the API once per object while cached', async () => {
+    const api = new FakeKubeApi();
+    api.seed(SERVICES, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace: 'shop', name: 'orders' },
+    });
+    let time = 0;
+    const checker = createCachedReferenceChecker({
+      exists: kubeObjectExists(api),
+      logger: silentLogger,
+      ttlMs: 1000,
+      timeoutMs: 1000,
+      now: () => time,
+    });
+    expect(await checker.check([svc('orders'), svc('billing')])).toEqual([
+      'spec.destinationService: Service "billing" not found in namespace "shop"; the object is accepted and will be used once it exists',
+    ]);
+    await checker.check([svc('orders'), svc('billing')]);
+    expect(api.calls.filter((c) => c.verb === 'get')).toHaveLength(2);
+    time = 1001;
+    api.seed(SERVICES, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace: 'shop', name: 'billing' },
+    });
+    expect(await checker.check([svc('billing')])).toEqual([]);
+    expect(api.calls.filter((c) => c.verb === 'get')).toHaveLength(3);
+  });
+
+  it('says nothing when the API server cannot tell', async () => {
+    const api = new FakeKubeApi();
+    api.failNext('get', FakeKubeApi.apiError('GET', 403, 'Forbidden'));
+    const checker = createCachedReferenceChecker({
+      exists: kubeObjectExists(api),
+      logger: silentLogger,
+      ttlMs: 0,
+      timeoutMs: 1000,
+    });
+    expect(await checker.check([svc('orders')])).toEqual([]);
+  });
+
+  it('gives up on a lookup that takes too long', async () => {
+    const checker = createCachedReferenceChecker({
+      exists: () => new Promise(() => undefined),
+      logger: silentLogger,
+      ttlMs: 0,
+      timeoutMs: 50,
+    });
+    const started = Date.now();
+    expect(await checker.check([svc('orders')])).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,160 @@
+// Assembles the webhook process from its options: health and metrics first (so probes answer at once),
+// then the HTTPS server, then the certificate source that feeds it. Returns a handle to stop it all.
+import { API_KINDS } from '../shared/api/kinds.ts';
+import { HttpKubeApi } from '../shared/kube/http/http-kube-api.ts';
+import type { KubeApi } from '../shared/kube/kube-api.ts';
+import { loadKubeConfig } from '../shared/kube/config.ts';
+import type { Logger } from '../shared/logging/logger.ts';
+import { startHealthServer } from '../shared/observability/health-server.ts';
+import { createMetricsRegistry } from '../shared/observability/metrics-registry.ts';
+import { createCABundleInjector } from './certs/ca-bundle-injector.ts';
+import { CertDirSource } from './certs/cert-dir-source.ts';
+import { createCertificateIssuer } from './certs/certificate-issuer.ts';
+import { kubeCertificateSecretStore } from './certs/certificate-secret-store.ts';
+import { serviceIdentity } from './certs/certificate-state.ts';
+import { SecretSource } from './certs/secret-source.ts';
+import { SelfManagedCertificates } from './certs/self-managed-certificates.ts';
+import type { WebhookOptions } from './config/webhook-options.ts';
+import type { WebhookDomain } from './domain/webhook-domain.ts';
+import { createWebhookApp } from './http/webhook-app.ts';
+import { startWebhookServer } from './http/webhook-server.ts';
+import { createWebhookMetrics } from './metrics/webhook-metrics.ts';
+import { kubeObjectExists } from './references/kube-object-exists.ts';
+import { createCachedReferenceChecker, noReferenceChecks } from './references/reference-checker.ts';
+
+export interface WebhookProcess {
+  readonly port: number;
+  readonly healthPort: number;
+  stop(): Promise<void>;
+}
+
+const SECRET_LABELS = {
+  'app.kubernetes.io/part-of': 'ai-gateway-operator',
+  'app.kubernetes.io/component': 'webhook',
+};
+
+function connect(options: WebhookOptions, logger: Logger): KubeApi | undefined {
+  const needed = options.certMode !== 'cert-dir';
+  if (!needed && !options.referenceChecks) return undefined;
+  try {
+    return HttpKubeApi.fromKubeConfig(loadKubeConfig(options.kubeconfig), {
+      requestTimeoutMs: 10_000,
+      userAgent: 'ai-gateway-operator-webhook',
+    });
+  } catch (err) {
+    if (needed) throw err;
+    // A webhook serving from a cert dir works without a cluster; it only cannot look references up.
+    logger.warn('no cluster access; reference checks are off', { error: (err as Error).message });
+    return undefined;
+  }
+}
+
+export async function startWebhookProcess(
+  options: WebhookOptions,
+  domain: WebhookDomain,
+  logger: Logger,
+): Promise<WebhookProcess> {
+  const registry = createMetricsRegistry();
+  const api = connect(options, logger);
+  const health = await startHealthServer({
+    registry,
+    logger,
+    host: options.healthBindAddress,
+    port: options.healthPort,
+  });
+  const references =
+    api && options.referenceChecks
+      ? createCachedReferenceChecker({
+          exists: kubeObjectExists(api),
+          logger,
+          ttlMs: options.referenceCacheTtlMs,
+          timeoutMs: options.referenceTimeoutMs,
+        })
+      : noReferenceChecks;
+  const app = createWebhookApp({
+    kinds: API_KINDS,
+    domain,
+    references,
+    metrics: createWebhookMetrics(registry),
+    logger,
+    maxBodyBytes: options.maxRequestBytes,
+  });
+  const server = await startWebhookServer({
+    app,
+    host: options.bindAddress,
+    port: options.port,
+    logger,
+    timeouts: {
+      handshakeMs: options.headerTimeoutMs,
+      headersMs: options.headerTimeoutMs,
+      requestMs: options.requestTimeoutMs,
+    },
+  });
+  health.addReadinessCheck('serving-certificate', () => server.certificateReadiness());
+
+  let stopSource: () => void;
+  if (options.certMode === 'cert-dir') {
+    const source = new CertDirSource({
+      dir: options.certDir ?? '',
+      server,
+      logger,
+      pollIntervalMs: options.certCheckIntervalMs,
+    });
+    await source.start();
+    stopSource = () => source.stop();
+  } else {
+    const kube = api as KubeApi;
+    const store = kubeCertificateSecretStore(
+      kube,
+      options.certSecretNamespace,
+      options.certSecretName,
+      SECRET_LABELS,
+    );
+    if (options.certMode === 'secret') {
+      const source = new SecretSource({ store, server, logger, pollIntervalMs: options.certCheckIntervalMs });
+      await source.start();
+      stopSource = () => source.stop();
+    } else {
+      const manager = new SelfManagedCertificates({
+        store,
+        ...(options.injectCABundle
+          ? {
+              injector: createCABundleInjector(
+                kube,
+                {
+                  validatingWebhookConfigurations: [options.validatingWebhookConfiguration].filter(Boolean),
+                  mutatingWebhookConfigurations: [options.mutatingWebhookConfiguration].filter(Boolean),
+                  customResourceDefinitions: options.crds,
+                },
+                logger,
+              ),
+            }
+          : {}),
+        server,
+        policy: {
+          caValidityMs: options.caValidityMs,
+          servingValidityMs: options.certValidityMs,
+          renewAfterFraction: options.renewFraction,
+          caAnnounceLeadMs: options.caAnnounceLeadMs,
+        },
+        identity: serviceIdentity(options.serviceName, options.serviceNamespace, options.extraSANs),
+        issuer: createCertificateIssuer(`${options.serviceName}-ca`),
+        logger,
+        checkIntervalMs: options.certCheckIntervalMs,
+      });
+      health.addReadinessCheck('ca-bundle-injected', () => manager.injectionReadiness());
+      manager.start();
+      stopSource = () => manager.stop();
+    }
+  }
+
+  return {
+    port: server.port,
+    healthPort: health.port,
+    async stop() {
+      stopSource();
+      await server.close();
+      await health.close();
+    },
+  };
+}
