@@ -1,0 +1,57 @@
+{{/*
+The command lines of the two processes, in one place: the flags are the contract between the chart and
+controller/main.ts and webhook/main.ts (their READMEs list them).
+*/}}
+
+{{- define "ai-gateway-operator.controller.args" -}}
+{{- $controller := .Values.controller }}
+- dist/controller/main.js
+- --log-level={{ .Values.logLevel }}
+- --workers={{ $controller.workers }}
+- --leader-elect={{ $controller.leaderElection.enabled }}
+- --leader-election-id={{ include "ai-gateway-operator.controller.leaseName" . }}
+- --leader-election-namespace={{ .Release.Namespace }}
+- --metrics-bind-address=:{{ $controller.ports.metrics }}
+- --health-probe-bind-address=:{{ $controller.ports.health }}
+- --gateway-image={{ .Values.gateway.image }}
+{{- with .Values.gateway.resolver }}
+- --gateway-resolver={{ . }}
+{{- end }}
+{{- with $controller.watchNamespaces }}
+- --namespaces={{ join "," . }}
+{{- end }}
+{{- range $controller.extraArgs }}
+- {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "ai-gateway-operator.webhook.args" -}}
+{{- $webhook := .Values.webhook }}
+{{- $certificates := $webhook.certificates }}
+- dist/webhook/main.js
+- --log-level={{ .Values.logLevel }}
+- --port={{ $webhook.ports.https }}
+- --health-port={{ $webhook.ports.health }}
+- --service-name={{ include "ai-gateway-operator.webhook.fullname" . }}
+- --service-namespace={{ .Release.Namespace }}
+- --reference-checks={{ $webhook.referenceWarnings.enabled }}
+{{- if eq $certificates.mode "selfManaged" }}
+- --cert-mode=self-managed
+- --cert-secret-name={{ include "ai-gateway-operator.webhook.certificateSecretName" . }}
+- --cert-secret-namespace={{ .Release.Namespace }}
+- --inject-ca-bundle=true
+- --validating-webhook-configuration={{ include "ai-gateway-operator.validatingWebhookConfigurationName" . }}
+- --mutating-webhook-configuration={{ include "ai-gateway-operator.mutatingWebhookConfigurationName" . }}
+- --crd={{ include "ai-gateway-operator.crdNames" . | fromYamlArray | join "," }}
+{{- with $certificates.extraSANs }}
+- --extra-san={{ join "," . }}
+{{- end }}
+{{- else }}
+{{- /* A mounted Secret: no API access to it, and the kubelet updates the files when it is renewed. */}}
+- --cert-mode=cert-dir
+- --cert-dir={{ include "ai-gateway-operator.webhook.certDir" . }}
+{{- end }}
+{{- range $webhook.extraArgs }}
+- {{ . | quote }}
+{{- end }}
+{{- end }}
