@@ -11,13 +11,9 @@
 // not '1000m'), or the comparison sees a difference on every reconcile.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJSON, isPlainObject } from '../../../shared/util/json.ts';
 
 export const DEFAULT_APPLIED_HASH_ANNOTATION = 'gateway.example.com/applied-hash';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** True when every field set in `desired` has the same value in `actual`; null means "absent". */
 export function isSubsetOf(desired: unknown, actual: unknown): boolean {
@@ -39,7 +35,7 @@ export function isSubsetOf(desired: unknown, actual: unknown): boolean {
 }
 
 export function desiredStateHash(desired: KubeObject): string {
-  return createHash('sha256').update(canonicalJson(desired)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(canonicalJSON(desired)).digest('hex').slice(0, 32);
 }
 
 /** A copy of `desired` carrying the hash of its own content in `annotation`. */

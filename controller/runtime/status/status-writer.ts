@@ -6,7 +6,7 @@ import { isConflict } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import { refOf } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
-import { sameContent } from '../apply/canonical-json.ts';
+import { deepEqual } from '../../../shared/util/json.ts';
 
 export interface StatusUpdateOutcome<T extends KubeObject> {
   /** False when the computed status equalled the current one and nothing was sent. */
@@ -37,7 +37,7 @@ export async function updateStatus<T extends KubeObject>(
   let latest = object;
   for (let attempt = 1; ; attempt++) {
     const status = computeStatus(latest);
-    if (sameContent(status, latest.status)) return { written: false, object: latest };
+    if (deepEqual(status, latest.status)) return { written: false, object: latest };
     try {
       const written = await api.replace<T>(
         resource,

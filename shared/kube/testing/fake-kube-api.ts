@@ -21,6 +21,7 @@ import type {
 import { refOf } from '../kube-api.ts';
 import { apiVersionOf, collectionPath, describeResource, objectPath } from '../resource.ts';
 import type { ObjectRef, ResourceDescriptor } from '../resource.ts';
+import { isPlainObject } from '../../util/json.ts';
 import { labelSelectorMatcher } from './label-selector.ts';
 
 export type FakeVerb = 'list' | 'watch' | 'get' | 'create' | 'replace' | 'patch' | 'apply' | 'delete';
@@ -66,10 +67,6 @@ function keyOf(namespace: string | undefined, name: string): string {
 
 function status(code: number, reason: string, message: string): KubeStatus {
   return { kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** RFC 7386 JSON merge patch. */
