@@ -1,0 +1,89 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseDuration } from './duration.ts';
+import { envName, parseWebhookOptions, webhookUsage } from './webhook-options.ts';
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['1h30m', 5_400_000],
+    ['2160h', 2160 * 3_600_000],
+    ['1.5s', 1500],
+  ])('reads %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', '10', 's', '10x', '1h 30m', '-5s'])('refuses %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
+});
+
+describe('parseWebhookOptions', () => {
+  it('has defaults that run a self-managed webhook for both CRDs', () => {
+    const o = parseWebhookOptions([], {});
+    expect(o).toMatchObject({
+      port: 9443,
+      healthPort: 8081,
+      certMode: 'self-managed',
+      injectCABundle: true,
+      crds: ['apigatewayroutes.gateway.example.com', 'aimodels.ai.example.com'],
+      caValidityMs: 365 * 24 * 3_600_000,
+      certValidityMs: 90 * 24 * 3_600_000,
+      maxRequestBytes: 16 * 1024 * 1024,
+      logLevel: 'info',
+    });
+  });
+
+  it('takes flags over environment variables', () => {
+    const o = parseWebhookOptions(
+      ['--port=10443', '--extra-sans=a.example.com', '--extra-sans', '10.0.0.1,b'],
+      {
+        WEBHOOK_PORT: '11443',
+        WEBHOOK_HEALTH_PORT: '9090',
+        WEBHOOK_LOG_LEVEL: 'debug',
+      },
+    );
+    expect(o.port).toBe(10443);
+    expect(o.healthPort).toBe(9090);
+    expect(o.logLevel).toBe('debug');
+    expect(o.extraSANs).toEqual(['a.example.com', '10.0.0.1', 'b']);
+  });
+
+  it('runs from a cert dir alone', () => {
+    const o = parseWebhookOptions(
+      ['--cert-mode=cert-dir', '--cert-dir=/certs', '--max-request-bytes=512Ki'],
+      {},
+    );
+    expect(o).toMatchObject({ certMode: 'cert-dir', certDir: '/certs', maxRequestBytes: 512 * 1024 });
+  });
+
+  it.each([
+    [['--port=70000'], '--port: Invalid value: "70000": must be a port, 0-65535'],
+    [
+      ['--cert-mode=vault'],
+      '--cert-mode: Unsupported value: "vault": supported values: self-managed, cert-dir, secret',
+    ],
+    [['--cert-mode=cert-dir'], '--cert-dir: Required value'],
+    [['--cert-dir=/x'], '--cert-dir: Forbidden: only with --cert-mode=cert-dir'],
+    [['--ca-validity=soon'], '--ca-validity: Invalid value: "soon": must be a duration'],
+    [['--inject-ca-bundle=yes'], '--inject-ca-bundle: Invalid value: "yes": must be true or false'],
+    [['--max-request-bytes=0'], '--max-request-bytes: Invalid value: "0"'],
+    [['--renew-fraction=1.5'], '--renew-fraction: Invalid value: "1.5": must be between 0 and 1'],
+    [
+      ['--cert-validity=10h', '--ca-validity=5h'],
+      '--cert-validity: Invalid value: must not be longer than --ca-validity',
+    ],
+    [
+      ['--ca-validity=30s', '--cert-validity=10s', '--ca-announce-lead=20s'],
+      '--ca-announce-lead: Invalid value',
+    ],
+    [['--log-level=loud'], '--log-level: Unsupported value: "loud"'],
+    [['--no-such-flag'], "flags: Unknown option '--no-such-flag'"],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseWebhookOptions(argv, {})).toThrow(message);
+  });
+
+  it('documents every flag with its environment variable', () => {
+    expect(envName('secret-namespace')).toBe('WEBHOOK_SECRET_NAMESPACE');
+    expect(webhookUsage()).toContain('--max-request-bytes');
+    expect(webhookUsage()).toContain('env WEBHOOK_MAX_REQUEST_BYTES');
+  });
+});
