@@ -3,8 +3,9 @@
 // something else does, so recomputing an unchanged state yields an equal status and no write.
 import type { AIModelStatusV1, AIModelV1, ModelPhase } from '../../shared/api/aimodel/v1.ts';
 import { deepEqual } from '../../shared/util/json.ts';
+
 import type { ConditionDecision } from './conditions.ts';
-import { DEGRADED, PROGRESSING, READY, condition, mergeConditions } from './conditions.ts';
+import { DEGRADED, PROGRESSING, READY, condition, mergeConditions, toKubeTime } from './conditions.ts';
 import type { Rollout } from './deployment-rollout.ts';
 
 export type ModelOutcome =
@@ -106,7 +107,7 @@ function endpointOf(outcome: ModelOutcome, previous: AIModelStatusV1 | undefined
   return outcome.kind === 'failed' ? previous?.modelEndpoint : undefined;
 }
 
-export function computeModelStatus(model: AIModelV1, outcome: ModelOutcome, now: string): AIModelStatusV1 {
+export function computeModelStatus(model: AIModelV1, outcome: ModelOutcome, nowMs: number): AIModelStatusV1 {
   const previous = model.status;
   const generation = model.metadata.generation;
   const decision = decide(outcome);
@@ -120,10 +121,10 @@ export function computeModelStatus(model: AIModelV1, outcome: ModelOutcome, now:
       previous?.conditions,
       [decision.ready, decision.progressing, decision.degraded],
       generation,
-      now,
+      nowMs,
     ),
   };
   const unchanged =
     previous?.lastUpdateTime !== undefined && deepEqual({ ...previous, lastUpdateTime: undefined }, next);
-  return { ...next, lastUpdateTime: unchanged ? previous.lastUpdateTime : now };
+  return { ...next, lastUpdateTime: unchanged ? previous.lastUpdateTime : toKubeTime(nowMs) };
 }

@@ -7,8 +7,9 @@ import type {
   RouteState,
 } from '../../shared/api/apigatewayroute/v1.ts';
 import { deepEqual } from '../../shared/util/json.ts';
+
 import type { ConditionDecision } from './conditions.ts';
-import { DEGRADED, PROGRESSING, READY, condition, mergeConditions } from './conditions.ts';
+import { DEGRADED, PROGRESSING, READY, condition, mergeConditions, toKubeTime } from './conditions.ts';
 
 export const ACCEPTED = 'Accepted';
 
@@ -91,7 +92,7 @@ function decide(outcome: RouteOutcome): Decision {
 export function computeRouteStatus(
   route: APIGatewayRouteV1,
   outcome: RouteOutcome,
-  now: string,
+  nowMs: number,
 ): APIGatewayRouteStatusV1 {
   const previous = route.status;
   const generation = route.metadata.generation;
@@ -100,10 +101,10 @@ export function computeRouteStatus(
     ...(generation === undefined ? {} : { observedGeneration: generation }),
     state: decision.state,
     message: outcome.message,
-    conditions: mergeConditions(previous?.conditions, decision.conditions, generation, now),
+    conditions: mergeConditions(previous?.conditions, decision.conditions, generation, nowMs),
   };
   const unchanged =
     previous?.lastReconciledTime !== undefined &&
     deepEqual({ ...previous, lastReconciledTime: undefined }, next);
-  return { ...next, lastReconciledTime: unchanged ? previous.lastReconciledTime : now };
+  return { ...next, lastReconciledTime: unchanged ? previous.lastReconciledTime : toKubeTime(nowMs) };
 }

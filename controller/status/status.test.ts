@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { Deployment } from '../children/kube-objects.ts';
+
 import { findCondition, mergeConditions } from './conditions.ts';
 import { deploymentRollout } from './deployment-rollout.ts';
 import { computeModelStatus } from './model-status.ts';
@@ -10,6 +11,8 @@ import { computeRouteStatus } from './route-status.ts';
 
 const T0 = '2025-01-01T00:00:00Z';
 const T1 = '2025-01-01T00:01:00Z';
+const MS0 = Date.parse(T0);
+const MS1 = Date.parse(T1);
 
 function deployment(generation: number, status: Deployment['status'], replicas = 2): Deployment {
   return {
@@ -87,13 +90,13 @@ describe('mergeConditions', () => {
       undefined,
       [{ type: 'Ready', status: 'False', reason: 'A', message: 'a' }],
       1,
-      T0,
+      MS0,
     );
     const same = mergeConditions(
       first,
       [{ type: 'Ready', status: 'False', reason: 'B', message: 'b' }],
       2,
-      T1,
+      MS1,
     );
     expect(same[0]).toEqual({
       type: 'Ready',
@@ -107,15 +110,32 @@ describe('mergeConditions', () => {
       same,
       [{ type: 'Ready', status: 'True', reason: 'C', message: 'c' }],
       2,
-      T1,
+      MS1,
     );
     expect(flipped[0]?.lastTransitionTime).toBe(T1);
+  });
+
+  it('keeps conditions of other types and writes whole seconds', () => {
+    const other = {
+      type: 'Custom',
+      status: 'True' as const,
+      lastTransitionTime: T0,
+      reason: 'X',
+      message: 'x',
+    };
+    const merged = mergeConditions(
+      [other],
+      [{ type: 'Ready', status: 'True', reason: 'A', message: 'a' }],
+      1,
+      MS1 + 999,
+    );
+    expect(merged).toEqual([other, expect.objectContaining({ type: 'Ready', lastTransitionTime: T1 })]);
   });
 });
 
 describe('computeModelStatus', () => {
   it('reports a served, available model as Ready with its endpoint', () => {
-    const status = computeModelStatus(model(), served(), T0);
+    const status = computeModelStatus(model(), served(), MS0);
     expect(status).toMatchObject({
       observedGeneration: 1,
       phase: 'Ready',
@@ -128,13 +148,13 @@ describe('computeModelStatus', () => {
   });
 
   it('yields an identical status, timestamps included, when nothing changed', () => {
-    const first = computeModelStatus(model(), served(), T0);
-    expect(computeModelStatus(model(1, first), served(), T1)).toEqual(first);
+    const first = computeModelStatus(model(), served(), MS0);
+    expect(computeModelStatus(model(1, first), served(), MS1)).toEqual(first);
   });
 
   it('stamps lastUpdateTime when anything changes, also only observedGeneration', () => {
-    const first = computeModelStatus(model(), served(), T0);
-    const next = computeModelStatus(model(2, first), served(), T1);
+    const first = computeModelStatus(model(), served(), MS0);
+    const next = computeModelStatus(model(2, first), served(), MS1);
     expect(next.lastUpdateTime).toBe(T1);
     expect(findCondition(next.conditions, 'Ready')?.lastTransitionTime).toBe(T0);
   });
@@ -143,18 +163,18 @@ describe('computeModelStatus', () => {
     const starting = deploymentRollout(
       deployment(1, { observedGeneration: 1, replicas: 2, updatedReplicas: 2 }),
     );
-    expect(computeModelStatus(model(), served(starting), T0)).toMatchObject({ phase: 'Initializing' });
+    expect(computeModelStatus(model(), served(starting), MS0)).toMatchObject({ phase: 'Initializing' });
     const rolling = deploymentRollout(
       deployment(2, { observedGeneration: 2, replicas: 3, updatedReplicas: 1, availableReplicas: 2 }),
     );
-    const status = computeModelStatus(model(), served(rolling), T0);
+    const status = computeModelStatus(model(), served(rolling), MS0);
     expect(status.phase).toBe('Updating');
     expect(findCondition(status.conditions, 'Ready')).toMatchObject({ status: 'False', reason: 'Updating' });
     expect(findCondition(status.conditions, 'Progressing')).toMatchObject({ status: 'True' });
   });
 
   it('is not Ready with no replica to serve', () => {
-    const status = computeModelStatus(model(), served(available, 0), T0);
+    const status = computeModelStatus(model(), served(available, 0), MS0);
     expect(findCondition(status.conditions, 'Ready')).toMatchObject({
       status: 'False',
       reason: 'ScaledToZero',
@@ -165,13 +185,13 @@ describe('computeModelStatus', () => {
     const status = computeModelStatus(
       model(),
       { kind: 'external', endpoint: 'https://aim-gemma.ml.svc/v1' },
-      T0,
+      MS0,
     );
     expect(status).toMatchObject({ phase: 'Ready', modelEndpoint: 'https://aim-gemma.ml.svc/v1' });
   });
 
   it('reports an invalid spec as Error, Degraded, without an endpoint', () => {
-    const status = computeModelStatus(model(), { kind: 'invalid', message: 'spec.endpoint: bad' }, T0);
+    const status = computeModelStatus(model(), { kind: 'invalid', message: 'spec.endpoint: bad' }, MS0);
     expect(status).toMatchObject({ phase: 'Error', reason: 'spec.endpoint: bad' });
     expect(status.modelEndpoint).toBeUndefined();
     expect(findCondition(status.conditions, 'Degraded')).toMatchObject({
@@ -181,8 +201,8 @@ describe('computeModelStatus', () => {
   });
 
   it('keeps the endpoint through a failed write', () => {
-    const first = computeModelStatus(model(), served(), T0);
-    const failed = computeModelStatus(model(1, first), { kind: 'failed', message: 'apply: 500' }, T1);
+    const first = computeModelStatus(model(), served(), MS0);
+    const failed = computeModelStatus(model(1, first), { kind: 'failed', message: 'apply: 500' }, MS1);
     expect(failed).toMatchObject({ phase: 'Error', modelEndpoint: 'http://aim-gemma.ml.svc' });
   });
 });
@@ -197,7 +217,7 @@ describe('computeRouteStatus', () => {
   });
 
   it('maps outcomes to state and conditions', () => {
-    const ready = computeRouteStatus(route(), { kind: 'ready', message: 'served by agw-default' }, T0);
+    const ready = computeRouteStatus(route(), { kind: 'ready', message: 'served by agw-default' }, MS0);
     expect(ready).toMatchObject({ state: 'Ready', observedGeneration: 4, lastReconciledTime: T0 });
     expect(findCondition(ready.conditions, 'Ready')).toMatchObject({ status: 'True' });
     expect(findCondition(ready.conditions, 'Accepted')).toMatchObject({ status: 'True' });
@@ -205,7 +225,7 @@ describe('computeRouteStatus', () => {
     const rejected = computeRouteStatus(
       route(),
       { kind: 'rejected', reason: 'RouteConflict', message: 'GET /a is served by route "older"' },
-      T0,
+      MS0,
     );
     expect(rejected).toMatchObject({ state: 'Failed', message: 'GET /a is served by route "older"' });
     expect(findCondition(rejected.conditions, 'Accepted')).toMatchObject({
@@ -216,7 +236,7 @@ describe('computeRouteStatus', () => {
     const pending = computeRouteStatus(
       route(),
       { kind: 'pending', reason: 'BackendNotFound', message: 'AIModel "m" not found', accepted: true },
-      T0,
+      MS0,
     );
     expect(pending.state).toBe('Pending');
     expect(findCondition(pending.conditions, 'Ready')).toMatchObject({
@@ -226,7 +246,7 @@ describe('computeRouteStatus', () => {
   });
 
   it('yields an identical status when nothing changed', () => {
-    const first = computeRouteStatus(route(), { kind: 'ready', message: 'served' }, T0);
-    expect(computeRouteStatus(route(first), { kind: 'ready', message: 'served' }, T1)).toEqual(first);
+    const first = computeRouteStatus(route(), { kind: 'ready', message: 'served' }, MS0);
+    expect(computeRouteStatus(route(first), { kind: 'ready', message: 'served' }, MS1)).toEqual(first);
   });
 });
