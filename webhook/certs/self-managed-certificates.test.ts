@@ -152,6 +152,13 @@ describe('SelfManagedCertificates', () => {
     await r.manager.reconcile();
     expect(api.writeCount()).toBe(writes);
     expect(r.served.loads).toBe(1);
+
+    // A caBundle reset by someone else is written again on the next round.
+    const vwc = api.peek<KubeObject>(VALIDATING_WEBHOOK_CONFIGURATIONS, { name: 'ai-gateway-validating' });
+    (vwc?.webhooks as { clientConfig: { caBundle?: string } }[])[1]!.clientConfig.caBundle = '';
+    await api.replace(VALIDATING_WEBHOOK_CONFIGURATIONS, vwc as KubeObject);
+    await r.manager.reconcile();
+    expect(injectedBundles(api)[1]).toBe(state.ca.certPem);
   });
 
   it('lets replicas starting together agree on one Secret', async () => {

@@ -60,7 +60,9 @@ export class SelfManagedCertificates {
       this.#opts.server.loadCertificate(state.serving, `Secret ${this.#secretRef()}`);
       this.#servedCertPem = state.serving.certPem;
     }
-    if (this.#opts.injector && bundle !== this.#injectedBundle) {
+    // Every round, not only on change: a chart upgrade may have reset the caBundle fields. The injector
+    // writes only what differs.
+    if (this.#opts.injector) {
       await this.#opts.injector.inject(bundle);
       this.#injectedBundle = bundle;
     }

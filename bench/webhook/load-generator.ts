@@ -1,0 +1,81 @@
+// Closed-loop load over HTTPS keep-alive: `concurrency` clients each send the next request when the last
+// is answered, until `maxRequests` or `maxDurationMs`. Loopback only.
+import { Agent, request } from 'node:https';
+
+export interface LoadOptions {
+  port: number;
+  path: string;
+  body: Buffer;
+  caPem: string;
+  concurrency: number;
+  maxRequests: number;
+  maxDurationMs: number;
+  /** Requests sent first and not measured (JIT, TLS sessions, lazy schema compilation). */
+  warmup: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  throughputPerSec: number;
+}
+
+function once(agent: Agent, opts: LoadOptions): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: opts.port,
+        path: opts.path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': opts.body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.end(opts.body);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency, ca: opts.caPem });
+  try {
+    for (let i = 0; i < opts.warmup; i++) await once(agent, opts);
+    const latencies: number[] = [];
+    let errors = 0;
+    let sent = 0;
+    const started = performance.now();
+    const deadline = started + opts.maxDurationMs;
+    const client = async () => {
+      while (sent < opts.maxRequests && performance.now() < deadline) {
+        sent++;
+        const t = performance.now();
+        const ok = await once(agent, opts);
+        latencies.push(performance.now() - t);
+        if (!ok) errors++;
+      }
+    };
+    await Promise.all(Array.from({ length: opts.concurrency }, client));
+    const elapsedSec = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return {
+      requests: latencies.length,
+      errors,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      throughputPerSec: latencies.length / elapsedSec,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
