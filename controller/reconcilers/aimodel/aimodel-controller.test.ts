@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
+import { findCondition } from '../../status/conditions.ts';
+import { AI_MODELS } from '../custom-resources.ts';
+import { OperatorHarness } from '../testing/operator-harness.ts';
+import { addAIModelController } from './aimodel-controller.ts';
+
+const REF = { namespace: 'ml', name: 'gemma' };
+const CHILD = { namespace: 'ml', name: 'aim-gemma' };
+
+function model(spec: Partial<AIModelV1['spec']> = {}): AIModelV1 {
+  return {
+    apiVersion: 'ai.example.com/v1',
+    kind: 'AIModel',
+    metadata: { ...REF },
+    spec: { modelName: 'gemma-2b', modelProvider: 'HuggingFace', modelType: 'LLM', image: 'img:1', ...spec },
+  };
+}
+
+let harness: OperatorHarness;
+
+async function start(...objects: AIModelV1[]): Promise<OperatorHarness> {
+  harness = new OperatorHarness();
+  addAIModelController(harness.manager, harness.deps);
+  harness.api.seed(AI_MODELS, ...objects);
+  harness.start();
+  await harness.settle();
+  return harness;
+}
+
+/** Plays the Deployment controller: the current generation is rolled out and available. */
+async function rollOut(h: OperatorHarness): Promise<void> {
+  const d = h.get<Deployment>(DEPLOYMENTS, CHILD);
+  if (!d) throw new Error('no Deployment to roll out');
+  const replicas = d.spec.replicas;
+  await h.api.patch(DEPLOYMENTS, CHILD, 'merge', {
+    status: {
+      observedGeneration: d.metadata.generation,
+      replicas,
+      updatedReplicas: replicas,
+      availableReplicas: replicas,
+      readyReplicas: replicas,
+    },
+  });
+  await h.settle();
+}
+
+const status = (h: OperatorHarness) => h.get<AIModelV1>(AI_MODELS, REF)?.status;
+
+afterEach(async () => {
+  await harness.stop();
+});
+
+describe('AIModel controller', () => {
+  it('serves a model with a Deployment, Service and ConfigMap, and is Ready once the rollout is done', async () => {
+    const h = await start(model());
+    expect(h.get<ConfigMap>(CONFIG_MAPS, CHILD)).toBeDefined();
+    expect(h.get<Service>(SERVICES, CHILD)?.spec.type).toBe('ClusterIP');
+    expect(h.get<Deployment>(DEPLOYMENTS, CHILD)?.spec.template.spec.containers[0]?.image).toBe('img:1');
+    expect(status(h)).toMatchObject({ phase: 'Initializing', observedGeneration: 1 });
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({ status: 'False' });
+
+    await rollOut(h);
+    expect(status(h)).toMatchObject({ phase: 'Ready', modelEndpoint: 'http://aim-gemma.ml.svc' });
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'Available',
+    });
+    expect(h.events).toContainEqual(expect.objectContaining({ type: 'Normal', reason: 'ChildrenUpdated' }));
+  });
+
+  it('writes nothing in a steady state: not on a relist, not after a restart', async () => {
+    const h = await start(model());
+    await rollOut(h);
+    const before = h.api.calls.length;
+    h.api.compact();
+    h.api.breakWatches(new Error('connection reset'));
+    await h.settle(5_000);
+    await h.stop();
+    harness = new OperatorHarness({ api: h.api, clock: h.clock });
+    addAIModelController(harness.manager, harness.deps);
+    harness.start();
+    await harness.settle();
+    expect(harness.manager.isLeader).toBe(true);
+    const writes = h.api.calls.slice(before).filter((c) => !['list', 'watch', 'get'].includes(c.verb));
+    expect(writes).toEqual([]);
+  });
+
+  it('restores a child deleted or edited by hand', async () => {
+    const h = await start(model());
+    await rollOut(h);
+    await h.api.delete(SERVICES, CHILD);
+    await h.api.patch(CONFIG_MAPS, CHILD, 'merge', { data: { 'model.json': '{}' } });
+    await h.settle();
+    expect(h.get<Service>(SERVICES, CHILD)?.spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+    ]);
+    expect(JSON.parse(h.get<ConfigMap>(CONFIG_MAPS, CHILD)?.data['model.json'] ?? '')).toMatchObject({
+      modelName: 'gemma-2b',
+    });
+  });
+
+  it('rolls the pods on a configuration change and reports Updating until done', async () => {
+    const h = await start(model());
+    await rollOut(h);
+    const hashBefore = h.get<Deployment>(DEPLOYMENTS, CHILD)?.spec.template.metadata.annotations;
+    await h.api.patch(AI_MODELS, REF, 'merge', { spec: { parameters: { temperature: 0.1 } } });
+    await h.settle();
+    expect(h.get<Deployment>(DEPLOYMENTS, CHILD)?.spec.template.metadata.annotations).not.toEqual(hashBefore);
+    expect(status(h)).toMatchObject({ phase: 'Updating', observedGeneration: 2 });
+    await rollOut(h);
+    expect(status(h)).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
+  });
+
+  it('moves a model outside the cluster: ExternalName Service, no Deployment', async () => {
+    const h = await start(model());
+    await rollOut(h);
+    await h.api.patch(AI_MODELS, REF, 'merge', {
+      spec: { image: null, endpoint: 'https://api.example.com/v1' },
+    });
+    await h.settle();
+    expect(h.get(DEPLOYMENTS, CHILD)).toBeUndefined();
+    expect(h.get<Service>(SERVICES, CHILD)?.spec).toMatchObject({
+      type: 'ExternalName',
+      externalName: 'api.example.com',
+    });
+    expect(status(h)).toMatchObject({ phase: 'Ready', modelEndpoint: 'https://aim-gemma.ml.svc/v1' });
+  });
+
+  it('reports an invalid spec once and does not retry it', async () => {
+    const h = await start(model({ image: undefined, endpoint: 'http://10.1.2.3:8000' }));
+    expect(status(h)).toMatchObject({ phase: 'Error' });
+    expect(status(h)?.reason).toContain('must be a DNS name');
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({ reason: 'InvalidSpec' });
+    expect(h.events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec' }));
+    const before = h.api.calls.length;
+    await h.settle(600_000);
+    expect(h.api.calls.slice(before).filter((c) => c.verb !== 'watch' && c.verb !== 'list')).toEqual([]);
+    expect(h.get(SERVICES, CHILD)).toBeUndefined();
+  });
+
+  it('records a failed write in status and retries until it succeeds', async () => {
+    harness = new OperatorHarness();
+    const h = harness;
+    addAIModelController(h.manager, h.deps);
+    h.api.seed(AI_MODELS, model());
+    h.api.failNext('apply', FakeKubeApi.apiError('PATCH', 500, 'InternalError', 'etcd timeout'));
+    h.start();
+    await h.settle();
+    expect(status(h)).toMatchObject({ phase: 'Error' });
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({ reason: 'ReconcileFailed' });
+    expect(h.events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ApplyFailed' }));
+    await h.settle(1_000);
+    expect(h.get(DEPLOYMENTS, CHILD)).toBeDefined();
+    expect(status(h)).toMatchObject({ phase: 'Initializing' });
+  });
+});

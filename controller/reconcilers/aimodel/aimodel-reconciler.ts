@@ -1,0 +1,157 @@
+// Brings one AIModel's children to what its spec asks for and reports the outcome in its status.
+// Children are applied only when the cache shows them different from what we want, so a steady state
+// costs no writes; a child deleted or edited by hand comes back on the event that reports it.
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import { modelChildName } from '../../../shared/api/aimodel/names.ts';
+import { isNotFound } from '../../../shared/kube/api-error.ts';
+import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
+import { MODEL_LABEL } from '../../children/labels.ts';
+import { deploymentRollout } from '../../status/deployment-rollout.ts';
+import { computeModelStatus } from '../../status/model-status.ts';
+import type { ModelOutcome } from '../../status/model-status.ts';
+import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
+import type { ObjectStore } from '../../runtime/cache/object-store.ts';
+import type { Clock } from '../../runtime/clock/clock.ts';
+import { TerminalError } from '../../runtime/controller/reconciler.ts';
+import type { ReconcileContext, ReconcileRequest, Reconciler } from '../../runtime/controller/reconciler.ts';
+import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
+import { updateStatus } from '../../runtime/status/status-writer.ts';
+import { AI_MODELS } from '../custom-resources.ts';
+import { planModelChildren } from './plan-model-children.ts';
+
+type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<ObjectStore<T>, 'get'>;
+
+export interface AIModelReconcilerOptions {
+  api: KubeApi;
+  applier: ServerSideApplier;
+  models: Cache<AIModelV1>;
+  configMaps: Cache<ConfigMap>;
+  services: Cache<Service>;
+  deployments: Cache<Deployment>;
+  events: Pick<EventRecorder, 'event'>;
+  clock: Clock;
+}
+
+/** A Deployment we made for this very model (not a namesake someone else owns). */
+function ownedBy(deployment: Deployment, model: AIModelV1): boolean {
+  return (
+    deployment.metadata.labels?.[MODEL_LABEL] === model.metadata.name &&
+    (deployment.metadata.ownerReferences ?? []).some((r) => r.uid === model.metadata.uid && r.controller)
+  );
+}
+
+export class AIModelReconciler implements Reconciler {
+  private readonly opts: AIModelReconcilerOptions;
+
+  constructor(opts: AIModelReconcilerOptions) {
+    this.opts = opts;
+  }
+
+  async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<void> {
+    const model = this.opts.models.get(request);
+    // Deleted: the garbage collector removes the children through their owner references.
+    if (!model || model.metadata.deletionTimestamp) return;
+
+    const plan = planModelChildren(model);
+    if (plan.kind === 'invalid') {
+      this.opts.events.event(model, {
+        type: 'Warning',
+        reason: 'InvalidSpec',
+        action: 'Reconcile',
+        note: plan.message,
+      });
+      await this.writeStatus(model, { kind: 'invalid', message: plan.message }, ctx);
+      throw new TerminalError(`AIModel ${request.namespace}/${request.name}: ${plan.message}`);
+    }
+
+    let outcome: ModelOutcome;
+    const written: string[] = [];
+    try {
+      const ref = { namespace: request.namespace, name: modelChildName(request.name) };
+      const apply = async <T extends ConfigMap | Service | Deployment>(
+        resource: ResourceDescriptor,
+        desired: T,
+        cache: Cache<T>,
+      ): Promise<T> => {
+        const result = await this.opts.applier.apply<T>(resource, desired, cache.get(ref), ctx.signal);
+        if (result.applied) written.push(`${desired.kind} ${ref.name}`);
+        return result.object;
+      };
+      await apply(CONFIG_MAPS, plan.configMap, this.opts.configMaps);
+      await apply(SERVICES, plan.service, this.opts.services);
+      if (plan.kind === 'served') {
+        const deployment = await apply(DEPLOYMENTS, plan.deployment, this.opts.deployments);
+        outcome = {
+          kind: 'served',
+          endpoint: plan.endpoint,
+          rollout: deploymentRollout(deployment),
+          desiredReplicas: plan.deployment.spec.replicas,
+        };
+      } else {
+        if (await this.deleteUnwantedDeployment(model, ctx)) written.push(`deleted Deployment ${ref.name}`);
+        outcome = { kind: 'external', endpoint: plan.endpoint };
+      }
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      const message = `applying the children failed: ${(err as Error).message}`;
+      this.opts.events.event(model, {
+        type: 'Warning',
+        reason: 'ApplyFailed',
+        action: 'Apply',
+        note: message,
+      });
+      await this.writeStatus(model, { kind: 'failed', message }, ctx).catch((statusErr: unknown) =>
+        ctx.logger.warn('could not record the failure in status', { error: (statusErr as Error).message }),
+      );
+      throw err;
+    }
+    if (written.length > 0) {
+      ctx.logger.info('children updated', { changes: written });
+      this.opts.events.event(model, {
+        type: 'Normal',
+        reason: 'ChildrenUpdated',
+        action: 'Apply',
+        note: `Updated ${written.join(', ')}`,
+      });
+    }
+    await this.writeStatus(model, outcome, ctx);
+  }
+
+  /** A model that moved from image to endpoint no longer needs its pods. */
+  private async deleteUnwantedDeployment(model: AIModelV1, ctx: ReconcileContext): Promise<boolean> {
+    const ref = {
+      namespace: model.metadata.namespace ?? '',
+      name: modelChildName(model.metadata.name ?? ''),
+    };
+    const deployment = this.opts.deployments.get(ref);
+    if (!deployment || !ownedBy(deployment, model)) return false;
+    try {
+      await this.opts.api.delete(DEPLOYMENTS, ref, {
+        signal: ctx.signal,
+        propagationPolicy: 'Background',
+        ...(deployment.metadata.uid ? { preconditions: { uid: deployment.metadata.uid } } : {}),
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return true;
+  }
+
+  private async writeStatus(model: AIModelV1, outcome: ModelOutcome, ctx: ReconcileContext): Promise<void> {
+    const generation = model.metadata.generation;
+    await updateStatus(
+      this.opts.api,
+      AI_MODELS,
+      model,
+      // A newer spec arrived meanwhile: it has its own reconcile coming, this outcome is not about it.
+      (latest) =>
+        latest.metadata.generation === generation
+          ? computeModelStatus(latest, outcome, this.opts.clock.now())
+          : latest.status,
+      { signal: ctx.signal },
+    );
+  }
+}

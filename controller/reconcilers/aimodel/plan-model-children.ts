@@ -1,0 +1,53 @@
+// What an AIModel should have in the cluster, decided from its spec alone: the children to apply and
+// the URL the model will be reachable at, or why the spec cannot be served.
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import { modelServiceURL } from '../../../shared/api/aimodel/names.ts';
+import { QuantityFormatError } from '../../children/canonical-quantity.ts';
+import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
+import {
+  InvalidEndpointError,
+  externalModelServiceURL,
+  parseExternalEndpoint,
+} from '../../children/model/external-endpoint.ts';
+import { renderModelConfigMap } from '../../children/model/model-config-map.ts';
+import { renderModelDeployment } from '../../children/model/model-deployment.ts';
+import { renderExternalModelService, renderModelService } from '../../children/model/model-service.ts';
+
+export type ModelPlan =
+  | { kind: 'served'; configMap: ConfigMap; service: Service; deployment: Deployment; endpoint: string }
+  | { kind: 'external'; configMap: ConfigMap; service: Service; endpoint: string }
+  | { kind: 'invalid'; message: string };
+
+export function planModelChildren(model: AIModelV1): ModelPlan {
+  const name = model.metadata.name ?? '';
+  const namespace = model.metadata.namespace ?? 'default';
+  const { image, endpoint } = model.spec;
+  try {
+    const configMap = renderModelConfigMap(model);
+    if (image) {
+      return {
+        kind: 'served',
+        configMap,
+        service: renderModelService(model),
+        deployment: renderModelDeployment(model, configMap, image),
+        endpoint: modelServiceURL(name, namespace),
+      };
+    }
+    if (endpoint) {
+      const external = parseExternalEndpoint(endpoint);
+      return {
+        kind: 'external',
+        configMap,
+        service: renderExternalModelService(model, external),
+        endpoint: externalModelServiceURL(name, namespace, external),
+      };
+    }
+    return { kind: 'invalid', message: 'spec: Required value: one of image or endpoint is required' };
+  } catch (err) {
+    if (err instanceof InvalidEndpointError) return { kind: 'invalid', message: err.message };
+    if (err instanceof QuantityFormatError) {
+      return { kind: 'invalid', message: `spec.resources: Invalid value: ${err.message}` };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+// One kind of object as the controller sees it: a shared informer per watched namespace (or one for the
+// whole cluster), read as a single cache. Lookups by name go to the namespace's informer; index lookups
+// ask them all.
+import type { KubeObject } from '../../shared/api/meta.ts';
+import type { ObjectRef, ResourceDescriptor } from '../../shared/kube/resource.ts';
+import type { Informer } from '../runtime/cache/informer.ts';
+import type { InformerCache } from '../runtime/cache/informer-cache.ts';
+import type { IndexFunc } from '../runtime/cache/object-store.ts';
+import type { Controller } from '../runtime/controller/controller.ts';
+import type { HandlerFactory } from '../runtime/handlers/enqueue.ts';
+
+export class WatchedObjects<T extends KubeObject> {
+  readonly informers: readonly Informer<T>[];
+  private readonly byNamespace: ReadonlyMap<string, Informer<T>>;
+
+  /** `namespaces` empty: the whole cluster. */
+  constructor(
+    cache: InformerCache,
+    resource: ResourceDescriptor,
+    namespaces: readonly string[],
+    labelSelector?: string,
+  ) {
+    const selector = (namespace?: string) => ({
+      ...(namespace ? { namespace } : {}),
+      ...(labelSelector ? { labelSelector } : {}),
+    });
+    const informers =
+      namespaces.length === 0
+        ? [cache.informer<T>(resource, { selector: selector() })]
+        : namespaces.map((ns) => cache.informer<T>(resource, { selector: selector(ns) }));
+    this.informers = informers;
+    this.byNamespace = new Map(namespaces.map((ns, i) => [ns, informers[i] as Informer<T>]));
+  }
+
+  get(ref: ObjectRef): T | undefined {
+    const informer =
+      this.byNamespace.size === 0 ? this.informers[0] : this.byNamespace.get(ref.namespace ?? '');
+    return informer?.store.get(ref);
+  }
+
+  byIndex(index: string, value: string): T[] {
+    return this.informers.flatMap((informer) => informer.store.byIndex(index, value));
+  }
+
+  addIndex(name: string, indexFunc: IndexFunc<T>): void {
+    for (const informer of this.informers) informer.addIndex(name, indexFunc);
+  }
+
+  /** Feeds every informer's events, mapped by `handler`, into `controller`. */
+  feed(controller: Controller, handler: HandlerFactory<T>): void {
+    for (const informer of this.informers) controller.watch(informer, handler);
+  }
+}
