@@ -157,13 +157,15 @@ export class HttpsTransport {
   }
 
   private connectionError(req: HttpRequest, err: unknown, signal: AbortSignal | undefined): Error {
-    if (err instanceof ApiError || err instanceof ApiDecodeError || err instanceof ApiConnectionError)
+    if (err instanceof ApiError || err instanceof ApiDecodeError || err instanceof ApiConnectionError) {
       return err;
-    const reason: unknown = signal?.aborted ? signal.reason : undefined;
-    if (reason instanceof Error && reason.name === 'TimeoutError') {
-      return new ApiConnectionError(req.verb, req.path, reason);
     }
-    if (req.signal?.aborted && reason instanceof Error) return reason;
+    if (signal?.aborted) {
+      const reason: unknown = signal.reason;
+      // The caller's own abort comes back as is; our request timeout is a failure to get an answer.
+      if (reason instanceof Error && reason.name !== 'TimeoutError') return reason;
+      return new ApiConnectionError(req.verb, req.path, reason ?? err);
+    }
     return new ApiConnectionError(req.verb, req.path, err);
   }
 }
