@@ -199,6 +199,27 @@ describe('Reflector', () => {
     expect(reflector.health().healthy).toBe(true);
   });
 
+  it('abandons a watch request that never gets an answer and retries it with backoff', async () => {
+    const api = new FakeKubeApi();
+    const hanging = (opts: { signal: AbortSignal }) =>
+      (async function* () {
+        await new Promise((_resolve, reject) =>
+          opts.signal.addEventListener('abort', () => reject(opts.signal.reason)),
+        );
+      })();
+    let attempts = 0;
+    api.watch = ((_resource: unknown, opts: { signal: AbortSignal }) => {
+      attempts++;
+      return hanging(opts);
+    }) as FakeKubeApi['watch'];
+    const { clock, reflector } = await start(api, { inactivityTimeoutMs: 20_000 });
+    await clock.advance(20_000);
+    expect(attempts).toBe(1);
+    await clock.advance(800);
+    expect(attempts).toBe(2);
+    expect(reflector.health().lastError).toMatch(/silent for 20000 ms/);
+  });
+
   it('counts silence as activity only from the last event', async () => {
     const { api, clock } = await start(new FakeKubeApi(), { inactivityTimeoutMs: 60_000 });
     await clock.advance(50_000);
