@@ -37,14 +37,14 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - --reference-checks={{ $webhook.referenceWarnings.enabled }}
 {{- if eq $certificates.mode "selfManaged" }}
 - --cert-mode=self-managed
-- --cert-secret-name={{ include "ai-gateway-operator.webhook.certificateSecretName" . }}
-- --cert-secret-namespace={{ .Release.Namespace }}
+- --secret-name={{ include "ai-gateway-operator.webhook.certificateSecretName" . }}
+- --secret-namespace={{ .Release.Namespace }}
 - --inject-ca-bundle=true
 - --validating-webhook-configuration={{ include "ai-gateway-operator.validatingWebhookConfigurationName" . }}
 - --mutating-webhook-configuration={{ include "ai-gateway-operator.mutatingWebhookConfigurationName" . }}
-- --crd={{ include "ai-gateway-operator.crdNames" . | fromYamlArray | join "," }}
+- --crd-names={{ include "ai-gateway-operator.crdNames" . | fromYamlArray | join "," }}
 {{- with $certificates.extraSANs }}
-- --extra-san={{ join "," . }}
+- --extra-sans={{ join "," . }}
 {{- end }}
 {{- else }}
 {{- /* A mounted Secret: no API access to it, and the kubelet updates the files when it is renewed. */}}

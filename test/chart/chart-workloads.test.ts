@@ -1,0 +1,211 @@
+// The two Deployments: what they run, how they are probed, and that the processes accept their flags.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { parseControllerConfig } from '../../controller/config.ts';
+import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
+import { renderChart } from './helm.ts';
+import { VALUE_SETS } from './modes.ts';
+import type { Container, Deployment, RenderedObject } from './rendered-objects.ts';
+import { containerPort, findObject, flagValue, objectsOfKind } from './rendered-objects.ts';
+import { restrictedPodSecurityViolations } from './restricted-pod-security.ts';
+
+const RELEASE = 'ai-gateway-operator';
+const NAMESPACE = 'ai-gateway-operator';
+const CONTROLLER = `${RELEASE}-controller`;
+const WEBHOOK = `${RELEASE}-webhook`;
+
+function onlyContainer(deployment: Deployment): Container {
+  const { containers } = deployment.spec.template.spec;
+  expect(containers).toHaveLength(1);
+  return containers[0]!;
+}
+
+/** The flags after the script, and the pod's environment as the process would see it. */
+function commandLine(container: Container): { script: string; flags: string[]; env: Record<string, string> } {
+  const [script, ...flags] = container.args ?? [];
+  const env: Record<string, string> = { POD_NAMESPACE: NAMESPACE, POD_NAME: 'pod-0' };
+  for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+  return { script: script ?? '', flags, env };
+}
+
+/** The port of `host:port` or `:port`. */
+function bindPort(address: string | undefined): number {
+  return Number(address?.split(':').pop());
+}
+
+describe('workloads with default values', () => {
+  let objects: RenderedObject[];
+  let controller: Deployment;
+  let webhook: Deployment;
+  beforeAll(async () => {
+    objects = await renderChart({ release: RELEASE, namespace: NAMESPACE });
+    controller = findObject<Deployment>(objects, 'Deployment', CONTROLLER);
+    webhook = findObject<Deployment>(objects, 'Deployment', WEBHOOK);
+  });
+
+  it('runs one controller and two webhook replicas from the same image', () => {
+    expect(controller.spec.replicas).toBe(1);
+    expect(webhook.spec.replicas).toBe(2);
+    expect(onlyContainer(controller).image).toBe('ghcr.io/example/ai-gateway-operator:0.1.0');
+    expect(onlyContainer(webhook).image).toBe(onlyContainer(controller).image);
+  });
+
+  it('starts each process from its compiled entry point', () => {
+    expect(commandLine(onlyContainer(controller)).script).toBe('dist/controller/main.js');
+    expect(commandLine(onlyContainer(webhook)).script).toBe('dist/webhook/main.js');
+  });
+
+  it('gives the controller flags it accepts, with leader election on a Lease in the release namespace', () => {
+    const { flags, env } = commandLine(onlyContainer(controller));
+    const config = parseControllerConfig(flags, env);
+    expect(config).toMatchObject({
+      leaderElect: true,
+      leaderElectionId: CONTROLLER,
+      leaderElectionNamespace: NAMESPACE,
+      namespaces: [],
+      gatewayImage: 'nginxinc/nginx-unprivileged:1.27',
+      gatewayResolver: undefined,
+    });
+  });
+
+  it('gives the webhook flags it accepts, self-managing its certificate in the chart-created Secret', () => {
+    const { flags, env } = commandLine(onlyContainer(webhook));
+    const options = parseWebhookOptions(flags, env);
+    expect(options).toMatchObject({
+      certMode: 'self-managed',
+      certSecretName: `${WEBHOOK}-certs`,
+      certSecretNamespace: NAMESPACE,
+      serviceName: WEBHOOK,
+      serviceNamespace: NAMESPACE,
+      injectCABundle: true,
+      validatingWebhookConfiguration: `${RELEASE}-validating`,
+      mutatingWebhookConfiguration: `${RELEASE}-mutating`,
+      crds: ['apigatewayroutes.gateway.example.com', 'aimodels.ai.example.com'],
+      referenceChecks: true,
+    });
+    findObject(objects, 'Secret', options.certSecretName);
+    findObject(objects, 'ValidatingWebhookConfiguration', options.validatingWebhookConfiguration);
+    findObject(objects, 'MutatingWebhookConfiguration', options.mutatingWebhookConfiguration);
+  });
+
+  it('probes the controller where it serves /healthz and /readyz', () => {
+    const container = onlyContainer(controller);
+    const config = parseControllerConfig(commandLine(container).flags, {});
+    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
+      expect(containerPort(container, probe!.httpGet!.port)).toBe(config.healthProbeBindAddress.port);
+    }
+    expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
+    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(containerPort(container, 'metrics')).toBe(
+      bindPort(flagValue(commandLine(container).flags, 'metrics-bind-address')),
+    );
+  });
+
+  it('probes the webhook on its health port and routes the Service port 443 to its HTTPS port', () => {
+    const container = onlyContainer(webhook);
+    const options = parseWebhookOptions(commandLine(container).flags, {});
+    expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
+    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
+    for (const probe of [container.livenessProbe, container.readinessProbe]) {
+      expect(containerPort(container, probe!.httpGet!.port)).toBe(options.healthPort);
+    }
+    const service = findObject<
+      RenderedObject & { spec: { ports: { name: string; port: number; targetPort: string }[] } }
+    >(objects, 'Service', WEBHOOK);
+    const https = service.spec.ports.find((p) => p.port === 443);
+    expect(containerPort(container, https!.targetPort)).toBe(options.port);
+  });
+
+  it('meets the restricted Pod Security Standard with a read-only root filesystem', () => {
+    for (const deployment of objectsOfKind<Deployment>(objects, 'Deployment')) {
+      expect({
+        [deployment.metadata.name]: restrictedPodSecurityViolations(deployment.spec.template.spec),
+      }).toEqual({
+        [deployment.metadata.name]: [],
+      });
+      expect(deployment.spec.template.spec.securityContext).toMatchObject({
+        runAsUser: 65532,
+        runAsGroup: 65532,
+      });
+    }
+  });
+
+  it('sets requests and a memory limit on both processes', () => {
+    for (const deployment of [controller, webhook]) {
+      const { resources } = onlyContainer(deployment);
+      expect(resources?.requests).toEqual(
+        expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }),
+      );
+      expect(resources?.limits?.memory).toEqual(expect.any(String));
+    }
+  });
+
+  it('keeps the webhook available through rollouts and voluntary disruptions', () => {
+    expect(webhook.spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+    const pdb = findObject<RenderedObject & { spec: Record<string, unknown> }>(
+      objects,
+      'PodDisruptionBudget',
+      WEBHOOK,
+    );
+    expect(pdb.spec).toEqual({
+      minAvailable: 1,
+      selector: { matchLabels: webhook.spec.selector.matchLabels },
+    });
+    expect(onlyContainer(webhook).lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+  });
+
+  it('selects pods by labels their template carries', () => {
+    for (const deployment of [controller, webhook]) {
+      expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
+    }
+  });
+});
+
+describe('workloads with other values', () => {
+  it('leaves out the PodDisruptionBudget for a single webhook replica, which it would make undrainable', async () => {
+    const objects = await renderChart({ values: { webhook: { replicas: 1 } } });
+    expect(objectsOfKind(objects, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  it('passes the namespaces to watch, the gateway settings and extra flags to the controller', async () => {
+    const objects = await renderChart({
+      values: {
+        gateway: { image: 'registry.local/nginx:1', resolver: '10.96.0.10' },
+        controller: { replicas: 2, watchNamespaces: ['team-a', 'team-b'], extraArgs: ['--workers=8'] },
+        logLevel: 'debug',
+      },
+    });
+    const deployment = findObject<Deployment>(objects, 'Deployment', `${RELEASE}-controller`);
+    expect(deployment.spec.replicas).toBe(2);
+    const config = parseControllerConfig(commandLine(onlyContainer(deployment)).flags, {});
+    expect(config).toMatchObject({
+      namespaces: ['team-a', 'team-b'],
+      gatewayImage: 'registry.local/nginx:1',
+      gatewayResolver: '10.96.0.10',
+      workers: 8,
+      logLevel: 'debug',
+    });
+  });
+
+  it('pins the image by digest when one is given', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const objects = await renderChart({
+      values: { image: { repository: 'registry.local/ago', tag: '9.9.9', digest } },
+    });
+    for (const deployment of objectsOfKind<Deployment>(objects, 'Deployment')) {
+      expect(onlyContainer(deployment).image).toBe(`registry.local/ago@${digest}`);
+    }
+  });
+
+  it.each(Object.entries(VALUE_SETS))(
+    'meets the restricted Pod Security Standard with %s',
+    async (_, values) => {
+      const objects = await renderChart({ values });
+      for (const deployment of objectsOfKind<Deployment>(objects, 'Deployment')) {
+        expect(restrictedPodSecurityViolations(deployment.spec.template.spec)).toEqual([]);
+      }
+    },
+  );
+});

@@ -1,0 +1,101 @@
+// values.schema.json turns a wrong value into an error at install that names the value and what is allowed.
+import { describe, expect, it } from '@jest/globals';
+import { HelmCommandError, renderChart } from './helm.ts';
+
+async function refusal(values: Record<string, unknown>): Promise<string> {
+  try {
+    await renderChart({ values });
+  } catch (err) {
+    if (err instanceof HelmCommandError) return err.stderr;
+    throw err;
+  }
+  throw new Error(`helm accepted ${JSON.stringify(values)}`);
+}
+
+describe('values.schema.json', () => {
+  it.each([
+    [
+      'an unknown certificate mode',
+      { webhook: { certificates: { mode: 'manual' } } },
+      "at '/webhook/certificates/mode': value must be one of 'selfManaged', 'certManager', 'secret'",
+    ],
+    [
+      'secret mode without its Secret and CA',
+      { webhook: { certificates: { mode: 'secret' } } },
+      "at '/webhook/certificates/secret/name': minLength",
+    ],
+    ['no webhook replica', { webhook: { replicas: 0 } }, "at '/webhook/replicas': minimum: got 0, want 1"],
+    [
+      'a misspelt value',
+      { controller: { replica: 2 } },
+      "at '/controller': additional properties 'replica' not allowed",
+    ],
+    [
+      'two controllers without leader election',
+      { controller: { replicas: 2, leaderElection: { enabled: false } } },
+      "at '/controller/replicas': maximum: got 2, want 1",
+    ],
+    [
+      'a plain-HTTP external URL',
+      { webhook: { externalURL: 'http://127.0.0.1:9443' } },
+      "at '/webhook/externalURL'",
+    ],
+    [
+      'a privileged port',
+      { webhook: { ports: { https: 443 } } },
+      "at '/webhook/ports/https': minimum: got 443, want 1,024",
+    ],
+    ['a resolver that is not an address', { gateway: { resolver: 'kube-dns' } }, "at '/gateway/resolver'"],
+    [
+      'an unknown log level',
+      { logLevel: 'verbose' },
+      "at '/logLevel': value must be one of 'error', 'warn', 'info', 'debug'",
+    ],
+    [
+      'a namespace name that is not a DNS label',
+      { controller: { watchNamespaces: ['Team_A'] } },
+      "at '/controller/watchNamespaces/0'",
+    ],
+    [
+      'workers out of range',
+      { controller: { workers: 0 } },
+      "at '/controller/workers': minimum: got 0, want 1",
+    ],
+    [
+      'an issuer without a name',
+      { webhook: { certificates: { certManager: { issuerRef: { kind: 'ClusterIssuer' } } } } },
+      "at '/webhook/certificates/certManager/issuerRef'",
+    ],
+    ['a digest that is not sha256', { image: { digest: 'latest' } }, "at '/image/digest'"],
+    [
+      'a webhook timeout over 30s',
+      { webhook: { timeoutSeconds: 31 } },
+      "at '/webhook/timeoutSeconds': maximum: got 31, want 30",
+    ],
+  ])('rejects %s', async (_, values, message) => {
+    const stderr = await refusal(values);
+    expect(stderr).toContain("values don't meet the specifications of the schema");
+    expect(stderr).toContain(message);
+  });
+
+  it('accepts every documented value set', async () => {
+    await expect(
+      renderChart({
+        values: {
+          webhook: {
+            replicas: 3,
+            externalURL: 'https://127.0.0.1:9443',
+            certificates: {
+              mode: 'certManager',
+              certManager: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' } },
+            },
+            podDisruptionBudget: { minAvailable: '50%' },
+          },
+          controller: { replicas: 2, watchNamespaces: ['a'], leaderElection: { enabled: true } },
+          gateway: { resolver: 'fd00::a' },
+          image: { digest: `sha256:${'0'.repeat(64)}` },
+        },
+      }),
+    ).resolves.toEqual(expect.any(Array));
+  });
+});
