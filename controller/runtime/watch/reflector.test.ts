@@ -201,12 +201,14 @@ describe('Reflector', () => {
 
   it('abandons a watch request that never gets an answer and retries it with backoff', async () => {
     const api = new FakeKubeApi();
-    const hanging = (opts: { signal: AbortSignal }) =>
-      (async function* () {
-        await new Promise((_resolve, reject) =>
-          opts.signal.addEventListener('abort', () => reject(opts.signal.reason)),
-        );
-      })();
+    const hanging = (opts: { signal: AbortSignal }) => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          new Promise<IteratorResult<never>>((_resolve, reject) =>
+            opts.signal.addEventListener('abort', () => reject(opts.signal.reason)),
+          ),
+      }),
+    });
     let attempts = 0;
     api.watch = ((_resource: unknown, opts: { signal: AbortSignal }) => {
       attempts++;
