@@ -3,7 +3,12 @@ import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { configHash } from '../config-hash.ts';
 import { CONFIG_HASH_ANNOTATION, MANAGED_BY_LABEL, MODEL_LABEL } from '../labels.ts';
 import { MissingUidError } from '../owner-references.ts';
-import { InvalidEndpointError, externalModelServiceURL, parseExternalEndpoint } from './external-endpoint.ts';
+import {
+  InvalidEndpointError,
+  externalEndpointURL,
+  externalModelServiceURL,
+  parseExternalEndpoint,
+} from './external-endpoint.ts';
 import { MODEL_CONFIG_KEY, renderModelConfigMap } from './model-config-map.ts';
 import { renderModelDeployment } from './model-deployment.ts';
 import { renderExternalModelService, renderModelService } from './model-service.ts';
@@ -106,7 +111,13 @@ describe('model children', () => {
 
   it('aliases an external model with an ExternalName Service and an in-cluster URL', () => {
     const endpoint = parseExternalEndpoint('https://api.huggingface.co:8443/gemma/v1/');
-    expect(endpoint).toEqual({ scheme: 'https', host: 'api.huggingface.co', port: 8443, path: '/gemma/v1' });
+    expect(endpoint).toEqual({
+      scheme: 'https',
+      host: 'api.huggingface.co',
+      aliasable: true,
+      port: 8443,
+      path: '/gemma/v1',
+    });
     expect(renderExternalModelService(model(), endpoint).spec).toEqual({
       type: 'ExternalName',
       externalName: 'api.huggingface.co',
@@ -117,9 +128,15 @@ describe('model children', () => {
     );
   });
 
-  it('explains endpoints an ExternalName Service cannot alias', () => {
-    expect(() => parseExternalEndpoint('http://10.0.0.5:8000')).toThrow(InvalidEndpointError);
-    expect(() => parseExternalEndpoint('http://10.0.0.5:8000')).toThrow('must be a DNS name');
+  it('knows an endpoint at an IP address by its own URL, since no ExternalName can alias it', () => {
+    const v4 = parseExternalEndpoint('http://10.0.0.5:8000/v1/');
+    expect(v4).toMatchObject({ host: '10.0.0.5', aliasable: false });
+    expect(externalEndpointURL(v4)).toBe('http://10.0.0.5:8000/v1');
+    expect(externalEndpointURL(parseExternalEndpoint('https://[fd00::1]/'))).toBe('https://[fd00::1]');
+  });
+
+  it('explains endpoints it cannot use', () => {
+    expect(() => parseExternalEndpoint('ftp://models.example')).toThrow(InvalidEndpointError);
     expect(() => parseExternalEndpoint('ftp://models.example')).toThrow('scheme ftp is not supported');
     expect(() => parseExternalEndpoint('models.example')).toThrow('must be an absolute http or https URL');
   });

@@ -130,10 +130,19 @@ describe('AIModel controller', () => {
     expect(status(h)).toMatchObject({ phase: 'Ready', modelEndpoint: 'https://aim-gemma.ml.svc/v1' });
   });
 
+  it('knows a model at an IP address by that address and keeps no alias Service for it', async () => {
+    const h = await start(model({ image: undefined, endpoint: 'https://api.example.com/v1' }));
+    expect(h.get<Service>(SERVICES, CHILD)?.spec.type).toBe('ExternalName');
+    await h.api.patch(AI_MODELS, REF, 'merge', { spec: { endpoint: 'http://10.1.2.3:8000' } });
+    await h.settle();
+    expect(h.get(SERVICES, CHILD)).toBeUndefined();
+    expect(status(h)).toMatchObject({ phase: 'Ready', modelEndpoint: 'http://10.1.2.3:8000' });
+  });
+
   it('reports an invalid spec once and does not retry it', async () => {
-    const h = await start(model({ image: undefined, endpoint: 'http://10.1.2.3:8000' }));
+    const h = await start(model({ image: undefined, endpoint: 'ftp://models.example/gemma' }));
     expect(status(h)).toMatchObject({ phase: 'Error' });
-    expect(status(h)?.reason).toContain('must be a DNS name');
+    expect(status(h)?.reason).toContain('scheme ftp is not supported');
     expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({ reason: 'InvalidSpec' });
     expect(h.events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec' }));
     const before = h.api.calls.length;

@@ -35,11 +35,11 @@ export interface AIModelReconcilerOptions {
   clock: Clock;
 }
 
-/** A Deployment we made for this very model (not a namesake someone else owns). */
-function ownedBy(deployment: Deployment, model: AIModelV1): boolean {
+/** A child we made for this very model (not a namesake someone else owns). */
+function ownedBy(child: Service | Deployment, model: AIModelV1): boolean {
   return (
-    deployment.metadata.labels?.[MODEL_LABEL] === model.metadata.name &&
-    (deployment.metadata.ownerReferences ?? []).some((r) => r.uid === model.metadata.uid && r.controller)
+    child.metadata.labels?.[MODEL_LABEL] === model.metadata.name &&
+    (child.metadata.ownerReferences ?? []).some((r) => r.uid === model.metadata.uid && r.controller)
   );
 }
 
@@ -81,7 +81,10 @@ export class AIModelReconciler implements Reconciler {
         return result.object;
       };
       await apply(CONFIG_MAPS, plan.configMap, this.opts.configMaps);
-      await apply(SERVICES, plan.service, this.opts.services);
+      if (plan.service) await apply(SERVICES, plan.service, this.opts.services);
+      else if (await this.deleteUnwanted(SERVICES, this.opts.services, model, ctx)) {
+        written.push(`deleted Service ${ref.name}`);
+      }
       if (plan.kind === 'served') {
         const deployment = await apply(DEPLOYMENTS, plan.deployment, this.opts.deployments);
         outcome = {
@@ -91,7 +94,9 @@ export class AIModelReconciler implements Reconciler {
           desiredReplicas: plan.deployment.spec.replicas,
         };
       } else {
-        if (await this.deleteUnwantedDeployment(model, ctx)) written.push(`deleted Deployment ${ref.name}`);
+        if (await this.deleteUnwanted(DEPLOYMENTS, this.opts.deployments, model, ctx)) {
+          written.push(`deleted Deployment ${ref.name}`);
+        }
         outcome = { kind: 'external', endpoint: plan.endpoint };
       }
     } catch (err) {
@@ -120,19 +125,27 @@ export class AIModelReconciler implements Reconciler {
     await this.writeStatus(model, outcome, ctx);
   }
 
-  /** A model that moved from image to endpoint no longer needs its pods. */
-  private async deleteUnwantedDeployment(model: AIModelV1, ctx: ReconcileContext): Promise<boolean> {
+  /**
+   * Deletes a child the spec no longer asks for: the Deployment of a model that moved from image to
+   * endpoint, the Service of one whose endpoint became an IP address.
+   */
+  private async deleteUnwanted<T extends Service | Deployment>(
+    resource: ResourceDescriptor,
+    cache: Cache<T>,
+    model: AIModelV1,
+    ctx: ReconcileContext,
+  ): Promise<boolean> {
     const ref = {
       namespace: model.metadata.namespace ?? '',
       name: modelChildName(model.metadata.name ?? ''),
     };
-    const deployment = this.opts.deployments.get(ref);
-    if (!deployment || !ownedBy(deployment, model)) return false;
+    const child = cache.get(ref);
+    if (!child || !ownedBy(child, model)) return false;
     try {
-      await this.opts.api.delete(DEPLOYMENTS, ref, {
+      await this.opts.api.delete(resource, ref, {
         signal: ctx.signal,
         propagationPolicy: 'Background',
-        ...(deployment.metadata.uid ? { preconditions: { uid: deployment.metadata.uid } } : {}),
+        ...(child.metadata.uid ? { preconditions: { uid: child.metadata.uid } } : {}),
       });
     } catch (err) {
       if (!isNotFound(err)) throw err;

@@ -6,6 +6,7 @@ import { QuantityFormatError } from '../../children/canonical-quantity.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import {
   InvalidEndpointError,
+  externalEndpointURL,
   externalModelServiceURL,
   parseExternalEndpoint,
 } from '../../children/model/external-endpoint.ts';
@@ -15,7 +16,8 @@ import { renderExternalModelService, renderModelService } from '../../children/m
 
 export type ModelPlan =
   | { kind: 'served'; configMap: ConfigMap; service: Service; deployment: Deployment; endpoint: string }
-  | { kind: 'external'; configMap: ConfigMap; service: Service; endpoint: string }
+  /** No Service when the endpoint is an IP address, which an ExternalName Service cannot alias. */
+  | { kind: 'external'; configMap: ConfigMap; service: Service | undefined; endpoint: string }
   | { kind: 'invalid'; message: string };
 
 export function planModelChildren(model: AIModelV1): ModelPlan {
@@ -35,12 +37,14 @@ export function planModelChildren(model: AIModelV1): ModelPlan {
     }
     if (endpoint) {
       const external = parseExternalEndpoint(endpoint);
-      return {
-        kind: 'external',
-        configMap,
-        service: renderExternalModelService(model, external),
-        endpoint: externalModelServiceURL(name, namespace, external),
-      };
+      return external.aliasable
+        ? {
+            kind: 'external',
+            configMap,
+            service: renderExternalModelService(model, external),
+            endpoint: externalModelServiceURL(name, namespace, external),
+          }
+        : { kind: 'external', configMap, service: undefined, endpoint: externalEndpointURL(external) };
     }
     return { kind: 'invalid', message: 'spec: Required value: one of image or endpoint is required' };
   } catch (err) {
