@@ -49,11 +49,28 @@ function connect(options: WebhookOptions, logger: Logger): KubeApi | undefined {
   }
 }
 
+/** Runs each kind's rules once, so schema compilation happens at start and not in the first request. */
+function warmUp(domain: WebhookDomain): void {
+  for (const kind of API_KINDS) {
+    for (const version of kind.versions) {
+      const sample = {
+        apiVersion: `${kind.group}/${version.name}`,
+        kind: kind.kind,
+        metadata: { name: 'warm-up' },
+        spec: {},
+      };
+      domain.validateObject(sample);
+      domain.applyDefaults(sample);
+    }
+  }
+}
+
 export async function startWebhookProcess(
   options: WebhookOptions,
   domain: WebhookDomain,
   logger: Logger,
 ): Promise<WebhookProcess> {
+  warmUp(domain);
   const registry = createMetricsRegistry();
   const api = connect(options, logger);
   const health = await startHealthServer({
