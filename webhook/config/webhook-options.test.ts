@@ -47,6 +47,15 @@ describe('parseWebhookOptions', () => {
     expect(o.extraSANs).toEqual(['a.example.com', '10.0.0.1', 'b']);
   });
 
+  it('defaults the namespaces to the pod namespace', () => {
+    expect(parseWebhookOptions([], { POD_NAMESPACE: 'ops' })).toMatchObject({
+      certSecretNamespace: 'ops',
+      serviceNamespace: 'ops',
+    });
+    expect(parseWebhookOptions(['--secret-namespace=certs'], {}).certSecretNamespace).toBe('certs');
+    expect(parseWebhookOptions([], {}).serviceNamespace).toBe('ai-gateway-operator');
+  });
+
   it('runs from a cert dir alone', () => {
     const o = parseWebhookOptions(
       ['--cert-mode=cert-dir', '--cert-dir=/certs', '--max-request-bytes=512Ki'],

@@ -60,7 +60,8 @@ interface OptionSpec {
   help: string;
 }
 
-const DEFAULT_NAMESPACE = process.env.POD_NAMESPACE || 'ai-gateway-operator';
+/** Where the webhook runs when neither a flag nor $POD_NAMESPACE (the downward API) says. */
+const FALLBACK_NAMESPACE = 'ai-gateway-operator';
 
 /** Flag name → spec. The environment variable is WEBHOOK_ + the flag in upper snake case. */
 export const OPTION_SPECS = {
@@ -84,7 +85,10 @@ export const OPTION_SPECS = {
     default: 'ai-gateway-operator-webhook-certs',
     help: 'Secret holding the certificates',
   },
-  'secret-namespace': { kind: 'string', default: DEFAULT_NAMESPACE, help: 'namespace of that Secret' },
+  'secret-namespace': {
+    kind: 'string',
+    help: `namespace of that Secret (default $POD_NAMESPACE or ${FALLBACK_NAMESPACE})`,
+  },
   'service-name': {
     kind: 'string',
     default: 'ai-gateway-operator-webhook',
@@ -92,8 +96,7 @@ export const OPTION_SPECS = {
   },
   'service-namespace': {
     kind: 'string',
-    default: DEFAULT_NAMESPACE,
-    help: 'namespace of the webhook Service',
+    help: `namespace of the webhook Service (default $POD_NAMESPACE or ${FALLBACK_NAMESPACE})`,
   },
   'extra-sans': {
     kind: 'list',
@@ -261,9 +264,9 @@ export function parseWebhookOptions(
     certMode: oneOf('cert-mode', str('cert-mode'), CERT_MODES),
     certDir: optional('cert-dir'),
     certSecretName: str('secret-name'),
-    certSecretNamespace: str('secret-namespace'),
+    certSecretNamespace: optional('secret-namespace') ?? (env.POD_NAMESPACE || FALLBACK_NAMESPACE),
     serviceName: str('service-name'),
-    serviceNamespace: str('service-namespace'),
+    serviceNamespace: optional('service-namespace') ?? (env.POD_NAMESPACE || FALLBACK_NAMESPACE),
     extraSANs: list(str('extra-sans')),
     injectCABundle: parseBoolean('inject-ca-bundle', str('inject-ca-bundle')),
     validatingWebhookConfiguration: str('validating-webhook-configuration'),
