@@ -28,9 +28,17 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 {{- define "ai-gateway-operator.webhook.args" -}}
 {{- $webhook := .Values.webhook }}
 {{- $certificates := $webhook.certificates }}
+{{- $port := $webhook.ports.https }}
+{{- $extraSANs := $certificates.extraSANs }}
+{{- /* Outside the cluster the process listens where webhook.externalURL points, with a certificate for its host. */}}
+{{- with $webhook.externalURL }}
+{{- $host := (urlParse .).host }}
+{{- $port = regexFind ":[0-9]+$" $host | trimPrefix ":" | default "443" }}
+{{- $extraSANs = append $extraSANs (regexReplaceAll ":[0-9]+$" $host "" | trimPrefix "[" | trimSuffix "]") | uniq }}
+{{- end }}
 - dist/webhook/main.js
 - --log-level={{ .Values.logLevel }}
-- --port={{ $webhook.ports.https }}
+- --port={{ $port }}
 - --health-port={{ $webhook.ports.health }}
 - --service-name={{ include "ai-gateway-operator.webhook.fullname" . }}
 - --service-namespace={{ .Release.Namespace }}
@@ -43,7 +51,7 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - --validating-webhook-configuration={{ include "ai-gateway-operator.validatingWebhookConfigurationName" . }}
 - --mutating-webhook-configuration={{ include "ai-gateway-operator.mutatingWebhookConfigurationName" . }}
 - --crd-names={{ include "ai-gateway-operator.crdNames" . | fromYamlArray | join "," }}
-{{- with $certificates.extraSANs }}
+{{- with $extraSANs }}
 - --extra-sans={{ join "," . }}
 {{- end }}
 {{- else }}
