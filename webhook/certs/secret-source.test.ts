@@ -1,0 +1,57 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { KubeObject } from '../../shared/api/meta.ts';
+import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { silentLogger } from '../../shared/logging/logger.ts';
+import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
+import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import { SECRETS } from '../kube/webhook-resources.ts';
+import { kubeCertificateSecretStore } from './certificate-secret-store.ts';
+import { SecretSource } from './secret-source.ts';
+
+jest.setTimeout(30_000);
+
+const ca = createCertificateAuthority({ commonName: 'byo-ca', validForMs: 3600_000, keyBits: 1024 });
+const pair = createServerCertificate(ca, {
+  commonName: 'w',
+  validForMs: 3600_000,
+  dnsNames: ['w'],
+  keyBits: 1024,
+});
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+function setup(data?: Record<string, string>) {
+  const api = new FakeKubeApi();
+  if (data) {
+    api.seed(SECRETS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: 'ops', name: 'byo' },
+      data,
+    } as KubeObject);
+  }
+  const served: KeyPairPem[] = [];
+  const source = new SecretSource({
+    store: kubeCertificateSecretStore(api, 'ops', 'byo'),
+    server: { loadCertificate: (p: KeyPairPem) => served.push(p) },
+    logger: silentLogger,
+    pollIntervalMs: 60_000,
+  });
+  return { api, served, source };
+}
+
+describe('SecretSource', () => {
+  it('serves tls.crt and tls.key of a Secret it never writes', async () => {
+    const { api, served, source } = setup({ 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) });
+    expect(await source.reload()).toBe(true);
+    expect(await source.reload()).toBe(true);
+    expect(served).toEqual([pair]);
+    expect(api.writeCount()).toBe(0);
+  });
+
+  it('reports a missing Secret or an unreadable one without throwing', async () => {
+    expect(await setup().source.reload()).toBe(false);
+    const failing = setup({ 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) });
+    failing.api.failNext('get', FakeKubeApi.apiError('GET', 403, 'Forbidden'));
+    expect(await failing.source.reload()).toBe(false);
+  });
+});
