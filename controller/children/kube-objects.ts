@@ -22,6 +22,8 @@ export interface ServiceSpec {
   selector?: Record<string, string>;
   ports?: ServicePort[];
   externalName?: string;
+  /** Assigned by the API server; read, never written. */
+  clusterIP?: string;
 }
 
 export interface Service extends KubeObject {
@@ -58,6 +60,7 @@ export interface VolumeMount {
 export interface Container {
   name: string;
   image: string;
+  command?: string[];
   ports: { name: string; containerPort: number; protocol: 'TCP' }[];
   env?: EnvVar[];
   resources?: ResourceRequirements;
@@ -107,7 +110,8 @@ export interface Deployment extends KubeObject {
   kind: 'Deployment';
   metadata: ObjectMeta;
   spec: {
-    replicas: number;
+    /** Omitted where the number of pods is left to people and autoscalers (the API server defaults 1). */
+    replicas?: number;
     selector: { matchLabels: Record<string, string> };
     template: PodTemplate;
   };

@@ -13,7 +13,7 @@ export interface Rollout {
 
 export function deploymentRollout(deployment: Deployment): Rollout {
   const name = deployment.metadata.name ?? '';
-  const desired = deployment.spec.replicas;
+  const desired = deployment.spec.replicas ?? 1;
   const status = deployment.status ?? {};
   const available = status.availableReplicas ?? 0;
   const progress = (message: string): Rollout => ({

@@ -91,7 +91,7 @@ export class AIModelReconciler implements Reconciler {
           kind: 'served',
           endpoint: plan.endpoint,
           rollout: deploymentRollout(deployment),
-          desiredReplicas: plan.deployment.spec.replicas,
+          desiredReplicas: plan.deployment.spec.replicas ?? 1,
         };
       } else {
         if (await this.deleteUnwanted(DEPLOYMENTS, this.opts.deployments, model, ctx)) {
