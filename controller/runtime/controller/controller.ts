@@ -145,7 +145,9 @@ export class Controller {
     this.metrics?.activeWorkers.inc(labels);
     let result: ReconcileResultLabel;
     try {
-      const outcome = await this.reconciler.reconcile(request, { signal: this.abort.signal, logger });
+      // A signal per reconcile, so listeners a reconciler attaches go away with it instead of piling up.
+      const signal = AbortSignal.any([this.abort.signal]);
+      const outcome = await this.reconciler.reconcile(request, { signal, logger });
       if (outcome?.requeueAfter !== undefined && outcome.requeueAfter > 0) {
         this.queue.forget(key);
         this.queue.addAfter(key, outcome.requeueAfter);
