@@ -1,0 +1,137 @@
+// One nginx location and the maps that choose which of its candidate routes serves a request: the first
+// candidate (in precedence order) whose host and header conditions hold and whose method matches. When
+// conditions hold for some routes but none takes the method, the answer is 405 with the methods they
+// take in Allow; when no conditions hold, 404.
+import { HTTP_METHODS } from '../api/apigatewayroute/v1.ts';
+import type { LocationPlan } from './location-plan.ts';
+import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
+import { ALLOW_VARIABLE, braced, locationVariable, routeLocationName } from './nginx-names.ts';
+import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
+import type { PreparedRoute } from './prepared-route.ts';
+import { isConditional, routeSelectionBit } from './route-selection.ts';
+
+export interface DispatchRendering {
+  maps: NginxBlock[];
+  location: NginxBlock;
+}
+
+type RouteIndex = ReadonlyMap<PreparedRoute, number>;
+
+function indexOf(routes: RouteIndex, route: PreparedRoute): number {
+  const index = routes.get(route);
+  if (index === undefined) throw new Error(`route ${route.id} is missing from the route index`);
+  return index;
+}
+
+function mapEntry(key: string, value: string): NginxNode {
+  return { kind: 'directive', name: key, args: [value] };
+}
+
+/** The jump to the chosen route's named location; the file test always fails (nothing exists under /dev/null). */
+function jumpTo(target: string): NginxNode[] {
+  return [directive('root', '/dev/null'), directive('try_files', '/gateway-route', target)];
+}
+
+function routeMap(candidates: PreparedRoute[], routes: RouteIndex, variable: string): NginxBlock {
+  const bits = candidates.map((route) => routeSelectionBit(route, indexOf(routes, route))).join('');
+  return block(
+    'map',
+    [quotedLiteral(`$request_method:${bits}`), variable],
+    [
+      ...candidates.map((route, position) => {
+        const method = route.match.method === 'ANY' ? '[^:]*' : pcreLiteral(route.match.method);
+        return mapEntry(
+          quotedLiteral(`~^${method}:.{${position}}1`),
+          routeLocationName(indexOf(routes, route)),
+        );
+      }),
+      mapEntry('default', '""'),
+    ],
+  );
+}
+
+/** Maps computing the Allow list from the conditions that hold: one flag per method, then the joined list. */
+function allowMaps(
+  methodRoutes: Map<string, PreparedRoute[]>,
+  routes: RouteIndex,
+  location: number,
+): NginxBlock[] {
+  const flags = [...methodRoutes].map(([method, withMethod]) => {
+    const bits = withMethod.map((route) => routeSelectionBit(route, indexOf(routes, route))).join('');
+    return block(
+      'map',
+      [quotedLiteral(bits), locationVariable(location, `allows_${method.toLowerCase()}`)],
+      [mapEntry(quotedLiteral('~1'), quotedText(`, ${method}`)), mapEntry('default', '""')],
+    );
+  });
+  const joined = [...methodRoutes.keys()].map((m) =>
+    braced(locationVariable(location, `allows_${m.toLowerCase()}`)),
+  );
+  return [
+    ...flags,
+    block(
+      'map',
+      [quotedLiteral(joined.join('')), locationVariable(location, 'allow')],
+      [mapEntry(quotedLiteral('~^, (.*)$'), '$1'), mapEntry('default', '""')],
+    ),
+  ];
+}
+
+export function dispatchLocation(plan: LocationPlan, index: number, routes: RouteIndex): DispatchRendering {
+  // Candidates after one that takes every request can never be chosen.
+  const catchAll = plan.candidates.findIndex(
+    (route) => route.match.method === 'ANY' && !isConditional(route),
+  );
+  const candidates = catchAll === -1 ? plan.candidates : plan.candidates.slice(0, catchAll + 1);
+  const header: NginxNode[] = candidates.map((route, position) =>
+    comment(`${position + 1}. APIGatewayRoute ${route.id} (${route.match.method})`),
+  );
+  const locationArgs = [plan.modifier, quotedLiteral(plan.path)];
+  const first = candidates[0];
+  if (first === undefined) throw new Error(`location ${plan.path} has no candidate routes`);
+  if (catchAll === 0) {
+    return {
+      maps: [],
+      location: block('location', locationArgs, [
+        ...header,
+        ...jumpTo(`@${routeLocationName(indexOf(routes, first))}`),
+      ]),
+    };
+  }
+  const route = locationVariable(index, 'route');
+  const maps: NginxBlock[] = [routeMap(candidates, routes, route)];
+  const methodRoutes = new Map<string, PreparedRoute[]>();
+  for (const method of HTTP_METHODS) {
+    const withMethod = candidates.filter((c) => c.match.method === method && method !== 'ANY');
+    if (withMethod.length > 0) methodRoutes.set(method, withMethod);
+  }
+  const checks: NginxNode[] = [];
+  if (methodRoutes.size === 0) {
+    checks.push(block('if', [`(${route}`, '=', '"")'], [directive('return', 404)]));
+  } else if ([...methodRoutes.values()].flat().every((c) => !isConditional(c))) {
+    checks.push(directive('set', ALLOW_VARIABLE, quotedText([...methodRoutes.keys()].join(', '))));
+    checks.push(block('if', [`(${route}`, '=', '"")'], [directive('return', 405)]));
+  } else {
+    const allow = locationVariable(index, 'allow');
+    const reject = locationVariable(index, 'reject');
+    maps.push(...allowMaps(methodRoutes, routes, index));
+    maps.push(
+      block(
+        'map',
+        [quotedLiteral(`${braced(route)}:${braced(allow)}`), reject],
+        [
+          mapEntry(quotedLiteral('~^:$'), '404'),
+          mapEntry(quotedLiteral('~^:'), '405'),
+          mapEntry('default', '""'),
+        ],
+      ),
+    );
+    checks.push(directive('set', ALLOW_VARIABLE, allow));
+    checks.push(block('if', [`(${reject}`, '=', '404)'], [directive('return', 404)]));
+    checks.push(block('if', [`(${reject}`, '=', '405)'], [directive('return', 405)]));
+  }
+  return {
+    maps,
+    location: block('location', locationArgs, [...header, ...checks, ...jumpTo(`@${route}`)]),
+  };
+}

@@ -1,0 +1,43 @@
+// Names the rendered configuration gives to what it generates. Routes and locations are numbered in
+// their sorted order, so names are stable for the same input; nginx names allow only [A-Za-z0-9_].
+
+/** Named location and rate-limit zone of route number `index`. */
+export function routeLocationName(index: number): string {
+  return `gw_route_${index}`;
+}
+
+/** "1" when a request satisfies the route's host and header conditions, "0" otherwise. */
+export function routeSelectsVariable(index: number): string {
+  return `$gw_route_${index}_selects`;
+}
+
+/** `$name` as `${name}`, for a variable followed by other text in the same string. */
+export function braced(variable: string): string {
+  return `\${${variable.slice(1)}}`;
+}
+
+export function locationVariable(index: number, what: string): string {
+  return `$gw_location_${index}_${what}`;
+}
+
+/** The request header `name` as nginx exposes it: lower case, "-" as "_". */
+export function headerVariable(name: string): string {
+  return `$http_${name.toLowerCase().replace(/-/g, '_')}`;
+}
+
+/** Set by a dispatch location to the methods its routes accept, for the 405 answer's Allow header. */
+export const ALLOW_VARIABLE = '$gw_allow';
+export const ROUTE_NAME_VARIABLE = '$gw_route_name';
+export const UPSTREAM_VARIABLE = '$gw_upstream';
+export const UPSTREAM_HOST_VARIABLE = '$gw_upstream_host';
+export const API_KEY_DIRECTORY_VARIABLE = '$gw_api_key_directory';
+/** "1" on routes that check API keys: the key is the gateway's, not forwarded to the backend. */
+export const API_KEY_CONSUMED_VARIABLE = '$gw_api_key_consumed';
+
+/** The internal location auth_request calls; requests never reach it (see INTERNAL_PATH_PREFIX). */
+export const API_KEY_CHECK_PATH = '/.gateway/api-key-check';
+
+export const NOT_FOUND_LOCATION = '@gw_not_found';
+export const METHOD_NOT_ALLOWED_LOCATION = '@gw_method_not_allowed';
+export const UNAUTHORIZED_LOCATION = '@gw_unauthorized';
+export const RATE_LIMITED_LOCATION = '@gw_rate_limited';

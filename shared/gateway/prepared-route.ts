@@ -1,0 +1,89 @@
+// A route checked and reduced to what the renderer writes: its match, backend, limits and authentication.
+// Every check the renderer relies on happens here, so admission and rendering refuse the same routes.
+import type { AIModelV1 } from '../api/aimodel/v1.ts';
+import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
+import { GatewayRouteError } from './errors.ts';
+import { routeBackend, type RouteBackend } from './route-backend.ts';
+import { routeIdentity } from './route-identity.ts';
+import { routeMatch, type RouteMatch } from './route-match.ts';
+
+export type RouteAuthentication = { required: false } | { required: true; secret: string | undefined };
+
+export interface PreparedRoute {
+  route: APIGatewayRouteV1;
+  /** `<namespace>/<name>`. */
+  id: string;
+  match: RouteMatch;
+  backend: RouteBackend;
+  /** Requests per second per client address; 0 means no limit. */
+  rateLimit: number;
+  burst: number;
+  timeoutSeconds: number;
+  authentication: RouteAuthentication;
+}
+
+export interface RouteContext {
+  /** AIModels by `<namespace>/<name>` (see modelsByKey). */
+  models: ReadonlyMap<string, AIModelV1>;
+  clusterDomain: string;
+}
+
+export function modelsByKey(models: readonly AIModelV1[]): ReadonlyMap<string, AIModelV1> {
+  return new Map(models.map((m) => [`${m.metadata.namespace ?? 'default'}/${m.metadata.name ?? ''}`, m]));
+}
+
+/** The API's default for requestTimeoutSeconds. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function integerField(
+  route: APIGatewayRouteV1,
+  field: string,
+  value: number | undefined,
+  fallback: number,
+  [min, max]: [number, number],
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new GatewayRouteError(routeIdentity(route), field, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function authentication(route: APIGatewayRouteV1): RouteAuthentication {
+  if (route.spec.authenticationRequired !== true) return { required: false };
+  const secret = route.spec.apiKeySecretRef?.name;
+  if (secret !== undefined && !DNS_SUBDOMAIN.test(secret)) {
+    throw new GatewayRouteError(routeIdentity(route), 'spec.apiKeySecretRef.name', 'must be a DNS subdomain');
+  }
+  return { required: true, secret };
+}
+
+/** Throws GatewayRouteError naming the route and field when a value cannot be rendered. */
+export function prepareRoute(route: APIGatewayRouteV1, context: RouteContext): PreparedRoute {
+  const id = routeIdentity(route);
+  if (!DNS_SUBDOMAIN.test(route.metadata.name ?? '')) {
+    throw new GatewayRouteError(id, 'metadata.name', 'must be a DNS subdomain');
+  }
+  if (!DNS_LABEL.test(route.metadata.namespace ?? 'default')) {
+    throw new GatewayRouteError(id, 'metadata.namespace', 'must be a DNS label');
+  }
+  const rateLimit = integerField(route, 'spec.rateLimit', route.spec.rateLimit, 0, [0, 1_000_000]);
+  return {
+    route,
+    id,
+    match: routeMatch(route),
+    backend: routeBackend(route, context.models, context.clusterDomain),
+    rateLimit,
+    burst: rateLimit > 0 ? integerField(route, 'spec.burst', route.spec.burst, 0, [0, 1_000_000]) : 0,
+    timeoutSeconds: integerField(
+      route,
+      'spec.requestTimeoutSeconds',
+      route.spec.requestTimeoutSeconds,
+      DEFAULT_REQUEST_TIMEOUT_SECONDS,
+      [1, 3600],
+    ),
+    authentication: authentication(route),
+  };
+}

@@ -1,0 +1,140 @@
+// Where a route's requests go: a Service (named by the route, or an in-cluster AIModel's Service), or the
+// endpoint of an AIModel served outside the cluster.
+import type { AIModelV1 } from '../api/aimodel/v1.ts';
+import { modelChildName } from '../api/aimodel/names.ts';
+import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
+import { GatewayRouteError } from './errors.ts';
+import { routeIdentity } from './route-identity.ts';
+
+/** A Service or DNS name spoken to over plain HTTP; the request URI is passed on unchanged. */
+export interface ServiceBackend {
+  kind: 'service';
+  host: string;
+  port: number;
+}
+
+/**
+ * An external model endpoint. Its URL is the base: the part of the request path below the route's path
+ * is appended to the endpoint's path, and Host and TLS server name are the endpoint's host.
+ */
+export interface EndpointBackend {
+  kind: 'endpoint';
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+  /** Host header: the host, with the port unless it is the scheme's default. */
+  authority: string;
+  /** The endpoint's path without a trailing slash; empty when it is `/`. */
+  basePath: string;
+}
+
+export type RouteBackend = ServiceBackend | EndpointBackend;
+
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+/** A model's Service, like every Service of this operator, listens on port 80. */
+const MODEL_SERVICE_PORT = 80;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
+const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/;
+// What a URL's pathname may hold in a rewrite replacement: RFC 3986 path characters but `$`, which nginx
+// would read as a variable.
+const URL_PATH = /^[A-Za-z0-9._~%!&'()*+,;=:@/-]*$/;
+
+/**
+ * The fully qualified name of a Service: a bare name is in the route's namespace, `svc.ns` and `svc.ns.svc`
+ * are completed with the cluster domain (nginx's resolver applies no search domains), and any other
+ * dotted name is used as it is.
+ */
+export function serviceHost(service: string, namespace: string, clusterDomain: string): string {
+  const labels = service.split('.');
+  if (labels.length === 1) return `${service}.${namespace}.svc.${clusterDomain}`;
+  if (labels.length === 2) return `${service}.svc.${clusterDomain}`;
+  if (labels.length === 3 && labels[2] === 'svc') return `${service}.${clusterDomain}`;
+  return service;
+}
+
+function endpointBackend(route: APIGatewayRouteV1, model: AIModelV1, endpoint: string): EndpointBackend {
+  const fail = (problem: string) =>
+    new GatewayRouteError(
+      routeIdentity(route),
+      'spec.aiModelRef',
+      `AIModel ${model.metadata.name} has endpoint ${JSON.stringify(endpoint)}, which ${problem}`,
+    );
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw fail('is not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail('is neither http nor https');
+  if (url.username || url.password) throw fail('carries credentials; they would be sent to every client');
+  if (url.search || url.hash)
+    throw fail('has a query or fragment; only scheme, host, port and path are used');
+  const host = url.hostname;
+  if (!DNS_NAME.test(host) && !IPV4.test(host) && !IPV6_LITERAL.test(host)) {
+    throw fail('has a host that is not a DNS name or IP address');
+  }
+  if (!URL_PATH.test(url.pathname)) throw fail('has a path with characters a proxy path cannot hold ("$")');
+  const scheme = url.protocol === 'https:' ? 'https' : 'http';
+  const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
+  return {
+    kind: 'endpoint',
+    scheme,
+    host,
+    port,
+    authority: url.port ? `${host}:${url.port}` : host,
+    basePath: url.pathname.replace(/\/+$/, ''),
+  };
+}
+
+/**
+ * The backend of an admitted route. A model without an image is served at its endpoint; a model with an
+ * image, or one not (yet) known, is reached through its Service, which exists once the model is reconciled.
+ */
+export function routeBackend(
+  route: APIGatewayRouteV1,
+  /** By `<namespace>/<name>`. */
+  models: ReadonlyMap<string, AIModelV1>,
+  clusterDomain: string,
+): RouteBackend {
+  const namespace = route.metadata.namespace ?? 'default';
+  const { destinationService, destinationPort, aiModelRef } = route.spec;
+  if (aiModelRef !== undefined) {
+    if (!DNS_NAME.test(aiModelRef.name)) {
+      throw new GatewayRouteError(routeIdentity(route), 'spec.aiModelRef.name', 'must be a DNS subdomain');
+    }
+    const model = models.get(`${namespace}/${aiModelRef.name}`);
+    if (model && model.spec.image === undefined && model.spec.endpoint !== undefined) {
+      return endpointBackend(route, model, model.spec.endpoint);
+    }
+    return {
+      kind: 'service',
+      host: serviceHost(modelChildName(aiModelRef.name), namespace, clusterDomain),
+      port: MODEL_SERVICE_PORT,
+    };
+  }
+  if (destinationService === undefined || !DNS_NAME.test(destinationService)) {
+    throw new GatewayRouteError(
+      routeIdentity(route),
+      'spec.destinationService',
+      'must be a DNS subdomain (a Service name or a DNS name) when aiModelRef is not set',
+    );
+  }
+  if (
+    destinationPort === undefined ||
+    !Number.isInteger(destinationPort) ||
+    destinationPort < 1 ||
+    destinationPort > 65535
+  ) {
+    throw new GatewayRouteError(
+      routeIdentity(route),
+      'spec.destinationPort',
+      'must be an integer from 1 to 65535',
+    );
+  }
+  return {
+    kind: 'service',
+    host: serviceHost(destinationService, namespace, clusterDomain),
+    port: destinationPort,
+  };
+}
