@@ -1,0 +1,93 @@
+// A gateway as the tests run it: the rendered configuration in a real nginx on a loopback port, with a
+// loopback DNS server standing in for the cluster DNS so Service names reach local backends.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
+import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
+import type { GatewayConfigInput } from '../../shared/gateway/gateway-options.ts';
+import { renderGatewayConfig, type GatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
+import { FIXTURE_GATEWAY, FIXTURE_NAMESPACE } from '../../shared/gateway/testing/gateway-fixtures.ts';
+import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
+import { sendRequest, type HttpAnswer, type HttpRequestOptions } from '../../test/nginx/http-request.ts';
+import { startLoopbackDnsServer, type LoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { DEBIAN_MODULES_DIRECTORY, njsModulesDirectory } from '../../test/nginx/nginx-binary.ts';
+import {
+  createNginxWorkspace,
+  removeNginxWorkspace,
+  startNginx,
+  type NginxWorkspace,
+  type RunningNginx,
+} from '../../test/nginx/nginx-process.ts';
+
+export interface GatewayUnderTestOptions {
+  routes: APIGatewayRouteV1[];
+  models?: AIModelV1[];
+  /** Names the DNS server answers with 127.0.0.1, e.g. "users.team-a.svc.cluster.local". */
+  dnsNames?: string[];
+  /** Renderer options beyond those the test environment fixes. */
+  render?: Partial<GatewayConfigInput>;
+}
+
+export interface GatewayUnderTest {
+  port: number;
+  dns: LoopbackDnsServer;
+  nginx: RunningNginx;
+  workspace: NginxWorkspace;
+  /** Where API-key Secrets are "mounted": one directory per Secret. */
+  apiKeysDirectory: string;
+  rendered: GatewayConfig;
+  request(path: string, options?: HttpRequestOptions): Promise<HttpAnswer>;
+  stop(): Promise<void>;
+}
+
+/** The cluster DNS name of a Service in the fixture namespace. */
+export function serviceDnsName(service: string, namespace = FIXTURE_NAMESPACE): string {
+  return `${service}.${namespace}.svc.cluster.local`;
+}
+
+export async function startGatewayUnderTest(options: GatewayUnderTestOptions): Promise<GatewayUnderTest> {
+  const dns = await startLoopbackDnsServer(options.dnsNames ?? []);
+  const workspace = await createNginxWorkspace();
+  const apiKeysDirectory = join(workspace.directory, 'api-keys');
+  await mkdir(apiKeysDirectory, { mode: 0o755 });
+  const port = await freeLoopbackPort();
+  const usesApiKeys = options.routes.some((r) => r.spec.authenticationRequired && r.spec.apiKeySecretRef);
+  const rendered = renderGatewayConfig({
+    namespace: FIXTURE_NAMESPACE,
+    gateway: FIXTURE_GATEWAY,
+    routes: options.routes,
+    models: options.models ?? [],
+    resolver: dns.address,
+    resolverValidSeconds: 1,
+    listenAddress: '127.0.0.1',
+    listenPort: port,
+    runtimeDirectory: workspace.runtimeDirectory,
+    accessLog: workspace.accessLog,
+    errorLog: workspace.errorLog,
+    apiKeysDirectory,
+    modulesDirectory: usesApiKeys ? njsModulesDirectory() : DEBIAN_MODULES_DIRECTORY,
+    ...options.render,
+  });
+  let nginx: RunningNginx;
+  try {
+    nginx = await startNginx(workspace, rendered, port);
+  } catch (error) {
+    await dns.close();
+    await removeNginxWorkspace(workspace);
+    throw error;
+  }
+  return {
+    port,
+    dns,
+    nginx,
+    workspace,
+    apiKeysDirectory,
+    rendered,
+    request: (path, requestOptions) => sendRequest(port, path, requestOptions),
+    async stop() {
+      await nginx.stop();
+      await dns.close();
+      await removeNginxWorkspace(workspace);
+    },
+  };
+}
