@@ -1,0 +1,89 @@
+import { describe, expect, it } from '@jest/globals';
+import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import { CONFIG_HASH_ANNOTATION, GATEWAY_LABEL, MANAGED_BY_LABEL } from '../labels.ts';
+import { renderGatewayChildren } from './gateway-children.ts';
+
+function route(name: string, uid: string): APIGatewayRouteV1 {
+  return {
+    apiVersion: 'gateway.example.com/v1',
+    kind: 'APIGatewayRoute',
+    metadata: { name, namespace: 'shop', uid },
+    spec: { path: `/${name}`, method: 'GET', destinationService: 'svc', destinationPort: 80 },
+  };
+}
+
+const children = renderGatewayChildren({
+  namespace: 'shop',
+  gateway: 'edge',
+  routes: [route('b', 'uid-b'), route('a', 'uid-a')],
+  apiKeySecrets: ['keys-two', 'keys-one'],
+  config: { config: 'events {}\n', files: { 'gateway-api-keys.js': '// js' }, hash: 'abc123' },
+  image: 'nginx-unprivileged:test',
+});
+
+describe('gateway children', () => {
+  it('names, labels and owns them by every route, in a stable order, without blocking deletion', () => {
+    for (const child of [children.configMap, children.service, children.deployment]) {
+      expect(child.metadata).toMatchObject({
+        name: 'agw-edge',
+        namespace: 'shop',
+        labels: { [MANAGED_BY_LABEL]: 'ai-gateway-operator', [GATEWAY_LABEL]: 'edge' },
+      });
+      expect(child.metadata.ownerReferences).toEqual([
+        {
+          apiVersion: 'gateway.example.com/v1',
+          kind: 'APIGatewayRoute',
+          name: 'a',
+          uid: 'uid-a',
+          controller: false,
+          blockOwnerDeletion: false,
+        },
+        {
+          apiVersion: 'gateway.example.com/v1',
+          kind: 'APIGatewayRoute',
+          name: 'b',
+          uid: 'uid-b',
+          controller: false,
+          blockOwnerDeletion: false,
+        },
+      ]);
+    }
+  });
+
+  it('puts nginx.conf and the files beside it in the ConfigMap', () => {
+    expect(children.configMap.data).toEqual({ 'nginx.conf': 'events {}\n', 'gateway-api-keys.js': '// js' });
+  });
+
+  it('runs nginx on 8080 from the mounted configuration, read-only, with the hash on the pods', () => {
+    const { deployment } = children;
+    expect(deployment.spec.replicas).toBeUndefined();
+    expect(deployment.spec.template.metadata.annotations).toEqual({ [CONFIG_HASH_ANNOTATION]: 'abc123' });
+    const [nginx] = deployment.spec.template.spec.containers;
+    expect(nginx).toMatchObject({
+      image: 'nginx-unprivileged:test',
+      command: ['nginx', '-c', '/etc/gateway/config/nginx.conf', '-g', 'daemon off;'],
+      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+      readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+      livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+      securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false },
+    });
+    expect(nginx?.volumeMounts).toEqual([
+      { name: 'config', mountPath: '/etc/gateway/config', readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'api-keys-0', mountPath: '/etc/gateway/api-keys/keys-one', readOnly: true },
+      { name: 'api-keys-1', mountPath: '/etc/gateway/api-keys/keys-two', readOnly: true },
+    ]);
+    expect(deployment.spec.template.spec.volumes).toContainEqual({
+      name: 'config',
+      configMap: { name: 'agw-edge' },
+    });
+  });
+
+  it('puts port 80 in front of the gateway pods', () => {
+    expect(children.service.spec).toEqual({
+      type: 'ClusterIP',
+      selector: { [GATEWAY_LABEL]: 'edge', 'app.kubernetes.io/component': 'gateway' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    });
+  });
+});

@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
+import { findCondition } from '../../status/conditions.ts';
+import { AI_MODELS, API_GATEWAY_ROUTES } from '../custom-resources.ts';
+import { OperatorHarness } from '../testing/operator-harness.ts';
+import { KUBE_DNS } from './cluster-dns.ts';
+import { addGatewayController } from './gateway-controller.ts';
+import { RESOLVER_RETRY_MS } from './gateway-reconciler.ts';
+
+const NS = 'shop';
+const DEFAULT_GW = { namespace: NS, name: 'agw-default' };
+
+function route(
+  name: string,
+  spec: Partial<APIGatewayRouteV1['spec']> = {},
+  created = '2026-01-01T00:00:00Z',
+): APIGatewayRouteV1 {
+  return {
+    apiVersion: 'gateway.example.com/v1',
+    kind: 'APIGatewayRoute',
+    metadata: { name, namespace: NS, creationTimestamp: created },
+    spec: { path: `/${name}`, method: 'GET', destinationService: 'backend', destinationPort: 8080, ...spec },
+  };
+}
+
+let harness: OperatorHarness;
+
+async function start(resolver: string | undefined, ...routes: APIGatewayRouteV1[]): Promise<OperatorHarness> {
+  harness = new OperatorHarness();
+  addGatewayController(harness.manager, harness.deps, { image: 'nginx:test', resolver });
+  harness.api.seed(API_GATEWAY_ROUTES, ...routes);
+  harness.start();
+  await harness.settle();
+  return harness;
+}
+
+/** Plays the API server (which defaults replicas) and the Deployment controller (which rolls out). */
+async function rollOut(h: OperatorHarness, ref = DEFAULT_GW): Promise<void> {
+  if (h.get<Deployment>(DEPLOYMENTS, ref)?.spec.replicas === undefined) {
+    await h.api.patch(DEPLOYMENTS, ref, 'merge', { spec: { replicas: 1 } });
+  }
+  const d = h.get<Deployment>(DEPLOYMENTS, ref);
+  if (!d) throw new Error(`no Deployment ${ref.name} to roll out`);
+  await h.api.patch(DEPLOYMENTS, ref, 'merge', {
+    status: {
+      observedGeneration: d.metadata.generation,
+      replicas: 1,
+      updatedReplicas: 1,
+      availableReplicas: 1,
+    },
+  });
+  await h.settle();
+}
+
+const config = (h: OperatorHarness, ref = DEFAULT_GW) =>
+  h.get<ConfigMap>(CONFIG_MAPS, ref)?.data['nginx.conf'] ?? '';
+const routeStatus = (h: OperatorHarness, name: string) =>
+  h.get<APIGatewayRouteV1>(API_GATEWAY_ROUTES, { namespace: NS, name })?.status;
+const ready = (h: OperatorHarness, name: string) => findCondition(routeStatus(h, name)?.conditions, 'Ready');
+const ownerNames = (h: OperatorHarness, ref = DEFAULT_GW) =>
+  (h.get<Deployment>(DEPLOYMENTS, ref)?.metadata.ownerReferences ?? []).map((o) => o.name).sort();
+
+afterEach(async () => {
+  await harness.stop();
+});
+
+describe('gateway controller', () => {
+  it('serves the routes of a gateway from one Deployment owned by all of them', async () => {
+    const h = await start('10.96.0.10', route('orders'), route('users'));
+    expect(config(h)).toContain('"/orders"');
+    expect(config(h)).toContain('"/users"');
+    expect(config(h)).toContain('resolver 10.96.0.10');
+    expect(h.get<Service>(SERVICES, DEFAULT_GW)?.spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+    ]);
+    const deployment = h.get<Deployment>(DEPLOYMENTS, DEFAULT_GW);
+    expect(deployment?.metadata.ownerReferences).toHaveLength(2);
+    expect(deployment?.metadata.ownerReferences?.every((o) => !o.controller && !o.blockOwnerDeletion)).toBe(
+      true,
+    );
+    expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Pending' });
+    expect(ready(h, 'orders')).toMatchObject({ status: 'False', reason: 'GatewayProgressing' });
+
+    await rollOut(h);
+    expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Ready', observedGeneration: 1 });
+    expect(ready(h, 'users')).toMatchObject({ status: 'True' });
+  });
+
+  it('rejects the newer of two routes claiming the same match, with the reason', async () => {
+    const h = await start(
+      '10.96.0.10',
+      route('first', { path: '/api' }, '2026-01-01T00:00:00Z'),
+      route('second', { path: '/api', destinationService: 'other' }, '2026-01-02T00:00:00Z'),
+    );
+    await rollOut(h);
+    expect(routeStatus(h, 'first')).toMatchObject({ state: 'Ready' });
+    expect(routeStatus(h, 'second')).toMatchObject({ state: 'Failed' });
+    expect(ready(h, 'second')).toMatchObject({ reason: 'RouteConflict' });
+    expect(routeStatus(h, 'second')?.message).toContain(`APIGatewayRoute ${NS}/first`);
+    expect(config(h)).not.toContain('other');
+    expect(h.events).toContainEqual(expect.objectContaining({ name: 'second', reason: 'RouteConflict' }));
+  });
+
+  it('reports a route the gateway cannot serve as invalid and serves the others', async () => {
+    const h = await start('10.96.0.10', route('health', { path: '/healthz' }), route('orders'));
+    expect(routeStatus(h, 'health')).toMatchObject({ state: 'Failed' });
+    expect(ready(h, 'health')).toMatchObject({ reason: 'InvalidSpec' });
+    expect(routeStatus(h, 'health')?.message).toContain('spec.path');
+    expect(config(h)).toContain('"/orders"');
+  });
+
+  it('moves a route between gateways and deletes the children of a gateway left without routes', async () => {
+    const h = await start('10.96.0.10', route('orders'), route('users'));
+    await h.api.patch(API_GATEWAY_ROUTES, { namespace: NS, name: 'users' }, 'merge', {
+      spec: { gateway: 'edge' },
+    });
+    await h.settle();
+    const edge = { namespace: NS, name: 'agw-edge' };
+    expect(ownerNames(h)).toEqual(['orders']);
+    expect(config(h)).not.toContain('"/users"');
+    expect(ownerNames(h, edge)).toEqual(['users']);
+    expect(config(h, edge)).toContain('"/users"');
+
+    await h.api.patch(API_GATEWAY_ROUTES, { namespace: NS, name: 'orders' }, 'merge', {
+      spec: { gateway: 'edge' },
+    });
+    await h.settle();
+    expect(h.get(DEPLOYMENTS, DEFAULT_GW)).toBeUndefined();
+    expect(h.get(SERVICES, DEFAULT_GW)).toBeUndefined();
+    expect(h.get(CONFIG_MAPS, DEFAULT_GW)).toBeUndefined();
+    expect(ownerNames(h, edge)).toEqual(['orders', 'users']);
+  });
+
+  it('routes to an AIModel once it exists and follows it to its endpoint', async () => {
+    const h = await start(
+      '10.96.0.10',
+      route('chat', {
+        destinationService: undefined,
+        destinationPort: undefined,
+        aiModelRef: { name: 'gemma' },
+      }),
+    );
+    expect(ready(h, 'chat')).toMatchObject({ reason: 'BackendNotFound' });
+    expect(config(h)).toContain('aim-gemma.shop.svc.cluster.local');
+
+    const model: AIModelV1 = {
+      apiVersion: 'ai.example.com/v1',
+      kind: 'AIModel',
+      metadata: { name: 'gemma', namespace: NS },
+      spec: {
+        modelName: 'gemma',
+        modelProvider: 'Custom',
+        modelType: 'LLM',
+        endpoint: 'https://models.example.com/v1',
+      },
+    };
+    await h.api.create(AI_MODELS, model);
+    await h.settle();
+    expect(config(h)).toContain('models.example.com');
+    await rollOut(h);
+    expect(routeStatus(h, 'chat')).toMatchObject({ state: 'Ready' });
+  });
+
+  it('mounts the API-key Secrets of the routes that require keys', async () => {
+    const h = await start(
+      '10.96.0.10',
+      route('orders', { authenticationRequired: true, apiKeySecretRef: { name: 'order-keys' } }),
+    );
+    const pod = h.get<Deployment>(DEPLOYMENTS, DEFAULT_GW)?.spec.template.spec;
+    expect(pod?.volumes).toContainEqual({
+      name: 'api-keys-0',
+      secret: { secretName: 'order-keys', optional: true },
+    });
+    expect(pod?.containers[0]?.volumeMounts).toContainEqual({
+      name: 'api-keys-0',
+      mountPath: '/etc/gateway/api-keys/order-keys',
+      readOnly: true,
+    });
+    expect(h.get<ConfigMap>(CONFIG_MAPS, DEFAULT_GW)?.data).toHaveProperty(['gateway-api-keys.js']);
+  });
+
+  it('waits for the cluster DNS Service when no resolver is configured', async () => {
+    const h = await start(undefined, route('orders'));
+    expect(ready(h, 'orders')).toMatchObject({ reason: 'ResolverNotFound' });
+    expect(routeStatus(h, 'orders')?.message).toContain('--gateway-resolver');
+    expect(h.get(DEPLOYMENTS, DEFAULT_GW)).toBeUndefined();
+
+    await h.api.create(SERVICES, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { ...KUBE_DNS },
+      spec: { type: 'ClusterIP', clusterIP: '10.96.0.10' },
+    });
+    await h.settle(RESOLVER_RETRY_MS);
+    expect(config(h)).toContain('resolver 10.96.0.10');
+  });
+
+  it('restores drifted children, and writes nothing in a steady state or after a restart', async () => {
+    const h = await start('10.96.0.10', route('orders'), route('users'));
+    await rollOut(h);
+    await h.api.delete(SERVICES, DEFAULT_GW);
+    await h.api.patch(CONFIG_MAPS, DEFAULT_GW, 'merge', { data: { 'nginx.conf': 'events {}' } });
+    await h.settle();
+    expect(h.get(SERVICES, DEFAULT_GW)).toBeDefined();
+    expect(config(h)).toContain('"/orders"');
+
+    const before = h.api.calls.length;
+    await h.stop();
+    harness = new OperatorHarness({ api: h.api, clock: h.clock });
+    addGatewayController(harness.manager, harness.deps, { image: 'nginx:test', resolver: '10.96.0.10' });
+    harness.start();
+    await harness.settle(10_000);
+    const writes = h.api.calls.slice(before).filter((c) => !['list', 'watch', 'get'].includes(c.verb));
+    expect(writes).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+// The gateway controller: one key per gateway (namespace/gateway-name). Route events map to the gateway
+// they name (the old and the new one when a route moves), AIModel events to the gateways whose routes
+// send traffic to the model, and events on gateway children to their gateway (drift, rollout progress).
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import { GATEWAY_LABEL } from '../../children/labels.ts';
+import { objectKey } from '../../runtime/cache/object-key.ts';
+import type { Controller } from '../../runtime/controller/controller.ts';
+import { enqueueMapped, generationChanged } from '../../runtime/handlers/enqueue.ts';
+import type { Manager } from '../../runtime/manager/manager.ts';
+import type { ControllerDependencies } from '../controller-dependencies.ts';
+import { enqueueOwnerFromLabel } from '../owned-by-label.ts';
+import { ClusterDns } from './cluster-dns.ts';
+import { GatewayReconciler } from './gateway-reconciler.ts';
+import {
+  ROUTES_BY_GATEWAY,
+  ROUTES_BY_MODEL,
+  gatewayRequest,
+  indexByGateway,
+  indexByModel,
+} from './route-indexes.ts';
+
+export interface GatewaySettings {
+  image: string;
+  /** Undefined: discovered from the kube-dns Service. */
+  resolver: string | undefined;
+}
+
+export function addGatewayController(
+  manager: Pick<Manager, 'addController'>,
+  deps: ControllerDependencies,
+  settings: GatewaySettings,
+): Controller {
+  const { caches } = deps;
+  caches.routes.addIndex(ROUTES_BY_GATEWAY, indexByGateway);
+  caches.routes.addIndex(ROUTES_BY_MODEL, indexByModel);
+  const reconciler = new GatewayReconciler({
+    api: deps.api,
+    applier: deps.applier,
+    routes: caches.routes,
+    models: caches.models,
+    configMaps: caches.configMaps,
+    services: caches.services,
+    deployments: caches.deployments,
+    dns: new ClusterDns({ api: deps.api, clock: deps.clock, configured: settings.resolver }),
+    events: deps.events,
+    clock: deps.clock,
+    image: settings.image,
+  });
+  const controller = manager.addController({
+    name: 'gateway',
+    reconciler,
+    maxConcurrentReconciles: deps.workers,
+  });
+  // Status-only updates (our own writes among them) leave generation alone and need no reconcile.
+  caches.routes.feed(
+    controller,
+    enqueueMapped<APIGatewayRouteV1>((route) => [gatewayRequest(route)], generationChanged),
+  );
+  caches.models.feed(
+    controller,
+    enqueueMapped<AIModelV1>(
+      (model) =>
+        caches.routes
+          .byIndex(
+            ROUTES_BY_MODEL,
+            objectKey({ namespace: model.metadata.namespace ?? 'default', name: model.metadata.name ?? '' }),
+          )
+          .map(gatewayRequest),
+      generationChanged,
+    ),
+  );
+  caches.configMaps.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));
+  caches.services.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));
+  caches.deployments.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));
+  return controller;
+}

@@ -1,0 +1,261 @@
+// Brings one gateway (namespace/name, shared by every route that names it) to what its routes ask for:
+// renders the nginx configuration of the served routes, applies the ConfigMap, Deployment and Service
+// when the cache shows them different, and reports each route's outcome in its status. When no route
+// names the gateway any more, its children are deleted (a route that moved to another gateway still
+// owns them, so the garbage collector would not).
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
+import { isNotFound } from '../../../shared/kube/api-error.ts';
+import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import { renderGatewayChildren } from '../../children/gateway/gateway-children.ts';
+import { gatewayChildName } from '../../children/gateway/gateway-names.ts';
+import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
+import { GATEWAY_LABEL } from '../../children/labels.ts';
+import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
+import { objectKey } from '../../runtime/cache/object-key.ts';
+import type { Clock } from '../../runtime/clock/clock.ts';
+import type {
+  ReconcileContext,
+  ReconcileRequest,
+  ReconcileResult,
+  Reconciler,
+} from '../../runtime/controller/reconciler.ts';
+import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
+import { updateStatus } from '../../runtime/status/status-writer.ts';
+import { deploymentRollout } from '../../status/deployment-rollout.ts';
+import type { Rollout } from '../../status/deployment-rollout.ts';
+import { computeRouteStatus } from '../../status/route-status.ts';
+import type { RouteOutcome } from '../../status/route-status.ts';
+import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
+import type { WatchedObjects } from '../watched-objects.ts';
+import type { ClusterDns } from './cluster-dns.ts';
+import { planGateway } from './plan-gateway.ts';
+import type { GatewayPlan } from './plan-gateway.ts';
+import { ROUTES_BY_GATEWAY } from './route-indexes.ts';
+
+type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<WatchedObjects<T>, 'get'>;
+
+export interface GatewayReconcilerOptions {
+  api: KubeApi;
+  applier: ServerSideApplier;
+  routes: Pick<WatchedObjects<APIGatewayRouteV1>, 'byIndex'>;
+  models: Cache<AIModelV1>;
+  configMaps: Cache<ConfigMap>;
+  services: Cache<Service>;
+  deployments: Cache<Deployment>;
+  dns: Pick<ClusterDns, 'lookup'>;
+  events: Pick<EventRecorder, 'event'>;
+  clock: Clock;
+  /** The nginx image of the gateway Deployments. */
+  image: string;
+}
+
+/** How soon a gateway without a DNS resolver is looked at again. */
+export const RESOLVER_RETRY_MS = 30_000;
+
+function routeOutcome(
+  route: APIGatewayRouteV1,
+  plan: GatewayPlan,
+  gatewayName: string,
+  rollout: Rollout,
+): RouteOutcome {
+  const invalid = plan.invalid.find((p) => p.route === route);
+  if (invalid) return { kind: 'invalid', message: invalid.message };
+  const conflict = plan.conflicting.find((p) => p.route === route);
+  if (conflict) return { kind: 'rejected', reason: 'RouteConflict', message: conflict.message };
+  const missingModel = plan.missingModels.get(route);
+  if (missingModel !== undefined) {
+    return {
+      kind: 'pending',
+      reason: 'BackendNotFound',
+      message: `AIModel ${missingModel} not found in namespace ${route.metadata.namespace}; requests are answered 502 until it exists`,
+      accepted: true,
+    };
+  }
+  if (rollout.state === 'Available') {
+    return { kind: 'ready', message: `Served by gateway ${gatewayName}` };
+  }
+  if (rollout.state === 'Failed') {
+    return { kind: 'pending', reason: 'GatewayRolloutStalled', message: rollout.message, accepted: true };
+  }
+  return {
+    kind: 'pending',
+    reason: 'GatewayProgressing',
+    message: `Gateway ${gatewayName} is rolling out the configuration that holds this route`,
+    accepted: true,
+  };
+}
+
+/** The reason of the Warning Event an outcome deserves; none for being served or a rollout in progress. */
+function warningReason(outcome: RouteOutcome): string | undefined {
+  switch (outcome.kind) {
+    case 'ready':
+      return undefined;
+    case 'pending':
+      return outcome.reason === 'GatewayProgressing' ? undefined : outcome.reason;
+    case 'rejected':
+      return outcome.reason;
+    case 'invalid':
+      return 'InvalidSpec';
+    case 'failed':
+      return 'ApplyFailed';
+  }
+}
+
+export class GatewayReconciler implements Reconciler {
+  private readonly opts: GatewayReconcilerOptions;
+
+  constructor(opts: GatewayReconcilerOptions) {
+    this.opts = opts;
+  }
+
+  async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+    const namespace = request.namespace ?? 'default';
+    const gateway = request.name;
+    const routes = this.opts.routes
+      .byIndex(ROUTES_BY_GATEWAY, objectKey(request))
+      .filter((route) => !route.metadata.deletionTimestamp);
+    if (routes.length === 0) {
+      await this.deleteChildren(namespace, gateway, ctx);
+      return;
+    }
+
+    const models = this.referencedModels(routes);
+    const plan = planGateway(routes, models);
+    const dns = await this.opts.dns.lookup(ctx.signal);
+    if ('problem' in dns) {
+      const outcome: RouteOutcome = {
+        kind: 'pending',
+        reason: 'ResolverNotFound',
+        message: dns.problem,
+        accepted: false,
+      };
+      await this.reportAll(routes, () => outcome, ctx);
+      return { requeueAfter: RESOLVER_RETRY_MS };
+    }
+
+    let rollout: Rollout;
+    try {
+      const config = renderGatewayConfig({
+        namespace,
+        gateway,
+        routes: plan.served,
+        models,
+        resolver: dns.address,
+      });
+      const children = renderGatewayChildren({
+        namespace,
+        gateway,
+        routes,
+        apiKeySecrets: plan.apiKeySecrets,
+        config,
+        image: this.opts.image,
+      });
+      const ref = { namespace, name: gatewayChildName(gateway) };
+      const written: string[] = [];
+      const apply = async <T extends ConfigMap | Service | Deployment>(
+        resource: ResourceDescriptor,
+        desired: T,
+        cache: Cache<T>,
+      ): Promise<T> => {
+        const result = await this.opts.applier.apply<T>(resource, desired, cache.get(ref), ctx.signal);
+        if (result.applied) written.push(`${desired.kind} ${ref.name}`);
+        return result.object;
+      };
+      await apply(CONFIG_MAPS, children.configMap, this.opts.configMaps);
+      await apply(SERVICES, children.service, this.opts.services);
+      rollout = deploymentRollout(await apply(DEPLOYMENTS, children.deployment, this.opts.deployments));
+      if (written.length > 0) {
+        ctx.logger.info('gateway updated', {
+          changes: written,
+          routes: routes.length,
+          served: plan.served.length,
+        });
+      }
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      const message = `applying gateway ${gatewayChildName(gateway)} failed: ${(err as Error).message}`;
+      await this.reportAll(routes, () => ({ kind: 'failed', message }), ctx).catch((statusErr: unknown) =>
+        ctx.logger.warn('could not record the failure in status', { error: (statusErr as Error).message }),
+      );
+      throw err;
+    }
+    await this.reportAll(
+      routes,
+      (route) => routeOutcome(route, plan, gatewayChildName(gateway), rollout),
+      ctx,
+    );
+  }
+
+  private referencedModels(routes: readonly APIGatewayRouteV1[]): AIModelV1[] {
+    const models = new Map<string, AIModelV1>();
+    for (const route of routes) {
+      const name = route.spec.aiModelRef?.name;
+      if (name === undefined) continue;
+      const model = this.opts.models.get({ namespace: route.metadata.namespace ?? 'default', name });
+      if (model && !model.metadata.deletionTimestamp) models.set(name, model);
+    }
+    return [...models.values()];
+  }
+
+  /** Writes each route's status where it changed, with an Event for the problems newly reported. */
+  private async reportAll(
+    routes: readonly APIGatewayRouteV1[],
+    outcomeOf: (route: APIGatewayRouteV1) => RouteOutcome,
+    ctx: ReconcileContext,
+  ): Promise<void> {
+    for (const route of routes) {
+      const outcome = outcomeOf(route);
+      const generation = route.metadata.generation;
+      const { written } = await updateStatus(
+        this.opts.api,
+        API_GATEWAY_ROUTES,
+        route,
+        // A newer spec arrived meanwhile: its own reconcile is coming, this outcome is not about it.
+        (latest) =>
+          latest.metadata.generation === generation
+            ? computeRouteStatus(latest, outcome, this.opts.clock.now())
+            : latest.status,
+        { signal: ctx.signal },
+      );
+      const reason = warningReason(outcome);
+      if (written && reason) {
+        this.opts.events.event(route, {
+          type: 'Warning',
+          reason,
+          action: 'Reconcile',
+          note: outcome.message,
+        });
+      }
+    }
+  }
+
+  private async deleteChildren(namespace: string, gateway: string, ctx: ReconcileContext): Promise<void> {
+    const ref = { namespace, name: gatewayChildName(gateway) };
+    const targets: [ResourceDescriptor, Cache<ConfigMap | Service | Deployment>][] = [
+      [DEPLOYMENTS, this.opts.deployments],
+      [SERVICES, this.opts.services],
+      [CONFIG_MAPS, this.opts.configMaps],
+    ];
+    for (const [resource, cache] of targets) {
+      const child = cache.get(ref);
+      if (!child || child.metadata.labels?.[GATEWAY_LABEL] !== gateway) continue;
+      try {
+        await this.opts.api.delete(resource, ref, {
+          signal: ctx.signal,
+          propagationPolicy: 'Background',
+          ...(child.metadata.uid ? { preconditions: { uid: child.metadata.uid } } : {}),
+        });
+        ctx.logger.info('deleted the child of a gateway no route names', {
+          kind: resource.kind,
+          child: ref.name,
+        });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// What a gateway should serve, decided from its routes and the AIModels they name: which routes are
+// invalid, which lose a conflict, which are served, and which Secrets hold the API keys of the served.
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import { admitRoutes } from '../../../shared/gateway/admit-routes.ts';
+import { GatewayRouteError } from '../../../shared/gateway/errors.ts';
+import { modelsByKey, prepareRoute } from '../../../shared/gateway/prepared-route.ts';
+import { DEFAULT_CLUSTER_DOMAIN } from '../../../shared/gateway/route-backend.ts';
+
+export interface RouteProblem {
+  route: APIGatewayRouteV1;
+  message: string;
+}
+
+export interface GatewayPlan {
+  /** Routes the gateway cannot serve as they are (a value nginx cannot match, a reserved path, ...). */
+  invalid: RouteProblem[];
+  /** Routes whose match an older route holds. */
+  conflicting: RouteProblem[];
+  served: APIGatewayRouteV1[];
+  /** Served routes whose AIModel does not exist (yet): in the configuration, answered 502 until it does. */
+  missingModels: Map<APIGatewayRouteV1, string>;
+  apiKeySecrets: string[];
+}
+
+export function planGateway(routes: readonly APIGatewayRouteV1[], models: readonly AIModelV1[]): GatewayPlan {
+  const context = { models: modelsByKey(models), clusterDomain: DEFAULT_CLUSTER_DOMAIN };
+  const invalid: RouteProblem[] = [];
+  const valid: APIGatewayRouteV1[] = [];
+  for (const route of routes) {
+    try {
+      prepareRoute(route, context);
+      valid.push(route);
+    } catch (err) {
+      if (!(err instanceof GatewayRouteError)) throw err;
+      invalid.push({ route, message: `${err.field}: ${err.problem}` });
+    }
+  }
+  const admission = admitRoutes(valid, models);
+  const missingModels = new Map<APIGatewayRouteV1, string>();
+  for (const route of admission.admitted) {
+    const model = route.spec.aiModelRef?.name;
+    if (model !== undefined && !context.models.has(`${route.metadata.namespace ?? 'default'}/${model}`)) {
+      missingModels.set(route, model);
+    }
+  }
+  const apiKeySecrets = admission.admitted.flatMap((route) =>
+    route.spec.authenticationRequired === true && route.spec.apiKeySecretRef
+      ? [route.spec.apiKeySecretRef.name]
+      : [],
+  );
+  return {
+    invalid,
+    conflicting: admission.rejected.map(({ route, reason }) => ({ route, message: reason })),
+    served: admission.admitted,
+    missingModels,
+    apiKeySecrets: [...new Set(apiKeySecrets)].sort(),
+  };
+}
