@@ -53,11 +53,13 @@ describe('parseControllerConfig', () => {
     });
   });
 
-  it('takes a bare --leader-elect as true and an IPv6 bind address', () => {
-    const config = parseControllerConfig(['--leader-elect', '--metrics-bind-address=[::1]:9090'], {
-      CONTROLLER_LEADER_ELECT: 'false',
-    });
+  it('takes a bare --leader-elect as true, an IPv6 bind address, a resolver with a port', () => {
+    const config = parseControllerConfig(
+      ['--leader-elect', '--metrics-bind-address=[::1]:9090', '--gateway-resolver=127.0.0.1:5353'],
+      { CONTROLLER_LEADER_ELECT: 'false' },
+    );
     expect(config.leaderElect).toBe(true);
+    expect(config.gatewayResolver).toBe('127.0.0.1:5353');
     expect(config.metricsBindAddress).toEqual({ host: '::1', port: 9090 });
   });
 
@@ -65,10 +67,8 @@ describe('parseControllerConfig', () => {
     [['--workers=0'], '--workers: Invalid value: "0": must be an integer from 1 to 64'],
     [['--leader-elect=yes'], '--leader-elect: Invalid value: "yes": must be true or false'],
     [['--namespaces=Prod'], '--namespaces: Invalid value: "Prod": each namespace must be a DNS label'],
-    [
-      ['--gateway-resolver=kube-dns'],
-      '--gateway-resolver: Invalid value: "kube-dns": must be an IPv4 or IPv6 address',
-    ],
+    [['--gateway-resolver=kube-dns'], '--gateway-resolver: Invalid value: "kube-dns": must be an IP address'],
+    [['--gateway-resolver=10.0.0.1:99999'], '--gateway-resolver: Invalid value: "10.0.0.1:99999"'],
     [
       ['--metrics-bind-address=8080'],
       '--metrics-bind-address: Invalid value: "8080": must be host:port or :port',

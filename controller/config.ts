@@ -1,9 +1,10 @@
 // The controller's settings, from flags or CONTROLLER_* environment variables (a flag wins). Every value
 // is checked here, so a bad setting stops the process at start with a message naming the flag, the value
 // and what is allowed.
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../shared/api/schema/primitives.ts';
+import { GatewayOptionError } from '../shared/gateway/errors.ts';
+import { resolverAddress } from '../shared/gateway/gateway-options.ts';
 import type { LogLevel } from '../shared/logging/logger.ts';
 import { LOG_LEVELS } from '../shared/logging/logger.ts';
 
@@ -73,7 +74,7 @@ export const CONTROLLER_FLAGS = {
   'log-level': { default: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
   'gateway-image': { default: DEFAULT_GATEWAY_IMAGE, help: 'nginx image the gateway Deployments run' },
   'gateway-resolver': {
-    help: 'DNS server address the gateways resolve backends with; default: the kube-dns Service ClusterIP',
+    help: 'DNS server the gateways resolve backends with, an IP address with an optional :port; default: the kube-dns Service ClusterIP',
   },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -139,8 +140,16 @@ function parseName(flag: Flag, text: string, pattern: string, maxLength: number)
 }
 
 function parseResolver(text: string): string {
-  if (isIP(text) === 0) throw invalid('gateway-resolver', text, 'must be an IPv4 or IPv6 address');
-  return text;
+  try {
+    return resolverAddress(text);
+  } catch (err) {
+    if (!(err instanceof GatewayOptionError)) throw err;
+    throw invalid(
+      'gateway-resolver',
+      text,
+      'must be an IP address, optionally with ":port" (IPv6 in brackets)',
+    );
+  }
 }
 
 /** Accepts bare `--leader-elect` as true, the way Go flags do. */
