@@ -13,6 +13,8 @@ import { isConditional, routeSelectionBit } from './route-selection.ts';
 export interface DispatchRendering {
   maps: NginxBlock[];
   location: NginxBlock;
+  /** Whether the location may answer 405 (and sets the Allow list for it). */
+  answersMethodNotAllowed: boolean;
 }
 
 type RouteIndex = ReadonlyMap<PreparedRoute, number>;
@@ -92,6 +94,7 @@ export function dispatchLocation(plan: LocationPlan, index: number, routes: Rout
   if (catchAll === 0) {
     return {
       maps: [],
+      answersMethodNotAllowed: false,
       location: block('location', locationArgs, [
         ...header,
         ...jumpTo(`@${routeLocationName(indexOf(routes, first))}`),
@@ -132,6 +135,7 @@ export function dispatchLocation(plan: LocationPlan, index: number, routes: Rout
   }
   return {
     maps,
+    answersMethodNotAllowed: methodRoutes.size > 0,
     location: block('location', locationArgs, [...header, ...checks, ...jumpTo(`@${route}`)]),
   };
 }

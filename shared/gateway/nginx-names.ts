@@ -31,8 +31,6 @@ export const ROUTE_NAME_VARIABLE = '$gw_route_name';
 export const UPSTREAM_VARIABLE = '$gw_upstream';
 export const UPSTREAM_HOST_VARIABLE = '$gw_upstream_host';
 export const API_KEY_DIRECTORY_VARIABLE = '$gw_api_key_directory';
-/** "1" on routes that check API keys: the key is the gateway's, not forwarded to the backend. */
-export const API_KEY_CONSUMED_VARIABLE = '$gw_api_key_consumed';
 
 /** The internal location auth_request calls; requests never reach it (see INTERNAL_PATH_PREFIX). */
 export const API_KEY_CHECK_PATH = '/.gateway/api-key-check';

@@ -12,14 +12,13 @@ import { block, comment, directive, nginxConfigText, type NginxNode } from './ng
 import {
   ALLOW_VARIABLE,
   API_KEY_CHECK_PATH,
-  API_KEY_CONSUMED_VARIABLE,
   METHOD_NOT_ALLOWED_LOCATION,
   NOT_FOUND_LOCATION,
   RATE_LIMITED_LOCATION,
   ROUTE_NAME_VARIABLE,
   UNAUTHORIZED_LOCATION,
-  UPSTREAM_HOST_VARIABLE,
 } from './nginx-names.ts';
+import { proxyHeaderMaps, proxyHeaders, REQUEST_ID_VARIABLE } from './proxy-headers.ts';
 import { quotedLiteral, quotedTemplate, quotedText } from './nginx-syntax.ts';
 import { modelsByKey, prepareRoute, type PreparedRoute } from './prepared-route.ts';
 import { rateLimitZone, routeLocation } from './route-location.ts';
@@ -62,12 +61,13 @@ function preparedRoutes(options: GatewayOptions): PreparedRoute[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function logFormat(options: GatewayOptions): string {
+function logFormat(options: GatewayOptions, routes: number): string {
   const fields: [string, string][] = [
     ['time', '"$time_iso8601"'],
     ['gateway', `"${options.namespace}/${options.gateway}"`],
-    ['route', `"${ROUTE_NAME_VARIABLE}"`],
-    ['requestId', '"$gw_request_id"'],
+    // Routes set the variable; without routes, nginx would not know it.
+    ['route', routes > 0 ? `"${ROUTE_NAME_VARIABLE}"` : '""'],
+    ['requestId', `"${REQUEST_ID_VARIABLE}"`],
     ['remoteAddress', '"$remote_addr"'],
     ['host', '"$host"'],
     ['method', '"$request_method"'],
@@ -94,71 +94,55 @@ function jsonAnswer(location: string, status: number, body: object, headers: [st
   );
 }
 
-function errorLocations(): NginxNode[] {
-  return [
-    jsonAnswer(
-      NOT_FOUND_LOCATION,
-      404,
-      { error: 'NotFound', message: 'no route of this gateway matches' },
-      [],
-    ),
-    jsonAnswer(
-      METHOD_NOT_ALLOWED_LOCATION,
-      405,
-      { error: 'MethodNotAllowed', message: 'the routes of this path do not accept this method' },
-      [['Allow', ALLOW_VARIABLE]],
-    ),
-    jsonAnswer(
-      UNAUTHORIZED_LOCATION,
+/** The gateway's own answers, each with a JSON body; 405 only where some location can answer it. */
+function errorAnswers(answersMethodNotAllowed: boolean): NginxNode[] {
+  const answers: [number, string, NginxNode][] = [
+    [
       401,
-      {
-        error: 'Unauthorized',
-        message: 'a valid API key is required: Authorization: Bearer <key> or X-API-Key: <key>',
-      },
-      [['WWW-Authenticate', quotedTemplate('Bearer realm="gateway"')]],
-    ),
-    jsonAnswer(RATE_LIMITED_LOCATION, 429, { error: 'TooManyRequests', message: 'rate limit exceeded' }, [
-      ['Retry-After', '1'],
-    ]),
+      UNAUTHORIZED_LOCATION,
+      jsonAnswer(
+        UNAUTHORIZED_LOCATION,
+        401,
+        {
+          error: 'Unauthorized',
+          message: 'a valid API key is required: Authorization: Bearer <key> or X-API-Key: <key>',
+        },
+        [['WWW-Authenticate', quotedTemplate('Bearer realm="gateway"')]],
+      ),
+    ],
+    [
+      404,
+      NOT_FOUND_LOCATION,
+      jsonAnswer(
+        NOT_FOUND_LOCATION,
+        404,
+        { error: 'NotFound', message: 'no route of this gateway matches' },
+        [],
+      ),
+    ],
+    [
+      429,
+      RATE_LIMITED_LOCATION,
+      jsonAnswer(RATE_LIMITED_LOCATION, 429, { error: 'TooManyRequests', message: 'rate limit exceeded' }, [
+        ['Retry-After', '1'],
+      ]),
+    ],
   ];
-}
-
-function proxyDefaults(): NginxNode[] {
-  const header = (name: string, value: string) => directive('proxy_set_header', name, value);
+  if (answersMethodNotAllowed) {
+    answers.push([
+      405,
+      METHOD_NOT_ALLOWED_LOCATION,
+      jsonAnswer(
+        METHOD_NOT_ALLOWED_LOCATION,
+        405,
+        { error: 'MethodNotAllowed', message: 'the routes of this path do not accept this method' },
+        [['Allow', ALLOW_VARIABLE]],
+      ),
+    ]);
+  }
   return [
-    directive('proxy_http_version', '1.1'),
-    header('Host', UPSTREAM_HOST_VARIABLE),
-    header('Upgrade', '$http_upgrade'),
-    header('Connection', '$gw_connection'),
-    header('X-Forwarded-For', '$proxy_add_x_forwarded_for'),
-    header('X-Forwarded-Proto', '$scheme'),
-    header('X-Forwarded-Host', '$host'),
-    header('X-Real-IP', '$remote_addr'),
-    header('X-Request-ID', '$gw_request_id'),
-    // An API key the gateway checked is the gateway's credential, not the backend's.
-    header('Authorization', '$gw_upstream_authorization'),
-    header('X-API-Key', '$gw_upstream_api_key'),
-    // A request ID the client sent is kept, so one ID follows the request through every hop.
-    block(
-      'map',
-      ['$http_x_request_id', '$gw_request_id'],
-      [directive('""', '$request_id'), directive('default', '$http_x_request_id')],
-    ),
-    block(
-      'map',
-      ['$http_upgrade', '$gw_connection'],
-      [directive('default', 'upgrade'), directive('""', '""')],
-    ),
-    block(
-      'map',
-      [quotedLiteral(`${API_KEY_CONSUMED_VARIABLE}:$http_authorization`), '$gw_upstream_authorization'],
-      [directive(quotedLiteral('~*^1:bearer '), '""'), directive('default', '$http_authorization')],
-    ),
-    block(
-      'map',
-      [API_KEY_CONSUMED_VARIABLE, '$gw_upstream_api_key'],
-      [directive('1', '""'), directive('default', '$http_x_api_key')],
-    ),
+    ...answers.map(([status, location]) => directive('error_page', status, location)),
+    ...answers.map(([, , location]) => location),
   ];
 }
 
@@ -176,11 +160,6 @@ function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys
     [],
     [
       directive('listen', listen, 'default_server'),
-      // Declares the variables routes set, with their value for requests no route takes.
-      directive('set', ROUTE_NAME_VARIABLE, '""'),
-      directive('set', ALLOW_VARIABLE, '""'),
-      directive('set', UPSTREAM_HOST_VARIABLE, '$host'),
-      directive('set', API_KEY_CONSUMED_VARIABLE, '""'),
       directive('error_page', 401, UNAUTHORIZED_LOCATION),
       directive('error_page', 404, NOT_FOUND_LOCATION),
       directive('error_page', 405, METHOD_NOT_ALLOWED_LOCATION),
@@ -206,7 +185,7 @@ function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys
       ...(hasRootLocation ? [] : [block('location', ['/'], [directive('return', 404)])]),
       ...dispatches.map((d) => d.location),
       ...routes.map((route, i) => routeLocation(route, i, options)),
-      ...errorLocations(),
+      ...errorAnswers(dispatches.some((d) => d.answersMethodNotAllowed)),
     ],
   );
   return block(
@@ -219,7 +198,9 @@ function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) =>
         directive(`${kind}_temp_path`, quotedText(`${run}/${kind}_temp`)),
       ),
-      directive('log_format', 'gateway', 'escape=json', quotedTemplate(logFormat(options))),
+      // Route variables are unset on requests no route takes; that is expected, not worth a warning each.
+      directive('uninitialized_variable_warn', 'off'),
+      directive('log_format', 'gateway', 'escape=json', quotedTemplate(logFormat(options, routes.length))),
       directive('access_log', quotedText(options.accessLog), 'gateway'),
       directive(
         'resolver',
@@ -233,7 +214,13 @@ function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys
       ...(usesApiKeys
         ? [directive('js_import', API_KEY_MODULE, 'from', quotedText(API_KEY_SCRIPT_FILE))]
         : []),
-      ...proxyDefaults(),
+      ...(routes.length > 0
+        ? [
+            directive('proxy_http_version', '1.1'),
+            ...proxyHeaders({ consumesApiKey: false }),
+            ...proxyHeaderMaps(),
+          ]
+        : []),
       ...routes.flatMap((route, i) => rateLimitZone(route, i)),
       ...routes.flatMap((route, i) => (isConditional(route) ? [routeSelectionMap(route, i)] : [])),
       ...dispatches.flatMap((d) => d.maps),

@@ -4,7 +4,6 @@
 import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
 import {
   API_KEY_CHECK_PATH,
-  API_KEY_CONSUMED_VARIABLE,
   API_KEY_DIRECTORY_VARIABLE,
   ROUTE_NAME_VARIABLE,
   UPSTREAM_HOST_VARIABLE,
@@ -14,6 +13,7 @@ import {
 import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import type { PreparedRoute } from './prepared-route.ts';
+import { proxyHeaders } from './proxy-headers.ts';
 import type { EndpointBackend } from './route-backend.ts';
 
 /** Addresses a zone of this size tracks per route (about 16 000 clients). */
@@ -42,6 +42,10 @@ export function rateLimitZone(route: PreparedRoute, index: number): NginxNode[] 
   ];
 }
 
+function consumesApiKey(route: PreparedRoute): boolean {
+  return route.authentication.required && route.authentication.secret !== undefined;
+}
+
 function authentication(route: PreparedRoute, options: GatewayOptions): NginxNode[] {
   if (!route.authentication.required) return [];
   const secret = route.authentication.secret;
@@ -49,7 +53,6 @@ function authentication(route: PreparedRoute, options: GatewayOptions): NginxNod
   if (secret === undefined) return [directive('return', 401)];
   return [
     directive('set', API_KEY_DIRECTORY_VARIABLE, quotedText(apiKeySecretDirectory(options, secret))),
-    directive('set', API_KEY_CONSUMED_VARIABLE, '1'),
     directive('auth_request', quotedLiteral(API_KEY_CHECK_PATH)),
   ];
 }
@@ -57,7 +60,15 @@ function authentication(route: PreparedRoute, options: GatewayOptions): NginxNod
 function rateLimit(route: PreparedRoute, index: number): NginxNode[] {
   if (route.rateLimit === 0) return [];
   const burst = route.rateLimit + route.burst - 1;
-  return [directive('limit_req', `zone=${routeLocationName(index)}`, `burst=${burst}`, 'nodelay')];
+  // nginx refuses burst=0; leaving it out means the same.
+  return [
+    directive(
+      'limit_req',
+      `zone=${routeLocationName(index)}`,
+      ...(burst > 0 ? [`burst=${burst}`] : []),
+      'nodelay',
+    ),
+  ];
 }
 
 /** `/prefix/rest` becomes `<endpoint path>/rest`; an exact path becomes the endpoint path. */
@@ -124,6 +135,7 @@ export function routeLocation(route: PreparedRoute, index: number, options: Gate
       comment(`APIGatewayRoute ${route.id}: ${pathMatch} ${JSON.stringify(path)} ${method}`),
       directive('set', ROUTE_NAME_VARIABLE, quotedText(route.id)),
       ...authentication(route, options),
+      ...(consumesApiKey(route) ? proxyHeaders({ consumesApiKey: true }) : []),
       ...rateLimit(route, index),
       ...proxy(route, options),
     ],

@@ -200,7 +200,7 @@ export async function startNginx(
     async stop() {
       if (exitCode !== undefined) return;
       child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+      const stopped = await Promise.race([exited.then(() => true), sleep(5000, false, { ref: false })]);
       if (!stopped) {
         child.kill('SIGKILL');
         await exited;

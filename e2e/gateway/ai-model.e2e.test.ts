@@ -1,0 +1,103 @@
+// Routes to an AIModel served outside the cluster: nginx speaks HTTPS to the model's endpoint, verifying
+// its certificate against the configured CA with the endpoint's host as SNI and Host, and puts the part
+// of the request path below the route's path under the endpoint's path.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { aiModel, gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
+import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
+import { startEchoBackend, type EchoBackend, type EchoedRequest } from '../../test/nginx/echo-backend.ts';
+import {
+  createNginxWorkspace,
+  removeNginxWorkspace,
+  type NginxWorkspace,
+} from '../../test/nginx/nginx-process.ts';
+import { startGatewayUnderTest, type GatewayUnderTest } from './gateway-under-test.ts';
+
+const MODEL_HOST = 'llm.example.test';
+const HOUR_MS = 3_600_000;
+
+let gateway: GatewayUnderTest;
+let trusted: EchoBackend;
+let untrusted: EchoBackend;
+let plain: EchoBackend;
+let caDirectory: NginxWorkspace;
+
+beforeAll(async () => {
+  const ca = createCertificateAuthority({ commonName: 'model provider CA', validForMs: HOUR_MS });
+  const otherCa = createCertificateAuthority({ commonName: 'unknown CA', validForMs: HOUR_MS });
+  const certificate = (issuer: typeof ca) => {
+    const pair = createServerCertificate(issuer, {
+      commonName: MODEL_HOST,
+      dnsNames: [MODEL_HOST],
+      validForMs: HOUR_MS,
+    });
+    return { key: pair.keyPem, cert: pair.certPem };
+  };
+  trusted = await startEchoBackend('trusted', { tls: certificate(ca) });
+  untrusted = await startEchoBackend('untrusted', { tls: certificate(otherCa) });
+  plain = await startEchoBackend('plain');
+  caDirectory = await createNginxWorkspace();
+  const caFile = join(caDirectory.directory, 'ca.pem');
+  await writeFile(caFile, ca.certPem);
+  gateway = await startGatewayUnderTest({
+    dnsNames: [MODEL_HOST],
+    models: [
+      aiModel('hosted', { endpoint: `https://${MODEL_HOST}:${trusted.port}/v1` }),
+      aiModel('impostor', { endpoint: `https://${MODEL_HOST}:${untrusted.port}/v1` }),
+      aiModel('plain', { endpoint: `http://${MODEL_HOST}:${plain.port}` }),
+    ],
+    routes: [
+      gatewayRoute('chat', { path: '/ai/chat', method: 'POST', aiModelRef: { name: 'hosted' } }),
+      gatewayRoute('embed', { path: '/ai/embed', pathMatch: 'Exact', aiModelRef: { name: 'hosted' } }),
+      gatewayRoute('impostor', { path: '/ai/impostor', aiModelRef: { name: 'impostor' } }),
+      gatewayRoute('plain', { path: '/ai/plain', aiModelRef: { name: 'plain' } }),
+    ],
+    render: { trustedCertificatesFile: caFile },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  for (const backend of [trusted, untrusted, plain]) await backend?.close();
+  if (caDirectory) await removeNginxWorkspace(caDirectory);
+});
+
+async function echoed(path: string, method = 'POST'): Promise<EchoedRequest> {
+  const answer = await gateway.request(path, {
+    method,
+    body: '{"prompt":"hi"}',
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(answer.status).toBe(200);
+  return JSON.parse(answer.body) as EchoedRequest;
+}
+
+describe('AIModel endpoints through nginx', () => {
+  it('proxies over HTTPS with the endpoint host as SNI and Host, under the endpoint path', async () => {
+    const request = await echoed('/ai/chat/completions?stream=true');
+    expect(request).toMatchObject({
+      backend: 'trusted',
+      method: 'POST',
+      url: '/v1/completions?stream=true',
+      serverName: MODEL_HOST,
+    });
+    expect(request.headers.host).toBe(`${MODEL_HOST}:${trusted.port}`);
+    expect((await echoed('/ai/chat')).url).toBe('/v1');
+  });
+
+  it('sends an exact route to the endpoint path itself', async () => {
+    expect((await echoed('/ai/embed?model=small', 'GET')).url).toBe('/v1?model=small');
+  });
+
+  it('refuses an endpoint whose certificate the configured CA did not sign', async () => {
+    expect((await gateway.request('/ai/impostor/x')).status).toBe(502);
+    expect(untrusted.requests).toHaveLength(0);
+  });
+
+  it('speaks plain HTTP to an http endpoint, passing the request path when the endpoint has none', async () => {
+    const request = await echoed('/ai/plain/generate');
+    expect(request).toMatchObject({ backend: 'plain', url: '/ai/plain/generate' });
+    expect(request.headers.host).toBe(`${MODEL_HOST}:${plain.port}`);
+  });
+});
