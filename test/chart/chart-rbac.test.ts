@@ -77,7 +77,10 @@ describe('RBAC with default values', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: CONTROLLER, namespace: NAMESPACE }]);
   });
 
-  it('lets the controller touch only its own Lease, creating it in the release namespace', () => {
+  it('lets the controller touch only its own Lease, which the chart creates for it', async () => {
+    const lease = findObject<RenderedObject & { spec?: unknown }>(objects, 'Lease', CONTROLLER);
+    expect(lease.metadata.namespace).toBe(NAMESPACE);
+    expect(lease.spec).toBeUndefined();
     const role = findObject<RBACRole>(objects, 'Role', `${CONTROLLER}-leader-election`);
     expect(role.metadata.namespace).toBe(NAMESPACE);
     expect(role.rules).toEqual([
@@ -87,7 +90,6 @@ describe('RBAC with default values', () => {
         resourceNames: [CONTROLLER],
         verbs: ['get', 'update'],
       },
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
     ]);
     findObject<RoleBinding>(objects, 'RoleBinding', `${CONTROLLER}-leader-election`);
   });
@@ -114,6 +116,13 @@ describe('RBAC with default values', () => {
     ]);
     const secretRules = everyRule(objects).filter((r) => r.resources.includes('secrets'));
     expect(secretRules.flatMap((r) => r.verbs).sort()).toEqual(['get', 'get', 'update']);
+  });
+
+  it('grants create on nothing but the objects the controller owns and its Events', () => {
+    const creatable = everyRule(objects)
+      .filter((r) => r.verbs.includes('create'))
+      .flatMap((r) => r.resources);
+    expect(creatable.sort()).toEqual(['configmaps', 'deployments', 'events', 'services']);
   });
 
   it('uses no wildcards and never escalates', () => {
@@ -150,9 +159,10 @@ describe('RBAC with other values', () => {
     expect(objectsOfKind(objects, 'Role').map((r) => r.metadata.name)).not.toContain(`${CONTROLLER}-dns`);
   });
 
-  it('drops the Lease permissions without leader election', async () => {
+  it('drops the Lease and its permissions without leader election', async () => {
     const objects = await renderChart({ values: { controller: { leaderElection: { enabled: false } } } });
     expect(everyRule(objects).filter((r) => r.resources.includes('leases'))).toEqual([]);
+    expect(objectsOfKind(objects, 'Lease')).toEqual([]);
   });
 
   it.each(['certManager', 'secret'] as const)(
