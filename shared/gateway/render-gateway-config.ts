@@ -214,13 +214,11 @@ function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys
       ...(usesApiKeys
         ? [directive('js_import', API_KEY_MODULE, 'from', quotedText(API_KEY_SCRIPT_FILE))]
         : []),
+      // The headers read the upstream host that only routes set; the maps serve the access log too.
       ...(routes.length > 0
-        ? [
-            directive('proxy_http_version', '1.1'),
-            ...proxyHeaders({ consumesApiKey: false }),
-            ...proxyHeaderMaps(),
-          ]
+        ? [directive('proxy_http_version', '1.1'), ...proxyHeaders({ consumesApiKey: false })]
         : []),
+      ...proxyHeaderMaps(),
       ...routes.flatMap((route, i) => rateLimitZone(route, i)),
       ...routes.flatMap((route, i) => (isConditional(route) ? [routeSelectionMap(route, i)] : [])),
       ...dispatches.flatMap((d) => d.maps),
