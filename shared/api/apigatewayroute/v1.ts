@@ -154,7 +154,7 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
       'AIModel',
     ),
     apiKeySecretRef: nameReference(
-      'A Secret in this namespace whose values are the accepted API keys, one key per data entry. Used when authenticationRequired is true; without it, every request is answered 401.',
+      'A Secret in this namespace holding the accepted API keys: each data value is one key, of 1 to 512 characters from A-Z, a-z, 0-9 and "-._~+/" with optional trailing "=" (surrounding whitespace, such as a final newline, is ignored); data key names are free but must not start with ".". The gateway pods mount the Secret and read it on every request, so keys added or removed apply as soon as the kubelet updates the mount (about a minute), without a restart. Used when authenticationRequired is true; without it, every request is answered 401.',
       'Secret',
     ),
   },
