@@ -12,7 +12,7 @@ import {
   removeNginxWorkspace,
   type NginxWorkspace,
 } from '../../test/nginx/nginx-process.ts';
-import { startGatewayUnderTest, type GatewayUnderTest } from './gateway-under-test.ts';
+import { startGatewayUnderTest, type GatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
 
 const MODEL_HOST = 'llm.example.test';
 const HOUR_MS = 3_600_000;

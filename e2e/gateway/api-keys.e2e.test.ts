@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend, type EchoedRequest } from '../../test/nginx/echo-backend.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
-import { serviceDnsName, startGatewayUnderTest, type GatewayUnderTest } from './gateway-under-test.ts';
+import {
+  serviceDnsName,
+  startGatewayUnderTest,
+  type GatewayUnderTest,
+} from '../../test/nginx/gateway-under-test.ts';
 
 const FIRST_KEY = 'gw-key-0123456789abcdef';
 const SECOND_KEY = 'gw-key-fedcba9876543210';

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend, type EchoedRequest } from '../../test/nginx/echo-backend.ts';
-import { serviceDnsName, startGatewayUnderTest, type GatewayUnderTest } from './gateway-under-test.ts';
+import {
+  serviceDnsName,
+  startGatewayUnderTest,
+  type GatewayUnderTest,
+} from '../../test/nginx/gateway-under-test.ts';
 
 const BACKENDS = [
   'users',

@@ -179,7 +179,7 @@ describe('rendered configuration (property)', () => {
           );
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 

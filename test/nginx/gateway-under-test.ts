@@ -7,17 +7,17 @@ import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { GatewayConfigInput } from '../../shared/gateway/gateway-options.ts';
 import { renderGatewayConfig, type GatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
 import { FIXTURE_GATEWAY, FIXTURE_NAMESPACE } from '../../shared/gateway/testing/gateway-fixtures.ts';
-import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
-import { sendRequest, type HttpAnswer, type HttpRequestOptions } from '../../test/nginx/http-request.ts';
-import { startLoopbackDnsServer, type LoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
-import { DEBIAN_MODULES_DIRECTORY, njsModulesDirectory } from '../../test/nginx/nginx-binary.ts';
+import { freeLoopbackPort } from './free-port.ts';
+import { sendRequest, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
+import { startLoopbackDnsServer, type LoopbackDnsServer } from './loopback-dns-server.ts';
+import { DEBIAN_MODULES_DIRECTORY, njsModulesDirectory } from './nginx-binary.ts';
 import {
   createNginxWorkspace,
   removeNginxWorkspace,
   startNginx,
   type NginxWorkspace,
   type RunningNginx,
-} from '../../test/nginx/nginx-process.ts';
+} from './nginx-process.ts';
 
 export interface GatewayUnderTestOptions {
   routes: APIGatewayRouteV1[];
