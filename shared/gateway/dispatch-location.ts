@@ -7,7 +7,7 @@ import type { LocationPlan } from './location-plan.ts';
 import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
 import { ALLOW_VARIABLE, braced, locationVariable, routeLocationName } from './nginx-names.ts';
 import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
-import type { PreparedRoute } from './prepared-route.ts';
+import type { NumberedRoute } from './prepared-route.ts';
 import { isConditional, routeSelectionBit } from './route-selection.ts';
 
 export interface DispatchRendering {
@@ -17,53 +17,34 @@ export interface DispatchRendering {
   answersMethodNotAllowed: boolean;
 }
 
-type RouteIndex = ReadonlyMap<PreparedRoute, number>;
-
-function indexOf(routes: RouteIndex, route: PreparedRoute): number {
-  const index = routes.get(route);
-  if (index === undefined) throw new Error(`route ${route.id} is missing from the route index`);
-  return index;
-}
-
-function mapEntry(key: string, value: string): NginxNode {
-  return { kind: 'directive', name: key, args: [value] };
-}
-
 /** The jump to the chosen route's named location; the file test always fails (nothing exists under /dev/null). */
 function jumpTo(target: string): NginxNode[] {
   return [directive('root', '/dev/null'), directive('try_files', '/gateway-route', target)];
 }
 
-function routeMap(candidates: PreparedRoute[], routes: RouteIndex, variable: string): NginxBlock {
-  const bits = candidates.map((route) => routeSelectionBit(route, indexOf(routes, route))).join('');
+function routeMap(candidates: NumberedRoute[], variable: string): NginxBlock {
+  const bits = candidates.map(routeSelectionBit).join('');
   return block(
     'map',
     [quotedLiteral(`$request_method:${bits}`), variable],
     [
       ...candidates.map((route, position) => {
         const method = route.match.method === 'ANY' ? '[^:]*' : pcreLiteral(route.match.method);
-        return mapEntry(
-          quotedLiteral(`~^${method}:.{${position}}1`),
-          routeLocationName(indexOf(routes, route)),
-        );
+        return directive(quotedLiteral(`~^${method}:.{${position}}1`), routeLocationName(route.number));
       }),
-      mapEntry('default', '""'),
+      directive('default', '""'),
     ],
   );
 }
 
 /** Maps computing the Allow list from the conditions that hold: one flag per method, then the joined list. */
-function allowMaps(
-  methodRoutes: Map<string, PreparedRoute[]>,
-  routes: RouteIndex,
-  location: number,
-): NginxBlock[] {
+function allowMaps(methodRoutes: Map<string, NumberedRoute[]>, location: number): NginxBlock[] {
   const flags = [...methodRoutes].map(([method, withMethod]) => {
-    const bits = withMethod.map((route) => routeSelectionBit(route, indexOf(routes, route))).join('');
+    const bits = withMethod.map(routeSelectionBit).join('');
     return block(
       'map',
       [quotedLiteral(bits), locationVariable(location, `allows_${method.toLowerCase()}`)],
-      [mapEntry(quotedLiteral('~1'), quotedText(`, ${method}`)), mapEntry('default', '""')],
+      [directive(quotedLiteral('~1'), quotedText(`, ${method}`)), directive('default', '""')],
     );
   });
   const joined = [...methodRoutes.keys()].map((m) =>
@@ -74,12 +55,12 @@ function allowMaps(
     block(
       'map',
       [quotedLiteral(joined.join('')), locationVariable(location, 'allow')],
-      [mapEntry(quotedLiteral('~^, (.*)$'), '$1'), mapEntry('default', '""')],
+      [directive(quotedLiteral('~^, (.*)$'), '$1'), directive('default', '""')],
     ),
   ];
 }
 
-export function dispatchLocation(plan: LocationPlan, index: number, routes: RouteIndex): DispatchRendering {
+export function dispatchLocation(plan: LocationPlan, index: number): DispatchRendering {
   // Candidates after one that takes every request can never be chosen.
   const catchAll = plan.candidates.findIndex(
     (route) => route.match.method === 'ANY' && !isConditional(route),
@@ -97,13 +78,13 @@ export function dispatchLocation(plan: LocationPlan, index: number, routes: Rout
       answersMethodNotAllowed: false,
       location: block('location', locationArgs, [
         ...header,
-        ...jumpTo(`@${routeLocationName(indexOf(routes, first))}`),
+        ...jumpTo(`@${routeLocationName(first.number)}`),
       ]),
     };
   }
   const route = locationVariable(index, 'route');
-  const maps: NginxBlock[] = [routeMap(candidates, routes, route)];
-  const methodRoutes = new Map<string, PreparedRoute[]>();
+  const maps: NginxBlock[] = [routeMap(candidates, route)];
+  const methodRoutes = new Map<string, NumberedRoute[]>();
   for (const method of HTTP_METHODS) {
     const withMethod = candidates.filter((c) => c.match.method === method && method !== 'ANY');
     if (withMethod.length > 0) methodRoutes.set(method, withMethod);
@@ -117,15 +98,15 @@ export function dispatchLocation(plan: LocationPlan, index: number, routes: Rout
   } else {
     const allow = locationVariable(index, 'allow');
     const reject = locationVariable(index, 'reject');
-    maps.push(...allowMaps(methodRoutes, routes, index));
+    maps.push(...allowMaps(methodRoutes, index));
     maps.push(
       block(
         'map',
         [quotedLiteral(`${braced(route)}:${braced(allow)}`), reject],
         [
-          mapEntry(quotedLiteral('~^:$'), '404'),
-          mapEntry(quotedLiteral('~^:'), '405'),
-          mapEntry('default', '""'),
+          directive(quotedLiteral('~^:$'), '404'),
+          directive(quotedLiteral('~^:'), '405'),
+          directive('default', '""'),
         ],
       ),
     );

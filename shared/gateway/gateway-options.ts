@@ -34,6 +34,8 @@ export interface GatewayConfigInput {
   clusterDomain?: string;
   /** Time a resolved Service address is reused before it is resolved again. */
   resolverValidSeconds?: number;
+  /** nginx worker processes; "auto" is one per CPU the node has, which a CPU limit may not match. */
+  workerProcesses?: number | 'auto';
 }
 
 export type GatewayOptions = Required<Omit<GatewayConfigInput, 'listenAddress'>> & { listenAddress?: string };
@@ -111,6 +113,17 @@ export function gatewayOptions(input: GatewayConfigInput): GatewayOptions {
       'must be an integer from 1 to 3600',
     );
   }
+  const workerProcesses = input.workerProcesses ?? 'auto';
+  if (
+    workerProcesses !== 'auto' &&
+    (!Number.isInteger(workerProcesses) || workerProcesses < 1 || workerProcesses > 256)
+  ) {
+    throw new GatewayOptionError(
+      'workerProcesses',
+      workerProcesses,
+      'must be "auto" or an integer from 1 to 256',
+    );
+  }
   const options: GatewayOptions = {
     namespace: input.namespace,
     gateway: input.gateway,
@@ -129,6 +142,7 @@ export function gatewayOptions(input: GatewayConfigInput): GatewayOptions {
     errorLog: errorLog === 'stderr' ? errorLog : pathOption('errorLog', errorLog),
     clusterDomain,
     resolverValidSeconds,
+    workerProcesses,
   };
   if (input.listenAddress !== undefined) options.listenAddress = listenAddressOption(input.listenAddress);
   return options;

@@ -3,7 +3,7 @@
 // the location then dispatches among its candidates, which are every route whose path covers all of the
 // location's requests, most specific first, so a route whose hosts, headers or method do not match falls
 // through to the next.
-import type { PreparedRoute } from './prepared-route.ts';
+import type { NumberedRoute } from './prepared-route.ts';
 import { comparePrecedence } from './route-precedence.ts';
 import { prefixCovers } from './route-path.ts';
 
@@ -13,10 +13,10 @@ export interface LocationPlan {
   /** For `^~`, ends with "/": prefix `/api` covers `/api` (an `=` location) and `/api/...` (this one). */
   path: string;
   /** In precedence order. */
-  candidates: PreparedRoute[];
+  candidates: NumberedRoute[];
 }
 
-function locationKeys(route: PreparedRoute): [LocationPlan['modifier'], string][] {
+function locationKeys(route: NumberedRoute): [LocationPlan['modifier'], string][] {
   const { pathMatch, path } = route.match;
   if (pathMatch === 'Exact') return [['=', path]];
   if (path === '/') return [['^~', '/']];
@@ -26,7 +26,7 @@ function locationKeys(route: PreparedRoute): [LocationPlan['modifier'], string][
   ];
 }
 
-function covers(route: PreparedRoute, modifier: LocationPlan['modifier'], path: string): boolean {
+function covers(route: NumberedRoute, modifier: LocationPlan['modifier'], path: string): boolean {
   const { pathMatch, path: routePath } = route.match;
   if (modifier === '=') return pathMatch === 'Exact' ? routePath === path : prefixCovers(routePath, path);
   // Every request of `^~ <p>/` lies under `<p>`; only prefixes covering `<p>` itself cover them all.
@@ -34,7 +34,7 @@ function covers(route: PreparedRoute, modifier: LocationPlan['modifier'], path: 
 }
 
 /** Sorted by path, then modifier, so that the same routes always give the same plan. */
-export function planLocations(routes: readonly PreparedRoute[]): LocationPlan[] {
+export function planLocations(routes: readonly NumberedRoute[]): LocationPlan[] {
   const keys = new Map<string, [LocationPlan['modifier'], string]>();
   for (const route of routes) {
     for (const [modifier, path] of locationKeys(route)) keys.set(`${modifier} ${path}`, [modifier, path]);

@@ -22,6 +22,11 @@ export interface PreparedRoute {
   authentication: RouteAuthentication;
 }
 
+/** A prepared route and its place among the gateway's routes sorted by name, which names its nginx objects. */
+export interface NumberedRoute extends PreparedRoute {
+  number: number;
+}
+
 export interface RouteContext {
   /** AIModels by `<namespace>/<name>` (see modelsByKey). */
   models: ReadonlyMap<string, AIModelV1>;

@@ -290,6 +290,8 @@ describe('renderGatewayConfig', () => {
     expect(() => render(route, { resolver: 'kube-dns' })).toThrow(/resolver: .*must be an IP address/);
     expect(() => render(route, { listenPort: 70000 })).toThrow(/listenPort/);
     expect(() => render(route, { runtimeDirectory: '/tmp/a b' })).toThrow(/runtimeDirectory/);
+    expect(() => render(route, { workerProcesses: 0 })).toThrow(/workerProcesses: .*"auto" or an integer/);
+    expect(render(route, { workerProcesses: 2 }).config).toContain('worker_processes 2;');
     expect(render(route, { resolver: 'fd00::a' }).config).toContain('resolver [fd00::a] valid=5s;');
     expect(render(route, { resolver: '127.0.0.1:5353' }).config).toContain(
       'resolver 127.0.0.1:5353 valid=5s ipv6=off;',

@@ -20,7 +20,7 @@ import {
 } from './nginx-names.ts';
 import { proxyHeaderMaps, proxyHeaders, REQUEST_ID_VARIABLE } from './proxy-headers.ts';
 import { quotedLiteral, quotedTemplate, quotedText } from './nginx-syntax.ts';
-import { modelsByKey, prepareRoute, type PreparedRoute } from './prepared-route.ts';
+import { modelsByKey, prepareRoute, type NumberedRoute } from './prepared-route.ts';
 import { rateLimitZone, routeLocation } from './route-location.ts';
 import { HEALTH_PATH } from './route-match.ts';
 import { isConditional, routeSelectionMap } from './route-selection.ts';
@@ -38,7 +38,8 @@ export interface GatewayConfig {
 
 const JSON_TYPE = 'application/json';
 
-function preparedRoutes(options: GatewayOptions): PreparedRoute[] {
+/** The routes checked and numbered in the order of their names. */
+function numberedRoutes(options: GatewayOptions): NumberedRoute[] {
   const context = { models: modelsByKey(options.models), clusterDomain: options.clusterDomain };
   const seen = new Set<string>();
   return options.routes
@@ -58,7 +59,8 @@ function preparedRoutes(options: GatewayOptions): PreparedRoute[] {
       seen.add(prepared.id);
       return prepared;
     })
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((route, number) => ({ ...route, number }));
 }
 
 function logFormat(options: GatewayOptions, routes: number): string {
@@ -146,10 +148,9 @@ function errorAnswers(answersMethodNotAllowed: boolean): NginxNode[] {
   ];
 }
 
-function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys: boolean): NginxNode {
-  const index = new Map(routes.map((route, i) => [route, i]));
+function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys: boolean): NginxNode {
   const plans = planLocations(routes);
-  const dispatches = plans.map((plan, i) => dispatchLocation(plan, i, index));
+  const dispatches = plans.map((plan, i) => dispatchLocation(plan, i));
   const hasRootLocation = plans.some((plan) => plan.modifier === '^~' && plan.path === '/');
   const run = options.runtimeDirectory;
   const listen = options.listenAddress
@@ -184,7 +185,7 @@ function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys
         : []),
       ...(hasRootLocation ? [] : [block('location', ['/'], [directive('return', 404)])]),
       ...dispatches.map((d) => d.location),
-      ...routes.map((route, i) => routeLocation(route, i, options)),
+      ...routes.map((route) => routeLocation(route, options)),
       ...errorAnswers(dispatches.some((d) => d.answersMethodNotAllowed)),
     ],
   );
@@ -219,8 +220,8 @@ function httpBlock(options: GatewayOptions, routes: PreparedRoute[], usesApiKeys
         ? [directive('proxy_http_version', '1.1'), ...proxyHeaders({ consumesApiKey: false })]
         : []),
       ...proxyHeaderMaps(),
-      ...routes.flatMap((route, i) => rateLimitZone(route, i)),
-      ...routes.flatMap((route, i) => (isConditional(route) ? [routeSelectionMap(route, i)] : [])),
+      ...routes.flatMap(rateLimitZone),
+      ...routes.flatMap((route) => (isConditional(route) ? [routeSelectionMap(route)] : [])),
       ...dispatches.flatMap((d) => d.maps),
       server,
     ],
@@ -236,7 +237,7 @@ function configHash(config: string, files: Record<string, string>): string {
 /** Throws GatewayOptionError for a malformed option and GatewayRouteError for a route it cannot render. */
 export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
   const options = gatewayOptions(input);
-  const routes = preparedRoutes(options);
+  const routes = numberedRoutes(options);
   const usesApiKeys = routes.some((r) => r.authentication.required && r.authentication.secret !== undefined);
   const nodes: NginxNode[] = [
     comment(
@@ -245,7 +246,7 @@ export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
     ...(usesApiKeys
       ? [directive('load_module', quotedText(`${options.modulesDirectory}/ngx_http_js_module.so`))]
       : []),
-    directive('worker_processes', 'auto'),
+    directive('worker_processes', options.workerProcesses),
     directive('pid', quotedText(`${options.runtimeDirectory}/nginx.pid`)),
     directive('error_log', options.errorLog === 'stderr' ? 'stderr' : quotedText(options.errorLog), 'warn'),
     block('events', [], [directive('worker_connections', 4096)]),

@@ -12,7 +12,7 @@ import {
 } from './nginx-names.ts';
 import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
 import type { GatewayOptions } from './gateway-options.ts';
-import type { PreparedRoute } from './prepared-route.ts';
+import type { NumberedRoute, PreparedRoute } from './prepared-route.ts';
 import { proxyHeaders } from './proxy-headers.ts';
 import type { EndpointBackend } from './route-backend.ts';
 
@@ -30,13 +30,13 @@ export function apiKeySecretDirectory(
  * The route's rate limit as a token bucket: rateLimit requests at once plus burst, refilled at rateLimit
  * per second. nginx's `burst` counts the requests beyond the first, hence the - 1.
  */
-export function rateLimitZone(route: PreparedRoute, index: number): NginxNode[] {
+export function rateLimitZone(route: NumberedRoute): NginxNode[] {
   if (route.rateLimit === 0) return [];
   return [
     directive(
       'limit_req_zone',
       '$binary_remote_addr',
-      `zone=${routeLocationName(index)}:${RATE_LIMIT_ZONE_SIZE}`,
+      `zone=${routeLocationName(route.number)}:${RATE_LIMIT_ZONE_SIZE}`,
       `rate=${route.rateLimit}r/s`,
     ),
   ];
@@ -57,14 +57,14 @@ function authentication(route: PreparedRoute, options: GatewayOptions): NginxNod
   ];
 }
 
-function rateLimit(route: PreparedRoute, index: number): NginxNode[] {
+function rateLimit(route: NumberedRoute): NginxNode[] {
   if (route.rateLimit === 0) return [];
   const burst = route.rateLimit + route.burst - 1;
   // nginx refuses burst=0; leaving it out means the same.
   return [
     directive(
       'limit_req',
-      `zone=${routeLocationName(index)}`,
+      `zone=${routeLocationName(route.number)}`,
       ...(burst > 0 ? [`burst=${burst}`] : []),
       'nodelay',
     ),
@@ -126,17 +126,17 @@ function proxy(route: PreparedRoute, options: GatewayOptions): NginxNode[] {
   ];
 }
 
-export function routeLocation(route: PreparedRoute, index: number, options: GatewayOptions): NginxBlock {
+export function routeLocation(route: NumberedRoute, options: GatewayOptions): NginxBlock {
   const { pathMatch, path, method } = route.match;
   return block(
     'location',
-    [`@${routeLocationName(index)}`],
+    [`@${routeLocationName(route.number)}`],
     [
       comment(`APIGatewayRoute ${route.id}: ${pathMatch} ${JSON.stringify(path)} ${method}`),
       directive('set', ROUTE_NAME_VARIABLE, quotedText(route.id)),
       ...authentication(route, options),
       ...(consumesApiKey(route) ? proxyHeaders({ consumesApiKey: true }) : []),
-      ...rateLimit(route, index),
+      ...rateLimit(route),
       ...proxy(route, options),
     ],
   );

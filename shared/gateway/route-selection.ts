@@ -1,10 +1,10 @@
 // A route's host and header conditions as one nginx map. The request's Host and the route's headers are
 // joined with newlines, which no Host or header value can hold, and matched against one anchored regex
 // of the route's values written as literals; so a value can only ever match itself.
-import { block, type NginxBlock } from './nginx-config-text.ts';
+import { block, directive, type NginxBlock } from './nginx-config-text.ts';
 import { braced, headerVariable, routeSelectsVariable } from './nginx-names.ts';
 import { pcreLiteral, quotedLiteral } from './nginx-syntax.ts';
-import type { PreparedRoute } from './prepared-route.ts';
+import type { NumberedRoute, PreparedRoute } from './prepared-route.ts';
 
 const SEPARATOR = '\n';
 
@@ -33,19 +33,16 @@ export function routeSelection(route: PreparedRoute): { source: string; pattern:
 }
 
 /** A map setting the route's selects variable, for a route with conditions (see isConditional). */
-export function routeSelectionMap(route: PreparedRoute, index: number): NginxBlock {
+export function routeSelectionMap(route: NumberedRoute): NginxBlock {
   const { source, pattern } = routeSelection(route);
   return block(
     'map',
-    [quotedLiteral(source), routeSelectsVariable(index)],
-    [
-      { kind: 'directive', name: quotedLiteral(`~${pattern}`), args: ['1'] },
-      { kind: 'directive', name: 'default', args: ['0'] },
-    ],
+    [quotedLiteral(source), routeSelectsVariable(route.number)],
+    [directive(quotedLiteral(`~${pattern}`), 1), directive('default', 0)],
   );
 }
 
 /** What a dispatch map reads for the route: its selects variable, or "1" when it has no conditions. */
-export function routeSelectionBit(route: PreparedRoute, index: number): string {
-  return isConditional(route) ? braced(routeSelectsVariable(index)) : '1';
+export function routeSelectionBit(route: NumberedRoute): string {
+  return isConditional(route) ? braced(routeSelectsVariable(route.number)) : '1';
 }
