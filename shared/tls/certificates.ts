@@ -59,6 +59,20 @@ function generateKeyPair(bits: number): forge.pki.rsa.KeyPair {
   return forge.pki.rsa.generateKeyPair({ bits, e: 0x10001 });
 }
 
+export interface RsaKeyPairPem {
+  publicKeyPem: string;
+  privateKeyPem: string;
+}
+
+/** A bare RSA key pair, e.g. the key the API server signs service-account tokens with. */
+export function createRsaKeyPair(bits: number = DEFAULT_KEY_BITS): RsaKeyPairPem {
+  const keys = generateKeyPair(bits);
+  return {
+    publicKeyPem: forge.pki.publicKeyToPem(keys.publicKey),
+    privateKeyPem: forge.pki.privateKeyToPem(keys.privateKey),
+  };
+}
+
 /** A self-signed CA able to sign server and client certificates. */
 export function createCertificateAuthority(opts: CertificateOptions): CertificateAuthority {
   const keys = generateKeyPair(opts.keyBits ?? DEFAULT_KEY_BITS);
