@@ -1,0 +1,66 @@
+// Where one cluster keeps everything (certificates, kubeconfigs, etcd data, logs) and which ports it uses.
+// Every path lives under the cluster's own state directory, so clusters never share anything on disk.
+import { join } from 'node:path';
+import { pkiPaths } from './pki.ts';
+import type { ClusterPki } from './pki.ts';
+
+export interface ClusterPorts {
+  etcdClient: number;
+  etcdPeer: number;
+  apiServer: number;
+  controllerManager: number;
+  scheduler: number;
+}
+
+export interface ClusterLayout {
+  id: string;
+  stateDir: string;
+  logsDir: string;
+  etcdDataDir: string;
+  pkiDir: string;
+  kubeconfigDir: string;
+  pki: ClusterPki;
+  ports: ClusterPorts;
+  kubeconfigs: { admin: string; controllerManager: string; scheduler: string; kwok: string };
+  /** kwok's configuration (its Stage objects). */
+  kwokConfigPath: string;
+  nodeName: string;
+}
+
+/** Services get virtual IPs from here; nothing ever routes to them, they only have to be valid. */
+export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
+export const API_SERVER_SERVICE_IP = '10.96.0.1';
+/**
+ * Fake pods get their IPs from the loopback block: anything that tries to reach a pod (the API server
+ * calling a webhook through its Service, say) stays on this machine and is refused instead of being sent out.
+ */
+export const POD_CIDR = '127.66.0.1/16';
+/** The fake node's address, for the same reason. */
+export const NODE_IP = '127.0.0.1';
+
+export function apiServerUrl(layout: ClusterLayout): string {
+  return `https://127.0.0.1:${layout.ports.apiServer}`;
+}
+
+export function planLayout(id: string, stateDir: string, ports: ClusterPorts): ClusterLayout {
+  const kubeconfigDir = join(stateDir, 'kubeconfig');
+  const pkiDir = join(stateDir, 'pki');
+  return {
+    id,
+    stateDir,
+    logsDir: join(stateDir, 'logs'),
+    etcdDataDir: join(stateDir, 'etcd'),
+    pkiDir,
+    kubeconfigDir,
+    pki: pkiPaths(pkiDir),
+    ports,
+    kubeconfigs: {
+      admin: join(stateDir, 'kubeconfig.yaml'),
+      controllerManager: join(kubeconfigDir, 'kube-controller-manager.yaml'),
+      scheduler: join(kubeconfigDir, 'kube-scheduler.yaml'),
+      kwok: join(kubeconfigDir, 'kwok.yaml'),
+    },
+    kwokConfigPath: join(stateDir, 'kwok.yaml'),
+    nodeName: 'kwok-node-0',
+  };
+}
