@@ -35,19 +35,20 @@ export const CAUSE_REASONS: Record<FieldErrorType, string> = {
   Duplicate: 'FieldValueDuplicate',
 };
 
-function renderValue(value: unknown): string {
+/** Scalars are shown as the API server shows them; objects and lists, as it does too, not at all. */
+function renderValue(value: unknown): string | undefined {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
-  if (Array.isArray(value)) return '"array"';
-  return '"object"';
+  return undefined;
 }
 
 /** The message without the field path, as in a StatusCause. */
 export function formatFieldErrorBody(e: FieldError): string {
   const words = TYPE_WORDS[e.type];
   const showsValue = e.type === 'Invalid' || e.type === 'NotSupported' || e.type === 'Duplicate';
-  const value = showsValue && e.badValue !== undefined ? `: ${renderValue(e.badValue)}` : '';
+  const rendered = showsValue ? renderValue(e.badValue) : undefined;
+  const value = rendered === undefined ? '' : `: ${rendered}`;
   return e.detail ? `${words}${value}: ${e.detail}` : `${words}${value}`;
 }
 

@@ -1,7 +1,12 @@
 // Rules the schema alone cannot say. Those the CRDs also state in CEL are repeated here so that the
 // webhook answers with every error at once, in the same words; the rest (duplicates compared
 // case-insensitively, limits below requests, immutability) are the webhook's own.
-import { MAX_MODEL_NAME_LENGTH, type AIModelSpecV1, type EnvVar } from '../api/aimodel/v1.ts';
+import {
+  MAX_MODEL_NAME_LENGTH,
+  MODEL_NAME_LENGTH_DETAIL,
+  type AIModelSpecV1,
+  type EnvVar,
+} from '../api/aimodel/v1.ts';
 import type { APIGatewayRouteSpecV1 } from '../api/apigatewayroute/v1.ts';
 import type { APIGatewayRouteSpecV1alpha1 } from '../api/apigatewayroute/v1alpha1.ts';
 import type { KubeObject } from '../api/meta.ts';
@@ -166,8 +171,9 @@ export function modelV1Rules(object: KubeObject): RuleFindings {
   if (typeof name === 'string' && name.length > MAX_MODEL_NAME_LENGTH) {
     errors.push({
       field: 'metadata.name',
-      type: 'TooLong',
-      detail: `may not be more than ${MAX_MODEL_NAME_LENGTH} bytes (names of the objects serving the model derive from it)`,
+      type: 'Invalid',
+      badValue: name,
+      detail: MODEL_NAME_LENGTH_DETAIL,
     });
   }
   if (spec.image === undefined && spec.endpoint === undefined) {

@@ -57,7 +57,7 @@ describe('validateObject', () => {
   it('reports missing required fields and the backend rule together', () => {
     expect(messages(route({ method: 'GET' }))).toEqual([
       'spec.path: Required value',
-      'spec: Invalid value: "object": exactly one of destinationService or aiModelRef must be set',
+      'spec: Invalid value: exactly one of destinationService or aiModelRef must be set',
     ]);
   });
 
@@ -106,8 +106,8 @@ describe('validateObject', () => {
     };
     expect(messages(model)).toEqual([
       'spec.resources.requests.memory: Invalid value: "lots": must be a quantity such as "2", "500m" or "8Gi"',
-      'metadata.name: Too long: may not be more than 56 bytes (names of the objects serving the model derive from it)',
-      'spec.env[0]: Invalid value: "object": value and valueFrom are mutually exclusive',
+      `metadata.name: Invalid value: "${'m'.repeat(57)}": must be at most 56 characters (names of the objects serving the model derive from it)`,
+      'spec.env[0]: Invalid value: value and valueFrom are mutually exclusive',
       'spec.resources.requests[cpu]: Invalid value: "4": must be less than or equal to cpu limit of 2',
     ]);
   });
@@ -124,7 +124,7 @@ describe('validateObject', () => {
   it('joins several errors as the API server does', () => {
     const errors = validateObject(route({ method: 'GET' })).errors;
     expect(formatFieldErrors(errors)).toBe(
-      '[spec.path: Required value, spec: Invalid value: "object": exactly one of destinationService or aiModelRef must be set]',
+      '[spec.path: Required value, spec: Invalid value: exactly one of destinationService or aiModelRef must be set]',
     );
   });
 

@@ -29,6 +29,7 @@ export type ModelPhase = (typeof MODEL_PHASES)[number];
 
 /** Object names derived from an AIModel's name must stay valid DNS labels (63 characters). */
 export const MAX_MODEL_NAME_LENGTH = 56;
+export const MODEL_NAME_LENGTH_DETAIL = `must be at most ${MAX_MODEL_NAME_LENGTH} characters (names of the objects serving the model derive from it)`;
 export const ENV_NAME_PATTERN = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 export const RESOURCE_NAME_PATTERN =
   '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$';
@@ -119,7 +120,7 @@ export const aiModelSpecV1Schema: JSONSchema = objectField(
     modelName: stringField('The unique name of the AI model, e.g. "gemma-2b-it". Immutable.', {
       minLength: 1,
       maxLength: 253,
-      'x-kubernetes-validations': [cel('self == oldSelf', 'modelName is immutable')],
+      'x-kubernetes-validations': [cel('self == oldSelf', 'field is immutable')],
     }),
     modelProvider: enumField('The provider of the AI model.', MODEL_PROVIDERS),
     modelVersion: stringField('The version of the AI model.', { maxLength: 128 }),
@@ -225,7 +226,7 @@ export const aiModelV1Schema: JSONSchema = objectRootSchema(
     'x-kubernetes-validations': [
       cel(
         `self.metadata.name.size() <= ${MAX_MODEL_NAME_LENGTH}`,
-        `metadata.name must be at most ${MAX_MODEL_NAME_LENGTH} characters (names of the objects serving the model derive from it)`,
+        `metadata.name ${MODEL_NAME_LENGTH_DETAIL}`,
       ),
     ],
   },

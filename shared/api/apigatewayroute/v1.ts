@@ -168,10 +168,12 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
       cel(
         '!has(self.destinationService) || has(self.destinationPort)',
         'destinationPort is required with destinationService',
+        { fieldPath: '.destinationPort', reason: 'FieldValueRequired' },
       ),
       cel(
         '!has(self.burst) || (has(self.rateLimit) && self.rateLimit > 0)',
         'burst is only allowed with a rateLimit above 0',
+        { fieldPath: '.burst', reason: 'FieldValueForbidden' },
       ),
     ],
   },
