@@ -72,7 +72,8 @@ build_kubernetes() {
   grep -q "^require k8s.io/kubernetes $KUBERNETES_VERSION\$\|^[[:space:]]k8s.io/kubernetes $KUBERNETES_VERSION " \
     "$here/gomodule/go.mod" ||
     fail "gomodule/go.mod is not for k8s.io/kubernetes $KUBERNETES_VERSION; run: bash e2e/cluster/generate-go-module.sh"
-  (cd "$here/gomodule" && go build -trimpath -ldflags "$ldflags" -o "$out/" \
+  # -buildvcs=false: this module sits inside the project's git checkout, whose state is not the binaries'.
+  (cd "$here/gomodule" && go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler \
@@ -129,14 +130,20 @@ ensure() {
   fi
 }
 
-mkdir -p "$cache"
-# Two test runs starting at once build once; the second waits and then finds the cache warm.
-exec 9>"$cache/.build.lock"
-flock 9
+main() {
+  mkdir -p "$cache"
+  # Two test runs starting at once build once; the second waits and then finds the cache warm.
+  exec 9>"$cache/.build.lock"
+  flock 9
 
-ensure "kubernetes-$KUBERNETES_VERSION" build_kubernetes \
-  etcd kube-apiserver kube-controller-manager kube-scheduler kubectl
-ensure "kwok-$KWOK_VERSION" build_kwok kwok kwok-stages
-ensure "helm-$HELM_VERSION" build_helm helm
+  ensure "kubernetes-$KUBERNETES_VERSION" build_kubernetes \
+    etcd kube-apiserver kube-controller-manager kube-scheduler kubectl
+  ensure "kwok-$KWOK_VERSION" build_kwok kwok kwok-stages
+  ensure "helm-$HELM_VERSION" build_helm helm
 
-say "done in $((SECONDS - started))s (cache: $cache)"
+  say "done in $((SECONDS - started))s (cache: $cache)"
+}
+
+# Everything runs from this one call, which bash parses whole first: editing or updating this file
+# while a long build is running cannot change what that build executes.
+main "$@"

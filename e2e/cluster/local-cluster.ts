@@ -142,7 +142,13 @@ export class LocalCluster {
    * component's process group, synchronously.
    */
   killNow(): void {
-    const state = this.#reload();
+    let state: ClusterState;
+    try {
+      state = this.#reload();
+    } catch {
+      // No readable record left: nothing known to kill.
+      return;
+    }
     if (state.stopped) return;
     for (const component of state.components) {
       if (isOurs(component, state.stateDir)) {

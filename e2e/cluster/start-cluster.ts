@@ -40,8 +40,9 @@ import { startComponent } from './start-component.ts';
 import { readPinnedVersions } from './versions.ts';
 import { waitFor } from './wait-for.ts';
 
-/** `.e2e/` at the repository root (gitignored): one `cluster-<id>/` directory per cluster. */
-export const DEFAULT_STATE_ROOT = fileURLToPath(new URL('../../.e2e/', import.meta.url));
+/** $E2E_STATE_ROOT, or `.e2e/` at the repository root (gitignored): a `cluster-<id>/` directory per cluster. */
+export const DEFAULT_STATE_ROOT =
+  process.env.E2E_STATE_ROOT || fileURLToPath(new URL('../../.e2e/', import.meta.url));
 
 export interface StartClusterOptions {
   stateRoot?: string;
