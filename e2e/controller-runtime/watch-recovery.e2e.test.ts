@@ -97,13 +97,20 @@ describe('watch recovery on a real API server', () => {
     async () => {
       const { informer, counting, events, stop } = startInformer({ inactivityTimeoutMs: 3000 });
       expect(await informer.waitForSync(stop.signal)).toBe(true);
+      await waitFor(() => informer.health().watching, {
+        description: 'the watch to be open',
+        timeoutMs: 10_000,
+      });
       const watchesBefore = counting.count('watch');
       proxy.freezeAll();
+      const frozenAt = Date.now();
       await direct.create(CONFIG_MAPS, configMap(namespace, 'behind-frozen-stream', LABEL));
       await waitFor(() => events.includes('add behind-frozen-stream'), {
         description: 'the add behind the frozen stream',
         timeoutMs: 15_000,
       });
+      // Nothing crosses a frozen connection: the add can only come through a replacement watch.
+      expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(1_500);
       expect(counting.count('watch')).toBeGreaterThan(watchesBefore);
       stop.abort();
     },

@@ -260,7 +260,7 @@ describe('Reflector', () => {
     expect(listCalls(api)).toBe(8);
     await clock.advance(30_000);
     expect(reflector.hasSynced).toBe(true);
-    expect(reflector.health()).toEqual({ healthy: true, synced: true });
+    expect(reflector.health()).toEqual({ healthy: true, synced: true, watching: true });
   });
 
   it('reports unhealthy when the watch keeps failing past its backoff even though it had synced', async () => {

@@ -45,6 +45,8 @@ export interface ReflectorOptions<T extends KubeObject> {
 export interface ReflectorHealth {
   healthy: boolean;
   synced: boolean;
+  /** A watch stream is open right now. */
+  watching: boolean;
   lastError?: string;
 }
 
@@ -124,7 +126,12 @@ export class Reflector<T extends KubeObject> {
     const stable = this.connectedSince !== undefined && now - this.connectedSince >= STABLE_WATCH_MS;
     const failingFor = this.failingSince === undefined ? 0 : now - this.failingSince;
     const healthy = stable || failingFor <= (this.opts.unhealthyAfterMs ?? DEFAULT_UNHEALTHY_AFTER_MS);
-    return { healthy, synced: this.synced, ...(this.lastError ? { lastError: this.lastError } : {}) };
+    return {
+      healthy,
+      synced: this.synced,
+      watching: this.connectedSince !== undefined,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   /** Lists and watches until `signal` aborts; never rejects. */
