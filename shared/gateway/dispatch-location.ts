@@ -1,7 +1,7 @@
 // One nginx location and the maps that choose which of its candidate routes serves a request: the first
 // candidate (in precedence order) whose host and header conditions hold and whose method matches. When
-// conditions hold for some routes but none takes the method, the answer is 405 with the methods they
-// take in Allow; when no conditions hold, 404.
+// the conditions of some routes hold but none takes the method, the answer is 405 with the methods they
+// take in Allow; otherwise 404.
 import { HTTP_METHODS } from '../api/apigatewayroute/v1.ts';
 import type { LocationPlan } from './location-plan.ts';
 import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
@@ -22,8 +22,15 @@ function jumpTo(target: string): NginxNode[] {
   return [directive('root', '/dev/null'), directive('try_files', '/gateway-route', target)];
 }
 
+/**
+ * The map from method and conditions to what serves the request: the first candidate that takes it; else
+ * 405 when the conditions of a candidate with a named method hold (only its method is wrong); else 404.
+ */
 function routeMap(candidates: NumberedRoute[], variable: string): NginxBlock {
   const bits = candidates.map(routeSelectionBit).join('');
+  const namedMethods = candidates.flatMap((route, position) =>
+    route.match.method === 'ANY' ? [] : [position],
+  );
   return block(
     'map',
     [quotedLiteral(`$request_method:${bits}`), variable],
@@ -32,7 +39,10 @@ function routeMap(candidates: NumberedRoute[], variable: string): NginxBlock {
         const method = route.match.method === 'ANY' ? '[^:]*' : pcreLiteral(route.match.method);
         return directive(quotedLiteral(`~^${method}:.{${position}}1`), routeLocationName(route.number));
       }),
-      directive('default', '""'),
+      ...(namedMethods.length > 0
+        ? [directive(quotedLiteral(`~^[^:]*:(?:${namedMethods.map((p) => `.{${p}}1`).join('|')})`), 405)]
+        : []),
+      directive('default', 404),
     ],
   );
 }
@@ -89,30 +99,14 @@ export function dispatchLocation(plan: LocationPlan, index: number): DispatchRen
     const withMethod = candidates.filter((c) => c.match.method === method && method !== 'ANY');
     if (withMethod.length > 0) methodRoutes.set(method, withMethod);
   }
-  const checks: NginxNode[] = [];
-  if (methodRoutes.size === 0) {
-    checks.push(block('if', [`(${route}`, '=', '"")'], [directive('return', 404)]));
-  } else if ([...methodRoutes.values()].flat().every((c) => !isConditional(c))) {
-    checks.push(directive('set', ALLOW_VARIABLE, quotedText([...methodRoutes.keys()].join(', '))));
-    checks.push(block('if', [`(${route}`, '=', '"")'], [directive('return', 405)]));
-  } else {
-    const allow = locationVariable(index, 'allow');
-    const reject = locationVariable(index, 'reject');
-    maps.push(...allowMaps(methodRoutes, index));
-    maps.push(
-      block(
-        'map',
-        [quotedLiteral(`${braced(route)}:${braced(allow)}`), reject],
-        [
-          directive(quotedLiteral('~^:$'), '404'),
-          directive(quotedLiteral('~^:'), '405'),
-          directive('default', '""'),
-        ],
-      ),
-    );
+  const checks: NginxNode[] = [block('if', [`(${route}`, '=', '404)'], [directive('return', 404)])];
+  if (methodRoutes.size > 0) {
+    // The Allow list is fixed when every route with a named method takes every host and header.
+    const fixed = [...methodRoutes.values()].flat().every((c) => !isConditional(c));
+    if (!fixed) maps.push(...allowMaps(methodRoutes, index));
+    const allow = fixed ? quotedText([...methodRoutes.keys()].join(', ')) : locationVariable(index, 'allow');
     checks.push(directive('set', ALLOW_VARIABLE, allow));
-    checks.push(block('if', [`(${reject}`, '=', '404)'], [directive('return', 404)]));
-    checks.push(block('if', [`(${reject}`, '=', '405)'], [directive('return', 405)]));
+    checks.push(block('if', [`(${route}`, '=', '405)'], [directive('return', 405)]));
   }
   return {
     maps,

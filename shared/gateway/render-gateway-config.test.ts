@@ -239,10 +239,15 @@ describe('renderGatewayConfig', () => {
     ]);
     const exact = location(config, '=', '/p');
     expect(argsOf(exact, 'set')).toEqual([['$gw_allow', 'GET, POST']]);
+    expect(argsOf(exact, 'if')).toEqual([
+      ['($gw_location_0_route', '=', '404)'],
+      ['($gw_location_0_route', '=', '405)'],
+    ]);
     expect(mapEntries(config, '$gw_location_0_route')).toEqual([
       ['~^GET:.{0}1', 'gw_route_0'],
       ['~^POST:.{1}1', 'gw_route_1'],
-      ['default', ''],
+      ['~^[^:]*:(?:.{0}1|.{1}1)', '405'],
+      ['default', '404'],
     ]);
   });
 
