@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: nginx, the gateway's proxy, run for real by the gateway tests.
+# Debian packages the tests need: nginx and its njs module (API-key checks), the gateway proxy the
+# gateway tests run for real.
 set -euo pipefail
-packages=(nginx-light)
+packages=(nginx libnginx-mod-http-js)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
