@@ -72,6 +72,8 @@ build_kubernetes() {
   grep -q "^require k8s.io/kubernetes $KUBERNETES_VERSION\$\|^[[:space:]]k8s.io/kubernetes $KUBERNETES_VERSION " \
     "$here/gomodule/go.mod" ||
     fail "gomodule/go.mod is not for k8s.io/kubernetes $KUBERNETES_VERSION; run: bash e2e/cluster/generate-go-module.sh"
+  grep -q "go.etcd.io/etcd/server/v3 $ETCD_VERSION\b" "$here/gomodule/go.mod" ||
+    fail "gomodule/go.mod builds another etcd than ETCD_VERSION=$ETCD_VERSION; set it to the go.mod's version"
   # -buildvcs=false: this module sits inside the project's git checkout, whose state is not the binaries'.
   (cd "$here/gomodule" && go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver \
