@@ -89,6 +89,22 @@ describe('gateway controller', () => {
     expect(ready(h, 'users')).toMatchObject({ status: 'True' });
   });
 
+  it('keeps a served route Ready while a configuration for another route rolls out', async () => {
+    const h = await start('10.96.0.10', route('orders'));
+    await rollOut(h);
+    expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Ready' });
+    const statusWrites = () =>
+      h.api.calls.filter((c) => c.subresource === 'status' && c.name === 'orders').length;
+    const before = statusWrites();
+    await h.api.create(API_GATEWAY_ROUTES, route('users'));
+    await h.settle();
+    expect(routeStatus(h, 'users')).toMatchObject({ state: 'Pending' });
+    expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Ready' });
+    await rollOut(h);
+    expect(routeStatus(h, 'users')).toMatchObject({ state: 'Ready' });
+    expect(statusWrites()).toBe(before);
+  });
+
   it('rejects the newer of two routes claiming the same match, with the reason', async () => {
     const h = await start(
       '10.96.0.10',

@@ -25,6 +25,7 @@ import type {
 } from '../../runtime/controller/reconciler.ts';
 import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
 import { updateStatus } from '../../runtime/status/status-writer.ts';
+import { READY, findCondition } from '../../status/conditions.ts';
 import { deploymentRollout } from '../../status/deployment-rollout.ts';
 import type { Rollout } from '../../status/deployment-rollout.ts';
 import { computeRouteStatus } from '../../status/route-status.ts';
@@ -56,6 +57,21 @@ export interface GatewayReconcilerOptions {
 /** How soon a gateway without a DNS resolver is looked at again. */
 export const RESOLVER_RETRY_MS = 30_000;
 
+/**
+ * A route that was Ready at this generation stays Ready while a configuration made for other routes
+ * rolls out: the pods that serve meanwhile, old and new, all hold it. Without this, adding one route
+ * would flap every other route of the gateway.
+ */
+function stillServed(route: APIGatewayRouteV1, rollout: Rollout): boolean {
+  const ready = findCondition(route.status?.conditions, READY);
+  return (
+    rollout.state === 'Progressing' &&
+    rollout.availableReplicas > 0 &&
+    ready?.status === 'True' &&
+    route.status?.observedGeneration === route.metadata.generation
+  );
+}
+
 function routeOutcome(
   route: APIGatewayRouteV1,
   plan: GatewayPlan,
@@ -75,7 +91,7 @@ function routeOutcome(
       accepted: true,
     };
   }
-  if (rollout.state === 'Available') {
+  if (rollout.state === 'Available' || stillServed(route, rollout)) {
     return { kind: 'ready', message: `Served by gateway ${gatewayName}` };
   }
   if (rollout.state === 'Failed') {
