@@ -4,8 +4,10 @@ import { parseAPIVersion } from './kinds.ts';
 import type { KubeObject } from './meta.ts';
 import { isPlainObject } from '../util/json.ts';
 
+export type ReferencedKind = 'Service' | 'Secret' | 'ConfigMap' | 'AIModel';
+
 export interface ObjectReference {
-  kind: 'Service' | 'Secret' | 'ConfigMap' | 'AIModel';
+  kind: ReferencedKind;
   namespace: string;
   name: string;
   /** The field that names it, e.g. `spec.aiModelRef.name`. */

@@ -1,18 +1,8 @@
 // Field errors in the shape the API server itself uses to reject an invalid object, so kubectl prints
 // them the same way as the CRD's own schema errors.
 import type { APIKind } from '../../shared/api/kinds.ts';
-import type { FieldError, FieldErrorType } from '../domain/webhook-domain.ts';
+import { CAUSE_REASONS, type FieldError } from '../../shared/validation/field-error.ts';
 import type { AdmissionStatus, StatusCause } from './admission-review.ts';
-
-const CAUSE_REASONS: Record<FieldErrorType, string> = {
-  Invalid: 'FieldValueInvalid',
-  Required: 'FieldValueRequired',
-  NotSupported: 'FieldValueNotSupported',
-  Forbidden: 'FieldValueForbidden',
-  TooLong: 'FieldValueTooLong',
-  TooMany: 'FieldValueTooMany',
-  Duplicate: 'FieldValueDuplicate',
-};
 
 export function errorKey(e: FieldError): string {
   return `${e.field}\u0000${e.type}\u0000${e.detail}`;

@@ -1,31 +1,13 @@
 // The domain rules the webhook serves, passed in rather than imported so that handlers stay pure
 // request/response translation and can be tested with any rules. main.ts wires the shared ones.
 import type { KubeObject } from '../../shared/api/meta.ts';
+import type { ObjectReference } from '../../shared/api/references.ts';
+import type { FieldError } from '../../shared/validation/field-error.ts';
+import type { ValidationResult } from '../../shared/validation/validate.ts';
 
-export type FieldErrorType =
-  'Invalid' | 'Required' | 'NotSupported' | 'Forbidden' | 'TooLong' | 'TooMany' | 'Duplicate';
-
-export interface FieldError {
-  field: string;
-  type: FieldErrorType;
-  badValue?: unknown;
-  detail: string;
-}
-
-export interface ValidationResult {
-  errors: FieldError[];
-  warnings: string[];
-}
-
-export type ReferencedKind = 'Service' | 'Secret' | 'ConfigMap' | 'AIModel';
-
-export interface ObjectReference {
-  kind: ReferencedKind;
-  namespace: string;
-  name: string;
-  /** The field that names the object, e.g. `spec.destinationService`. */
-  field: string;
-}
+export type { FieldError, FieldErrorType } from '../../shared/validation/field-error.ts';
+export type { ValidationResult } from '../../shared/validation/validate.ts';
+export type { ObjectReference, ReferencedKind } from '../../shared/api/references.ts';
 
 export interface WebhookDomain {
   validateObject(obj: unknown): ValidationResult;
