@@ -16,16 +16,16 @@ export function deploymentRollout(deployment: Deployment): Rollout {
   const desired = deployment.spec.replicas ?? 1;
   const status = deployment.status ?? {};
   const available = status.availableReplicas ?? 0;
-  const progress = (message: string): Rollout => ({
+  // One message for every step of a rollout, changing only with the pods available: each change of
+  // message is a status write on the owner.
+  const progress: Rollout = {
     state: 'Progressing',
     availableReplicas: available,
-    message,
-  });
+    message: `Deployment ${name}: rolling out, ${available} of ${desired} pods available`,
+  };
 
   const generation = deployment.metadata.generation ?? 0;
-  if ((status.observedGeneration ?? 0) < generation) {
-    return progress(`Deployment ${name}: waiting for the rollout of generation ${generation} to start`);
-  }
+  if ((status.observedGeneration ?? 0) < generation) return progress;
   const stalled = status.conditions?.find(
     (c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded',
   );
@@ -37,10 +37,8 @@ export function deploymentRollout(deployment: Deployment): Rollout {
     };
   }
   const updated = status.updatedReplicas ?? 0;
-  if (updated < desired) return progress(`Deployment ${name}: ${updated} of ${desired} pods updated`);
   const old = (status.replicas ?? 0) - updated;
-  if (old > 0) return progress(`Deployment ${name}: ${old} old pods terminating`);
-  if (available < desired) return progress(`Deployment ${name}: ${available} of ${desired} pods available`);
+  if (updated < desired || old > 0 || available < desired) return progress;
   return {
     state: 'Available',
     availableReplicas: available,
