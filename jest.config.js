@@ -29,7 +29,8 @@ export default {
       testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/e2e/setup/global-setup.ts',
       globalTeardown: '<rootDir>/e2e/setup/global-teardown.ts',
-      testTimeout: 180000,
+      // testTimeout is global in jest; each e2e test file gets its longer timeout here instead.
+      setupFilesAfterEnv: ['<rootDir>/e2e/setup/test-timeout.ts'],
     },
   ],
 };

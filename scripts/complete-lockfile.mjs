@@ -2,6 +2,8 @@
 // that a registry without them leaves out; without their entries `npm ci` refuses the lock file. npm
 // skips them at install time, as optional packages for another platform. Run after `npm install`.
 import { readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
@@ -27,4 +29,4 @@ lock.packages = Object.fromEntries(
   Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
 );
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(`added ${added} platform-specific optional packages to package-lock.json`);
+process.stdout.write(`added ${added} platform-specific optional packages to package-lock.json\n`);
