@@ -61,7 +61,7 @@ describe('gateway children', () => {
     const [nginx] = deployment.spec.template.spec.containers;
     expect(nginx).toMatchObject({
       image: 'nginx-unprivileged:test',
-      command: ['nginx', '-c', '/etc/gateway/config/nginx.conf', '-g', 'daemon off;'],
+      command: ['nginx', '-e', 'stderr', '-c', '/etc/gateway/config/nginx.conf', '-g', 'daemon off;'],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
       readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
       livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },

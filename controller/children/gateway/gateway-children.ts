@@ -114,8 +114,17 @@ export function renderGatewayDeployment(input: GatewayChildrenInput): Deployment
             {
               name: GATEWAY_CONTAINER,
               image: input.image,
-              // The image's entrypoint scripts want to edit files under a read-only root; nginx needs none of them.
-              command: ['nginx', '-c', `${GATEWAY_CONFIG_DIR}/${GATEWAY_CONFIG_FILE}`, '-g', 'daemon off;'],
+              // The image's entrypoint scripts want to edit files under a read-only root; nginx needs none of
+              // them. `-e stderr`: the built-in error log path is not writable before the configuration is read.
+              command: [
+                'nginx',
+                '-e',
+                'stderr',
+                '-c',
+                `${GATEWAY_CONFIG_DIR}/${GATEWAY_CONFIG_FILE}`,
+                '-g',
+                'daemon off;',
+              ],
               ports: [{ name: 'http', containerPort: DEFAULT_LISTEN_PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe(5, 3),
               livenessProbe: httpProbe(10, 6),
