@@ -3,7 +3,6 @@
 // costs no writes; a child deleted or edited by hand comes back on the event that reports it.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
-import { isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
@@ -19,6 +18,7 @@ import { TerminalError } from '../../runtime/controller/reconciler.ts';
 import type { ReconcileContext, ReconcileRequest, Reconciler } from '../../runtime/controller/reconciler.ts';
 import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
 import { updateStatus } from '../../runtime/status/status-writer.ts';
+import { ChildWriter } from '../child-writer.ts';
 import { AI_MODELS } from '../custom-resources.ts';
 import { planModelChildren } from './plan-model-children.ts';
 
@@ -68,25 +68,14 @@ export class AIModelReconciler implements Reconciler {
     }
 
     let outcome: ModelOutcome;
-    const written: string[] = [];
+    const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
+    const ref = { namespace: request.namespace, name: modelChildName(request.name) };
     try {
-      const ref = { namespace: request.namespace, name: modelChildName(request.name) };
-      const apply = async <T extends ConfigMap | Service | Deployment>(
-        resource: ResourceDescriptor,
-        desired: T,
-        cache: Cache<T>,
-      ): Promise<T> => {
-        const result = await this.opts.applier.apply<T>(resource, desired, cache.get(ref), ctx.signal);
-        if (result.applied) written.push(`${desired.kind} ${ref.name}`);
-        return result.object;
-      };
-      await apply(CONFIG_MAPS, plan.configMap, this.opts.configMaps);
-      if (plan.service) await apply(SERVICES, plan.service, this.opts.services);
-      else if (await this.deleteUnwanted(SERVICES, this.opts.services, model, ctx)) {
-        written.push(`deleted Service ${ref.name}`);
-      }
+      await writer.apply(CONFIG_MAPS, plan.configMap, this.opts.configMaps.get(ref));
+      if (plan.service) await writer.apply(SERVICES, plan.service, this.opts.services.get(ref));
+      else await this.deleteUnwanted(writer, SERVICES, this.opts.services.get(ref), model);
       if (plan.kind === 'served') {
-        const deployment = await apply(DEPLOYMENTS, plan.deployment, this.opts.deployments);
+        const deployment = await writer.apply(DEPLOYMENTS, plan.deployment, this.opts.deployments.get(ref));
         outcome = {
           kind: 'served',
           endpoint: plan.endpoint,
@@ -94,9 +83,7 @@ export class AIModelReconciler implements Reconciler {
           desiredReplicas: plan.deployment.spec.replicas ?? 1,
         };
       } else {
-        if (await this.deleteUnwanted(DEPLOYMENTS, this.opts.deployments, model, ctx)) {
-          written.push(`deleted Deployment ${ref.name}`);
-        }
+        await this.deleteUnwanted(writer, DEPLOYMENTS, this.opts.deployments.get(ref), model);
         outcome = { kind: 'external', endpoint: plan.endpoint };
       }
     } catch (err) {
@@ -113,13 +100,13 @@ export class AIModelReconciler implements Reconciler {
       );
       throw err;
     }
-    if (written.length > 0) {
-      ctx.logger.info('children updated', { changes: written });
+    if (writer.changes.length > 0) {
+      ctx.logger.info('children updated', { changes: writer.changes });
       this.opts.events.event(model, {
         type: 'Normal',
         reason: 'ChildrenUpdated',
         action: 'Apply',
-        note: `Updated ${written.join(', ')}`,
+        note: writer.changes.join(', '),
       });
     }
     await this.writeStatus(model, outcome, ctx);
@@ -129,28 +116,13 @@ export class AIModelReconciler implements Reconciler {
    * Deletes a child the spec no longer asks for: the Deployment of a model that moved from image to
    * endpoint, the Service of one whose endpoint became an IP address.
    */
-  private async deleteUnwanted<T extends Service | Deployment>(
+  private async deleteUnwanted(
+    writer: ChildWriter,
     resource: ResourceDescriptor,
-    cache: Cache<T>,
+    child: Service | Deployment | undefined,
     model: AIModelV1,
-    ctx: ReconcileContext,
-  ): Promise<boolean> {
-    const ref = {
-      namespace: model.metadata.namespace ?? '',
-      name: modelChildName(model.metadata.name ?? ''),
-    };
-    const child = cache.get(ref);
-    if (!child || !ownedBy(child, model)) return false;
-    try {
-      await this.opts.api.delete(resource, ref, {
-        signal: ctx.signal,
-        propagationPolicy: 'Background',
-        ...(child.metadata.uid ? { preconditions: { uid: child.metadata.uid } } : {}),
-      });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    return true;
+  ): Promise<void> {
+    if (child && ownedBy(child, model)) await writer.delete(resource, child);
   }
 
   private async writeStatus(model: AIModelV1, outcome: ModelOutcome, ctx: ReconcileContext): Promise<void> {

@@ -199,8 +199,9 @@ describe('gateway controller', () => {
   });
 
   it('waits for the cluster DNS Service when no resolver is configured', async () => {
-    const h = await start(undefined, route('orders'));
+    const h = await start(undefined, route('orders'), route('health', { path: '/healthz' }));
     expect(ready(h, 'orders')).toMatchObject({ reason: 'ResolverNotFound' });
+    expect(ready(h, 'health')).toMatchObject({ reason: 'InvalidSpec' });
     expect(routeStatus(h, 'orders')?.message).toContain('--gateway-resolver');
     expect(h.get(DEPLOYMENTS, DEFAULT_GW)).toBeUndefined();
 

@@ -6,7 +6,6 @@
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
-import { isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
@@ -30,6 +29,7 @@ import { deploymentRollout } from '../../status/deployment-rollout.ts';
 import type { Rollout } from '../../status/deployment-rollout.ts';
 import { computeRouteStatus } from '../../status/route-status.ts';
 import type { RouteOutcome } from '../../status/route-status.ts';
+import { ChildWriter } from '../child-writer.ts';
 import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import type { WatchedObjects } from '../watched-objects.ts';
 import type { ClusterDns } from './cluster-dns.ts';
@@ -72,16 +72,21 @@ function stillServed(route: APIGatewayRouteV1, rollout: Rollout): boolean {
   );
 }
 
-function routeOutcome(
+/** What the plan alone decides for a route: invalid or losing a conflict, whatever else happens. */
+function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutcome | undefined {
+  const invalid = plan.invalid.find((p) => p.route === route);
+  if (invalid) return { kind: 'invalid', message: invalid.message };
+  const conflict = plan.conflicting.find((p) => p.route === route);
+  if (conflict) return { kind: 'rejected', reason: 'RouteConflict', message: conflict.message };
+  return undefined;
+}
+
+function servedOutcome(
   route: APIGatewayRouteV1,
   plan: GatewayPlan,
   gatewayName: string,
   rollout: Rollout,
 ): RouteOutcome {
-  const invalid = plan.invalid.find((p) => p.route === route);
-  if (invalid) return { kind: 'invalid', message: invalid.message };
-  const conflict = plan.conflicting.find((p) => p.route === route);
-  if (conflict) return { kind: 'rejected', reason: 'RouteConflict', message: conflict.message };
   const missingModel = plan.missingModels.get(route);
   if (missingModel !== undefined) {
     return {
@@ -141,19 +146,21 @@ export class GatewayReconciler implements Reconciler {
 
     const models = this.referencedModels(routes);
     const plan = planGateway(routes, models);
+    const gatewayName = gatewayChildName(gateway);
     const dns = await this.opts.dns.lookup(ctx.signal);
     if ('problem' in dns) {
-      const outcome: RouteOutcome = {
+      const unresolved: RouteOutcome = {
         kind: 'pending',
         reason: 'ResolverNotFound',
         message: dns.problem,
         accepted: false,
       };
-      await this.reportAll(routes, () => outcome, ctx);
+      await this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? unresolved, ctx);
       return { requeueAfter: RESOLVER_RETRY_MS };
     }
 
     let rollout: Rollout;
+    const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
     try {
       const config = renderGatewayConfig({
         namespace,
@@ -170,38 +177,34 @@ export class GatewayReconciler implements Reconciler {
         config,
         image: this.opts.image,
       });
-      const ref = { namespace, name: gatewayChildName(gateway) };
-      const written: string[] = [];
-      const apply = async <T extends ConfigMap | Service | Deployment>(
-        resource: ResourceDescriptor,
-        desired: T,
-        cache: Cache<T>,
-      ): Promise<T> => {
-        const result = await this.opts.applier.apply<T>(resource, desired, cache.get(ref), ctx.signal);
-        if (result.applied) written.push(`${desired.kind} ${ref.name}`);
-        return result.object;
-      };
-      await apply(CONFIG_MAPS, children.configMap, this.opts.configMaps);
-      await apply(SERVICES, children.service, this.opts.services);
-      rollout = deploymentRollout(await apply(DEPLOYMENTS, children.deployment, this.opts.deployments));
-      if (written.length > 0) {
-        ctx.logger.info('gateway updated', {
-          changes: written,
-          routes: routes.length,
-          served: plan.served.length,
-        });
-      }
+      const ref = { namespace, name: gatewayName };
+      await writer.apply(CONFIG_MAPS, children.configMap, this.opts.configMaps.get(ref));
+      await writer.apply(SERVICES, children.service, this.opts.services.get(ref));
+      rollout = deploymentRollout(
+        await writer.apply(DEPLOYMENTS, children.deployment, this.opts.deployments.get(ref)),
+      );
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      const message = `applying gateway ${gatewayChildName(gateway)} failed: ${(err as Error).message}`;
-      await this.reportAll(routes, () => ({ kind: 'failed', message }), ctx).catch((statusErr: unknown) =>
-        ctx.logger.warn('could not record the failure in status', { error: (statusErr as Error).message }),
+      const failed: RouteOutcome = {
+        kind: 'failed',
+        message: `applying gateway ${gatewayName} failed: ${(err as Error).message}`,
+      };
+      await this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? failed, ctx).catch(
+        (statusErr: unknown) =>
+          ctx.logger.warn('could not record the failure in status', { error: (statusErr as Error).message }),
       );
       throw err;
     }
+    if (writer.changes.length > 0) {
+      ctx.logger.info('gateway updated', {
+        changes: writer.changes,
+        routes: routes.length,
+        served: plan.served.length,
+      });
+    }
     await this.reportAll(
       routes,
-      (route) => routeOutcome(route, plan, gatewayChildName(gateway), rollout),
+      (route) => plannedOutcome(route, plan) ?? servedOutcome(route, plan, gatewayName, rollout),
       ctx,
     );
   }
@@ -251,27 +254,16 @@ export class GatewayReconciler implements Reconciler {
 
   private async deleteChildren(namespace: string, gateway: string, ctx: ReconcileContext): Promise<void> {
     const ref = { namespace, name: gatewayChildName(gateway) };
-    const targets: [ResourceDescriptor, Cache<ConfigMap | Service | Deployment>][] = [
-      [DEPLOYMENTS, this.opts.deployments],
-      [SERVICES, this.opts.services],
-      [CONFIG_MAPS, this.opts.configMaps],
+    const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
+    const children: [ResourceDescriptor, ConfigMap | Service | Deployment | undefined][] = [
+      [DEPLOYMENTS, this.opts.deployments.get(ref)],
+      [SERVICES, this.opts.services.get(ref)],
+      [CONFIG_MAPS, this.opts.configMaps.get(ref)],
     ];
-    for (const [resource, cache] of targets) {
-      const child = cache.get(ref);
-      if (!child || child.metadata.labels?.[GATEWAY_LABEL] !== gateway) continue;
-      try {
-        await this.opts.api.delete(resource, ref, {
-          signal: ctx.signal,
-          propagationPolicy: 'Background',
-          ...(child.metadata.uid ? { preconditions: { uid: child.metadata.uid } } : {}),
-        });
-        ctx.logger.info('deleted the child of a gateway no route names', {
-          kind: resource.kind,
-          child: ref.name,
-        });
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+    for (const [resource, child] of children) {
+      if (child?.metadata.labels?.[GATEWAY_LABEL] === gateway) await writer.delete(resource, child);
     }
+    if (writer.changes.length > 0)
+      ctx.logger.info('gateway left without routes', { changes: writer.changes });
   }
 }
