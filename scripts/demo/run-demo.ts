@@ -1,0 +1,107 @@
+// The demo from build to requests through the gateway, one section per step. Everything started is
+// registered on the cleanup stack the moment it runs; between sections an interruption (Ctrl-C) stops the
+// demo, and the caller's cleanup stops what was started.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureBinaries } from '../../e2e/cluster/ensure-binaries.ts';
+import { freeLoopbackPorts } from '../../e2e/cluster/free-ports.ts';
+import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
+import { startCluster } from '../../e2e/cluster/start-cluster.ts';
+import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { applySamples } from './apply-samples.ts';
+import { buildProject } from './build-project.ts';
+import type { CleanupStack } from './cleanup-stack.ts';
+import type { DemoOutput } from './demo-output.ts';
+import { ECHO_ADDRESS, ECHO_PORT, ECHO_SERVICE, SAMPLES_NAMESPACE } from './demo-settings.ts';
+import { startEchoServer } from './echo-server.ts';
+import { gatewayRequests, sendGatewayRequests } from './gateway-requests.ts';
+import { installChart } from './install-chart.ts';
+import { startLocalGateway } from './local-gateway.ts';
+import type { LocalGateway } from './local-gateway.ts';
+import { startController, startWebhook } from './operator-processes.ts';
+import { checkMachine } from './preflight.ts';
+import { readApiKey } from './read-api-key.ts';
+import { showAdmission } from './show-admission.ts';
+import { showConversion } from './show-conversion.ts';
+import { showResources } from './show-resources.ts';
+
+export interface DemoContext {
+  out: DemoOutput;
+  cleanup: CleanupStack;
+  /** Aborted by SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** Told about the cluster as soon as it runs, for a last-resort kill if the demo dies abruptly. */
+  onCluster(cluster: LocalCluster): void;
+}
+
+export interface RunningDemo {
+  cluster: LocalCluster;
+  gateway: LocalGateway;
+  workDir: string;
+}
+
+export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext): Promise<RunningDemo> {
+  const section = (title: string) => {
+    signal.throwIfAborted();
+    out.section(title);
+  };
+
+  section('Build');
+  checkMachine();
+  await out.timed('npm run build: dist/ is up to date', buildProject);
+
+  section('Local Kubernetes control plane');
+  await ensureBinaries();
+  const cluster = await out.timed(
+    'etcd, kube-apiserver, controller manager, scheduler and a kwok node up',
+    () => startCluster(),
+  );
+  onCluster(cluster);
+  cleanup.push('stop the control plane', () => cluster.stop());
+  out.step(`cluster ${cluster.id}: Kubernetes ${cluster.kubernetesVersion} at ${cluster.apiServerUrl}`);
+  out.step(`state and logs: ${cluster.stateDir}`);
+  const workDir = join(cluster.stateDir, 'demo');
+  await mkdir(workDir, { recursive: true });
+
+  // The sample Service "echo", as the gateway will reach it: its cluster DNS name resolves to a loopback
+  // address where a local server answers at the Service's port.
+  const echoName = `${ECHO_SERVICE}.${SAMPLES_NAMESPACE}.svc.cluster.local`;
+  const dns = await startLoopbackDnsServer();
+  cleanup.push('stop the DNS server', () => dns.close());
+  dns.set(echoName, ECHO_ADDRESS);
+  const echo = await startEchoServer(ECHO_SERVICE, ECHO_ADDRESS, ECHO_PORT);
+  cleanup.push('stop the echo server', () => echo.close());
+  out.step(`DNS server for the gateways on ${dns.address}: ${echoName} -> ${echo.origin} (an echo server)`);
+
+  section('Install the Helm chart');
+  const ports = await freeLoopbackPorts([
+    'webhook',
+    'webhookHealth',
+    'controllerHealth',
+    'controllerMetrics',
+  ] as const);
+  const chart = await installChart(cluster, ports, out);
+
+  section('Run the webhook and the controller on this machine');
+  const processes = { cluster, chart, ports, workDir, gatewayResolver: dns.address, out, cleanup };
+  await startWebhook(processes);
+  await startController(processes);
+
+  section('Apply the samples and the seed examples');
+  await applySamples(cluster, out);
+
+  section('Routes, models and what the controller made for them');
+  await showResources(cluster, out);
+
+  section('Admission: the webhook refuses an invalid AIModel');
+  await showAdmission(cluster, out);
+
+  section('Conversion: a v1alpha1 route read back as v1');
+  await showConversion(cluster, out);
+
+  section('Requests through the gateway configuration the controller wrote');
+  const gateway = await startLocalGateway(cluster, out);
+  cleanup.push('stop nginx', () => gateway.stop());
+  await sendGatewayRequests(gateway.port, gatewayRequests(await readApiKey(cluster)), out);
+  return { cluster, gateway, workDir };
+}

@@ -1,0 +1,33 @@
+// What to type while the demo keeps running: the environment for kubectl, and commands that show the
+// operator at work.
+import { dirname, relative } from 'node:path';
+import type { DemoOutput } from './demo-output.ts';
+import { INVALID_SAMPLE, REPO_ROOT } from './demo-settings.ts';
+import { API_KEY_SECRET } from './read-api-key.ts';
+import type { RunningDemo } from './run-demo.ts';
+
+export function printTryIt({ cluster, gateway, workDir }: RunningDemo, out: DemoOutput): void {
+  const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
+  out.step('In another shell:');
+  out.output(
+    [
+      `export KUBECONFIG=${cluster.kubeconfigPath}`,
+      `export PATH=${dirname(cluster.kubectl.target.kubectlPath)}:$PATH   # kubectl ${cluster.kubernetesVersion}`,
+      '',
+      'kubectl get agr,aim -A',
+      'kubectl describe agr secure-route',
+      'kubectl get apigatewayroutes.v1alpha1.gateway.example.com -o yaml   # every route, converted to v1alpha1',
+      'kubectl get configmap agw-default -o jsonpath="{.data.nginx\\.conf}"',
+      `kubectl apply -f ${relative(REPO_ROOT, INVALID_SAMPLE)}`,
+      'kubectl delete aimodel llama-chat   # its Deployment, Service and ConfigMap go with it',
+      `curl -i ${gatewayUrl}/hello`,
+      `curl -i -H "X-API-Key: $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.team-b}' | base64 -d)" ${gatewayUrl}/secure`,
+    ].join('\n'),
+  );
+  out.step(
+    `The local nginx (${gatewayUrl}) runs the gateway configuration as it was when read; ` +
+      'kubectl shows the live one.',
+  );
+  out.step(`Logs: ${workDir} (webhook, controller), ${cluster.logsDir} (control plane)`);
+  out.step('Ctrl-C stops everything.');
+}
