@@ -21,7 +21,7 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{shared,controller,webhook,test,bench}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{shared,controller,webhook,test,bench,scripts}/**/*.test.ts'],
     },
     {
       ...common,
