@@ -17,8 +17,8 @@ export const CONTROLLER_DEPLOYMENT = `${RELEASE}-controller`;
 
 /** Where the samples and seeds go (one seed names it), so all routes share the gateway "default". */
 export const SAMPLES_NAMESPACE = 'default';
-export const GATEWAY_CONFIG_MAP = 'agw-default';
-export const GATEWAY_DEPLOYMENT = 'agw-default';
+/** The ConfigMap, Deployment and Service of the gateway "default". */
+export const GATEWAY_CHILD_NAME = 'agw-default';
 
 /** The Service the sample routes send to, and its port (samples/00-echo-backend.yaml). */
 export const ECHO_SERVICE = 'echo';

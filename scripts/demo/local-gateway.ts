@@ -3,108 +3,77 @@
 // Secrets its Deployment mounts laid out as the kubelet would. Backends are reached through the DNS server
 // the controller was given, which maps Service names to loopback addresses: nothing dials a cluster IP.
 import { join } from 'node:path';
-import type { ConfigMap, Deployment } from '../../controller/children/kube-objects.ts';
 import { localGatewayConfig } from '../../e2e/controller/support/local-gateway-config.ts';
-import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
-import { GATEWAY_CONFIG_FILE } from '../../shared/gateway/render-gateway-config.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { njsModulesDirectory } from '../../test/nginx/nginx-binary.ts';
 import { createNginxWorkspace, removeNginxWorkspace, startNginx } from '../../test/nginx/nginx-process.ts';
-import type { NginxWorkspace } from '../../test/nginx/nginx-process.ts';
+import type { NginxFiles, NginxWorkspace, RunningNginx } from '../../test/nginx/nginx-process.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
-import type { DemoOutput } from './demo-output.ts';
-import { GATEWAY_CONFIG_MAP, GATEWAY_DEPLOYMENT, SAMPLES_NAMESPACE } from './demo-settings.ts';
-import { apiKeySecretMounts } from './gateway-secret-mounts.ts';
+import type { GatewaySnapshot } from './gateway-snapshot.ts';
+
+/** What changed for the running nginx: its configuration (reloaded), only API keys, or nothing. */
+export type GatewayUpdate = 'reloaded' | 'keys' | 'unchanged';
 
 export interface LocalGateway {
   /** Where nginx listens on 127.0.0.1. */
   port: number;
+  pid: number;
   workspace: NginxWorkspace;
+  /** Brings nginx to a newer snapshot: Secret files rewritten, a reload for a new configuration. */
+  update(snapshot: GatewaySnapshot): Promise<GatewayUpdate>;
   stop(): Promise<void>;
 }
 
-export class GatewayConfigMissingError extends Error {
-  readonly configMap: string;
-  constructor(configMap: string) {
-    super(`ConfigMap ${configMap} holds no ${GATEWAY_CONFIG_FILE}`);
-    this.name = 'GatewayConfigMissingError';
-    this.configMap = configMap;
+function nginxFiles(snapshot: GatewaySnapshot, workspace: NginxWorkspace, port: number): NginxFiles {
+  return {
+    config: localGatewayConfig(snapshot.config, {
+      port,
+      runtimeDirectory: workspace.runtimeDirectory,
+      accessLog: workspace.accessLog,
+      modulesDirectory: njsModulesDirectory(),
+      apiKeysDirectory: join(workspace.directory, 'api-keys'),
+    }),
+    files: snapshot.files,
+  };
+}
+
+async function writeApiKeys(snapshot: GatewaySnapshot, workspace: NginxWorkspace): Promise<void> {
+  for (const [subdirectory, data] of Object.entries(snapshot.apiKeys)) {
+    await writeSecretVolume(join(workspace.directory, 'api-keys', subdirectory), data);
   }
 }
 
-interface SecretObject {
-  data?: Record<string, string>;
-}
+const configOf = (s: GatewaySnapshot) => JSON.stringify([s.config, s.files]);
 
-async function mountSecrets(
-  cluster: LocalCluster,
-  deployment: Deployment,
-  apiKeysDirectory: string,
-  out: DemoOutput,
-): Promise<void> {
-  for (const mount of apiKeySecretMounts(deployment)) {
-    const text = await cluster.kubectl.run([
-      'get',
-      'secret',
-      mount.secretName,
-      '-n',
-      SAMPLES_NAMESPACE,
-      '--ignore-not-found',
-      '-o',
-      'json',
-    ]);
-    // An optional volume of a missing Secret is an empty directory in the pod: its routes answer 401.
-    const data = text.trim() === '' ? {} : ((JSON.parse(text) as SecretObject).data ?? {});
-    const decoded = Object.fromEntries(
-      Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
-    );
-    await writeSecretVolume(join(apiKeysDirectory, mount.subdirectory), decoded);
-    out.step(`Secret ${SAMPLES_NAMESPACE}/${mount.secretName}: ${Object.keys(decoded).length} keys mounted`);
-  }
-}
-
-export async function startLocalGateway(cluster: LocalCluster, out: DemoOutput): Promise<LocalGateway> {
-  const where = ['-n', SAMPLES_NAMESPACE];
-  const configMap = await cluster.kubectl.getJson<ConfigMap>(['configmap', GATEWAY_CONFIG_MAP, ...where]);
-  const deployment = await cluster.kubectl.getJson<Deployment>(['deployment', GATEWAY_DEPLOYMENT, ...where]);
-  const { [GATEWAY_CONFIG_FILE]: config, ...files } = configMap.data;
-  if (config === undefined) throw new GatewayConfigMissingError(`${SAMPLES_NAMESPACE}/${GATEWAY_CONFIG_MAP}`);
-  out.step(
-    `ConfigMap ${SAMPLES_NAMESPACE}/${GATEWAY_CONFIG_MAP}: ${GATEWAY_CONFIG_FILE} ` +
-      `(${config.split('\n').length} lines)${Object.keys(files)
-        .map((name) => `, ${name}`)
-        .join('')}`,
-  );
+export async function startLocalGateway(snapshot: GatewaySnapshot): Promise<LocalGateway> {
   const workspace = await createNginxWorkspace();
+  let nginx: RunningNginx;
+  let port: number;
   try {
-    const apiKeysDirectory = join(workspace.directory, 'api-keys');
-    await mountSecrets(cluster, deployment, apiKeysDirectory, out);
-    const port = await freeLoopbackPort();
-    const nginx = await startNginx(
-      workspace,
-      {
-        config: localGatewayConfig(config, {
-          port,
-          runtimeDirectory: workspace.runtimeDirectory,
-          accessLog: workspace.accessLog,
-          modulesDirectory: njsModulesDirectory(),
-          apiKeysDirectory,
-        }),
-        files,
-      },
-      port,
-    );
-    out.step(`nginx (pid ${nginx.pid}) serves it on 127.0.0.1:${port}; files in ${workspace.directory}`);
-    return {
-      port,
-      workspace,
-      async stop() {
-        await nginx.stop();
-        await removeNginxWorkspace(workspace);
-      },
-    };
+    await writeApiKeys(snapshot, workspace);
+    port = await freeLoopbackPort();
+    nginx = await startNginx(workspace, nginxFiles(snapshot, workspace, port), port);
   } catch (error) {
     await removeNginxWorkspace(workspace);
     throw error;
   }
+  let current = snapshot;
+  return {
+    port,
+    pid: nginx.pid,
+    workspace,
+    async update(next) {
+      const reload = configOf(next) !== configOf(current);
+      const keys = JSON.stringify(next.apiKeys) !== JSON.stringify(current.apiKeys);
+      // Keys first: a new configuration may check a Secret that is new too.
+      if (keys) await writeApiKeys(next, workspace);
+      if (reload) await nginx.reload(nginxFiles(next, workspace, port));
+      current = next;
+      return reload ? 'reloaded' : keys ? 'keys' : 'unchanged';
+    },
+    async stop() {
+      await nginx.stop();
+      await removeNginxWorkspace(workspace);
+    },
+  };
 }

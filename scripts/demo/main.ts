@@ -1,26 +1,35 @@
 // `npm run demo`: the operator end to end on a local control plane, left running until Ctrl-C (or, with
 // --no-wait / DEMO_EXIT=1, stopped right after showing the result). Exit code 0 when everything shown
-// worked and was cleaned up, 1 when a step failed, 2 for bad arguments, 130/143 when interrupted early.
+// worked and was cleaned up, 1 when a step failed, 2 for bad arguments, 130/143 when interrupted before
+// the result was shown.
 import { rm } from 'node:fs/promises';
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { DEMO_USAGE, DemoOptionsError, parseDemoOptions } from './demo-options.ts';
+import type { DemoOptions } from './demo-options.ts';
 import { DemoOutput, formatSeconds } from './demo-output.ts';
+import { GATEWAY_CHILD_NAME, SAMPLES_NAMESPACE } from './demo-settings.ts';
+import { followGateway } from './follow-gateway.ts';
 import { runDemo } from './run-demo.ts';
 import { printTryIt } from './try-it.ts';
 import { waitForAbort } from './wait-for-abort.ts';
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
-async function main(): Promise<number> {
-  let options;
+function readOptions(): DemoOptions | number {
   try {
-    options = parseDemoOptions(process.argv.slice(2), process.env);
+    return parseDemoOptions(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof DemoOptionsError)) throw error;
     console.error(error.message);
     return 2;
   }
+}
+
+async function main(): Promise<number> {
+  const options = readOptions();
+  if (typeof options === 'number') return options;
   if (options.help) {
     console.log(DEMO_USAGE);
     return 0;
@@ -30,20 +39,19 @@ async function main(): Promise<number> {
   const out = new DemoOutput(process.stdout);
   const cleanup = new CleanupStack();
   const interruption = new AbortController();
-  let receivedSignal: keyof typeof SIGNAL_EXIT_CODES | undefined;
+  let receivedSignal: StopSignal | undefined;
   let cluster: LocalCluster | undefined;
-  // The control plane runs in process groups of its own, which outlive this process: never leave it.
+  // The control plane runs in process groups of its own, which would outlive this process.
   process.once('exit', () => cluster?.killNow());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) {
     process.on(signal, () => {
-      if (receivedSignal === undefined) {
-        receivedSignal = signal;
-        console.error(`\n${signal}: stopping the demo and everything it started...`);
-        interruption.abort(new Error(`interrupted by ${signal}`));
-      } else {
+      if (receivedSignal !== undefined) {
         console.error(`${signal} again: killing the control plane without waiting`);
         process.exit(SIGNAL_EXIT_CODES[signal]);
       }
+      receivedSignal = signal;
+      console.error(`\n${signal}: stopping the demo and everything it started...`);
+      interruption.abort(new Error(`interrupted by ${signal}`));
     });
   }
 
@@ -61,6 +69,13 @@ async function main(): Promise<number> {
     out.step(`up and shown in ${formatSeconds(Date.now() - started)}`);
     if (options.wait) {
       printTryIt(running, out);
+      const follower = followGateway(
+        running.cluster.adminApi(),
+        running.gateway,
+        { namespace: SAMPLES_NAMESPACE, childName: GATEWAY_CHILD_NAME },
+        out,
+      );
+      cleanup.push('stop following the gateway configuration', () => follower.stop());
       await waitForAbort(interruption.signal);
     }
   } catch (error) {

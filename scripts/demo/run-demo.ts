@@ -16,8 +16,8 @@ import { ECHO_ADDRESS, ECHO_PORT, ECHO_SERVICE, SAMPLES_NAMESPACE } from './demo
 import { startEchoServer } from './echo-server.ts';
 import { gatewayRequests, sendGatewayRequests } from './gateway-requests.ts';
 import { installChart } from './install-chart.ts';
-import { startLocalGateway } from './local-gateway.ts';
 import type { LocalGateway } from './local-gateway.ts';
+import { runGatewayLocally } from './run-gateway-locally.ts';
 import { startController, startWebhook } from './operator-processes.ts';
 import { checkMachine } from './preflight.ts';
 import { readApiKey } from './read-api-key.ts';
@@ -100,7 +100,7 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   await showConversion(cluster, out);
 
   section('Requests through the gateway configuration the controller wrote');
-  const gateway = await startLocalGateway(cluster, out);
+  const gateway = await runGatewayLocally(cluster, out);
   cleanup.push('stop nginx', () => gateway.stop());
   await sendGatewayRequests(gateway.port, gatewayRequests(await readApiKey(cluster)), out);
   return { cluster, gateway, workDir };

@@ -2,7 +2,7 @@
 // operator at work.
 import { dirname, relative } from 'node:path';
 import type { DemoOutput } from './demo-output.ts';
-import { INVALID_SAMPLE, REPO_ROOT } from './demo-settings.ts';
+import { ECHO_SERVICE, INVALID_SAMPLE, REPO_ROOT } from './demo-settings.ts';
 import { API_KEY_SECRET } from './read-api-key.ts';
 import type { RunningDemo } from './run-demo.ts';
 
@@ -21,12 +21,13 @@ export function printTryIt({ cluster, gateway, workDir }: RunningDemo, out: Demo
       `kubectl apply -f ${relative(REPO_ROOT, INVALID_SAMPLE)}`,
       'kubectl delete aimodel llama-chat   # its Deployment, Service and ConfigMap go with it',
       `curl -i ${gatewayUrl}/hello`,
+      `kubectl patch agr hello-route --type=merge -p '{"spec":{"path":"/hi"}}'   # then: curl -i ${gatewayUrl}/hi`,
       `curl -i -H "X-API-Key: $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.team-b}' | base64 -d)" ${gatewayUrl}/secure`,
     ].join('\n'),
   );
   out.step(
-    `The local nginx (${gatewayUrl}) runs the gateway configuration as it was when read; ` +
-      'kubectl shows the live one.',
+    `The local nginx (${gatewayUrl}) follows the gateway's ConfigMap and Secrets; of the Services, ` +
+      `only ${ECHO_SERVICE} answers (others: 502).`,
   );
   out.step(`Logs: ${workDir} (webhook, controller), ${cluster.logsDir} (control plane)`);
   out.step('Ctrl-C stops everything.');

@@ -1,0 +1,58 @@
+// What a gateway pod is given, read from the cluster: its ConfigMap's nginx.conf and files, and the data
+// of each API-key Secret its Deployment mounts (by directory below the API-key directory).
+import type { ConfigMap, Deployment } from '../../controller/children/kube-objects.ts';
+import type { AdminApi } from '../../e2e/cluster/admin-api.ts';
+import { GATEWAY_CONFIG_FILE } from '../../shared/gateway/render-gateway-config.ts';
+import { apiKeySecretMounts } from './gateway-secret-mounts.ts';
+
+export interface GatewaySnapshot {
+  config: string;
+  /** Files beside nginx.conf (the njs script), by name. */
+  files: Record<string, string>;
+  /** Decoded Secret data by mount directory; an optional Secret that does not exist is empty. */
+  apiKeys: Record<string, Record<string, string>>;
+}
+
+export class GatewayNotFoundError extends Error {
+  readonly namespace: string;
+  readonly gateway: string;
+  constructor(namespace: string, gateway: string, what: string) {
+    super(`gateway ${namespace}/${gateway}: ${what}`);
+    this.name = 'GatewayNotFoundError';
+    this.namespace = namespace;
+    this.gateway = gateway;
+  }
+}
+
+function decode(data: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
+  );
+}
+
+/** The one call the snapshot needs from the API server. */
+export type JsonReader = Pick<AdminApi, 'getJson'>;
+
+/** The gateway `agw-<name>` of `namespace` as its pods would see it, or undefined when it has none. */
+export async function readGatewaySnapshot(
+  api: JsonReader,
+  namespace: string,
+  childName: string,
+): Promise<GatewaySnapshot | undefined> {
+  const base = `/namespaces/${namespace}`;
+  const configMap = (await api.getJson(`/api/v1${base}/configmaps/${childName}`)) as ConfigMap | undefined;
+  const deployment = (await api.getJson(`/apis/apps/v1${base}/deployments/${childName}`)) as
+    Deployment | undefined;
+  if (configMap === undefined || deployment === undefined) return undefined;
+  const { [GATEWAY_CONFIG_FILE]: config, ...files } = configMap.data ?? {};
+  if (config === undefined) {
+    throw new GatewayNotFoundError(namespace, childName, `ConfigMap holds no ${GATEWAY_CONFIG_FILE}`);
+  }
+  const apiKeys: GatewaySnapshot['apiKeys'] = {};
+  for (const mount of apiKeySecretMounts(deployment)) {
+    const secret = (await api.getJson(`/api/v1${base}/secrets/${mount.secretName}`)) as
+      { data?: Record<string, string> } | undefined;
+    apiKeys[mount.subdirectory] = decode(secret?.data);
+  }
+  return { config, files, apiKeys };
+}
