@@ -11,6 +11,8 @@ export interface BenchOptions {
   /** How long the steady state is watched, before and after a restart. */
   steadySeconds: number;
   workers: number;
+  /** The controller's --log-level. */
+  logLevel: string;
   /** A cluster started by `npm run cluster:up`; by default the benchmark starts (and stops) its own. */
   kubeconfig: string | undefined;
   /** Where the JSON report goes, besides standard output. */
@@ -39,6 +41,7 @@ export const BENCH_USAGE = `Usage: node bench/controller/main.ts [flags]
   --cached-objects N      labelled ConfigMaps cached for the memory figure; 0 skips (default 10000)
   --steady-seconds N      how long to watch for writes in a steady state (default 30)
   --workers N             controller --workers (default 4)
+  --log-level LEVEL       controller --log-level (default warn); logs go to <cluster state dir>/bench-logs
   --kubeconfig PATH       a cluster from \`npm run cluster:up\`; default: start a fresh one
   --out PATH              also write the report as JSON here
 `;
@@ -54,6 +57,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'cached-objects': { type: 'string', default: '10000' },
       'steady-seconds': { type: 'string', default: '30' },
       workers: { type: 'string', default: '4' },
+      'log-level': { type: 'string', default: 'warn' },
       kubeconfig: { type: 'string' },
       out: { type: 'string' },
     },
@@ -64,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     cachedObjects: positiveInteger('cached-objects', values['cached-objects'], 0),
     steadySeconds: positiveInteger('steady-seconds', values['steady-seconds'], 1),
     workers: positiveInteger('workers', values.workers, 1),
+    logLevel: values['log-level'],
     kubeconfig: values.kubeconfig,
     out: values.out,
   };

@@ -52,7 +52,13 @@ interface Report {
     /** Writes answered 409 Conflict (a status computed from a cache that had not seen the last write). */
     conflicts: number;
   };
-  steadyState: { seconds: number; writesIdle: number; writesAfterRestart: number };
+  steadyState: {
+    seconds: number;
+    writesIdle: number;
+    writesAfterRestart: number;
+    /** "VERB resource/subresource code" → count, to tell what a restart wrote. */
+    afterRestartBySeries: Record<string, number>;
+  };
   memory: { workloadCachedObjects: number; workloadRssMiB: number; cachedObjects?: number; rssMiB?: number };
 }
 
@@ -107,7 +113,7 @@ async function startController(kubeconfig: string, opts: BenchOptions, name: str
       '--leader-elect=false',
       `--gateway-resolver=${BENCH_RESOLVER}`,
       `--workers=${opts.workers}`,
-      '--log-level=warn',
+      `--log-level=${opts.logLevel}`,
     ],
   });
 }
@@ -161,7 +167,8 @@ async function run(opts: BenchOptions, cluster: LocalCluster): Promise<Report> {
 
   log(`steady state: watching writes for ${opts.steadySeconds} s, restart, ${opts.steadySeconds} s`);
   await sleep(opts.steadySeconds * 1000);
-  const idle = controllerWrites(await cluster.apiServerMetrics());
+  const idleSamples = await cluster.apiServerMetrics();
+  const idle = controllerWrites(idleSamples);
   await controller.stop();
   controller = await startController(kubeconfig, opts, 'bench-restarted', [namespace]);
   await controller.waitFor(
@@ -170,7 +177,8 @@ async function run(opts: BenchOptions, cluster: LocalCluster): Promise<Report> {
     CONVERGE_TIMEOUT_MS,
   );
   await sleep(opts.steadySeconds * 1000);
-  const restarted = controllerWrites(await cluster.apiServerMetrics());
+  const restartedSamples = await cluster.apiServerMetrics();
+  const restarted = controllerWrites(restartedSamples);
   const workloadCachedObjects = 2 * opts.count + 3 * (opts.count + gateways);
   const workloadRssMiB = (await controller.residentMemoryBytes()) / 2 ** 20;
   await controller.stop();
@@ -213,6 +221,10 @@ async function run(opts: BenchOptions, cluster: LocalCluster): Promise<Report> {
       seconds: opts.steadySeconds,
       writesIdle: totalWrites(diff(idle, converged)),
       writesAfterRestart: totalWrites(diff(restarted, idle)),
+      afterRestartBySeries: grownSeries(
+        controllerWriteSeries(idleSamples),
+        controllerWriteSeries(restartedSamples),
+      ),
     },
     memory,
   };
