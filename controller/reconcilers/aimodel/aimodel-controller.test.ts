@@ -151,6 +151,20 @@ describe('AIModel controller', () => {
     expect(h.get(SERVICES, CHILD)).toBeUndefined();
   });
 
+  it('reconciles only the namespaces it watches', async () => {
+    harness = new OperatorHarness({ namespaces: ['ml', 'other'] });
+    const h = harness;
+    addAIModelController(h.manager, h.deps);
+    const elsewhere = model();
+    elsewhere.metadata.namespace = 'unwatched';
+    h.api.seed(AI_MODELS, model(), elsewhere);
+    h.start();
+    await h.settle();
+    expect(h.get(DEPLOYMENTS, CHILD)).toBeDefined();
+    expect(h.get(DEPLOYMENTS, { namespace: 'unwatched', name: 'aim-gemma' })).toBeUndefined();
+    expect(h.api.calls.filter((c) => c.verb === 'watch').map((c) => c.namespace)).not.toContain(undefined);
+  });
+
   it('records a failed write in status and retries until it succeeds', async () => {
     harness = new OperatorHarness();
     const h = harness;
