@@ -83,6 +83,7 @@ describe('npm run demo -- --no-wait', () => {
     const sections = [...run.stdout.matchAll(/^==> \d+\. (.*)$/gm)].map((m) => m[1]);
     expect(sections).toEqual([
       'Build',
+      'The sample backend on this machine',
       'Local Kubernetes control plane',
       'Install the Helm chart',
       'Run the webhook and the controller on this machine',

@@ -23,8 +23,11 @@ export const GATEWAY_CHILD_NAME = 'agw-default';
 /** The Service the sample routes send to, and its port (samples/00-echo-backend.yaml). */
 export const ECHO_SERVICE = 'echo';
 export const ECHO_PORT = 5678;
-/** A loopback address of its own, so the fixed port cannot clash with servers on 127.0.0.1. */
-export const ECHO_ADDRESS = '127.0.86.1';
+/**
+ * The echo server takes a loopback address of its own in this range, picked at random, so its fixed port
+ * clashes neither with servers on 127.0.0.1 nor with another demo running on the machine.
+ */
+export const ECHO_ADDRESS_PREFIX = '127.86';
 
 /** Label every child the controller makes carries. */
 export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=ai-gateway-operator';

@@ -7,13 +7,10 @@ import { ensureBinaries } from '../../e2e/cluster/ensure-binaries.ts';
 import { freeLoopbackPorts } from '../../e2e/cluster/free-ports.ts';
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { startCluster } from '../../e2e/cluster/start-cluster.ts';
-import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
 import { applySamples } from './apply-samples.ts';
 import { buildProject } from './build-project.ts';
 import type { CleanupStack } from './cleanup-stack.ts';
 import type { DemoOutput } from './demo-output.ts';
-import { ECHO_ADDRESS, ECHO_PORT, ECHO_SERVICE, SAMPLES_NAMESPACE } from './demo-settings.ts';
-import { startEchoServer } from './echo-server.ts';
 import { gatewayRequests, sendGatewayRequests } from './gateway-requests.ts';
 import { installChart } from './install-chart.ts';
 import type { LocalGateway } from './local-gateway.ts';
@@ -21,6 +18,7 @@ import { runGatewayLocally } from './run-gateway-locally.ts';
 import { startController, startWebhook } from './operator-processes.ts';
 import { checkMachine } from './preflight.ts';
 import { readApiKey } from './read-api-key.ts';
+import { startSampleBackend } from './sample-backend.ts';
 import { showAdmission } from './show-admission.ts';
 import { showConversion } from './show-conversion.ts';
 import { showResources } from './show-resources.ts';
@@ -50,6 +48,9 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   checkMachine();
   await out.timed('npm run build: dist/ is up to date', buildProject);
 
+  section('The sample backend on this machine');
+  const gatewayResolver = await startSampleBackend(cleanup, out);
+
   section('Local Kubernetes control plane');
   await ensureBinaries();
   const cluster = await out.timed(
@@ -63,16 +64,6 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   const workDir = join(cluster.stateDir, 'demo');
   await mkdir(workDir, { recursive: true });
 
-  // The sample Service "echo", as the gateway will reach it: its cluster DNS name resolves to a loopback
-  // address where a local server answers at the Service's port.
-  const echoName = `${ECHO_SERVICE}.${SAMPLES_NAMESPACE}.svc.cluster.local`;
-  const dns = await startLoopbackDnsServer();
-  cleanup.push('stop the DNS server', () => dns.close());
-  dns.set(echoName, ECHO_ADDRESS);
-  const echo = await startEchoServer(ECHO_SERVICE, ECHO_ADDRESS, ECHO_PORT);
-  cleanup.push('stop the echo server', () => echo.close());
-  out.step(`DNS server for the gateways on ${dns.address}: ${echoName} -> ${echo.origin} (an echo server)`);
-
   section('Install the Helm chart');
   const ports = await freeLoopbackPorts([
     'webhook',
@@ -83,7 +74,7 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   const chart = await installChart(cluster, ports, out);
 
   section('Run the webhook and the controller on this machine');
-  const processes = { cluster, chart, ports, workDir, gatewayResolver: dns.address, out, cleanup };
+  const processes = { cluster, chart, ports, workDir, gatewayResolver, out, cleanup };
   await startWebhook(processes);
   await startController(processes);
 
