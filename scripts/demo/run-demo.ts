@@ -52,7 +52,10 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   const gatewayResolver = await startSampleBackend(cleanup, out);
 
   section('Local Kubernetes control plane');
-  await ensureBinaries();
+  await out.timed(
+    'binaries ready (built from Go modules once per machine, about 20 minutes; cached after)',
+    ensureBinaries,
+  );
   const cluster = await out.timed(
     'etcd, kube-apiserver, controller manager, scheduler and a kwok node up',
     () => startCluster(),
