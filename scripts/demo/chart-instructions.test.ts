@@ -49,12 +49,10 @@ spec:
 
 describe("the chart's instructions", () => {
   it("reads the webhook's command line from NOTES.txt, without the kubeconfig placeholder", () => {
-    expect(webhookCommandFromNotes(NOTES)).toEqual([
-      'dist/webhook/main.js',
-      '--log-level=info',
-      '--port=9443',
-      '--extra-sans=127.0.0.1',
-    ]);
+    expect(webhookCommandFromNotes(NOTES)).toEqual({
+      script: 'dist/webhook/main.js',
+      flags: ['--log-level=info', '--port=9443', '--extra-sans=127.0.0.1'],
+    });
   });
 
   it("reads each CRD's conversion patch from NOTES.txt", () => {
@@ -69,10 +67,10 @@ describe("the chart's instructions", () => {
   });
 
   it("reads a Deployment's container arguments from the release manifest", () => {
-    expect(deploymentCommandFromManifest(MANIFEST, 'ai-gateway-operator-controller')).toEqual([
-      'dist/controller/main.js',
-      '--log-level=info',
-    ]);
+    expect(deploymentCommandFromManifest(MANIFEST, 'ai-gateway-operator-controller')).toEqual({
+      script: 'dist/controller/main.js',
+      flags: ['--log-level=info'],
+    });
   });
 
   it('says what it looked for and shows what the chart printed when it is not there', () => {

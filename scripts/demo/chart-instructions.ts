@@ -17,6 +17,12 @@ export class ChartOutputError extends Error {
   }
 }
 
+/** A process's script (relative to the repository) and its flags. */
+export interface ProcessCommand {
+  script: string;
+  flags: string[];
+}
+
 export interface CrdPatch {
   crd: string;
   /** The JSON merge patch, as NOTES.txt quotes it. */
@@ -27,10 +33,11 @@ const WEBHOOK_COMMAND = /^\s*node (dist\/webhook\/main\.js .*) --kubeconfig=<tha
 const CRD_PATCH = /^\s*kubectl patch crd (\S+) --type=merge -p '(\{.*\})'$/gm;
 
 /** The webhook's script and flags, from `node dist/webhook/main.js ... --kubeconfig=<that kubeconfig>`. */
-export function webhookCommandFromNotes(notes: string): string[] {
+export function webhookCommandFromNotes(notes: string): ProcessCommand {
   const command = WEBHOOK_COMMAND.exec(notes)?.[1];
   if (!command) throw new ChartOutputError('command line for the webhook', 'NOTES.txt', notes);
-  return command.split(' ');
+  const [script, ...flags] = command.split(' ');
+  return { script: script!, flags };
 }
 
 export function crdPatchesFromNotes(notes: string): CrdPatch[] {
@@ -46,13 +53,13 @@ interface ManifestDeployment {
 }
 
 /** The script and flags of the first container of Deployment `name` in a `helm get manifest` output. */
-export function deploymentCommandFromManifest(manifest: string, name: string): string[] {
+export function deploymentCommandFromManifest(manifest: string, name: string): ProcessCommand {
   const deployment = parseAllDocuments(manifest)
     .map((doc) => doc.toJS() as ManifestDeployment | null)
     .find((object) => object?.kind === 'Deployment' && object.metadata?.name === name);
-  const args = deployment?.spec?.template?.spec?.containers?.[0]?.args;
-  if (!args || args.length === 0) {
+  const [script, ...flags] = deployment?.spec?.template?.spec?.containers?.[0]?.args ?? [];
+  if (script === undefined) {
     throw new ChartOutputError(`Deployment ${name} with container args`, 'manifest', manifest);
   }
-  return args;
+  return { script, flags };
 }

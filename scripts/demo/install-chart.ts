@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { CHART_DIR, runHelm } from '../../test/chart/helm.ts';
+import type { ProcessCommand } from './chart-instructions.ts';
 import {
   crdPatchesFromNotes,
   deploymentCommandFromManifest,
@@ -18,9 +19,9 @@ export interface ChartPorts {
 
 export interface InstalledChart {
   /** `dist/webhook/main.js` and its flags, from NOTES.txt. */
-  webhookCommand: string[];
+  webhookCommand: ProcessCommand;
   /** `dist/controller/main.js` and its flags, from the controller Deployment. */
-  controllerCommand: string[];
+  controllerCommand: ProcessCommand;
 }
 
 export function webhookURL(ports: ChartPorts): string {

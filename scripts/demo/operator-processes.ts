@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { replaceFlags, startOperatorProcess } from '../../e2e/chart/operator-process.ts';
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
+import type { ProcessCommand } from './chart-instructions.ts';
 import type { CleanupStack } from './cleanup-stack.ts';
 import { formatSeconds } from './demo-output.ts';
 import type { DemoOutput } from './demo-output.ts';
@@ -35,12 +36,11 @@ export interface OperatorProcessContext {
 async function runAs(
   context: OperatorProcessContext,
   serviceAccount: string,
-  [script, ...flags]: readonly string[],
+  { script, flags }: ProcessCommand,
   localFlags: (kubeconfig: string) => string[],
   healthPort: number,
 ): Promise<void> {
   const { cluster, workDir, out, cleanup } = context;
-  if (script === undefined) throw new Error(`the chart gives no command line for ${serviceAccount}`);
   const name = script.split('/')[1] ?? script;
   const kubeconfig = await cluster.writeServiceAccountKubeconfig(
     OPERATOR_NAMESPACE,
