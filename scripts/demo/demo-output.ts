@@ -73,8 +73,4 @@ export class DemoOutput {
     this.step(`${what} (${formatSeconds(Date.now() - started)})`);
     return result;
   }
-
-  blank(): void {
-    this.#sink.write('\n');
-  }
 }

@@ -24,7 +24,7 @@ export interface InstalledChart {
   controllerCommand: ProcessCommand;
 }
 
-export function webhookURL(ports: ChartPorts): string {
+function webhookURL(ports: ChartPorts): string {
   return `https://127.0.0.1:${ports.webhook}`;
 }
 
