@@ -17,6 +17,8 @@ export interface ClusterState {
   id: string;
   stateDir: string;
   logsDir: string;
+  /** Thrown away at stop; the logs and this record stay. */
+  etcdDataDir: string;
   kubeconfigPath: string;
   apiServerUrl: string;
   caCertPath: string;

@@ -1,5 +1,6 @@
 // Where one cluster keeps everything (certificates, kubeconfigs, etcd data, logs) and which ports it uses.
 // Every path lives under the cluster's own state directory, so clusters never share anything on disk.
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pkiPaths } from './pki.ts';
 import type { ClusterPki } from './pki.ts';
@@ -49,7 +50,9 @@ export function planLayout(id: string, stateDir: string, ports: ClusterPorts): C
     id,
     stateDir,
     logsDir: join(stateDir, 'logs'),
-    etcdDataDir: join(stateDir, 'etcd'),
+    // Outside the repository: jest takes etcd's `*.snap` files under its root dir for obsolete snapshots
+    // (and `jest -u` would delete them from under a running etcd).
+    etcdDataDir: join(tmpdir(), `ai-gateway-operator-etcd-${id}`),
     pkiDir,
     kubeconfigDir,
     pki: pkiPaths(pkiDir),

@@ -92,7 +92,7 @@ export class LocalCluster {
     this.#state = { ...state, stopped: true };
     writeClusterState(this.#state);
     // etcd preallocates large write-ahead logs; the logs and state file are what is worth keeping.
-    rmSync(join(state.stateDir, 'etcd'), { recursive: true, force: true });
+    rmSync(state.etcdDataDir, { recursive: true, force: true });
   }
 
   /**

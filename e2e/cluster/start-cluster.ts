@@ -1,7 +1,7 @@
 // Brings up a complete local control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler
 // and kwok with one fake node, each on free loopback ports, under a fresh state directory.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AdminApi } from './admin-api.ts';
@@ -123,6 +123,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
     id: layout.id,
     stateDir: layout.stateDir,
     logsDir: layout.logsDir,
+    etcdDataDir: layout.etcdDataDir,
     kubeconfigPath: layout.kubeconfigs.admin,
     apiServerUrl: apiServerUrl(layout),
     caCertPath: layout.pki.ca.certPath,
@@ -177,6 +178,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
   } catch (err) {
     for (const component of [...started].reverse()) await stopProcessGroup(component.pid, 5_000);
     writeClusterState({ ...state, components: started, stopped: true });
+    rmSync(layout.etcdDataDir, { recursive: true, force: true });
     throw err;
   }
 }

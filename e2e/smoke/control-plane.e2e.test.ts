@@ -1,10 +1,11 @@
 // The e2e test bed itself: a real API server at the pinned version, controllers that make Deployments
-// Available on the fake node, garbage collection through owner references, and the project's CRDs served.
+// Available on kwok's fake node, garbage collection through owner references, and the project's CRDs served.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KWOK_NODE_ANNOTATION } from '../cluster/component-commands.ts';
 import { readPinnedVersions } from '../cluster/versions.ts';
 import { applyYaml, E2E_TEST_TIMEOUT_MS, kubectl, waitFor } from '../setup/cluster-env.ts';
 
@@ -83,7 +84,11 @@ describe('local control plane', () => {
       };
       expect(pods.items).toHaveLength(2);
       for (const pod of pods.items) {
-        expect(pod.spec.nodeName).toBe('kwok-node-0');
+        // On the fake node, or on another node a test registered for kwok to manage.
+        const node = JSON.parse(await kubectl(['get', 'node', pod.spec.nodeName ?? '', '-o', 'json'])) as {
+          metadata: { annotations?: Record<string, string> };
+        };
+        expect(node.metadata.annotations?.[KWOK_NODE_ANNOTATION.key]).toBe(KWOK_NODE_ANNOTATION.value);
         expect(pod.status.phase).toBe('Running');
         // Fake pod addresses stay on loopback, so nothing that dials one leaves the machine.
         expect(pod.status.podIP).toMatch(/^127\./);
