@@ -27,26 +27,33 @@ export class TcpProxy {
     return this.pairs.size;
   }
 
-  /** Resets every open connection, as a load balancer or a network blip does. */
+  /**
+   * Drops every open connection at once, as a load balancer or a network blip does. (destroy, not
+   * resetAndDestroy: under jest the latter intermittently left the event loop spinning after the run.)
+   */
   cutAll(): void {
     for (const { client, upstream } of this.pairs) {
-      client.resetAndDestroy();
+      client.destroy();
       upstream.destroy();
     }
     this.pairs.clear();
   }
 
-  /** Stops moving bytes on the open connections without closing them. */
+  /**
+   * Stops delivering bytes on the open connections without closing them: whatever arrives is read and
+   * dropped. (Pausing the sockets instead would leave a peer's close pending on an unread descriptor.)
+   */
   freezeAll(): void {
+    const discard = () => undefined;
     for (const { client, upstream } of this.pairs) {
       upstream.unpipe(client);
       client.unpipe(upstream);
-      upstream.pause();
-      client.pause();
+      upstream.on('data', discard);
+      client.on('data', discard);
     }
   }
 
-  /** While set, new connections are reset at once. */
+  /** While set, new connections are closed as soon as they are accepted. */
   refuseNew(refuse: boolean): void {
     this.refusing = refuse;
   }
@@ -58,7 +65,7 @@ export class TcpProxy {
 
   private accept(client: net.Socket, host: string, port: number): void {
     if (this.refusing) {
-      client.resetAndDestroy();
+      client.destroy();
       return;
     }
     const upstream = net.connect(port, host);
