@@ -21,9 +21,12 @@ import { startComponent } from './start-component.ts';
 const STOP_GRACE_MS = 5_000;
 const API_SERVER_START_TIMEOUT_MS = 120_000;
 
-/** The component is the one this cluster started, not an unrelated process that reused its pid. */
-function isOurs(component: ComponentRecord, stateDir: string): boolean {
-  return isRunning(component.pid) && commandLineContains(component.pid, stateDir);
+/**
+ * The component is the one this cluster started, not an unrelated process that reused its pid: every
+ * component's command line names the cluster id (etcd's data directory lives outside the state directory).
+ */
+function isOurs(component: ComponentRecord, clusterId: string): boolean {
+  return isRunning(component.pid) && commandLineContains(component.pid, clusterId);
 }
 
 export class LocalCluster {
@@ -80,14 +83,14 @@ export class LocalCluster {
   /** Whether every component is still running. */
   isRunning(): boolean {
     const state = this.#reload();
-    return !state.stopped && state.components.every((c) => isOurs(c, state.stateDir));
+    return !state.stopped && state.components.every((c) => isOurs(c, state.id));
   }
 
   /** Stops every component (last started first) and waits until they are gone. Logs stay for reading. */
   async stop(): Promise<void> {
     const state = this.#reload();
     for (const component of [...state.components].reverse()) {
-      if (isOurs(component, state.stateDir)) await stopProcessGroup(component.pid, STOP_GRACE_MS);
+      if (isOurs(component, state.id)) await stopProcessGroup(component.pid, STOP_GRACE_MS);
     }
     this.#state = { ...state, stopped: true };
     writeClusterState(this.#state);
@@ -104,7 +107,7 @@ export class LocalCluster {
     const index = state.components.findIndex((c) => c.name === 'kube-apiserver');
     const previous = state.components[index];
     if (previous === undefined) throw new Error(`cluster ${state.id} has no kube-apiserver record`);
-    if (isOurs(previous, state.stateDir)) await stopProcessGroup(previous.pid, STOP_GRACE_MS);
+    if (isOurs(previous, state.id)) await stopProcessGroup(previous.pid, STOP_GRACE_MS);
     const api = this.adminApi();
     const restarted = await startComponent(previous, {
       logsDir: state.logsDir,
@@ -151,7 +154,7 @@ export class LocalCluster {
     }
     if (state.stopped) return;
     for (const component of state.components) {
-      if (isOurs(component, state.stateDir)) {
+      if (isOurs(component, state.id)) {
         try {
           process.kill(-component.pid, 'SIGKILL');
         } catch {
