@@ -104,8 +104,15 @@ describe('gateway controller on a real control plane', () => {
     await eventually('the edge gateway to serve users', async () =>
       (await config('edge')).includes('"/users"'),
     );
-    expect(await owners()).toEqual(['orders', 'orders-copy']);
-    expect(await owners('edge')).toEqual(['users']);
+    // The Deployment is applied after the ConfigMap, so its owners follow a moment later.
+    await eventually(
+      'the default gateway to be owned by the routes left',
+      async () => (await owners()).join() === 'orders,orders-copy',
+    );
+    await eventually(
+      'the edge gateway to be owned by users',
+      async () => (await owners('edge')).join() === 'users',
+    );
     await kubectl(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'agr/users']);
   });
 
