@@ -36,7 +36,7 @@ export class OperatorHarness {
       clock: this.clock,
       logger: silentLogger,
       registry: new Registry(),
-      tuning: { random: () => 0 },
+      random: () => 0,
     });
     this.deps = {
       api: this.api,

@@ -36,7 +36,7 @@ function newManager(api: FakeKubeApi, clock: FakeClock, leaderElection?: LeaderE
     clock,
     logger: silentLogger,
     registry: new Registry(),
-    tuning: { random: () => 0 },
+    random: () => 0,
     cacheSyncTimeoutMs: 60_000,
     gracefulShutdownMs: 10_000,
     ...(leaderElection ? { leaderElection: { ...leaderElection, timing: {} } } : {}),

@@ -42,6 +42,8 @@ export interface ManagerOptions {
   /** Giving up on unsynced caches exits non-zero, as controller-runtime's CacheSyncTimeout does. */
   cacheSyncTimeoutMs?: number;
   tuning?: ReflectorTuning;
+  /** Jitter source of watch restarts and leader election retries; tests make it deterministic. */
+  random?: () => number;
 }
 
 /** Where readiness checks are registered; the health server of shared/observability fits. */
@@ -77,7 +79,7 @@ export class Manager {
       api: opts.api,
       clock: this.clock,
       logger: opts.logger,
-      ...(opts.tuning ? { tuning: opts.tuning } : {}),
+      tuning: { ...opts.tuning, ...(opts.random ? { random: opts.random } : {}) },
     });
     const election = opts.leaderElection;
     this.elector = election
@@ -88,6 +90,7 @@ export class Manager {
           metrics: this.metrics,
           ...(election.identity ? { identity: election.identity } : {}),
           ...(election.timing ? { timing: election.timing } : {}),
+          ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
   }
