@@ -65,3 +65,52 @@ describe('CA bundle injector', () => {
     );
   });
 });
+
+describe('CA bundle injector on CRDs', () => {
+  type CrdSpec = { conversion: { webhook: { clientConfig: unknown } } };
+  function crd(name: string, clientConfig: Record<string, unknown>): KubeObject {
+    return {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name },
+      spec: {
+        conversion: { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig } },
+      },
+    };
+  }
+  const caBundle = Buffer.from(BUNDLE).toString('base64');
+
+  it('points a Service-based conversion at the webhook Service of this release, keeping path and port', async () => {
+    const api = new FakeKubeApi();
+    const shipped = {
+      name: 'ai-gateway-operator-webhook',
+      namespace: 'ai-gateway-operator',
+      path: '/convert',
+      port: 443,
+    };
+    api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: shipped }));
+    api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('b.example.com', { url: 'https://127.0.0.1:9443/convert' }));
+    const injector = createCABundleInjector(
+      api,
+      {
+        validatingWebhookConfigurations: [],
+        mutatingWebhookConfigurations: [],
+        customResourceDefinitions: ['a.example.com', 'b.example.com'],
+        conversionService: { namespace: 'platform', name: 'gw-webhook' },
+      },
+      silentLogger,
+    );
+    await injector.inject(BUNDLE);
+    const clientConfig = (name: string) =>
+      (api.peek<KubeObject>(CUSTOM_RESOURCE_DEFINITIONS, { name })?.spec as CrdSpec).conversion.webhook
+        .clientConfig;
+    expect(clientConfig('a.example.com')).toEqual({
+      service: { name: 'gw-webhook', namespace: 'platform', path: '/convert', port: 443 },
+      caBundle,
+    });
+    expect(clientConfig('b.example.com')).toEqual({ url: 'https://127.0.0.1:9443/convert', caBundle });
+    const writes = api.writeCount();
+    await injector.inject(BUNDLE);
+    expect(api.writeCount()).toBe(writes);
+  });
+});

@@ -1,6 +1,8 @@
 // Writes the trust bundle into everything that makes the API server call the webhook: every entry of the
 // validating and mutating webhook configurations, and the conversion settings of the CRDs. Each object is
 // read, changed only if its caBundle differs, and replaced with its resourceVersion (retried on conflict).
+// CRDs ship as static files (Helm never templates crds/), so their conversion Service reference names the
+// default release; it is pointed at the Service this webhook actually serves behind.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
@@ -17,6 +19,13 @@ export interface CABundleTargets {
   validatingWebhookConfigurations: readonly string[];
   mutatingWebhookConfigurations: readonly string[];
   customResourceDefinitions: readonly string[];
+  /** The webhook's own Service: CRDs converting through a Service (not a URL) are pointed at it. */
+  conversionService?: ServiceReference;
+}
+
+export interface ServiceReference {
+  namespace: string;
+  name: string;
 }
 
 export class CAInjectionError extends Error {
@@ -56,18 +65,33 @@ const setWebhookEntries: Setter = (object, caBundle, target) => {
   return changed;
 };
 
-const setConversionWebhook: Setter = (object, caBundle, target) => {
-  const spec = object.spec;
-  const conversion = isPlainObject(spec) ? spec.conversion : undefined;
-  if (!isPlainObject(conversion) || conversion.strategy !== 'Webhook' || !isPlainObject(conversion.webhook)) {
-    throw new CAInjectionError(target, 'its spec.conversion.strategy is not Webhook');
-  }
-  const webhook = conversion.webhook;
-  const clientConfig = isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {};
-  if (clientConfig.caBundle === caBundle) return false;
-  webhook.clientConfig = { ...clientConfig, caBundle };
-  return true;
-};
+function setConversionWebhook(service: ServiceReference | undefined): Setter {
+  return (object, caBundle, target) => {
+    const spec = object.spec;
+    const conversion = isPlainObject(spec) ? spec.conversion : undefined;
+    if (
+      !isPlainObject(conversion) ||
+      conversion.strategy !== 'Webhook' ||
+      !isPlainObject(conversion.webhook)
+    ) {
+      throw new CAInjectionError(target, 'its spec.conversion.strategy is not Webhook');
+    }
+    const webhook = conversion.webhook;
+    const clientConfig = isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {};
+    const current = isPlainObject(clientConfig.service) ? clientConfig.service : undefined;
+    const repoint =
+      service !== undefined &&
+      current !== undefined &&
+      (current.name !== service.name || current.namespace !== service.namespace);
+    if (clientConfig.caBundle === caBundle && !repoint) return false;
+    webhook.clientConfig = {
+      ...clientConfig,
+      ...(repoint ? { service: { ...current, ...service } } : {}),
+      caBundle,
+    };
+    return true;
+  };
+}
 
 export function createCABundleInjector(
   api: KubeApi,
@@ -88,7 +112,7 @@ export function createCABundleInjector(
     ...targets.customResourceDefinitions.map((name) => ({
       resource: CUSTOM_RESOURCE_DEFINITIONS,
       name,
-      set: setConversionWebhook,
+      set: setConversionWebhook(targets.conversionService),
     })),
   ];
 
