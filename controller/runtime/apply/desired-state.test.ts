@@ -39,8 +39,39 @@ describe('isSubsetOf', () => {
     expect(isSubsetOf({ a: { b: 1 } }, { a: { b: 2 } })).toBe(false);
     expect(isSubsetOf({ a: { b: 1 } }, { a: {} })).toBe(false);
     expect(isSubsetOf({ a: [1, 2] }, { a: [1, 2, 3] })).toBe(false);
+    expect(isSubsetOf({ a: [{ name: 'x' }] }, { a: [] })).toBe(false);
+    expect(isSubsetOf({ a: [{ name: 'x' }, { name: 'y' }] }, { a: [{ name: 'y' }, { name: 'x' }] })).toBe(
+      false,
+    );
     expect(isSubsetOf({ a: null }, { a: 'set' })).toBe(false);
     expect(isSubsetOf({ a: null }, {})).toBe(true);
+  });
+
+  it('ignores entries other managers added to keyed lists, but not a change to one of ours', () => {
+    const desired = {
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    };
+    const injected = {
+      env: [
+        { name: 'PROXY', value: 'on' },
+        { name: 'A', value: '1' },
+        { name: 'TZ', value: 'UTC' },
+        { name: 'B', value: '2' },
+      ],
+    };
+    expect(isSubsetOf(desired, injected)).toBe(true);
+    expect(
+      isSubsetOf(desired, {
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '3' },
+        ],
+      }),
+    ).toBe(false);
+    expect(isSubsetOf({ args: ['--a'] }, { args: ['--a', '--b'] })).toBe(false);
   });
 
   it('holds for any value against itself with extra fields added', () => {

@@ -15,15 +15,18 @@ import { canonicalJSON, isPlainObject } from '../../../shared/util/json.ts';
 
 export const DEFAULT_APPLIED_HASH_ANNOTATION = 'gateway.example.com/applied-hash';
 
-/** True when every field set in `desired` has the same value in `actual`; null means "absent". */
+/**
+ * True when every field set in `desired` has the same value in `actual`; null means "absent".
+ * Lists of objects are the keyed lists of the Kubernetes API (containers, env, ports, volumes,
+ * ownerReferences): other managers may add entries of their own, which our apply leaves alone, so our
+ * entries need only appear in order among them. Lists of scalars (args, command) are atomic: equal or not.
+ */
 export function isSubsetOf(desired: unknown, actual: unknown): boolean {
   if (desired === null) return actual === null || actual === undefined;
   if (Array.isArray(desired)) {
-    return (
-      Array.isArray(actual) &&
-      actual.length === desired.length &&
-      desired.every((d, i) => isSubsetOf(d, actual[i]))
-    );
+    if (!Array.isArray(actual)) return false;
+    if (desired.length > 0 && desired.every(isPlainObject)) return isOrderedSubsequence(desired, actual);
+    return actual.length === desired.length && desired.every((d, i) => isSubsetOf(d, actual[i]));
   }
   if (isPlainObject(desired)) {
     if (!isPlainObject(actual)) return false;
@@ -32,6 +35,17 @@ export function isSubsetOf(desired: unknown, actual: unknown): boolean {
     );
   }
   return desired === actual;
+}
+
+/** Each desired entry matches a later actual entry than the one before (earliest match is optimal). */
+function isOrderedSubsequence(desired: unknown[], actual: unknown[]): boolean {
+  let next = 0;
+  for (const entry of desired) {
+    while (next < actual.length && !isSubsetOf(entry, actual[next])) next++;
+    if (next === actual.length) return false;
+    next++;
+  }
+  return true;
 }
 
 export function desiredStateHash(desired: KubeObject): string {
