@@ -1,6 +1,9 @@
 // Gateway benchmark: one backend measured directly, through the rendered nginx configuration, and through
 // a route that checks an API key, in the same run on loopback, so the ratios show what the gateway costs.
-// Usage: node bench/gateway/main.ts [--duration 10] [--concurrency 16] [--warmup 1]
+// Each concurrency level is a separate round: at 1 the difference in p50 is the latency the gateway adds
+// to a request; at higher levels client, gateway and backend compete for the same cores, so the round
+// shows throughput under saturation.
+// Usage: node bench/gateway/main.ts [--duration 10] [--concurrency 1,16] [--warmup 1]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
@@ -24,13 +27,15 @@ function options() {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '10' },
-      concurrency: { type: 'string', default: '16' },
+      concurrency: { type: 'string', default: '1,16' },
       warmup: { type: 'string', default: '1' },
     },
   });
   return {
     durationMs: positiveNumber('duration', values.duration) * 1000,
-    concurrency: Math.round(positiveNumber('concurrency', values.concurrency)),
+    concurrencies: values.concurrency
+      .split(',')
+      .map((level) => Math.round(positiveNumber('concurrency', level.trim()))),
     warmupMs: positiveNumber('warmup', values.warmup) * 1000,
   };
 }
@@ -70,6 +75,47 @@ function row(name: string, summary: LoadSummary): string {
   return cells.join(' ');
 }
 
+interface Round {
+  concurrency: number;
+  direct: LoadSummary;
+  gateway: LoadSummary;
+  gatewayWithApiKey: LoadSummary;
+}
+
+function ratio(through: LoadSummary, direct: LoadSummary) {
+  return {
+    throughput: through.throughputPerSecond / direct.throughputPerSecond,
+    p50: through.p50Ms / direct.p50Ms,
+    p99: through.p99Ms / direct.p99Ms,
+    addedP50Ms: through.p50Ms - direct.p50Ms,
+  };
+}
+
+function printRound(round: Round, durationMs: number): void {
+  console.log(`\nconcurrency ${round.concurrency}, ${durationMs / 1000} s per target, loopback`);
+  console.log(
+    [
+      'target'.padEnd(16),
+      'req/s'.padStart(9),
+      'p50 ms'.padStart(8),
+      'p99 ms'.padStart(8),
+      'errors'.padStart(7),
+    ].join(' '),
+  );
+  console.log(row('direct', round.direct));
+  console.log(row('gateway', round.gateway));
+  console.log(row('gateway+api-key', round.gatewayWithApiKey));
+  for (const [name, summary] of [
+    ['gateway', round.gateway],
+    ['gateway+api-key', round.gatewayWithApiKey],
+  ] as const) {
+    const r = ratio(summary, round.direct);
+    console.log(
+      `${name} / direct: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)} (+${r.addedP50Ms.toFixed(2)} ms), p99 x${r.p99.toFixed(2)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const settings = options();
   const backend = await startEchoBackend('bench');
@@ -79,52 +125,36 @@ async function main(): Promise<void> {
   });
   try {
     await writeSecretVolume(join(gateway.apiKeysDirectory, 'bench-keys'), { bench: API_KEY });
-    const load = (port: number, path: string, headers?: Record<string, string>) =>
-      runLoad({
-        port,
-        path,
-        concurrency: settings.concurrency,
-        durationMs: settings.durationMs,
-        warmupMs: settings.warmupMs,
-        ...(headers ? { headers } : {}),
-      });
-    const direct = await load(backend.port, '/bench/items/1');
-    const throughGateway = await load(gateway.port, '/bench/items/1');
-    const withApiKey = await load(gateway.port, '/bench/keyed/1', { 'X-API-Key': API_KEY });
-    const ratio = (through: LoadSummary) => ({
-      throughput: through.throughputPerSecond / direct.throughputPerSecond,
-      p50: through.p50Ms / direct.p50Ms,
-      p99: through.p99Ms / direct.p99Ms,
-    });
-    console.log(`concurrency ${settings.concurrency}, ${settings.durationMs / 1000} s per target, loopback`);
-    console.log(
-      [
-        'target'.padEnd(16),
-        'req/s'.padStart(9),
-        'p50 ms'.padStart(8),
-        'p99 ms'.padStart(8),
-        'errors'.padStart(7),
-      ].join(' '),
-    );
-    console.log(row('direct', direct));
-    console.log(row('gateway', throughGateway));
-    console.log(row('gateway+api-key', withApiKey));
-    for (const [name, summary] of [
-      ['gateway', throughGateway],
-      ['gateway+api-key', withApiKey],
-    ] as const) {
-      const r = ratio(summary);
-      console.log(
-        `${name} / direct: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)}, p99 x${r.p99.toFixed(2)}`,
-      );
+    const rounds: Round[] = [];
+    for (const concurrency of settings.concurrencies) {
+      const load = (port: number, path: string, headers?: Record<string, string>) =>
+        runLoad({
+          port,
+          path,
+          concurrency,
+          durationMs: settings.durationMs,
+          warmupMs: settings.warmupMs,
+          ...(headers ? { headers } : {}),
+        });
+      const round: Round = {
+        concurrency,
+        direct: await load(backend.port, '/bench/items/1'),
+        gateway: await load(gateway.port, '/bench/items/1'),
+        gatewayWithApiKey: await load(gateway.port, '/bench/keyed/1', { 'X-API-Key': API_KEY }),
+      };
+      printRound(round, settings.durationMs);
+      rounds.push(round);
     }
     console.log(
       JSON.stringify({
         settings,
-        direct,
-        gateway: throughGateway,
-        gatewayWithApiKey: withApiKey,
-        ratios: { gateway: ratio(throughGateway), gatewayWithApiKey: ratio(withApiKey) },
+        rounds: rounds.map((round) => ({
+          ...round,
+          ratios: {
+            gateway: ratio(round.gateway, round.direct),
+            gatewayWithApiKey: ratio(round.gatewayWithApiKey, round.direct),
+          },
+        })),
       }),
     );
   } finally {
