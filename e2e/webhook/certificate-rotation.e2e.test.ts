@@ -45,10 +45,21 @@ describe('certificate rotation under load', () => {
     const models = customResource(AI_MODEL, 'v1');
     const legacyRoutes = customResource(API_GATEWAY_ROUTE, 'v1alpha1');
     const routes = customResource(API_GATEWAY_ROUTE, 'v1');
-    // The first call only proves the API server has the injected bundle; the stream starts after it.
+    // The API server picks the injected bundle up asynchronously, and listing an empty namespace calls no
+    // webhook: the stream starts once a dry-run create of a v1alpha1 route (admitted, then converted to
+    // the stored v1) goes through.
     await waitFor(
       async () => {
-        await api.list(legacyRoutes, { namespace });
+        await api.create(
+          legacyRoutes,
+          {
+            apiVersion: 'gateway.example.com/v1alpha1',
+            kind: 'APIGatewayRoute',
+            metadata: { name: 'probe', namespace },
+            spec: { path: '/probe', targetService: 'probe:8080', authentication: false },
+          },
+          { dryRun: true },
+        );
         return true;
       },
       { description: 'the API server to call the webhook', timeoutMs: 60_000, intervalMs: 500 },
