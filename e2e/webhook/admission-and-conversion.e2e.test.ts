@@ -32,12 +32,19 @@ const servedModel = (name: string, resources?: object) => ({
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
   webhook = await startWebhookUnderTest({ namespace, configurationPrefix: `e2e-webhook-${suffix}` });
-  // The API server picks the injected CA bundle up asynchronously: wait until a write goes through.
+  // The API server picks the injected CA bundle up asynchronously, for admission and for conversion
+  // apart: wait until a dry-run create of a v1alpha1 route (admitted, then converted to the stored v1)
+  // goes through.
   await waitFor(
     async () => {
       const r = await kubectlCapture(
         ['create', '--dry-run=server', '-f', '-'],
-        manifest(servedModel('probe')),
+        manifest({
+          apiVersion: 'gateway.example.com/v1alpha1',
+          kind: 'APIGatewayRoute',
+          metadata: { name: 'probe', namespace },
+          spec: { path: '/probe', targetService: 'probe:8080', authentication: false },
+        }),
       );
       return r.code === 0;
     },
