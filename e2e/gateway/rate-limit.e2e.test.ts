@@ -1,7 +1,6 @@
 // Rate limits enforced by a real nginx: rateLimit requests at once plus burst per client address, 429
 // past them, refilled at rateLimit per second; counted before the API-key check.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend } from '../../test/nginx/echo-backend.ts';
 import {
@@ -9,6 +8,7 @@ import {
   startGatewayUnderTest,
   type GatewayUnderTest,
 } from '../../test/nginx/gateway-under-test.ts';
+import { waitFor } from '../setup/cluster-env.ts';
 
 let gateway: GatewayUnderTest;
 let backend: EchoBackend;
@@ -49,13 +49,23 @@ async function statuses(path: string, count: number, localAddress?: string): Pro
 
 describe('rate limits through nginx', () => {
   it('lets rateLimit + burst requests through at once and answers 429 past them, then refills', async () => {
+    const batchStarted = performance.now();
     expect(await statuses('/slow-lane', 8)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
     const limited = await gateway.request('/slow-lane');
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('1');
     expect(JSON.parse(limited.body)).toMatchObject({ error: 'TooManyRequests' });
-    await sleep(1100);
-    expect((await gateway.request('/slow-lane')).status).toBe(200);
+    // Polled rather than slept through, so the request after the refill comes at once, before a
+    // second one can refill on a slow machine (a refused request does not count against the limit).
+    await waitFor(async () => (await gateway.request('/slow-lane')).status === 200, {
+      description: 'the bucket to let one more request through',
+      timeoutMs: 5_000,
+      intervalMs: 50,
+    });
+    // One request per second: not before a second has passed since the first of the batch, nor long after.
+    const refilledAfter = performance.now() - batchStarted;
+    expect(refilledAfter).toBeGreaterThanOrEqual(950);
+    expect(refilledAfter).toBeLessThan(3_000);
     expect((await gateway.request('/slow-lane')).status).toBe(429);
   }, 15_000);
 
