@@ -9,6 +9,7 @@ import {
   startGatewayUnderTest,
   type GatewayUnderTest,
 } from '../../test/nginx/gateway-under-test.ts';
+import { waitFor } from '../setup/cluster-env.ts';
 
 const BACKENDS = [
   'users',
@@ -200,7 +201,14 @@ describe('gateway routing through nginx', () => {
     const echoed = await served('/api/users/7', { headers: { 'X-Request-ID': 'trace-123' } });
     expect(echoed.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(echoed.headers['x-request-id']).toBe('trace-123');
-    const entries = await gateway.nginx.accessLogEntries();
+    // nginx writes the access log line after it has sent the response, so it may lag the answer slightly.
+    const entries = await waitFor(
+      async () => {
+        const logged = await gateway.nginx.accessLogEntries();
+        return logged.some((e) => e.requestId === 'trace-123') ? logged : undefined;
+      },
+      { description: 'the access log entry of request trace-123', timeoutMs: 5_000, intervalMs: 50 },
+    );
     const entry = entries.find((e) => e.requestId === 'trace-123');
     expect(entry).toMatchObject({
       gateway: 'team-a/edge',
