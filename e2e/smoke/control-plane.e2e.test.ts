@@ -159,12 +159,17 @@ describe('local control plane', () => {
         },
         { description: `CRD ${crd.metadata.name} to be Established`, timeoutMs: 60_000 },
       );
-      const resources = await kubectl([
-        'api-resources',
-        '--api-group',
-        crd.metadata.name.split('.').slice(1).join('.'),
-      ]);
-      expect(resources).toContain(crd.metadata.name.split('.')[0]);
+      // Discovery lists the resource once its own controller has seen the CRD Established, a moment later.
+      const group = crd.metadata.name.split('.').slice(1).join('.');
+      const plural = crd.metadata.name.split('.')[0] ?? '';
+      const resources = await waitFor(
+        async () => {
+          const listed = await kubectl(['api-resources', '--api-group', group]);
+          return listed.includes(plural) ? listed : undefined;
+        },
+        { description: `discovery to list ${crd.metadata.name}`, timeoutMs: 30_000 },
+      );
+      expect(resources).toContain(plural);
     },
     E2E_TEST_TIMEOUT_MS,
   );
