@@ -2,10 +2,10 @@
 // readiness. Kept apart from the serving port so probes and scrapes work whatever state TLS is in.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logging/logger.ts';
 import { ReadinessChecks, formatReadinessReport } from './readiness-checks.ts';
+import { closeGracefully, listen } from './server-lifecycle.ts';
 import type { ReadinessCheck } from './readiness-checks.ts';
 
 export interface HealthServerOptions {
@@ -70,14 +70,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
     });
   });
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listen(server, opts.port, opts.host ?? '0.0.0.0');
   opts.logger.info('health and metrics server listening', { address: address.address, port: address.port });
 
   return {
@@ -86,24 +79,4 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
     addReadinessCheck: (name, check) => readiness.add(name, check),
     close: () => closeGracefully(server, opts.closeTimeoutMs ?? 5000),
   };
-}
-
-/** Stops accepting, lets open requests finish, then cuts whatever is left after `timeoutMs`. */
-export function closeGracefully(
-  server: Pick<Server, 'listening' | 'close' | 'closeAllConnections' | 'closeIdleConnections'>,
-  timeoutMs: number,
-): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    timer.unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }

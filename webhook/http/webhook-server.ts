@@ -4,9 +4,8 @@
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../shared/logging/logger.ts';
-import { closeGracefully } from '../../shared/observability/health-server.ts';
+import { closeGracefully, listen } from '../../shared/observability/server-lifecycle.ts';
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
 import {
@@ -71,14 +70,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   server.on('tlsClientError', (err) => opts.logger.debug('TLS handshake failed', { error: err.message }));
   let current: CertificateInfo | undefined;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listen(server, opts.port, opts.host);
   opts.logger.info('webhook server listening', { address: address.address, port: address.port });
 
   return {
