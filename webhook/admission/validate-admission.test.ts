@@ -117,7 +117,7 @@ describe('validateAdmission', () => {
     });
     expect(res.allowed).toBe(false);
     expect(res.status?.message).toBe(
-      'AIModel.ai.example.com "gemma" is invalid: spec.modelName: Invalid value: "gemma-7b": modelName is immutable',
+      'AIModel.ai.example.com "gemma" is invalid: spec.modelName: Invalid value: "gemma-7b": field is immutable',
     );
   });
 

@@ -1,7 +1,8 @@
 // A small stand-in for the shared domain rules, so the handlers are tested on their own: a few real-looking
-// rules for each kind, and the real conversion.
+// rules for each kind, and the real conversion and error wording.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { convertObject } from '../../shared/conversion/convert.ts';
+import { formatFieldError } from '../../shared/validation/field-error.ts';
 import type {
   FieldError,
   ObjectReference,
@@ -14,16 +15,6 @@ type Loose = {
   kind?: string;
   metadata?: { namespace?: string };
   spec?: Record<string, unknown>;
-};
-
-const WORDS: Record<FieldError['type'], string> = {
-  Invalid: 'Invalid value',
-  Required: 'Required value',
-  NotSupported: 'Unsupported value',
-  Forbidden: 'Forbidden',
-  TooLong: 'Too long',
-  TooMany: 'Too many',
-  Duplicate: 'Duplicate value',
 };
 
 export const fakeDomain: WebhookDomain = {
@@ -56,7 +47,7 @@ export const fakeDomain: WebhookDomain = {
             field: 'spec.modelName',
             type: 'Invalid',
             badValue: n.spec?.modelName,
-            detail: 'modelName is immutable',
+            detail: 'field is immutable',
           },
         ],
         warnings: [],
@@ -64,10 +55,7 @@ export const fakeDomain: WebhookDomain = {
     }
     return { errors: [], warnings: [] };
   },
-  formatFieldError(e) {
-    const value = e.type === 'Invalid' && e.badValue !== undefined ? `: ${JSON.stringify(e.badValue)}` : '';
-    return `${e.field}: ${WORDS[e.type]}${value}${e.detail ? `: ${e.detail}` : ''}`;
-  },
+  formatFieldError,
   applyDefaults<T>(obj: T): T {
     const o = structuredClone(obj) as Loose;
     if (o.kind === 'APIGatewayRoute' && o.apiVersion === 'gateway.example.com/v1' && o.spec) {
