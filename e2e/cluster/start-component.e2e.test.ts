@@ -1,11 +1,12 @@
 // A component that fails to start is reported promptly with what is needed to see why, and is not left running.
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentStartError } from './errors.ts';
 import { isRunning } from './process-group.ts';
 import { startComponent } from './start-component.ts';
+import { waitFor } from './wait-for.ts';
 
 function withLogsDir<T>(run: (logsDir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'start-component-'));
@@ -41,6 +42,13 @@ describe('startComponent', () => {
         {
           logsDir,
           isReady: async () => {
+            // The shell prints its pid as it starts, which a busy machine may delay past the timeout;
+            // the pid is what shows below that the component was stopped.
+            await waitFor(() => readFileSync(join(logsDir, 'kube-scheduler.log'), 'utf8').trim() !== '', {
+              description: 'the component to print its pid',
+              timeoutMs: 30_000,
+              intervalMs: 20,
+            });
             throw new Error('connection refused');
           },
           timeoutMs: 1_000,
