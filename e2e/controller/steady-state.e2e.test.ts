@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
-import { e2eCluster, kubectl } from '../setup/cluster-env.ts';
+import { e2eCluster, kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { serviceRoute, servedModel } from './support/objects.ts';
 import {
@@ -63,11 +63,23 @@ describe('steady state', () => {
     );
     await kubectl(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'aimodel', '--all']);
     await kubectl(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'agr', '--all']);
-    // Let the last status writes and rollouts land, and earlier tests' namespaces go, before counting.
-    await sleep(3_000);
+    // Earlier tests' namespaces go first; then the last status writes and rollouts land: counting starts
+    // once the API server has counted no write of the controller for 3 s.
     await waitForNamespaceDeletions(api);
-
-    const settled = await writesSoFar();
+    let previous: Map<string, number> | undefined;
+    const settled = await waitFor(
+      async () => {
+        const now = await writesSoFar();
+        const quiet = previous !== undefined && Object.keys(grownSeries(previous, now)).length === 0;
+        previous = now;
+        return quiet ? now : undefined;
+      },
+      {
+        description: 'the controller to stop writing after everything is Ready',
+        timeoutMs: 60_000,
+        intervalMs: 3_000,
+      },
+    );
     await sleep(10_000);
     const idle = await writesSoFar();
     expect(await controller.stop()).toBe(0);
