@@ -177,7 +177,11 @@ describe('the chart on a cluster', () => {
       const refs = release.map(refOf);
       expect((await existingObjects(refs)).map(describeRef)).toEqual(refs.map(describeRef));
       await kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...CRDS.map((c) => `crd/${c}`)]);
-      expect(await availableReplicas(CONTROLLER)).toBe(1);
+      // helm --wait looks at the ReplicaSet's ready pods; the Deployment controller reports them a moment later.
+      await waitFor(async () => (await availableReplicas(CONTROLLER)) === 1, {
+        description: `Deployment ${NAMESPACE}/${CONTROLLER} to have 1 available replica`,
+        timeoutMs: 60_000,
+      });
       expect(await leaseHolder()).toBe('');
     },
     STEP_TIMEOUT_MS,
