@@ -242,6 +242,26 @@ describe('the chart on a cluster', () => {
             ...spec,
           },
         });
+      const legacyRoute = JSON.stringify({
+        apiVersion: 'gateway.example.com/v1alpha1',
+        kind: 'APIGatewayRoute',
+        metadata: { name: 'legacy', namespace: WORKLOADS },
+        spec: { path: '/v1/sentiment', targetService: 'sentiment:8080', authentication: false },
+      });
+      // The API server picks the injected CA bundle up asynchronously, for admission and for conversion
+      // apart: wait until a dry run of a v1alpha1 route (admitted, then converted to v1) goes through.
+      await waitFor(
+        async () => {
+          await applyYaml(legacyRoute, ['--dry-run=server']);
+          return true;
+        },
+        {
+          description: 'the API server to call the webhook for admission and conversion',
+          timeoutMs: 60_000,
+          intervalMs: 500,
+        },
+      );
+
       // A rule only the webhook knows: the CRD schema cannot compare quantities.
       const refusal = await commandFailure(
         applyYaml(model('over-limit', { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } })),
@@ -259,14 +279,7 @@ describe('the chart on a cluster', () => {
       ]);
       expect(stored.spec).toMatchObject({ replicas: 1, port: 8080 });
 
-      await applyYaml(
-        JSON.stringify({
-          apiVersion: 'gateway.example.com/v1alpha1',
-          kind: 'APIGatewayRoute',
-          metadata: { name: 'legacy', namespace: WORKLOADS },
-          spec: { path: '/v1/sentiment', targetService: 'sentiment:8080', authentication: false },
-        }),
-      );
+      await applyYaml(legacyRoute);
       const route = await getJson<{ apiVersion: string; spec: Record<string, unknown> }>([
         'apigatewayroutes.v1.gateway.example.com',
         'legacy',
