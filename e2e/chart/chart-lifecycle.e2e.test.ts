@@ -421,17 +421,24 @@ describe('the chart on a cluster', () => {
         { description: `the objects of release ${RELEASE} to be gone`, timeoutMs: 60_000 },
       );
       expect(left).toEqual([]);
-      const labelled = await kubectl([
-        'get',
-        'all,secrets,configmaps,serviceaccounts,roles,rolebindings,leases',
-        '-n',
-        NAMESPACE,
-        '-l',
-        `app.kubernetes.io/instance=${RELEASE}`,
-        '-o',
-        'name',
-      ]);
-      expect(labelled.trim()).toBe('');
+      // The Deployments' ReplicaSets and pods go after them, deleted by the garbage collector.
+      await waitFor(
+        async () => {
+          const labelled = await kubectl([
+            'get',
+            'all,secrets,configmaps,serviceaccounts,roles,rolebindings,leases',
+            '-n',
+            NAMESPACE,
+            '-l',
+            `app.kubernetes.io/instance=${RELEASE}`,
+            '-o',
+            'name',
+          ]);
+          if (labelled.trim() !== '') throw new Error(`still there:\n${labelled}`);
+          return true;
+        },
+        { description: `the labelled objects of release ${RELEASE} to be gone`, timeoutMs: 60_000 },
+      );
       for (const crd of CRDS) await kubectl(['get', 'crd', crd]);
     },
     STEP_TIMEOUT_MS,
