@@ -125,6 +125,26 @@ describe('LeaderElector', () => {
     expect(await registry.metrics()).toContain('leader_election_master_status{name="ai-gateway-operator"} 0');
   });
 
+  it('reports the loss at the renew deadline even when it is not a multiple of the retry period', async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    const a = new LeaderElector({
+      lock: new LeaseLock(api, LEASE.namespace, LEASE.name),
+      identity: 'a',
+      clock,
+      logger: silentLogger,
+      random: () => 0,
+      timing: { retryPeriodMs: 3_000 },
+    });
+    await a.acquire(signal().signal);
+    for (let i = 0; i < 10; i++)
+      api.failNext('get', new ApiConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
+    let endedAt: number | undefined;
+    void a.keepRenewing(signal().signal).then(() => (endedAt = clock.now()));
+    await clock.advance(12_000);
+    expect(endedAt).toBe(10_000);
+  });
+
   it('gives up a renewal that hangs past the renew deadline', async () => {
     const api = new FakeKubeApi();
     const clock = new FakeClock(0);

@@ -118,10 +118,15 @@ export class LeaderElector {
    */
   async keepRenewing(signal: AbortSignal): Promise<LeadershipEnd> {
     while (!signal.aborted) {
-      await sleep(this.clock, this.timing.retryPeriodMs, signal);
-      if (signal.aborted) break;
       const deadline = this.lastRenewAt + this.timing.renewDeadlineMs;
-      const renewed = await this.withDeadline(deadline, (attempt) => this.tryAcquireOrRenew(attempt));
+      // Never sleep past the deadline: after fast failures (connection refused) the loss must be
+      // noticed at the deadline, not up to a retry period later while a successor may take over.
+      const untilDeadline = Math.max(0, deadline - this.clock.now());
+      await sleep(this.clock, Math.min(this.timing.retryPeriodMs, untilDeadline), signal);
+      if (signal.aborted) break;
+      const renewed =
+        this.clock.now() < deadline &&
+        (await this.withDeadline(deadline, (attempt) => this.tryAcquireOrRenew(attempt)));
       if (renewed) {
         this.lastRenewAt = this.clock.now();
         continue;
