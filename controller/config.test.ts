@@ -20,6 +20,7 @@ describe('parseControllerConfig', () => {
       logLevel: 'info',
       gatewayImage: DEFAULT_GATEWAY_IMAGE,
       gatewayResolver: undefined,
+      gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       help: false,
     });
   });
@@ -63,6 +64,62 @@ describe('parseControllerConfig', () => {
     expect(config.metricsBindAddress).toEqual({ host: '::1', port: 9090 });
   });
 
+  it('takes gateway requests and limits from flags and variables, empty meaning none', () => {
+    const config = parseControllerConfig(
+      ['--gateway-cpu-request=0.25', '--gateway-cpu-limit=1', '--gateway-memory-request='],
+      { CONTROLLER_GATEWAY_MEMORY_LIMIT: '1Gi' },
+    );
+    expect(config.gatewayResources).toEqual({
+      requests: { cpu: '0.25' },
+      limits: { cpu: '1', memory: '1Gi' },
+    });
+    expect(
+      parseControllerConfig(['--gateway-cpu-request=', '--gateway-memory-limit='], {
+        CONTROLLER_GATEWAY_MEMORY_REQUEST: '',
+      }).gatewayResources,
+    ).toEqual({ requests: {}, limits: {} });
+  });
+
+  it('accepts a request equal to its limit, whatever the notation', () => {
+    const config = parseControllerConfig(
+      [
+        '--gateway-cpu-request=0.5',
+        '--gateway-cpu-limit=500m',
+        '--gateway-memory-request=1Gi',
+        '--gateway-memory-limit=1024Mi',
+      ],
+      {},
+    );
+    expect(config.gatewayResources).toEqual({
+      requests: { cpu: '0.5', memory: '1Gi' },
+      limits: { cpu: '500m', memory: '1024Mi' },
+    });
+  });
+
+  it.each([
+    [
+      ['--gateway-cpu-request=lots'],
+      '--gateway-cpu-request: Invalid value: "lots": must be a quantity of at least 0 such as "100m" or "0.5", or empty for none',
+    ],
+    [
+      ['--gateway-memory-limit=-1Gi'],
+      '--gateway-memory-limit: Invalid value: "-1Gi": must be a quantity of at least 0 such as "64Mi" or "1Gi"',
+    ],
+    [['--gateway-memory-request=64MB'], '--gateway-memory-request: Invalid value: "64MB"'],
+    [['--gateway-cpu-limit=1.5 cores'], '--gateway-cpu-limit: Invalid value: "1.5 cores"'],
+    [
+      ['--gateway-cpu-request=2', '--gateway-cpu-limit=1500m'],
+      '--gateway-cpu-request: Invalid value: "2": must not exceed --gateway-cpu-limit (1500m)',
+    ],
+    [
+      ['--gateway-memory-request=512Mi'],
+      '--gateway-memory-request: Invalid value: "512Mi": must not exceed --gateway-memory-limit (256Mi)',
+    ],
+  ])('rejects gateway resources %j', (argv, message) => {
+    expect(() => parseControllerConfig(argv, {})).toThrow(ControllerConfigError);
+    expect(() => parseControllerConfig(argv, {})).toThrow(message);
+  });
+
   it.each([
     [['--workers=0'], '--workers: Invalid value: "0": must be an integer from 1 to 64'],
     [['--leader-elect=yes'], '--leader-elect: Invalid value: "yes": must be true or false'],
@@ -84,6 +141,8 @@ describe('parseControllerConfig', () => {
   it('documents every flag with its environment variable', () => {
     const usage = controllerUsage();
     expect(usage).toContain('--gateway-resolver');
+    expect(usage).toContain('--gateway-memory-limit');
+    expect(usage).toContain('env CONTROLLER_GATEWAY_CPU_REQUEST');
     expect(usage).toContain('env CONTROLLER_HEALTH_PROBE_BIND_ADDRESS');
   });
 });

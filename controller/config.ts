@@ -2,11 +2,13 @@
 // is checked here, so a bad setting stops the process at start with a message naming the flag, the value
 // and what is allowed.
 import { parseArgs } from 'node:util';
+import { parseQuantity } from '../shared/api/quantity.ts';
 import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../shared/api/schema/primitives.ts';
 import { GatewayOptionError } from '../shared/gateway/errors.ts';
 import { resolverAddress } from '../shared/gateway/gateway-options.ts';
 import type { LogLevel } from '../shared/logging/logger.ts';
 import { LOG_LEVELS } from '../shared/logging/logger.ts';
+import { QuantityFormatError, canonicalQuantity } from './children/canonical-quantity.ts';
 
 export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.27';
 
@@ -30,6 +32,8 @@ export interface ControllerConfig {
   gatewayImage: string;
   /** Undefined: discovered from the kube-dns Service in kube-system. */
   gatewayResolver: string | undefined;
+  /** Of the gateway containers; a resource missing from `requests` or `limits` is not set. */
+  gatewayResources: { requests: Record<string, string>; limits: Record<string, string> };
   help: boolean;
 }
 
@@ -76,6 +80,16 @@ export const CONTROLLER_FLAGS = {
   'gateway-resolver': {
     help: 'DNS server the gateways resolve backends with, an IP address with an optional :port; default: the kube-dns Service ClusterIP',
   },
+  'gateway-cpu-request': {
+    default: '100m',
+    help: 'CPU request of the gateway containers, at most the limit; empty: none',
+  },
+  'gateway-memory-request': {
+    default: '64Mi',
+    help: 'memory request of the gateway containers, at most the limit; empty: none',
+  },
+  'gateway-cpu-limit': { default: '', help: 'CPU limit of the gateway containers; empty: none' },
+  'gateway-memory-limit': { default: '256Mi', help: 'memory limit of the gateway containers; empty: none' },
 } as const satisfies Record<string, OptionSpec>;
 
 type Flag = keyof typeof CONTROLLER_FLAGS;
@@ -152,6 +166,45 @@ function parseResolver(text: string): string {
   }
 }
 
+const GATEWAY_RESOURCES = [
+  { name: 'cpu', request: 'gateway-cpu-request', limit: 'gateway-cpu-limit', example: '"100m" or "0.5"' },
+  {
+    name: 'memory',
+    request: 'gateway-memory-request',
+    limit: 'gateway-memory-limit',
+    example: '"64Mi" or "1Gi"',
+  },
+] as const;
+
+/** Empty: not set. Checked here because the API server would refuse every gateway Deployment instead. */
+function parseResourceQuantity(flag: Flag, text: string, example: string): number | undefined {
+  if (text === '') return undefined;
+  const allowed = `must be a quantity of at least 0 such as ${example}, or empty for none`;
+  let value: number | undefined;
+  try {
+    value = parseQuantity(canonicalQuantity(text));
+  } catch (err) {
+    if (!(err instanceof QuantityFormatError)) throw err;
+    throw invalid(flag, text, allowed);
+  }
+  if (value === undefined || value < 0) throw invalid(flag, text, allowed);
+  return value;
+}
+
+function parseGatewayResources(str: (flag: Flag) => string): ControllerConfig['gatewayResources'] {
+  const resources: ControllerConfig['gatewayResources'] = { requests: {}, limits: {} };
+  for (const { name, request, limit, example } of GATEWAY_RESOURCES) {
+    const requested = parseResourceQuantity(request, str(request), example);
+    const limited = parseResourceQuantity(limit, str(limit), example);
+    if (requested !== undefined && limited !== undefined && requested > limited) {
+      throw invalid(request, str(request), `must not exceed --${limit} (${str(limit)})`);
+    }
+    if (requested !== undefined) resources.requests[name] = str(request);
+    if (limited !== undefined) resources.limits[name] = str(limit);
+  }
+  return resources;
+}
+
 /** Accepts bare `--leader-elect` as true, the way Go flags do. */
 function normalizeBooleanFlags(argv: readonly string[]): string[] {
   return argv.map((arg) => (arg === '--leader-elect' ? '--leader-elect=true' : arg));
@@ -215,6 +268,7 @@ export function parseControllerConfig(
     logLevel: logLevel as LogLevel,
     gatewayImage,
     gatewayResolver: resolver === undefined ? undefined : parseResolver(resolver),
+    gatewayResources: parseGatewayResources(str),
     help: values.help === true,
   };
 }

@@ -74,7 +74,11 @@ export async function runControllerProcess(
     workers: config.workers,
   };
   addAIModelController(manager, deps);
-  addGatewayController(manager, deps, { image: config.gatewayImage, resolver: config.gatewayResolver });
+  addGatewayController(manager, deps, {
+    image: config.gatewayImage,
+    resolver: config.gatewayResolver,
+    resources: config.gatewayResources,
+  });
 
   const removeSignalHandlers = stopOnTerminationSignals(manager, signals, logger);
   logger.info('starting', {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { CONFIG_HASH_ANNOTATION, GATEWAY_LABEL, MANAGED_BY_LABEL } from '../labels.ts';
-import { renderGatewayChildren } from './gateway-children.ts';
+import { renderGatewayChildren, renderGatewayDeployment } from './gateway-children.ts';
+import type { GatewayChildrenInput } from './gateway-children.ts';
 
 function route(name: string, uid: string): APIGatewayRouteV1 {
   return {
@@ -12,14 +13,15 @@ function route(name: string, uid: string): APIGatewayRouteV1 {
   };
 }
 
-const children = renderGatewayChildren({
+const input: GatewayChildrenInput = {
   namespace: 'shop',
   gateway: 'edge',
   routes: [route('b', 'uid-b'), route('a', 'uid-a')],
   apiKeySecrets: ['keys-two', 'keys-one'],
   config: { config: 'events {}\n', files: { 'gateway-api-keys.js': '// js' }, hash: 'abc123' },
   image: 'nginx-unprivileged:test',
-});
+};
+const children = renderGatewayChildren(input);
 
 describe('gateway children', () => {
   it('names, labels and owns them by every route, in a stable order, without blocking deletion', () => {
@@ -77,6 +79,27 @@ describe('gateway children', () => {
       name: 'config',
       configMap: { name: 'agw-edge' },
     });
+  });
+
+  it('writes requests and limits in the form the API server stores them', () => {
+    const deployment = renderGatewayDeployment({
+      ...input,
+      resources: { requests: { cpu: '0.1', memory: '65536Ki' }, limits: { cpu: '1000m', memory: '256Mi' } },
+    });
+    expect(deployment.spec.template.spec.containers[0]?.resources).toEqual({
+      requests: { cpu: '100m', memory: '64Mi' },
+      limits: { cpu: '1', memory: '256Mi' },
+    });
+  });
+
+  it('leaves out what is not set', () => {
+    const resources = (requests: Record<string, string>, limits: Record<string, string>) =>
+      renderGatewayDeployment({ ...input, resources: { requests, limits } }).spec.template.spec.containers[0]
+        ?.resources;
+    expect(resources({ cpu: '100m' }, {})).toEqual({ requests: { cpu: '100m' } });
+    expect(resources({}, { memory: '1Gi' })).toEqual({ limits: { memory: '1Gi' } });
+    expect(resources({}, {})).toBeUndefined();
+    expect(children.deployment.spec.template.spec.containers[0]).not.toHaveProperty('resources');
   });
 
   it('puts port 80 in front of the gateway pods', () => {

@@ -1,11 +1,13 @@
 // The objects that run one gateway: a ConfigMap with the rendered nginx configuration, a Deployment of
 // nginx that mounts it (and the API-key Secrets its routes name), and a Service on port 80. They are
 // owned by every route the gateway serves, so the garbage collector removes them with the last one.
+import type { ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import type { OwnerReference } from '../../../shared/api/meta.ts';
 import { DEFAULT_API_KEYS_DIRECTORY, DEFAULT_LISTEN_PORT } from '../../../shared/gateway/gateway-options.ts';
 import { GATEWAY_CONFIG_FILE } from '../../../shared/gateway/render-gateway-config.ts';
 import type { GatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
+import { canonicalQuantity } from '../canonical-quantity.ts';
 import type { ConfigMap, Deployment, Probe, Service, Volume, VolumeMount } from '../kube-objects.ts';
 import { CONFIG_HASH_ANNOTATION, gatewayLabels, gatewaySelectorLabels } from '../labels.ts';
 import { sharedOwnerReference } from '../owner-references.ts';
@@ -34,6 +36,8 @@ export interface GatewayChildrenInput {
   apiKeySecrets: readonly string[];
   config: GatewayConfig;
   image: string;
+  /** Of the nginx container; unset or empty: none, and the pods are BestEffort. */
+  resources?: ResourceRequirements;
 }
 
 /** Sorted by UID, so the same routes always give the same list. */
@@ -48,6 +52,18 @@ function metadata(input: GatewayChildrenInput): ConfigMap['metadata'] {
     labels: gatewayLabels(input.gateway),
     ownerReferences: owners(input.routes),
   };
+}
+
+/** In the form the API server stores, so that comparing with the cached Deployment sees no change. */
+function canonicalResources(resources: ResourceRequirements | undefined): ResourceRequirements | undefined {
+  const canonical = (list: ResourceRequirements['requests']) => {
+    const entries = Object.entries(list ?? {}).map(([name, q]) => [name, canonicalQuantity(q)] as const);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  };
+  const requests = canonical(resources?.requests);
+  const limits = canonical(resources?.limits);
+  if (!requests && !limits) return undefined;
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 
 function httpProbe(periodSeconds: number, failureThreshold: number): Probe {
@@ -96,6 +112,7 @@ export function renderGatewayService(input: GatewayChildrenInput): Service {
 /** Replicas are left out: the API server defaults one, and people or an autoscaler may change it. */
 export function renderGatewayDeployment(input: GatewayChildrenInput): Deployment {
   const secrets = secretVolumes(input.apiKeySecrets);
+  const resources = canonicalResources(input.resources);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -126,6 +143,7 @@ export function renderGatewayDeployment(input: GatewayChildrenInput): Deployment
                 'daemon off;',
               ],
               ports: [{ name: 'http', containerPort: DEFAULT_LISTEN_PORT, protocol: 'TCP' }],
+              ...(resources ? { resources } : {}),
               readinessProbe: httpProbe(5, 3),
               livenessProbe: httpProbe(10, 6),
               securityContext: restrictedContainerSecurityContext(true),

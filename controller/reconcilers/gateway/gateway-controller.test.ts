@@ -28,9 +28,14 @@ function route(
 
 let harness: OperatorHarness;
 
+const SETTINGS = {
+  image: 'nginx:test',
+  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+};
+
 async function start(resolver: string | undefined, ...routes: APIGatewayRouteV1[]): Promise<OperatorHarness> {
   harness = new OperatorHarness();
-  addGatewayController(harness.manager, harness.deps, { image: 'nginx:test', resolver });
+  addGatewayController(harness.manager, harness.deps, { ...SETTINGS, resolver });
   harness.api.seed(API_GATEWAY_ROUTES, ...routes);
   harness.start();
   await harness.settle();
@@ -81,6 +86,7 @@ describe('gateway controller', () => {
     expect(deployment?.metadata.ownerReferences?.every((o) => !o.controller && !o.blockOwnerDeletion)).toBe(
       true,
     );
+    expect(deployment?.spec.template.spec.containers[0]?.resources).toEqual(SETTINGS.resources);
     expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Pending' });
     expect(ready(h, 'orders')).toMatchObject({ status: 'False', reason: 'GatewayProgressing' });
 
@@ -227,7 +233,7 @@ describe('gateway controller', () => {
     const before = h.api.calls.length;
     await h.stop();
     harness = new OperatorHarness({ api: h.api, clock: h.clock });
-    addGatewayController(harness.manager, harness.deps, { image: 'nginx:test', resolver: '10.96.0.10' });
+    addGatewayController(harness.manager, harness.deps, { ...SETTINGS, resolver: '10.96.0.10' });
     harness.start();
     await harness.settle(10_000);
     const writes = h.api.calls.slice(before).filter((c) => !['list', 'watch', 'get'].includes(c.verb));

@@ -1,7 +1,7 @@
 // The gateway controller: one key per gateway (namespace/gateway-name). Route events map to the gateway
 // they name (the old and the new one when a route moves), AIModel events to the gateways whose routes
 // send traffic to the model, and events on gateway children to their gateway (drift, rollout progress).
-import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { AIModelV1, ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { GATEWAY_LABEL } from '../../children/labels.ts';
 import { objectKey } from '../../runtime/cache/object-key.ts';
@@ -24,6 +24,7 @@ export interface GatewaySettings {
   image: string;
   /** Undefined: discovered from the kube-dns Service. */
   resolver: string | undefined;
+  resources: ResourceRequirements;
 }
 
 export function addGatewayController(
@@ -46,6 +47,7 @@ export function addGatewayController(
     events: deps.events,
     clock: deps.clock,
     image: settings.image,
+    resources: settings.resources,
   });
   const controller = manager.addController({
     name: 'gateway',

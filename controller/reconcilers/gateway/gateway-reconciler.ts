@@ -3,7 +3,7 @@
 // when the cache shows them different, and reports each route's outcome in its status. When no route
 // names the gateway any more, its children are deleted (a route that moved to another gateway still
 // owns them, so the garbage collector would not).
-import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { AIModelV1, ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
@@ -52,6 +52,8 @@ export interface GatewayReconcilerOptions {
   clock: Clock;
   /** The nginx image of the gateway Deployments. */
   image: string;
+  /** Requests and limits of the nginx containers. */
+  resources: ResourceRequirements;
 }
 
 /** How soon a gateway without a DNS resolver is looked at again. */
@@ -176,6 +178,7 @@ export class GatewayReconciler implements Reconciler {
         apiKeySecrets: plan.apiKeySecrets,
         config,
         image: this.opts.image,
+        resources: this.opts.resources,
       });
       const ref = { namespace, name: gatewayName };
       await writer.apply(CONFIG_MAPS, children.configMap, this.opts.configMaps.get(ref));
