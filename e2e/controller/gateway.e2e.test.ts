@@ -113,7 +113,12 @@ describe('gateway controller on a real control plane', () => {
       'the edge gateway to be owned by users',
       async () => (await owners('edge')).join() === 'users',
     );
-    await kubectl(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'agr/users']);
+    // Ready of the moved route's generation, not the one it had on the default gateway.
+    await eventually('users to be Ready on the edge gateway', async () => {
+      const r = await route('users');
+      const ready = r?.status?.conditions?.find((c) => c.type === 'Ready');
+      return ready?.status === 'True' && ready.observedGeneration === r?.metadata.generation;
+    });
   });
 
   it('repairs a gateway edited or deleted by hand', async () => {
