@@ -64,6 +64,7 @@ describe('workloads with default values', () => {
       namespaces: [],
       gatewayImage: 'nginxinc/nginx-unprivileged:1.27',
       gatewayResolver: undefined,
+      gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     });
   });
 
@@ -187,6 +188,31 @@ describe('workloads with other values', () => {
       workers: 8,
       logLevel: 'debug',
     });
+  });
+
+  it('passes the gateway requests and limits as all four flags, empty where a value is removed', async () => {
+    const objects = await renderChart({
+      values: {
+        gateway: { resources: { requests: { cpu: 0.25, memory: null }, limits: { cpu: 1, memory: '1Gi' } } },
+      },
+    });
+    const { flags } = commandLine(onlyContainer(findObject<Deployment>(objects, 'Deployment', CONTROLLER)));
+    expect(flags.filter((f) => /^--gateway-(cpu|memory)-/.test(f))).toEqual([
+      '--gateway-cpu-request=0.25',
+      '--gateway-memory-request=',
+      '--gateway-cpu-limit=1',
+      '--gateway-memory-limit=1Gi',
+    ]);
+    expect(parseControllerConfig(flags, {}).gatewayResources).toEqual({
+      requests: { cpu: '0.25' },
+      limits: { cpu: '1', memory: '1Gi' },
+    });
+  });
+
+  it('passes no gateway requests or limits when the whole value is removed', async () => {
+    const objects = await renderChart({ values: { gateway: { resources: null } } });
+    const { flags } = commandLine(onlyContainer(findObject<Deployment>(objects, 'Deployment', CONTROLLER)));
+    expect(parseControllerConfig(flags, {}).gatewayResources).toEqual({ requests: {}, limits: {} });
   });
 
   it('pins the image by digest when one is given', async () => {

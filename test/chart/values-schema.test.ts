@@ -47,6 +47,21 @@ describe('values.schema.json', () => {
     ],
     ['a resolver that is not an address', { gateway: { resolver: 'kube-dns' } }, "at '/gateway/resolver'"],
     [
+      'a gateway request that is not a quantity',
+      { gateway: { resources: { requests: { memory: '64MB' } } } },
+      "at '/gateway/resources/requests/memory'",
+    ],
+    [
+      'a negative gateway limit',
+      { gateway: { resources: { limits: { cpu: -1 } } } },
+      "at '/gateway/resources/limits/cpu': minimum: got -1, want 0",
+    ],
+    [
+      'a gateway resource the controller has no flag for',
+      { gateway: { resources: { limits: { 'ephemeral-storage': '1Gi' } } } },
+      "at '/gateway/resources/limits': additional properties 'ephemeral-storage' not allowed",
+    ],
+    [
       'an unknown log level',
       { logLevel: 'verbose' },
       "at '/logLevel': value must be one of 'error', 'warn', 'info', 'debug'",
@@ -92,7 +107,10 @@ describe('values.schema.json', () => {
             podDisruptionBudget: { minAvailable: '50%' },
           },
           controller: { replicas: 2, watchNamespaces: ['a'], leaderElection: { enabled: true } },
-          gateway: { resolver: 'fd00::a' },
+          gateway: {
+            resolver: 'fd00::a',
+            resources: { requests: { cpu: 0.5, memory: '' }, limits: { cpu: '1500m', memory: null } },
+          },
           image: { digest: `sha256:${'0'.repeat(64)}` },
         },
       }),

@@ -17,6 +17,12 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 {{- with .Values.gateway.resolver }}
 - --gateway-resolver={{ . }}
 {{- end }}
+{{- /* All four, empty when not set, so a value removed here does not fall back to the controller's default. */}}
+{{- $resources := .Values.gateway.resources | default dict }}
+- --gateway-cpu-request={{ dig "requests" "cpu" "" $resources }}
+- --gateway-memory-request={{ dig "requests" "memory" "" $resources }}
+- --gateway-cpu-limit={{ dig "limits" "cpu" "" $resources }}
+- --gateway-memory-limit={{ dig "limits" "memory" "" $resources }}
 {{- with $controller.watchNamespaces }}
 - --namespaces={{ join "," . }}
 {{- end }}
