@@ -76,8 +76,16 @@ function webhookConfiguration(
   };
 }
 
-function conversionPatch(conversion: unknown): string {
-  return JSON.stringify([{ op: 'replace', path: '/spec/conversion', value: conversion }]);
+/** Replaces the CRD's spec.conversion: pointed at the webhook under test, and put back afterwards. */
+async function setConversion(crd: CrdManifest, conversion: unknown): Promise<void> {
+  await kubectl([
+    'patch',
+    'crd',
+    crd.metadata.name,
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/conversion', value: conversion }]),
+  ]);
 }
 
 async function readyz(port: number): Promise<boolean> {
@@ -98,20 +106,13 @@ export async function startWebhookUnderTest(opts: StartOptions): Promise<Webhook
   // Installed as crds/ has them, then only their conversion pointed here (and put back by stop()).
   await kubectl(['apply', '-f', join(REPO, 'crds')]);
   for (const crd of crds) {
-    await kubectl([
-      'patch',
-      'crd',
-      crd.metadata.name,
-      '--type=json',
-      '-p',
-      conversionPatch({
-        strategy: 'Webhook',
-        webhook: {
-          conversionReviewVersions: ['v1'],
-          clientConfig: { url: `https://127.0.0.1:${ports.https}/convert` },
-        },
-      }),
-    ]);
+    await setConversion(crd, {
+      strategy: 'Webhook',
+      webhook: {
+        conversionReviewVersions: ['v1'],
+        clientConfig: { url: `https://127.0.0.1:${ports.https}/convert` },
+      },
+    });
   }
   for (const crd of crds) {
     await kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${crd.metadata.name}`]);
@@ -170,16 +171,7 @@ export async function startWebhookUnderTest(opts: StartOptions): Promise<Webhook
       mutating,
       '--ignore-not-found',
     ]);
-    for (const crd of crds) {
-      await kubectl([
-        'patch',
-        'crd',
-        crd.metadata.name,
-        '--type=json',
-        '-p',
-        JSON.stringify([{ op: 'replace', path: '/spec/conversion', value: crd.spec.conversion }]),
-      ]);
-    }
+    for (const crd of crds) await setConversion(crd, crd.spec.conversion);
   };
 
   try {
