@@ -17,13 +17,13 @@ import type { Lease } from '../../controller/runtime/leader/lease-lock.ts';
 import { EXIT_FAILURE, EXIT_OK, Manager } from '../../controller/runtime/manager/manager.ts';
 import { waitFor } from '../setup/cluster-env.ts';
 import {
-  apiServerEndpoint,
   clusterApi,
   configMap,
   createNamespace,
   deleteNamespace,
+  startApiServerProxy,
 } from './support/cluster-api.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
+import type { TcpProxy } from './support/tcp-proxy.ts';
 
 // Each test waits on a real API server (and on lease expiry); jest's 5 s default is too short.
 const TEST_TIMEOUT_MS = 60_000;
@@ -36,8 +36,7 @@ const running: Manager[] = [];
 
 beforeAll(async () => {
   namespace = await createNamespace(direct, 'crt-leader');
-  const { host, port } = apiServerEndpoint();
-  proxy = await TcpProxy.start(host, port);
+  proxy = await startApiServerProxy();
 });
 
 afterAll(async () => {

@@ -11,13 +11,13 @@ import { systemClock } from '../../controller/runtime/clock/clock.ts';
 import { waitFor } from '../setup/cluster-env.ts';
 import { CountingApi } from './support/counting-api.ts';
 import {
-  apiServerEndpoint,
   clusterApi,
   configMap,
   createNamespace,
   deleteNamespace,
+  startApiServerProxy,
 } from './support/cluster-api.ts';
-import { TcpProxy } from './support/tcp-proxy.ts';
+import type { TcpProxy } from './support/tcp-proxy.ts';
 
 // Each test waits on a real API server (and on lease expiry); jest's 5 s default is too short.
 const TEST_TIMEOUT_MS = 60_000;
@@ -31,8 +31,7 @@ const stops: AbortController[] = [];
 
 beforeAll(async () => {
   namespace = await createNamespace(direct, 'crt-watch');
-  const { host, port } = apiServerEndpoint();
-  proxy = await TcpProxy.start(host, port);
+  proxy = await startApiServerProxy();
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { HttpKubeApi } from '../../../shared/kube/http/http-kube-api.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { e2eKubeconfig } from '../../setup/cluster-env.ts';
+import { TcpProxy } from './tcp-proxy.ts';
 
 export const NAMESPACES: ResourceDescriptor = {
   group: '',
@@ -16,11 +17,11 @@ export const NAMESPACES: ResourceDescriptor = {
   namespaced: false,
 };
 
-/** Where the e2e kubeconfig points. */
-export function apiServerEndpoint(): { host: string; port: number } {
+/** A TcpProxy in front of the API server the e2e kubeconfig points at; clusterApi(proxy.port) uses it. */
+export async function startApiServerProxy(): Promise<TcpProxy> {
   const server = loadKubeConfig(e2eKubeconfig()).getCurrentCluster()?.server ?? '';
   const url = new URL(server);
-  return { host: url.hostname, port: Number(url.port || 443) };
+  return TcpProxy.start(url.hostname, Number(url.port || 443));
 }
 
 /** A client of the e2e cluster; `viaPort` sends it through a local proxy listening there instead. */
