@@ -9,6 +9,7 @@ import { formatFieldError, validateObject, validateUpdate } from '../../shared/v
 import { SEEDS_DIR, loadSeed } from '../../test/fixtures/seeds.ts';
 import { CommandError } from '../cluster/errors.ts';
 import { kubectl } from '../setup/cluster-env.ts';
+import { installCrds } from '../setup/crds.ts';
 
 const NAMESPACE = 'api-e2e';
 const ROUTE_SEED = `${SEEDS_DIR}/apigatewayroute-v1-my-backend-route.yaml`;
@@ -49,13 +50,7 @@ const model = (spec: Record<string, unknown>, name = 'invalid'): KubeObject => (
 
 describe('CRDs on a real API server', () => {
   beforeAll(async () => {
-    await kubectl(['apply', '--server-side', '--force-conflicts', '-f', 'crds/']);
-    await kubectl([
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
-      ...API_KINDS.map((k) => `crd/${crdName(k)}`),
-    ]);
+    await installCrds();
     await kubectl(['create', 'namespace', NAMESPACE]).catch(() => undefined);
   });
 

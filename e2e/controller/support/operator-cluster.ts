@@ -1,14 +1,14 @@
 // What the controller's e2e tests and benchmark need from the cluster: the CRDs installed, a namespace of
 // their own, typed reads of what the controller made, and a count of the writes the API server served
 // for the resources the controller writes.
-import { API_KINDS, crdName } from '../../../shared/api/kinds.ts';
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isAlreadyExists, isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { MetricSample } from '../../cluster/prometheus-text.ts';
 import { fakeNodeManifest } from '../../cluster/fake-node.ts';
-import { kubectl, waitFor } from '../../setup/cluster-env.ts';
+import { waitFor } from '../../setup/cluster-env.ts';
+import { installCrds } from '../../setup/crds.ts';
 
 import { NAMESPACES } from '../../controller-runtime/support/cluster-api.ts';
 
@@ -17,6 +17,8 @@ export {
   createNamespace,
   deleteNamespace,
 } from '../../controller-runtime/support/cluster-api.ts';
+// The benchmark installs the CRDs from here too.
+export { installCrds };
 
 const NODES: ResourceDescriptor = {
   group: '',
@@ -53,16 +55,6 @@ export async function ensureSchedulableNode(api: KubeApi, name: string): Promise
 export async function prepareCluster(api: KubeApi): Promise<void> {
   await installCrds();
   await ensureSchedulableNode(api, 'controller-e2e-node');
-}
-
-export async function installCrds(): Promise<void> {
-  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', 'crds/']);
-  await kubectl([
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    ...API_KINDS.map((k) => `crd/${crdName(k)}`),
-  ]);
 }
 
 /** The object, or undefined when it does not exist. */
