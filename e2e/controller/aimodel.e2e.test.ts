@@ -10,13 +10,7 @@ import { AI_MODELS } from '../../controller/reconcilers/custom-resources.ts';
 import { kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { servedModel } from './support/objects.ts';
-import {
-  clusterApi,
-  createNamespace,
-  deleteNamespace,
-  getObject,
-  prepareCluster,
-} from './support/operator-cluster.ts';
+import { deleteNamespace, getObject, prepareTestNamespace } from './support/operator-cluster.ts';
 
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
@@ -32,9 +26,7 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined | 
 }
 
 beforeAll(async () => {
-  api = clusterApi();
-  await prepareCluster(api);
-  namespace = await createNamespace(api, 'ctl-aimodel');
+  ({ api, namespace } = await prepareTestNamespace('ctl-aimodel'));
   controller = await ControllerProcess.start({
     name: 'aimodel',
     args: [`--namespaces=${namespace}`, '--leader-elect=false', '--gateway-resolver=127.0.0.1'],

@@ -25,13 +25,7 @@ import { kubectl } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { localGatewayConfig } from './support/local-gateway-config.ts';
 import { serviceRoute } from './support/objects.ts';
-import {
-  clusterApi,
-  createNamespace,
-  deleteNamespace,
-  getObject,
-  prepareCluster,
-} from './support/operator-cluster.ts';
+import { deleteNamespace, getObject, prepareTestNamespace } from './support/operator-cluster.ts';
 
 const SECRETS = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true };
 const API_KEY = 'k3y-from-the-cluster';
@@ -48,9 +42,7 @@ let workspace: NginxWorkspace | undefined;
 let nginx: RunningNginx | undefined;
 
 beforeAll(async () => {
-  api = clusterApi();
-  await prepareCluster(api);
-  namespace = await createNamespace(api, 'ctl-dataplane');
+  ({ api, namespace } = await prepareTestNamespace('ctl-dataplane'));
   backend = await startEchoBackend('echo');
   dns = await startLoopbackDnsServer([`echo.${namespace}.svc.cluster.local`]);
   controller = await ControllerProcess.start({

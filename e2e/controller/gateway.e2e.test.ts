@@ -10,13 +10,7 @@ import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resource
 import { kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { serviceRoute } from './support/objects.ts';
-import {
-  clusterApi,
-  createNamespace,
-  deleteNamespace,
-  getObject,
-  prepareCluster,
-} from './support/operator-cluster.ts';
+import { deleteNamespace, getObject, prepareTestNamespace } from './support/operator-cluster.ts';
 
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
@@ -45,9 +39,7 @@ async function owners(name = 'default'): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  api = clusterApi();
-  await prepareCluster(api);
-  namespace = await createNamespace(api, 'ctl-gateway');
+  ({ api, namespace } = await prepareTestNamespace('ctl-gateway'));
   controller = await ControllerProcess.start({
     name: 'gateway',
     args: [`--namespaces=${namespace}`, '--leader-elect=false', '--gateway-resolver=10.0.0.10'],

@@ -8,13 +8,7 @@ import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resource
 import { e2eCluster, kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { serviceRoute } from './support/objects.ts';
-import {
-  clusterApi,
-  createNamespace,
-  deleteNamespace,
-  getObject,
-  prepareCluster,
-} from './support/operator-cluster.ts';
+import { deleteNamespace, getObject, prepareTestNamespace } from './support/operator-cluster.ts';
 
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
@@ -41,9 +35,7 @@ async function servedPaths(gateway = 'default'): Promise<string> {
 }
 
 beforeAll(async () => {
-  api = clusterApi();
-  await prepareCluster(api);
-  namespace = await createNamespace(api, 'ctl-resilience');
+  ({ api, namespace } = await prepareTestNamespace('ctl-resilience'));
 });
 
 afterEach(async () => {

@@ -9,12 +9,10 @@ import { e2eCluster, kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { serviceRoute, servedModel } from './support/objects.ts';
 import {
-  clusterApi,
   controllerWriteSeries,
   grownSeries,
-  createNamespace,
   deleteNamespace,
-  prepareCluster,
+  prepareTestNamespace,
   waitForNamespaceDeletions,
 } from './support/operator-cluster.ts';
 
@@ -32,9 +30,7 @@ async function writesSoFar(): Promise<Map<string, number>> {
 }
 
 beforeAll(async () => {
-  api = clusterApi();
-  await prepareCluster(api);
-  namespace = await createNamespace(api, 'ctl-steady');
+  ({ api, namespace } = await prepareTestNamespace('ctl-steady'));
 });
 
 afterAll(async () => {

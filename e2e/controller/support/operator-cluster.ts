@@ -3,6 +3,7 @@
 // for the resources the controller writes.
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isAlreadyExists, isNotFound } from '../../../shared/kube/api-error.ts';
+import type { HttpKubeApi } from '../../../shared/kube/http/http-kube-api.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { MetricSample } from '../../cluster/prometheus-text.ts';
@@ -10,7 +11,7 @@ import { fakeNodeManifest } from '../../cluster/fake-node.ts';
 import { waitFor } from '../../setup/cluster-env.ts';
 import { installCrds } from '../../setup/crds.ts';
 
-import { NAMESPACES } from '../../controller-runtime/support/cluster-api.ts';
+import { NAMESPACES, clusterApi, createNamespace } from '../../controller-runtime/support/cluster-api.ts';
 
 export {
   clusterApi,
@@ -51,10 +52,15 @@ export async function ensureSchedulableNode(api: KubeApi, name: string): Promise
   await api.patch(NODES, { name }, 'merge', { spec: { taints: null } });
 }
 
-/** The CRDs installed, and a Node pods can run on. */
-export async function prepareCluster(api: KubeApi): Promise<void> {
+/**
+ * Where each controller e2e file starts: a client of the cluster, the CRDs installed, a Node pods can run
+ * on, and a namespace of the file's own (its controllers are limited to it with --namespaces).
+ */
+export async function prepareTestNamespace(prefix: string): Promise<{ api: HttpKubeApi; namespace: string }> {
+  const api = clusterApi();
   await installCrds();
   await ensureSchedulableNode(api, 'controller-e2e-node');
+  return { api, namespace: await createNamespace(api, prefix) };
 }
 
 /** The object, or undefined when it does not exist. */
