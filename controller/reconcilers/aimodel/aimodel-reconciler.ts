@@ -17,7 +17,7 @@ import type { Clock } from '../../runtime/clock/clock.ts';
 import { TerminalError } from '../../runtime/controller/reconciler.ts';
 import type { ReconcileContext, ReconcileRequest, Reconciler } from '../../runtime/controller/reconciler.ts';
 import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
-import { updateStatus } from '../../runtime/status/status-writer.ts';
+import { StatusWriter } from '../../runtime/status/status-writer.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { AI_MODELS } from '../custom-resources.ts';
 import { planModelChildren } from './plan-model-children.ts';
@@ -46,8 +46,11 @@ function ownedBy(child: Service | Deployment, model: AIModelV1): boolean {
 export class AIModelReconciler implements Reconciler {
   private readonly opts: AIModelReconcilerOptions;
 
+  private readonly statuses: StatusWriter;
+
   constructor(opts: AIModelReconcilerOptions) {
     this.opts = opts;
+    this.statuses = new StatusWriter(opts.api);
   }
 
   async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<void> {
@@ -127,8 +130,7 @@ export class AIModelReconciler implements Reconciler {
 
   private async writeStatus(model: AIModelV1, outcome: ModelOutcome, ctx: ReconcileContext): Promise<void> {
     const generation = model.metadata.generation;
-    await updateStatus(
-      this.opts.api,
+    await this.statuses.update(
       AI_MODELS,
       model,
       // A newer spec arrived meanwhile: it has its own reconcile coming, this outcome is not about it.

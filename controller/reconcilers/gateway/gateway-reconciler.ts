@@ -23,7 +23,7 @@ import type {
   Reconciler,
 } from '../../runtime/controller/reconciler.ts';
 import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
-import { updateStatus } from '../../runtime/status/status-writer.ts';
+import { StatusWriter } from '../../runtime/status/status-writer.ts';
 import { READY, findCondition } from '../../status/conditions.ts';
 import { deploymentRollout } from '../../status/deployment-rollout.ts';
 import type { Rollout } from '../../status/deployment-rollout.ts';
@@ -131,8 +131,11 @@ function warningReason(outcome: RouteOutcome): string | undefined {
 export class GatewayReconciler implements Reconciler {
   private readonly opts: GatewayReconcilerOptions;
 
+  private readonly statuses: StatusWriter;
+
   constructor(opts: GatewayReconcilerOptions) {
     this.opts = opts;
+    this.statuses = new StatusWriter(opts.api);
   }
 
   async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | void> {
@@ -232,8 +235,7 @@ export class GatewayReconciler implements Reconciler {
     for (const route of routes) {
       const outcome = outcomeOf(route);
       const generation = route.metadata.generation;
-      const { written } = await updateStatus(
-        this.opts.api,
+      const { written } = await this.statuses.update(
         API_GATEWAY_ROUTES,
         route,
         // A newer spec arrived meanwhile: its own reconcile is coming, this outcome is not about it.

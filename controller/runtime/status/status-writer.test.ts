@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
-import { updateStatus } from './status-writer.ts';
+import { StatusWriter, updateStatus } from './status-writer.ts';
 
 const ref = { namespace: 'ns', name: 'r' };
 
@@ -56,5 +56,54 @@ describe('updateStatus', () => {
     ).rejects.toMatchObject({
       status: 409,
     });
+  });
+});
+
+describe('StatusWriter', () => {
+  // A 409 shows as a replace that did not take, followed by a fresh read.
+  const calls = (api: FakeKubeApi, verb: string) => api.calls.filter((c) => c.verb === verb).length;
+
+  it('computes from its own last write while the cache still shows the version before it', async () => {
+    const { api, object: cached } = seeded();
+    const writer = new StatusWriter(api);
+    const grow = (latest: KubeObject) => ({
+      phase: 'Ready',
+      seen: (latest.status as { seen: number }).seen + 1,
+    });
+    expect((await writer.update(CONFIG_MAPS, cached, grow)).written).toBe(true);
+    // The watch has not delivered the write: the reconcile sees `cached` again.
+    expect((await writer.update(CONFIG_MAPS, cached, () => ({ phase: 'Ready', seen: 1 }))).written).toBe(
+      false,
+    );
+    expect((await writer.update(CONFIG_MAPS, cached, grow)).written).toBe(true);
+    expect(api.peek(CONFIG_MAPS, ref)?.status).toEqual({ phase: 'Ready', seen: 2 });
+    expect(calls(api, 'replace')).toBe(2);
+    expect(calls(api, 'get')).toBe(0);
+  });
+
+  it('uses the cache again once it shows a version it has not superseded', async () => {
+    const { api, object: cached } = seeded();
+    const writer = new StatusWriter(api);
+    await writer.update(CONFIG_MAPS, cached, () => ({ phase: 'Ready', seen: 0 }));
+    const theirs = await api.replace(
+      CONFIG_MAPS,
+      { ...(api.peek(CONFIG_MAPS, ref) as KubeObject), status: { phase: 'Failed', seen: 9 } },
+      { subresource: 'status' },
+    );
+    const outcome = await writer.update(CONFIG_MAPS, theirs, (latest) => latest.status);
+    expect(outcome.written).toBe(false);
+    expect(outcome.object.status).toEqual({ phase: 'Failed', seen: 9 });
+    expect(writer.size).toBe(0);
+  });
+
+  it('remembers a bounded number of objects', async () => {
+    const api = new FakeKubeApi();
+    const writer = new StatusWriter(api, 2);
+    for (const name of ['a', 'b', 'c']) {
+      api.seed(CONFIG_MAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'ns', name } });
+      const object = api.peek(CONFIG_MAPS, { namespace: 'ns', name }) as KubeObject;
+      await writer.update(CONFIG_MAPS, object, () => ({ phase: 'Ready' }));
+    }
+    expect(writer.size).toBe(2);
   });
 });

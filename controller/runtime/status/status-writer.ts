@@ -51,3 +51,65 @@ export async function updateStatus<T extends KubeObject>(
     }
   }
 }
+
+interface WrittenStatus {
+  /** resourceVersions older than `object`: a cache showing one of them has not seen our write yet. */
+  staleVersions: Set<string>;
+  object: KubeObject;
+}
+
+const DEFAULT_MAX_REMEMBERED = 10_000;
+
+/**
+ * updateStatus that reads its own writes. The informer cache learns of a status write only when the
+ * watch delivers it; a reconcile running before that (a child changed meanwhile) would compute from the
+ * stale copy, write again and earn a 409. So each written object is remembered, with the versions it
+ * supersedes, until the cache shows a version not among them (ours, or someone else's newer one).
+ */
+export class StatusWriter {
+  private readonly api: KubeApi;
+  private readonly maxRemembered: number;
+  private readonly written = new Map<string, WrittenStatus>();
+
+  constructor(api: KubeApi, maxRemembered = DEFAULT_MAX_REMEMBERED) {
+    this.api = api;
+    this.maxRemembered = maxRemembered;
+  }
+
+  async update<T extends KubeObject>(
+    resource: ResourceDescriptor,
+    cached: T,
+    computeStatus: (latest: T) => unknown,
+    opts: StatusUpdateOptions = {},
+  ): Promise<StatusUpdateOutcome<T>> {
+    const key = `${resource.resource}.${resource.group}/${cached.metadata.uid ?? `${cached.metadata.namespace}/${cached.metadata.name}`}`;
+    const start = this.recall(key, cached);
+    const outcome = await updateStatus(this.api, resource, start, computeStatus, opts);
+    if (outcome.written) {
+      const staleVersions = new Set(this.written.get(key)?.staleVersions);
+      for (const version of [cached.metadata.resourceVersion, start.metadata.resourceVersion]) {
+        if (version) staleVersions.add(version);
+      }
+      this.written.delete(key);
+      this.written.set(key, { staleVersions, object: outcome.object });
+      for (const oldest of this.written.keys()) {
+        if (this.written.size <= this.maxRemembered) break;
+        this.written.delete(oldest);
+      }
+    }
+    return outcome;
+  }
+
+  /** How many objects are remembered now. */
+  get size(): number {
+    return this.written.size;
+  }
+
+  private recall<T extends KubeObject>(key: string, cached: T): T {
+    const entry = this.written.get(key);
+    const version = cached.metadata.resourceVersion;
+    if (entry && version && entry.staleVersions.has(version)) return entry.object as T;
+    this.written.delete(key);
+    return cached;
+  }
+}
