@@ -18,6 +18,7 @@ import type { WebhookOptions } from './config/webhook-options.ts';
 import type { WebhookDomain } from './domain/webhook-domain.ts';
 import { createWebhookApp } from './http/webhook-app.ts';
 import { startWebhookServer } from './http/webhook-server.ts';
+import { CRDWiring } from './kube/crd-wiring.ts';
 import { createWebhookMetrics } from './metrics/webhook-metrics.ts';
 import { kubeObjectExists } from './references/kube-object-exists.ts';
 import { createCachedReferenceChecker, noReferenceChecks } from './references/reference-checker.ts';
@@ -34,7 +35,7 @@ const SECRET_LABELS = {
 };
 
 function connect(options: WebhookOptions, logger: Logger): KubeApi | undefined {
-  const needed = options.certMode !== 'cert-dir';
+  const needed = options.certMode !== 'cert-dir' || options.wireCRDConversion;
   if (!needed && !options.referenceChecks) return undefined;
   try {
     return HttpKubeApi.fromKubeConfig(loadKubeConfig(options.kubeconfig), {
@@ -166,10 +167,23 @@ export async function startWebhookProcess(
     }
   }
 
+  // After the certificate source, and not awaited: admission and conversion serve while it retries.
+  const wiring = options.wireCRDConversion
+    ? new CRDWiring({
+        api: api as KubeApi,
+        crds: options.crds,
+        service: { namespace: options.serviceNamespace, name: options.serviceName },
+        ...(options.crdInjectCAFrom !== undefined ? { injectCAFrom: options.crdInjectCAFrom } : {}),
+        logger,
+      })
+    : undefined;
+  void wiring?.start();
+
   return {
     port: server.port,
     healthPort: health.port,
     async stop() {
+      wiring?.stop();
       stopSource();
       await server.close();
       await health.close();

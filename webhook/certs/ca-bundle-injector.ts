@@ -1,14 +1,15 @@
 // Writes the trust bundle into everything that makes the API server call the webhook: every entry of the
 // validating and mutating webhook configurations, and the conversion settings of the CRDs. Each object is
 // read, changed only if its caBundle differs, and replaced with its resourceVersion (retried on conflict).
-// CRDs ship as static files (Helm never templates crds/), so their conversion Service reference names the
-// default release; it is pointed at the Service this webhook actually serves behind.
+// A CRD converting through a Service is also pointed at the Service this webhook actually serves behind.
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { isPlainObject } from '../../shared/util/json.ts';
+import { conversionWebhookOf, pointAtService } from '../kube/conversion-service.ts';
+import type { ServiceReference } from '../kube/conversion-service.ts';
+import { updateObject } from '../kube/update-object.ts';
 import {
   CUSTOM_RESOURCE_DEFINITIONS,
   MUTATING_WEBHOOK_CONFIGURATIONS,
@@ -21,11 +22,6 @@ export interface CABundleTargets {
   customResourceDefinitions: readonly string[];
   /** The webhook's own Service: CRDs converting through a Service (not a URL) are pointed at it. */
   conversionService?: ServiceReference;
-}
-
-export interface ServiceReference {
-  namespace: string;
-  name: string;
 }
 
 export class CAInjectionError extends Error {
@@ -44,8 +40,6 @@ export interface CABundleInjector {
 }
 
 type Setter = (object: KubeObject, caBundle: string, target: string) => boolean;
-
-const MAX_CONFLICT_RETRIES = 5;
 
 /** Sets caBundle on every webhook entry; true when something changed. */
 const setWebhookEntries: Setter = (object, caBundle, target) => {
@@ -67,28 +61,12 @@ const setWebhookEntries: Setter = (object, caBundle, target) => {
 
 function setConversionWebhook(service: ServiceReference | undefined): Setter {
   return (object, caBundle, target) => {
-    const spec = object.spec;
-    const conversion = isPlainObject(spec) ? spec.conversion : undefined;
-    if (
-      !isPlainObject(conversion) ||
-      conversion.strategy !== 'Webhook' ||
-      !isPlainObject(conversion.webhook)
-    ) {
-      throw new CAInjectionError(target, 'its spec.conversion.strategy is not Webhook');
-    }
-    const webhook = conversion.webhook;
+    const webhook = conversionWebhookOf(object);
+    if (!webhook) throw new CAInjectionError(target, 'its spec.conversion.strategy is not Webhook');
+    const repointed = service !== undefined && pointAtService(webhook, service);
     const clientConfig = isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {};
-    const current = isPlainObject(clientConfig.service) ? clientConfig.service : undefined;
-    const repoint =
-      service !== undefined &&
-      current !== undefined &&
-      (current.name !== service.name || current.namespace !== service.namespace);
-    if (clientConfig.caBundle === caBundle && !repoint) return false;
-    webhook.clientConfig = {
-      ...clientConfig,
-      ...(repoint ? { service: { ...current, ...service } } : {}),
-      caBundle,
-    };
+    if (clientConfig.caBundle === caBundle) return repointed;
+    webhook.clientConfig = { ...clientConfig, caBundle };
     return true;
   };
 }
@@ -116,25 +94,13 @@ export function createCABundleInjector(
     })),
   ];
 
+  const fail = (target: string, message: string, cause?: unknown) =>
+    new CAInjectionError(target, message, { cause });
+
   async function injectOne(resource: ResourceDescriptor, name: string, set: Setter, caBundle: string) {
-    const target = `${resource.kind} ${name}`;
-    for (let attempt = 1; ; attempt++) {
-      let object: KubeObject;
-      try {
-        object = await api.get(resource, { name });
-      } catch (err) {
-        if (isNotFound(err)) throw new CAInjectionError(target, 'not found', { cause: err });
-        throw new CAInjectionError(target, (err as Error).message, { cause: err });
-      }
-      if (!set(object, caBundle, target)) return;
-      try {
-        await api.replace(resource, object);
-        logger.info('CA bundle injected', { kind: resource.kind, name });
-        return;
-      } catch (err) {
-        if (isConflict(err) && attempt < MAX_CONFLICT_RETRIES) continue;
-        throw new CAInjectionError(target, (err as Error).message, { cause: err });
-      }
+    const change = (object: KubeObject, target: string) => set(object, caBundle, target);
+    if (await updateObject(api, resource, name, change, fail)) {
+      logger.info('CA bundle injected', { kind: resource.kind, name });
     }
   }
 

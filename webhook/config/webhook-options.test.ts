@@ -24,6 +24,8 @@ describe('parseWebhookOptions', () => {
       healthPort: 8081,
       certMode: 'self-managed',
       injectCABundle: true,
+      wireCRDConversion: false,
+      crdInjectCAFrom: undefined,
       crds: ['apigatewayroutes.gateway.example.com', 'aimodels.ai.example.com'],
       caValidityMs: 365 * 24 * 3_600_000,
       certValidityMs: 90 * 24 * 3_600_000,
@@ -64,6 +66,22 @@ describe('parseWebhookOptions', () => {
     expect(o).toMatchObject({ certMode: 'cert-dir', certDir: '/certs', maxRequestBytes: 512 * 1024 });
   });
 
+  it('wires the CRDs for cert-manager from a cert dir', () => {
+    const o = parseWebhookOptions(
+      [
+        '--cert-mode=cert-dir',
+        '--cert-dir=/certs',
+        '--wire-crd-conversion=true',
+        '--crd-inject-ca-from=platform/gw-webhook',
+      ],
+      {},
+    );
+    expect(o).toMatchObject({ wireCRDConversion: true, crdInjectCAFrom: 'platform/gw-webhook' });
+    expect(
+      parseWebhookOptions(['--cert-mode=secret'], { WEBHOOK_WIRE_CRD_CONVERSION: 'true' }).wireCRDConversion,
+    ).toBe(true);
+  });
+
   it.each([
     [['--port=70000'], '--port: Invalid value: "70000": must be a port, 0-65535'],
     [
@@ -83,6 +101,19 @@ describe('parseWebhookOptions', () => {
     [
       ['--ca-validity=30s', '--cert-validity=10s', '--ca-announce-lead=20s'],
       '--ca-announce-lead: Invalid value',
+    ],
+    [['--wire-crd-conversion=1'], '--wire-crd-conversion: Invalid value: "1": must be true or false'],
+    [
+      ['--cert-mode=secret', '--wire-crd-conversion=true', '--crd-inject-ca-from=gw-webhook'],
+      '--crd-inject-ca-from: Invalid value: "gw-webhook": must be <namespace>/<certificate>',
+    ],
+    [
+      ['--cert-mode=secret', '--crd-inject-ca-from=platform/gw-webhook'],
+      '--crd-inject-ca-from: Forbidden: only with --wire-crd-conversion=true',
+    ],
+    [
+      ['--wire-crd-conversion=true', '--crd-inject-ca-from=platform/gw-webhook'],
+      '--crd-inject-ca-from: Forbidden: not with --cert-mode=self-managed',
     ],
     [['--log-level=loud'], '--log-level: Unsupported value: "loud"'],
     [['--no-such-flag'], "flags: Unknown option '--no-such-flag'"],

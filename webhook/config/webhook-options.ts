@@ -28,6 +28,8 @@ export interface WebhookOptions {
   validatingWebhookConfiguration: string;
   mutatingWebhookConfiguration: string;
   crds: string[];
+  wireCRDConversion: boolean;
+  crdInjectCAFrom: string | undefined;
   caValidityMs: number;
   certValidityMs: number;
   renewFraction: number;
@@ -121,7 +123,16 @@ export const OPTION_SPECS = {
   'crd-names': {
     kind: 'list',
     default: API_KINDS.map(crdName).join(','),
-    help: 'CRDs whose conversion webhook gets the CA bundle (repeatable, comma-separated)',
+    help: 'CRDs whose conversion webhook gets the CA bundle or is wired (repeatable, comma-separated)',
+  },
+  'wire-crd-conversion': {
+    kind: 'boolean',
+    default: 'false',
+    help: "at start, point the CRDs' Service-based conversion at --service-namespace/--service-name",
+  },
+  'crd-inject-ca-from': {
+    kind: 'string',
+    help: 'namespace/certificate: annotate the CRDs with cert-manager.io/inject-ca-from (with --wire-crd-conversion)',
   },
   'ca-validity': { kind: 'duration', default: '8760h', help: 'lifetime of a self-managed CA' },
   'cert-validity': {
@@ -272,6 +283,8 @@ export function parseWebhookOptions(
     validatingWebhookConfiguration: str('validating-webhook-configuration'),
     mutatingWebhookConfiguration: str('mutating-webhook-configuration'),
     crds: list(str('crd-names')),
+    wireCRDConversion: parseBoolean('wire-crd-conversion', str('wire-crd-conversion')),
+    crdInjectCAFrom: optional('crd-inject-ca-from'),
     caValidityMs: parsePositiveDuration('ca-validity', str('ca-validity')),
     certValidityMs: parsePositiveDuration('cert-validity', str('cert-validity')),
     renewFraction: Number(str('renew-fraction')),
@@ -307,6 +320,7 @@ function checkConsistency(o: WebhookOptions, renewFractionText: string): void {
       `Forbidden: only with --cert-mode=cert-dir (cert-mode is ${o.certMode})`,
     );
   }
+  if (o.crdInjectCAFrom !== undefined) checkInjectCAFrom(o, o.crdInjectCAFrom);
   if (o.certValidityMs > o.caValidityMs) {
     throw new WebhookOptionsError('--cert-validity', 'Invalid value: must not be longer than --ca-validity');
   }
@@ -314,6 +328,29 @@ function checkConsistency(o: WebhookOptions, renewFractionText: string): void {
     throw new WebhookOptionsError(
       '--ca-announce-lead',
       'Invalid value: must be shorter than the part of --ca-validity left after --renew-fraction, or the old CA expires before the new one signs',
+    );
+  }
+}
+
+/** A Kubernetes name: lowercase alphanumerics, '-' and '.', alphanumeric at both ends. */
+const OBJECT_NAME = '[a-z0-9]([-a-z0-9.]*[a-z0-9])?';
+const NAMESPACED_NAME = new RegExp(`^${OBJECT_NAME}/${OBJECT_NAME}$`);
+
+function checkInjectCAFrom(o: WebhookOptions, value: string): void {
+  if (!NAMESPACED_NAME.test(value)) {
+    throw new WebhookOptionsError(
+      '--crd-inject-ca-from',
+      `Invalid value: "${value}": must be <namespace>/<certificate>`,
+    );
+  }
+  if (!o.wireCRDConversion) {
+    throw new WebhookOptionsError('--crd-inject-ca-from', 'Forbidden: only with --wire-crd-conversion=true');
+  }
+  // cert-manager would overwrite the bundle of the CA this webhook issues itself.
+  if (o.certMode === 'self-managed') {
+    throw new WebhookOptionsError(
+      '--crd-inject-ca-from',
+      'Forbidden: not with --cert-mode=self-managed, whose certificates cert-manager does not know',
     );
   }
 }

@@ -1,0 +1,113 @@
+// At start, wires the CRDs in --crd-names to this webhook when the chart cannot (Helm never templates
+// crds/): a Service-based conversion is pointed at the webhook's own Service, and with a cert-manager
+// Certificate given, the CRDs carry cert-manager.io/inject-ca-from so its cainjector fills their caBundle.
+// It runs beside admission, never before it: a failure (RBAC, API server down) is logged and retried with
+// backoff until it succeeds or the process stops.
+import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { Logger } from '../../shared/logging/logger.ts';
+import { conversionWebhookOf, pointAtService } from './conversion-service.ts';
+import type { ServiceReference } from './conversion-service.ts';
+import { updateObject } from './update-object.ts';
+import { CUSTOM_RESOURCE_DEFINITIONS } from './webhook-resources.ts';
+
+export const INJECT_CA_FROM_ANNOTATION = 'cert-manager.io/inject-ca-from';
+
+export interface CRDWiringOptions {
+  api: KubeApi;
+  crds: readonly string[];
+  service: ServiceReference;
+  /** `<namespace>/<certificate>` for cert-manager's cainjector; undefined: no annotation. */
+  injectCAFrom?: string;
+  logger: Logger;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export class CRDWiringError extends Error {
+  /** e.g. `CustomResourceDefinition aimodels.ai.example.com`. */
+  readonly target: string;
+  constructor(target: string, message: string, options?: ErrorOptions) {
+    super(`wiring the conversion of ${target}: ${message}`, options);
+    this.name = 'CRDWiringError';
+    this.target = target;
+  }
+}
+
+const fail = (target: string, message: string, cause?: unknown) =>
+  new CRDWiringError(target, message, { cause });
+
+export class CRDWiring {
+  readonly #opts: CRDWiringOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #failures = 0;
+  #settle: (() => void) | undefined;
+
+  constructor(opts: CRDWiringOptions) {
+    this.#opts = opts;
+  }
+
+  /** One pass over every CRD; throws CRDWiringError for the first one it could not update. */
+  async wire(): Promise<void> {
+    const { api, crds, logger, service, injectCAFrom } = this.#opts;
+    const change = (crd: KubeObject, target: string): boolean => {
+      const webhook = conversionWebhookOf(crd);
+      if (!webhook) throw new CRDWiringError(target, 'its spec.conversion.strategy is not Webhook');
+      const repointed = pointAtService(webhook, service);
+      const annotated = injectCAFrom !== undefined && annotate(crd, injectCAFrom);
+      return repointed || annotated;
+    };
+    for (const name of crds) {
+      if (await updateObject(api, CUSTOM_RESOURCE_DEFINITIONS, name, change, fail)) {
+        logger.info('CRD conversion wired', {
+          name,
+          service: `${service.namespace}/${service.name}`,
+          ...(injectCAFrom !== undefined ? { injectCAFrom } : {}),
+        });
+      }
+    }
+  }
+
+  /** Runs wire() in the background until it succeeds or stop(); resolves then. */
+  start(): Promise<void> {
+    this.#running = true;
+    const settled = new Promise<void>((resolve) => (this.#settle = resolve));
+    void this.#attempt();
+    return settled;
+  }
+
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#settle?.();
+  }
+
+  async #attempt(): Promise<void> {
+    try {
+      await this.wire();
+      this.stop();
+    } catch (err) {
+      this.#failures++;
+      const { retryBaseMs = 1000, retryMaxMs = 60_000, logger } = this.#opts;
+      const retryInMs = Math.min(retryMaxMs, retryBaseMs * 2 ** (this.#failures - 1));
+      logger.error('wiring the CRD conversion failed; retrying', {
+        target: err instanceof CRDWiringError ? err.target : undefined,
+        error: (err as Error).message,
+        failures: this.#failures,
+        retryInMs,
+      });
+      if (!this.#running) return;
+      this.#timer = setTimeout(() => void this.#attempt(), retryInMs);
+      this.#timer.unref();
+    }
+  }
+}
+
+/** Sets the inject-ca-from annotation; true when it changed. */
+function annotate(crd: KubeObject, injectCAFrom: string): boolean {
+  const annotations = crd.metadata.annotations ?? {};
+  if (annotations[INJECT_CA_FROM_ANNOTATION] === injectCAFrom) return false;
+  crd.metadata.annotations = { ...annotations, [INJECT_CA_FROM_ANNOTATION]: injectCAFrom };
+  return true;
+}
