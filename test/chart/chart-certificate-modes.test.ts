@@ -9,6 +9,7 @@ import { findObject, objectsOfKind } from './rendered-objects.ts';
 const RELEASE = 'ai-gateway-operator';
 const NAMESPACE = 'ai-gateway-operator';
 const WEBHOOK = `${RELEASE}-webhook`;
+const CRDS = ['apigatewayroutes.gateway.example.com', 'aimodels.ai.example.com'];
 
 interface Certificate extends RenderedObject {
   spec: {
@@ -20,8 +21,8 @@ interface Certificate extends RenderedObject {
   };
 }
 
-function webhookPod(objects: readonly RenderedObject[]) {
-  const spec = findObject<Deployment>(objects, 'Deployment', WEBHOOK).spec.template.spec;
+function webhookPod(objects: readonly RenderedObject[], name = WEBHOOK) {
+  const spec = findObject<Deployment>(objects, 'Deployment', name).spec.template.spec;
   const container = spec.containers[0]!;
   const options = parseWebhookOptions((container.args ?? []).slice(1), {});
   return { spec, container, options };
@@ -38,7 +39,12 @@ describe('certificate modes', () => {
     expect(secret.data).toBeUndefined();
     expect(secret.type).toBe('Opaque');
     const { spec, container, options } = webhookPod(objects);
-    expect(options.certMode).toBe('self-managed');
+    expect(options).toMatchObject({
+      certMode: 'self-managed',
+      injectCABundle: true,
+      wireCRDConversion: false,
+      crdInjectCAFrom: undefined,
+    });
     expect(spec.volumes?.map((v) => v.name)).toEqual(['tmp']);
     expect(container.volumeMounts?.map((m) => m.mountPath)).toEqual(['/tmp']);
     expect(objectsOfKind(objects, 'Certificate')).toEqual([]);
@@ -84,6 +90,12 @@ describe('certificate modes', () => {
     expect(options.certMode).toBe('cert-dir');
     const mount = container.volumeMounts?.find((m) => m.mountPath === options.certDir);
     expect(mount?.readOnly).toBe(true);
+    // cert-manager.io/inject-ca-from, as on the webhook configurations, names the serving Certificate.
+    expect(options).toMatchObject({
+      wireCRDConversion: true,
+      crds: CRDS,
+      crdInjectCAFrom: `${NAMESPACE}/${serving.metadata.name}`,
+    });
     expect(spec.volumes?.find((v) => v.name === mount?.name)).toMatchObject({
       secret: { secretName: serving.spec.secretName },
     });
@@ -104,7 +116,8 @@ describe('certificate modes', () => {
   it('secret: mounts the given Secret and creates none', async () => {
     const objects = await renderChart({ values: VALUE_SETS.secret });
     const { spec, container, options } = webhookPod(objects);
-    expect(options.certMode).toBe('cert-dir');
+    expect(options).toMatchObject({ certMode: 'cert-dir', wireCRDConversion: true, crds: CRDS });
+    expect(options.crdInjectCAFrom).toBeUndefined();
     const mount = container.volumeMounts?.find((m) => m.mountPath === options.certDir);
     expect(spec.volumes?.find((v) => v.name === mount?.name)).toMatchObject({
       secret: { secretName: 'my-webhook-tls' },
@@ -113,6 +126,24 @@ describe('certificate modes', () => {
     expect(objectsOfKind(objects, 'Certificate')).toEqual([]);
   });
 });
+
+it.each(['certManager', 'secret'] as const)(
+  '%s: the webhook wires the CRDs to the Service of any release name and namespace',
+  async (mode) => {
+    const objects = await renderChart({ release: 'gw', namespace: 'platform', values: VALUE_SETS[mode] });
+    const { options } = webhookPod(objects, 'gw-ai-gateway-operator-webhook');
+    expect(options).toMatchObject({
+      wireCRDConversion: true,
+      serviceNamespace: 'platform',
+      serviceName: 'gw-ai-gateway-operator-webhook',
+    });
+    expect(objectsOfKind(objects, 'Service').map((s) => s.metadata.name)).toContain(options.serviceName);
+    const annotations = objectsOfKind(objects, 'ValidatingWebhookConfiguration')[0]?.metadata.annotations;
+    expect(options.crdInjectCAFrom).toBe(annotations?.['cert-manager.io/inject-ca-from']);
+    if (mode === 'certManager')
+      expect(options.crdInjectCAFrom).toBe('platform/gw-ai-gateway-operator-webhook');
+  },
+);
 
 describe('ServiceMonitor', () => {
   const enabled = { metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } } };

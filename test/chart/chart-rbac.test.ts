@@ -44,6 +44,10 @@ const INJECTION_RULES: PolicyRule[] = [
     resourceNames: [`${RELEASE}-mutating`],
     verbs: ['get', 'update'],
   },
+];
+
+/** CA injection, or pointing their conversion at the Service and annotating them for cert-manager. */
+const CRD_RULES: PolicyRule[] = [
   {
     apiGroups: ['apiextensions.k8s.io'],
     resources: ['customresourcedefinitions'],
@@ -97,6 +101,7 @@ describe('RBAC with default values', () => {
   it('lets the webhook inject its CA into its own configurations and CRDs only, and read referenced objects', () => {
     expect(findObject<RBACRole>(objects, 'ClusterRole', WEBHOOK).rules).toEqual([
       ...INJECTION_RULES,
+      ...CRD_RULES,
       ...REFERENCE_RULES,
     ]);
     expect(findObject<RoleBinding>(objects, 'ClusterRoleBinding', WEBHOOK).subjects).toEqual([
@@ -166,28 +171,31 @@ describe('RBAC with other values', () => {
   });
 
   it.each(['certManager', 'secret'] as const)(
-    'gives the webhook no Secret or injection permissions when %s provides the certificate',
+    'gives the webhook no Secret or webhook configuration permissions when %s provides the certificate, only its CRDs',
     async (mode) => {
       const objects = await renderChart({ values: VALUE_SETS[mode] });
-      expect(findObject<RBACRole>(objects, 'ClusterRole', WEBHOOK).rules).toEqual(REFERENCE_RULES);
+      expect(findObject<RBACRole>(objects, 'ClusterRole', WEBHOOK).rules).toEqual([
+        ...CRD_RULES,
+        ...REFERENCE_RULES,
+      ]);
       expect(objectsOfKind(objects, 'Role').map((r) => r.metadata.name)).toEqual([
         `${CONTROLLER}-leader-election`,
       ]);
     },
   );
 
-  it('gives the webhook no permissions at all when neither injection nor reference warnings need them', async () => {
+  it('gives the webhook only its CRDs without reference warnings', async () => {
     const objects = await renderChart({
       values: {
         webhook: { ...(VALUE_SETS.certManager!.webhook as object), referenceWarnings: { enabled: false } },
       },
     });
-    expect(objectsOfKind(objects, 'ClusterRole').map((r) => r.metadata.name)).toEqual([CONTROLLER]);
+    expect(findObject<RBACRole>(objects, 'ClusterRole', WEBHOOK).rules).toEqual(CRD_RULES);
     const deployment = findObject<RenderedObject & { spec: { template: { spec: Record<string, unknown> } } }>(
       objects,
       'Deployment',
       WEBHOOK,
     );
-    expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(true);
   });
 });

@@ -145,9 +145,14 @@ caBundle: {{ $certificates.secret.caBundle }}
 {{- end }}
 {{- end }}
 
+{{/* The serving Certificate, as cert-manager's cainjector names it: <namespace>/<name>. */}}
+{{- define "ai-gateway-operator.webhook.injectCAFrom" -}}
+{{ printf "%s/%s" .Release.Namespace (include "ai-gateway-operator.webhook.fullname" .) }}
+{{- end }}
+
 {{/* Who fills in the webhook configurations' caBundle, when it is not the chart or the webhook itself. */}}
 {{- define "ai-gateway-operator.webhook.caInjectionAnnotations" -}}
 {{- if eq .Values.webhook.certificates.mode "certManager" }}
-cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "ai-gateway-operator.webhook.fullname" .) }}
+cert-manager.io/inject-ca-from: {{ include "ai-gateway-operator.webhook.injectCAFrom" . }}
 {{- end }}
 {{- end }}
