@@ -174,6 +174,7 @@ export async function startWebhookProcess(
         crds: options.crds,
         service: { namespace: options.serviceNamespace, name: options.serviceName },
         ...(options.crdInjectCAFrom !== undefined ? { injectCAFrom: options.crdInjectCAFrom } : {}),
+        recheckMs: options.certCheckIntervalMs,
         logger,
       })
     : undefined;

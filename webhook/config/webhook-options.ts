@@ -153,7 +153,7 @@ export const OPTION_SPECS = {
   'cert-check-interval': {
     kind: 'duration',
     default: '1m',
-    help: 'how often the certificate Secret is re-read and the bundle re-injected',
+    help: 'how often the certificate Secret is re-read, the bundle re-injected and the CRD wiring checked',
   },
   'max-request-bytes': {
     kind: 'bytes',

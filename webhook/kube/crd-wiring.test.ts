@@ -163,6 +163,36 @@ describe('CRD wiring', () => {
     ]);
   });
 
+  it('checks again every recheck interval, so CRDs re-applied from crds/ are wired again', async () => {
+    const api = new FakeKubeApi();
+    api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: SHIPPED_SERVICE }));
+    const wiring = new CRDWiring({
+      api,
+      crds: ['a.example.com'],
+      service: SERVICE,
+      logger: silentLogger,
+      recheckMs: 5,
+    });
+    try {
+      await wiring.start();
+      const wired = api.peek<KubeObject>(CUSTOM_RESOURCE_DEFINITIONS, { name: 'a.example.com' });
+      // What `kubectl apply -f crds/` after an upgrade does: the shipped Service reference is back.
+      await api.replace(CUSTOM_RESOURCE_DEFINITIONS, {
+        ...crd('a.example.com', { service: SHIPPED_SERVICE }),
+        metadata: { ...wired?.metadata, name: 'a.example.com' },
+      } as KubeObject);
+      const serviceName = () =>
+        (stored(api, 'a.example.com').clientConfig as { service: { name: string } }).service.name;
+      expect(serviceName()).toBe(SHIPPED_SERVICE.name);
+      for (let waited = 0; serviceName() !== SERVICE.name && waited < 2000; waited += 5) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(serviceName()).toBe(SERVICE.name);
+    } finally {
+      wiring.stop();
+    }
+  });
+
   it('stops retrying when stopped', async () => {
     const api = new FakeKubeApi();
     const wiring = new CRDWiring({

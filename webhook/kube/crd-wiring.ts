@@ -2,7 +2,8 @@
 // crds/): a Service-based conversion is pointed at the webhook's own Service, and with a cert-manager
 // Certificate given, the CRDs carry cert-manager.io/inject-ca-from so its cainjector fills their caBundle.
 // It runs beside admission, never before it: a failure (RBAC, API server down) is logged and retried with
-// backoff until it succeeds or the process stops.
+// backoff. Once wired it checks again every recheck interval, since re-applying crds/ after a chart
+// upgrade puts the shipped Service reference back.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
@@ -22,6 +23,8 @@ export interface CRDWiringOptions {
   logger: Logger;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** How long after a successful pass the next one runs; undefined: none. */
+  recheckMs?: number;
 }
 
 export class CRDWiringError extends Error {
@@ -69,7 +72,7 @@ export class CRDWiring {
     }
   }
 
-  /** Runs wire() in the background until it succeeds or stop(); resolves then. */
+  /** Runs wire() in the background, retrying until it succeeds, then every recheckMs until stop(). Resolves at the first success or at stop(). */
   start(): Promise<void> {
     this.#running = true;
     const settled = new Promise<void>((resolve) => (this.#settle = resolve));
@@ -86,7 +89,11 @@ export class CRDWiring {
   async #attempt(): Promise<void> {
     try {
       await this.wire();
-      this.stop();
+      this.#failures = 0;
+      this.#settle?.();
+      const { recheckMs } = this.#opts;
+      if (recheckMs === undefined) this.stop();
+      else if (this.#running) this.#schedule(recheckMs);
     } catch (err) {
       this.#failures++;
       const { retryBaseMs = 1000, retryMaxMs = 60_000, logger } = this.#opts;
@@ -97,10 +104,13 @@ export class CRDWiring {
         failures: this.#failures,
         retryInMs,
       });
-      if (!this.#running) return;
-      this.#timer = setTimeout(() => void this.#attempt(), retryInMs);
-      this.#timer.unref();
+      if (this.#running) this.#schedule(retryInMs);
     }
+  }
+
+  #schedule(delayMs: number): void {
+    this.#timer = setTimeout(() => void this.#attempt(), delayMs);
+    this.#timer.unref();
   }
 }
 
