@@ -143,7 +143,6 @@ export async function startWebhookProcess(
                   validatingWebhookConfigurations: [options.validatingWebhookConfiguration].filter(Boolean),
                   mutatingWebhookConfigurations: [options.mutatingWebhookConfiguration].filter(Boolean),
                   customResourceDefinitions: options.crds,
-                  conversionService: { namespace: options.serviceNamespace, name: options.serviceName },
                 },
                 logger,
               ),

@@ -42,7 +42,7 @@ describe('certificate modes', () => {
     expect(options).toMatchObject({
       certMode: 'self-managed',
       injectCABundle: true,
-      wireCRDConversion: false,
+      wireCRDConversion: true,
       crdInjectCAFrom: undefined,
     });
     expect(spec.volumes?.map((v) => v.name)).toEqual(['tmp']);

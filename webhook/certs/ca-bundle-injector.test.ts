@@ -80,7 +80,8 @@ describe('CA bundle injector on CRDs', () => {
   }
   const caBundle = Buffer.from(BUNDLE).toString('base64');
 
-  it('points a Service-based conversion at the webhook Service of this release, keeping path and port', async () => {
+  // Where the conversion goes is CRDWiring's business (webhook/kube/crd-wiring.ts): the injector only adds the bundle.
+  it('adds the bundle to Service- and URL-based conversions, leaving where they point alone', async () => {
     const api = new FakeKubeApi();
     const shipped = {
       name: 'ai-gateway-operator-webhook',
@@ -96,7 +97,6 @@ describe('CA bundle injector on CRDs', () => {
         validatingWebhookConfigurations: [],
         mutatingWebhookConfigurations: [],
         customResourceDefinitions: ['a.example.com', 'b.example.com'],
-        conversionService: { namespace: 'platform', name: 'gw-webhook' },
       },
       silentLogger,
     );
@@ -105,7 +105,7 @@ describe('CA bundle injector on CRDs', () => {
       (api.peek<KubeObject>(CUSTOM_RESOURCE_DEFINITIONS, { name })?.spec as CrdSpec).conversion.webhook
         .clientConfig;
     expect(clientConfig('a.example.com')).toEqual({
-      service: { name: 'gw-webhook', namespace: 'platform', path: '/convert', port: 443 },
+      service: shipped,
       caBundle,
     });
     expect(clientConfig('b.example.com')).toEqual({ url: 'https://127.0.0.1:9443/convert', caBundle });

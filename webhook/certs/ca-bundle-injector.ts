@@ -1,14 +1,12 @@
 // Writes the trust bundle into everything that makes the API server call the webhook: every entry of the
 // validating and mutating webhook configurations, and the conversion settings of the CRDs. Each object is
 // read, changed only if its caBundle differs, and replaced with its resourceVersion (retried on conflict).
-// A CRD converting through a Service is also pointed at the Service this webhook actually serves behind.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { isPlainObject } from '../../shared/util/json.ts';
-import { conversionWebhookOf, pointAtService } from '../kube/conversion-service.ts';
-import type { ServiceReference } from '../kube/conversion-service.ts';
+import { conversionWebhookOf } from '../kube/conversion-service.ts';
 import { updateObject } from '../kube/update-object.ts';
 import {
   CUSTOM_RESOURCE_DEFINITIONS,
@@ -20,8 +18,6 @@ export interface CABundleTargets {
   validatingWebhookConfigurations: readonly string[];
   mutatingWebhookConfigurations: readonly string[];
   customResourceDefinitions: readonly string[];
-  /** The webhook's own Service: CRDs converting through a Service (not a URL) are pointed at it. */
-  conversionService?: ServiceReference;
 }
 
 export class CAInjectionError extends Error {
@@ -59,17 +55,14 @@ const setWebhookEntries: Setter = (object, caBundle, target) => {
   return changed;
 };
 
-function setConversionWebhook(service: ServiceReference | undefined): Setter {
-  return (object, caBundle, target) => {
-    const webhook = conversionWebhookOf(object);
-    if (!webhook) throw new CAInjectionError(target, 'its spec.conversion.strategy is not Webhook');
-    const repointed = service !== undefined && pointAtService(webhook, service);
-    const clientConfig = isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {};
-    if (clientConfig.caBundle === caBundle) return repointed;
-    webhook.clientConfig = { ...clientConfig, caBundle };
-    return true;
-  };
-}
+const setConversionWebhook: Setter = (object, caBundle, target) => {
+  const webhook = conversionWebhookOf(object);
+  if (!webhook) throw new CAInjectionError(target, 'its spec.conversion.strategy is not Webhook');
+  const clientConfig = isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {};
+  if (clientConfig.caBundle === caBundle) return false;
+  webhook.clientConfig = { ...clientConfig, caBundle };
+  return true;
+};
 
 export function createCABundleInjector(
   api: KubeApi,
@@ -90,7 +83,7 @@ export function createCABundleInjector(
     ...targets.customResourceDefinitions.map((name) => ({
       resource: CUSTOM_RESOURCE_DEFINITIONS,
       name,
-      set: setConversionWebhook(targets.conversionService),
+      set: setConversionWebhook,
     })),
   ];
 

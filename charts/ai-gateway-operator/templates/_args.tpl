@@ -56,7 +56,6 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - --inject-ca-bundle=true
 - --validating-webhook-configuration={{ include "ai-gateway-operator.validatingWebhookConfigurationName" . }}
 - --mutating-webhook-configuration={{ include "ai-gateway-operator.mutatingWebhookConfigurationName" . }}
-- --crd-names={{ include "ai-gateway-operator.crdNames" . | fromYamlArray | join "," }}
 {{- with $extraSANs }}
 - --extra-sans={{ join "," . }}
 {{- end }}
@@ -64,12 +63,12 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 {{- /* A mounted Secret: no API access to it, and the kubelet updates the files when it is renewed. */}}
 - --cert-mode=cert-dir
 - --cert-dir={{ include "ai-gateway-operator.webhook.certDir" . }}
+{{- end }}
 {{- /* crds/ is not templated: the webhook points their conversion at this release's Service itself. */}}
 - --wire-crd-conversion=true
 - --crd-names={{ include "ai-gateway-operator.crdNames" . | fromYamlArray | join "," }}
 {{- if eq $certificates.mode "certManager" }}
 - --crd-inject-ca-from={{ include "ai-gateway-operator.webhook.injectCAFrom" . }}
-{{- end }}
 {{- end }}
 {{- range $webhook.extraArgs }}
 - {{ . | quote }}
