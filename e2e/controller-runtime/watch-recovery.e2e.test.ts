@@ -19,7 +19,7 @@ import {
 } from './support/cluster-api.ts';
 import type { TcpProxy } from './support/tcp-proxy.ts';
 
-// Each test waits on a real API server (and on lease expiry); jest's 5 s default is too short.
+// Each test waits on a real API server (reconnects, its own watch timeout); jest's 5 s default is too short.
 const TEST_TIMEOUT_MS = 60_000;
 
 const LABEL = { 'e2e.example.com/suite': 'watch-recovery' };
