@@ -1,6 +1,7 @@
 // resource.Quantity in the canonical form the API server stores ("0.5" -> "500m", "1024Mi" -> "1Gi",
 // 2 -> "2"). Children are rendered with canonical quantities so that comparing what we would apply with
 // what the server holds sees no difference where there is none.
+import type { ResourceRequirements } from '../../shared/api/aimodel/v1.ts';
 
 const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
 const DECIMAL_SUFFIXES: Record<number, string> = {
@@ -99,4 +100,18 @@ export function canonicalQuantity(value: string | number): string {
   const asBinary = format === 'BinarySI' && nanos >= 1024n * NANOS_PER_UNIT && nanos % NANOS_PER_UNIT === 0n;
   if (asBinary) return prefix + binary(nanos);
   return prefix + decimal(nanos, format === 'BinarySI' ? 'DecimalSI' : format);
+}
+
+/** A container's requests and limits in canonical form; empty lists left out, undefined when both are. */
+export function canonicalResources(
+  resources: ResourceRequirements | undefined,
+): ResourceRequirements | undefined {
+  const canonical = (list: ResourceRequirements['requests']) => {
+    const entries = Object.entries(list ?? {}).map(([name, q]) => [name, canonicalQuantity(q)] as const);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  };
+  const requests = canonical(resources?.requests);
+  const limits = canonical(resources?.limits);
+  if (!requests && !limits) return undefined;
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }

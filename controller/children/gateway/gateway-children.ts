@@ -7,7 +7,7 @@ import type { OwnerReference } from '../../../shared/api/meta.ts';
 import { DEFAULT_API_KEYS_DIRECTORY, DEFAULT_LISTEN_PORT } from '../../../shared/gateway/gateway-options.ts';
 import { GATEWAY_CONFIG_FILE } from '../../../shared/gateway/render-gateway-config.ts';
 import type { GatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
-import { canonicalQuantity } from '../canonical-quantity.ts';
+import { canonicalResources } from '../canonical-quantity.ts';
 import type { ConfigMap, Deployment, Probe, Service, Volume, VolumeMount } from '../kube-objects.ts';
 import { CONFIG_HASH_ANNOTATION, gatewayLabels, gatewaySelectorLabels } from '../labels.ts';
 import { sharedOwnerReference } from '../owner-references.ts';
@@ -52,18 +52,6 @@ function metadata(input: GatewayChildrenInput): ConfigMap['metadata'] {
     labels: gatewayLabels(input.gateway),
     ownerReferences: owners(input.routes),
   };
-}
-
-/** In the form the API server stores, so that comparing with the cached Deployment sees no change. */
-function canonicalResources(resources: ResourceRequirements | undefined): ResourceRequirements | undefined {
-  const canonical = (list: ResourceRequirements['requests']) => {
-    const entries = Object.entries(list ?? {}).map(([name, q]) => [name, canonicalQuantity(q)] as const);
-    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
-  };
-  const requests = canonical(resources?.requests);
-  const limits = canonical(resources?.limits);
-  if (!requests && !limits) return undefined;
-  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }
 
 function httpProbe(periodSeconds: number, failureThreshold: number): Probe {

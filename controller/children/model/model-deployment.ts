@@ -1,8 +1,8 @@
 // The Deployment aim-<name> that serves a model in the cluster (spec.image set).
-import type { AIModelV1, ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 import { DEFAULT_MODEL_PORT, DEFAULT_MODEL_REPLICAS } from '../../../shared/defaulting/defaults.ts';
-import { canonicalQuantity } from '../canonical-quantity.ts';
+import { canonicalResources } from '../canonical-quantity.ts';
 import { configHash } from '../config-hash.ts';
 import type { ConfigMap, Deployment, Probe } from '../kube-objects.ts';
 import { CONFIG_HASH_ANNOTATION, modelLabels, modelSelectorLabels } from '../labels.ts';
@@ -12,15 +12,6 @@ import { MODEL_CONFIG_DIR } from './model-config-map.ts';
 
 export const MODEL_CONTAINER = 'model';
 const CONFIG_VOLUME = 'model-config';
-
-function canonicalResources(resources: ResourceRequirements): ResourceRequirements {
-  const canonical = (list: Record<string, string | number>) =>
-    Object.fromEntries(Object.entries(list).map(([name, q]) => [name, canonicalQuantity(q)]));
-  return {
-    ...(resources.requests ? { requests: canonical(resources.requests) } : {}),
-    ...(resources.limits ? { limits: canonical(resources.limits) } : {}),
-  };
-}
 
 function tcpProbe(periodSeconds: number, failureThreshold: number): Probe {
   return { tcpSocket: { port: 'http' }, periodSeconds, timeoutSeconds: 1, failureThreshold };
@@ -34,6 +25,7 @@ export function modelPort(model: AIModelV1): number {
 export function renderModelDeployment(model: AIModelV1, configMap: ConfigMap, image: string): Deployment {
   const name = model.metadata.name ?? '';
   const { spec } = model;
+  const resources = canonicalResources(spec.resources);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -60,7 +52,7 @@ export function renderModelDeployment(model: AIModelV1, configMap: ConfigMap, im
               image,
               ports: [{ name: 'http', containerPort: modelPort(model), protocol: 'TCP' }],
               ...(spec.env?.length ? { env: spec.env } : {}),
-              ...(spec.resources ? { resources: canonicalResources(spec.resources) } : {}),
+              ...(resources ? { resources } : {}),
               readinessProbe: tcpProbe(5, 3),
               livenessProbe: tcpProbe(10, 6),
               securityContext: restrictedContainerSecurityContext(false),
