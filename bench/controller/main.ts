@@ -21,6 +21,7 @@ import { ensureBinaries } from '../../e2e/cluster/ensure-binaries.ts';
 import { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { startCluster } from '../../e2e/cluster/start-cluster.ts';
 import { KUBECONFIG_ENV } from '../../e2e/setup/cluster-env.ts';
+import { installCrds } from '../../e2e/setup/crds.ts';
 import { ControllerProcess } from '../../e2e/controller/support/controller-process.ts';
 import {
   controllerWriteSeries,
@@ -28,7 +29,6 @@ import {
   createNamespace,
   ensureSchedulableNode,
   grownSeries,
-  installCrds,
 } from '../../e2e/controller/support/operator-cluster.ts';
 import type { ControllerWrites } from '../../e2e/controller/support/operator-cluster.ts';
 import { BENCH_USAGE, parseBenchOptions } from './bench-options.ts';

@@ -10,7 +10,6 @@ import type { MetricSample } from '../../cluster/prometheus-text.ts';
 import { fakeNodeManifest } from '../../cluster/fake-node.ts';
 import { waitFor } from '../../setup/cluster-env.ts';
 import { installCrds } from '../../setup/crds.ts';
-
 import { NAMESPACES, clusterApi, createNamespace } from '../../controller-runtime/support/cluster-api.ts';
 
 export {
@@ -18,8 +17,6 @@ export {
   createNamespace,
   deleteNamespace,
 } from '../../controller-runtime/support/cluster-api.ts';
-// The benchmark installs the CRDs from here too.
-export { installCrds };
 
 const NODES: ResourceDescriptor = {
   group: '',

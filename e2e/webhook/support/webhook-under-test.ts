@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { API_KINDS } from '../../../shared/api/kinds.ts';
 import { freeLoopbackPorts } from '../../cluster/free-ports.ts';
 import { applyYaml, e2eKubeconfig, kubectl, waitFor } from '../../setup/cluster-env.ts';
+import { installCrds } from '../../setup/crds.ts';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
 
@@ -104,7 +105,7 @@ export async function startWebhookUnderTest(opts: StartOptions): Promise<Webhook
   const crds = crdManifests();
 
   // Installed as crds/ has them, then only their conversion pointed here (and put back by stop()).
-  await kubectl(['apply', '-f', join(REPO, 'crds')]);
+  await installCrds();
   for (const crd of crds) {
     await setConversion(crd, {
       strategy: 'Webhook',
@@ -113,9 +114,6 @@ export async function startWebhookUnderTest(opts: StartOptions): Promise<Webhook
         clientConfig: { url: `https://127.0.0.1:${ports.https}/convert` },
       },
     });
-  }
-  for (const crd of crds) {
-    await kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/${crd.metadata.name}`]);
   }
   await applyYaml(
     JSON.stringify(webhookConfiguration('Validating', validating, ports.https, opts.namespace)),
