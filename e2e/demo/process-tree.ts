@@ -59,6 +59,12 @@ export class ProcessTreeRecorder {
   /** Records the root's descendants now, and keeps those seen before even if reparented since. */
   sample(): void {
     const processes = allProcesses();
+    // A process first seen between fork and exec, or before it renames itself (nginx's "nginx: master
+    // process"), is recorded under its latest command line; a zombie's is empty, so it keeps the last.
+    for (const info of processes) {
+      const key = `${info.pid}/${info.startTime}`;
+      if (this.#seen.has(key) && info.commandLine !== '') this.#seen.set(key, info);
+    }
     const known = new Set([this.#rootPid, ...[...this.#seen.values()].map((p) => p.pid)]);
     // Parents are usually listed before children, but not always (pids wrap): repeat until stable.
     for (let grew = true; grew;) {
