@@ -4,6 +4,7 @@
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import { exponentialDelayMs } from '../../shared/util/exponential-delay.ts';
 import type { CABundleInjector } from './ca-bundle-injector.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';
 import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-secret.ts';
@@ -149,7 +150,10 @@ export class SelfManagedCertificates {
     } catch (err) {
       this.#failures++;
       this.#lastError = (err as Error).message;
-      delayMs = Math.min(RETRY_MAX_MS, this.#opts.checkIntervalMs, RETRY_BASE_MS * 2 ** (this.#failures - 1));
+      delayMs = exponentialDelayMs(this.#failures, {
+        initialMs: RETRY_BASE_MS,
+        maxMs: Math.min(RETRY_MAX_MS, this.#opts.checkIntervalMs),
+      });
       this.#opts.logger.error('certificate round failed; retrying', {
         namespace: this.#opts.store.namespace,
         name: this.#opts.store.name,

@@ -7,6 +7,7 @@
 import type { KubeObject } from '../../shared/api/meta.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
+import { exponentialDelayMs } from '../../shared/util/exponential-delay.ts';
 import { conversionWebhookOf, pointAtService } from './conversion-service.ts';
 import type { ServiceReference } from './conversion-service.ts';
 import { updateObject } from './update-object.ts';
@@ -97,7 +98,7 @@ export class CRDWiring {
     } catch (err) {
       this.#failures++;
       const { retryBaseMs = 1000, retryMaxMs = 60_000, logger } = this.#opts;
-      const retryInMs = Math.min(retryMaxMs, retryBaseMs * 2 ** (this.#failures - 1));
+      const retryInMs = exponentialDelayMs(this.#failures, { initialMs: retryBaseMs, maxMs: retryMaxMs });
       logger.error('wiring the CRD conversion failed; retrying', {
         target: err instanceof CRDWiringError ? err.target : undefined,
         error: (err as Error).message,

@@ -1,6 +1,7 @@
 // Delays between retries of a long-running loop (list/watch, lease acquisition): doubling from
 // `initialMs` up to `maxMs`, jittered so many clients do not retry in step, and reset once the loop has
 // gone `resetAfterMs` without a failure.
+import { exponentialDelayMs } from '../../../shared/util/exponential-delay.ts';
 import type { Clock } from '../clock/clock.ts';
 
 export interface BackoffOptions {
@@ -38,7 +39,7 @@ export class ExponentialBackoff {
     if (this.lastFailureAt !== undefined && now - this.lastFailureAt >= this.opts.resetAfterMs)
       this.attempt = 0;
     this.lastFailureAt = now;
-    const base = Math.min(this.opts.maxMs, this.opts.initialMs * 2 ** this.attempt);
+    const base = exponentialDelayMs(this.attempt + 1, this.opts);
     if (base < this.opts.maxMs) this.attempt++;
     return Math.round(base * (1 - this.opts.jitter * this.random()));
   }

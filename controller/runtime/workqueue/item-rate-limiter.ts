@@ -1,5 +1,6 @@
 // Per-key exponential retry delay, as controller-runtime's default: 5 ms doubling on every failure of the
 // same key, capped at 1000 s, and forgotten when the key succeeds.
+import { exponentialDelayMs } from '../../../shared/util/exponential-delay.ts';
 
 export interface ItemRateLimiterOptions {
   baseDelayMs: number;
@@ -20,7 +21,10 @@ export class ItemExponentialRateLimiter {
   when(key: string): number {
     const failures = this.failures.get(key) ?? 0;
     this.failures.set(key, failures + 1);
-    return Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** failures);
+    return exponentialDelayMs(failures + 1, {
+      initialMs: this.opts.baseDelayMs,
+      maxMs: this.opts.maxDelayMs,
+    });
   }
 
   numRequeues(key: string): number {
