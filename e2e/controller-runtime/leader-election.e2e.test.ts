@@ -143,8 +143,12 @@ describe('leader election on a real API server', () => {
       proxy.refuseNew(true);
       proxy.cutAll();
       const cutAt = Date.now();
-      expect(await isolated.exit).toBe(EXIT_FAILURE);
-      expect(Date.now() - cutAt).toBeLessThan(4_000);
+      // The safety property itself: the isolated leader has stopped before the standby can lead. Both run
+      // in this process, so a slow machine delays them alike.
+      const exited = await isolated.exit.then((code) => ({ code, standbyLeads: standby.manager.isLeader }));
+      expect(exited).toEqual({ code: EXIT_FAILURE, standbyLeads: false });
+      // Lost at the renew deadline (3 s after its last renewal), not at some later retry.
+      expect(Date.now() - cutAt).toBeLessThan(10_000);
       expect(isolated.reconciler.abortedBy).toMatchObject({ name: 'ControllerStoppedError' });
 
       await waitFor(() => standby.manager.isLeader, {
