@@ -1,10 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  ControllerConfigError,
-  DEFAULT_GATEWAY_IMAGE,
-  controllerUsage,
-  parseControllerConfig,
-} from './config.ts';
+import { FlagError } from '../shared/config/flags.ts';
+import { DEFAULT_GATEWAY_IMAGE, controllerUsage, parseControllerConfig } from './config.ts';
 
 describe('parseControllerConfig', () => {
   it('has defaults for everything', () => {
@@ -21,7 +17,6 @@ describe('parseControllerConfig', () => {
       gatewayImage: DEFAULT_GATEWAY_IMAGE,
       gatewayResolver: undefined,
       gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-      help: false,
     });
   });
 
@@ -116,7 +111,7 @@ describe('parseControllerConfig', () => {
       '--gateway-memory-request: Invalid value: "512Mi": must not exceed --gateway-memory-limit (256Mi)',
     ],
   ])('rejects gateway resources %j', (argv, message) => {
-    expect(() => parseControllerConfig(argv, {})).toThrow(ControllerConfigError);
+    expect(() => parseControllerConfig(argv, {})).toThrow(FlagError);
     expect(() => parseControllerConfig(argv, {})).toThrow(message);
   });
 
@@ -130,16 +125,20 @@ describe('parseControllerConfig', () => {
       ['--metrics-bind-address=8080'],
       '--metrics-bind-address: Invalid value: "8080": must be host:port or :port',
     ],
-    [['--log-level=trace'], '--log-level: Invalid value: "trace": must be one of error, warn, info, debug'],
+    [
+      ['--log-level=trace'],
+      '--log-level: Unsupported value: "trace": supported values: error, warn, info, debug',
+    ],
     [['--leader-election-id=Bad_Id'], '--leader-election-id: Invalid value: "Bad_Id"'],
     [['--no-such-flag'], "flags: Unknown option '--no-such-flag'"],
   ])('rejects %j naming the flag and what is allowed', (argv, message) => {
-    expect(() => parseControllerConfig(argv, {})).toThrow(ControllerConfigError);
+    expect(() => parseControllerConfig(argv, {})).toThrow(FlagError);
     expect(() => parseControllerConfig(argv, {})).toThrow(message);
   });
 
   it('documents every flag with its environment variable', () => {
-    const usage = controllerUsage();
+    const usage = controllerUsage('node dist/controller/main.js');
+    expect(usage).toMatch(/^Usage: node dist\/controller\/main\.js \[flags\]\n/);
     expect(usage).toContain('--gateway-resolver');
     expect(usage).toContain('--gateway-memory-limit');
     expect(usage).toContain('env CONTROLLER_GATEWAY_CPU_REQUEST');

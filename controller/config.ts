@@ -1,9 +1,17 @@
 // The controller's settings, from flags or CONTROLLER_* environment variables (a flag wins). Every value
 // is checked here, so a bad setting stops the process at start with a message naming the flag, the value
 // and what is allowed.
-import { parseArgs } from 'node:util';
 import { parseQuantity } from '../shared/api/quantity.ts';
 import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../shared/api/schema/primitives.ts';
+import {
+  flagUsage,
+  invalidFlagValue,
+  parseBooleanFlag,
+  parseListFlag,
+  parseOneOf,
+  readFlags,
+} from '../shared/config/flags.ts';
+import type { FlagSet, FlagSpec } from '../shared/config/flags.ts';
 import { GatewayOptionError } from '../shared/gateway/errors.ts';
 import { resolverAddress } from '../shared/gateway/gateway-options.ts';
 import type { LogLevel } from '../shared/logging/logger.ts';
@@ -34,35 +42,21 @@ export interface ControllerConfig {
   gatewayResolver: string | undefined;
   /** Of the gateway containers; a resource missing from `requests` or `limits` is not set. */
   gatewayResources: { requests: Record<string, string>; limits: Record<string, string> };
-  help: boolean;
-}
-
-export class ControllerConfigError extends Error {
-  /** The flag, e.g. `--workers`. */
-  readonly option: string;
-  constructor(option: string, message: string, options?: ErrorOptions) {
-    super(`${option}: ${message}`, options);
-    this.name = 'ControllerConfigError';
-    this.option = option;
-  }
-}
-
-interface OptionSpec {
-  default?: string;
-  help: string;
 }
 
 /** Flag name → spec. The environment variable is CONTROLLER_ + the flag in upper snake case. */
-export const CONTROLLER_FLAGS = {
+const CONTROLLER_FLAGS = {
   kubeconfig: {
     help: 'kubeconfig file; default: in-cluster service account, then $KUBECONFIG, ~/.kube/config',
   },
   namespaces: {
+    type: 'list',
     default: '',
     help: 'namespaces to watch, comma-separated or repeated; empty: all namespaces',
   },
   workers: { default: '4', help: 'concurrent reconciles per kind (1-64)' },
   'leader-elect': {
+    type: 'boolean',
     default: 'true',
     help: 'take a Lease before reconciling, so replicas never reconcile together',
   },
@@ -90,28 +84,16 @@ export const CONTROLLER_FLAGS = {
   },
   'gateway-cpu-limit': { default: '', help: 'CPU limit of the gateway containers; empty: none' },
   'gateway-memory-limit': { default: '256Mi', help: 'memory limit of the gateway containers; empty: none' },
-} as const satisfies Record<string, OptionSpec>;
+} as const satisfies Record<string, FlagSpec>;
 
 type Flag = keyof typeof CONTROLLER_FLAGS;
 
-export function envName(flag: string): string {
-  return `CONTROLLER_${flag.toUpperCase().replaceAll('-', '_')}`;
-}
-
-function invalid(flag: Flag, value: string, allowed: string): ControllerConfigError {
-  return new ControllerConfigError(`--${flag}`, `Invalid value: ${JSON.stringify(value)}: ${allowed}`);
-}
-
-function parseBoolean(flag: Flag, text: string): boolean {
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw invalid(flag, text, 'must be true or false');
-}
+export const CONTROLLER_FLAG_SET: FlagSet<Flag> = { envPrefix: 'CONTROLLER', flags: CONTROLLER_FLAGS };
 
 function parseWorkers(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 64)
-    throw invalid('workers', text, 'must be an integer from 1 to 64');
+    throw invalidFlagValue('workers', text, 'must be an integer from 1 to 64');
   return n;
 }
 
@@ -120,19 +102,16 @@ export function parseBindAddress(flag: Flag, text: string): BindAddress {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || port > 65535)
-    throw invalid(flag, text, 'must be host:port or :port, e.g. :8080 or 127.0.0.1:0');
+    throw invalidFlagValue(flag, text, 'must be host:port or :port, e.g. :8080 or 127.0.0.1:0');
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 
 function parseNamespaces(text: string): string[] {
-  const names = text
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
+  const names = parseListFlag(text);
   const pattern = new RegExp(DNS_LABEL_PATTERN);
   for (const name of names) {
     if (!pattern.test(name) || name.length > 63) {
-      throw invalid(
+      throw invalidFlagValue(
         'namespaces',
         name,
         'each namespace must be a DNS label (lower-case letters, digits, "-")',
@@ -144,7 +123,7 @@ function parseNamespaces(text: string): string[] {
 
 function parseName(flag: Flag, text: string, pattern: string, maxLength: number): string {
   if (!new RegExp(pattern).test(text) || text.length > maxLength) {
-    throw invalid(
+    throw invalidFlagValue(
       flag,
       text,
       `must be a valid object name (lower-case letters, digits, "-", at most ${maxLength})`,
@@ -158,7 +137,7 @@ function parseResolver(text: string): string {
     return resolverAddress(text);
   } catch (err) {
     if (!(err instanceof GatewayOptionError)) throw err;
-    throw invalid(
+    throw invalidFlagValue(
       'gateway-resolver',
       text,
       'must be an IP address, optionally with ":port" (IPv6 in brackets)',
@@ -185,9 +164,9 @@ function parseResourceQuantity(flag: Flag, text: string, example: string): numbe
     value = parseQuantity(canonicalQuantity(text));
   } catch (err) {
     if (!(err instanceof QuantityFormatError)) throw err;
-    throw invalid(flag, text, allowed);
+    throw invalidFlagValue(flag, text, allowed);
   }
-  if (value === undefined || value < 0) throw invalid(flag, text, allowed);
+  if (value === undefined || value < 0) throw invalidFlagValue(flag, text, allowed);
   return value;
 }
 
@@ -197,7 +176,7 @@ function parseGatewayResources(str: (flag: Flag) => string): ControllerConfig['g
     const requested = parseResourceQuantity(request, str(request), example);
     const limited = parseResourceQuantity(limit, str(limit), example);
     if (requested !== undefined && limited !== undefined && requested > limited) {
-      throw invalid(request, str(request), `must not exceed --${limit} (${str(limit)})`);
+      throw invalidFlagValue(request, str(request), `must not exceed --${limit} (${str(limit)})`);
     }
     if (requested !== undefined) resources.requests[name] = str(request);
     if (limited !== undefined) resources.limits[name] = str(limit);
@@ -205,57 +184,24 @@ function parseGatewayResources(str: (flag: Flag) => string): ControllerConfig['g
   return resources;
 }
 
-/** Accepts bare `--leader-elect` as true, the way Go flags do. */
-function normalizeBooleanFlags(argv: readonly string[]): string[] {
-  return argv.map((arg) => (arg === '--leader-elect' ? '--leader-elect=true' : arg));
-}
-
 export function parseControllerConfig(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): ControllerConfig {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: normalizeBooleanFlags(argv),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...Object.fromEntries(
-          Object.keys(CONTROLLER_FLAGS).map((flag) => [
-            flag,
-            { type: 'string', multiple: flag === 'namespaces' },
-          ]),
-        ),
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new ControllerConfigError('flags', `${(err as Error).message}; see --help`, { cause: err });
-  }
-  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
-  const raw = (flag: Flag): string | undefined => {
-    const fromFlag = values[flag];
-    if (Array.isArray(fromFlag)) return fromFlag.join(',');
-    if (typeof fromFlag === 'string') return fromFlag;
-    return env[envName(flag)] ?? (CONTROLLER_FLAGS[flag] as OptionSpec).default;
-  };
+  const raw = readFlags(CONTROLLER_FLAG_SET, argv, env);
   const str = (flag: Flag) => raw(flag) ?? '';
   const optional = (flag: Flag) => raw(flag) || undefined;
 
-  const logLevel = str('log-level');
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw invalid('log-level', logLevel, `must be one of ${LOG_LEVELS.join(', ')}`);
-  }
   const gatewayImage = str('gateway-image');
-  if (!/^\S+$/.test(gatewayImage)) throw invalid('gateway-image', gatewayImage, 'must be an image reference');
+  if (!/^\S+$/.test(gatewayImage))
+    throw invalidFlagValue('gateway-image', gatewayImage, 'must be an image reference');
   const resolver = optional('gateway-resolver');
   const metrics = str('metrics-bind-address');
   return {
     kubeconfig: optional('kubeconfig'),
     namespaces: parseNamespaces(str('namespaces')),
     workers: parseWorkers(str('workers')),
-    leaderElect: parseBoolean('leader-elect', str('leader-elect')),
+    leaderElect: parseBooleanFlag('leader-elect', str('leader-elect')),
     leaderElectionId: parseName('leader-election-id', str('leader-election-id'), DNS_SUBDOMAIN_PATTERN, 253),
     leaderElectionNamespace: parseName(
       'leader-election-namespace',
@@ -265,18 +211,13 @@ export function parseControllerConfig(
     ),
     metricsBindAddress: metrics === '0' ? undefined : parseBindAddress('metrics-bind-address', metrics),
     healthProbeBindAddress: parseBindAddress('health-probe-bind-address', str('health-probe-bind-address')),
-    logLevel: logLevel as LogLevel,
+    logLevel: parseOneOf('log-level', str('log-level'), LOG_LEVELS),
     gatewayImage,
     gatewayResolver: resolver === undefined ? undefined : parseResolver(resolver),
     gatewayResources: parseGatewayResources(str),
-    help: values.help === true,
   };
 }
 
-export function controllerUsage(): string {
-  const lines = Object.entries(CONTROLLER_FLAGS).map(([flag, spec]: [string, OptionSpec]) => {
-    const def = spec.default ? ` (default ${spec.default})` : '';
-    return `  --${flag.padEnd(28)} ${spec.help}${def}\n  ${''.padEnd(30)} env ${envName(flag)}`;
-  });
-  return `Usage: node controller/main.ts [flags]\n\n${lines.join('\n')}\n`;
+export function controllerUsage(command: string): string {
+  return flagUsage(CONTROLLER_FLAG_SET, command);
 }

@@ -1,20 +1,21 @@
 // Entry point of the controller process: `node controller/main.ts [flags]` or `node dist/controller/main.js`.
+import { commandName, FlagError, helpRequested } from '../shared/config/flags.ts';
 import { createLogger } from '../shared/logging/logger.ts';
-import { ControllerConfigError, controllerUsage, parseControllerConfig } from './config.ts';
+import { controllerUsage, parseControllerConfig } from './config.ts';
 import { runControllerProcess } from './controller-process.ts';
 
 async function main(argv: string[]): Promise<number> {
+  if (helpRequested(argv)) {
+    process.stdout.write(controllerUsage(commandName()));
+    return 0;
+  }
   let config;
   try {
     config = parseControllerConfig(argv, process.env);
   } catch (err) {
-    if (!(err instanceof ControllerConfigError)) throw err;
+    if (!(err instanceof FlagError)) throw err;
     process.stderr.write(`controller: ${err.message}\n`);
     return 2;
-  }
-  if (config.help) {
-    process.stdout.write(controllerUsage());
-    return 0;
   }
   const logger = createLogger({ component: 'controller', level: config.logLevel });
   return runControllerProcess(config, logger, {

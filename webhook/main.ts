@@ -1,19 +1,20 @@
 // Entry point of the webhook process: `node webhook/main.ts [flags]` or `node dist/webhook/main.js`.
+import { commandName, FlagError, helpRequested } from '../shared/config/flags.ts';
 import { createLogger } from '../shared/logging/logger.ts';
-import { WebhookOptionsError, parseWebhookOptions, webhookUsage } from './config/webhook-options.ts';
+import { parseWebhookOptions, webhookUsage } from './config/webhook-options.ts';
 import { sharedDomain } from './domain/shared-domain.ts';
 import { startWebhookProcess } from './webhook-process.ts';
 
 async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(webhookUsage());
+  if (helpRequested(argv)) {
+    process.stdout.write(webhookUsage(commandName()));
     return;
   }
   let options;
   try {
     options = parseWebhookOptions(argv);
   } catch (err) {
-    if (!(err instanceof WebhookOptionsError)) throw err;
+    if (!(err instanceof FlagError)) throw err;
     process.stderr.write(`webhook: ${err.message}\n`);
     process.exitCode = 2;
     return;

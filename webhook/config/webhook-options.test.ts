@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseDuration } from './duration.ts';
-import { envName, parseWebhookOptions, webhookUsage } from './webhook-options.ts';
+import { FlagError } from '../../shared/config/flags.ts';
+import { parseWebhookOptions, webhookUsage } from './webhook-options.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -118,12 +119,15 @@ describe('parseWebhookOptions', () => {
     [['--log-level=loud'], '--log-level: Unsupported value: "loud"'],
     [['--no-such-flag'], "flags: Unknown option '--no-such-flag'"],
   ])('refuses %j', (argv, message) => {
+    expect(() => parseWebhookOptions(argv, {})).toThrow(FlagError);
     expect(() => parseWebhookOptions(argv, {})).toThrow(message);
   });
 
   it('documents every flag with its environment variable', () => {
-    expect(envName('secret-namespace')).toBe('WEBHOOK_SECRET_NAMESPACE');
-    expect(webhookUsage()).toContain('--max-request-bytes');
-    expect(webhookUsage()).toContain('env WEBHOOK_MAX_REQUEST_BYTES');
+    const usage = webhookUsage('node dist/webhook/main.js');
+    expect(usage).toMatch(/^Usage: node dist\/webhook\/main\.js \[flags\]\n/);
+    expect(usage).toContain('--max-request-bytes');
+    expect(usage).toContain('env WEBHOOK_MAX_REQUEST_BYTES');
+    expect(usage).toContain('env WEBHOOK_SECRET_NAMESPACE');
   });
 });
