@@ -112,6 +112,50 @@ describe('Controller', () => {
     expect(await metricValue(registry, 'workqueue_retries_total', { name: 'test' })).toBe(3);
   });
 
+  it('survives a reconciler that rejects with something other than an Error, and retries the key', async () => {
+    const { clock, reconciler, controller } = setup();
+    reconciler.then(
+      () => Promise.reject(undefined),
+      () => Promise.reject(null),
+    );
+    const running = controller.start();
+    controller.enqueue(ns('a'));
+    await clock.advance(100);
+    expect(reconciler.calls.map((c) => c.at)).toEqual([0, 5, 15]);
+    controller.enqueue(ns('b'));
+    await clock.advance(0);
+    expect(reconciler.calls.map((c) => c.key)).toEqual(['ns/a', 'ns/a', 'ns/a', 'ns/b']);
+    await controller.stop(0);
+    await expect(running).resolves.toBeUndefined();
+  });
+
+  it('gives each reconcile its own signal, aborted with the controller and released after', async () => {
+    const { clock, reconciler, controller } = setup();
+    const signals: AbortSignal[] = [];
+    const held = deferred();
+    reconciler.then(
+      async (_request, ctx) => {
+        signals.push(ctx.signal);
+      },
+      async (_request, ctx) => {
+        signals.push(ctx.signal);
+        await held.promise;
+      },
+    );
+    void controller.start();
+    controller.enqueue(ns('a'));
+    controller.enqueue(ns('b'));
+    await clock.advance(0);
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).not.toBe(signals[1]);
+    controller.abortNow('test');
+    expect(signals[1]?.aborted).toBe(true);
+    expect(signals[1]?.reason).toMatchObject({ name: 'ControllerStoppedError' });
+    // The finished reconcile's signal was unlinked, so the controller's abort no longer reaches it.
+    expect(signals[0]?.aborted).toBe(false);
+    held.resolve();
+  });
+
   it('does not retry a TerminalError until the object changes', async () => {
     const { clock, registry, reconciler, controller } = setup();
     reconciler.then(async () => {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { Informer } from '../cache/informer.ts';
 import { objectKey, refOfKey } from '../cache/object-key.ts';
 import { sleep } from '../clock/clock.ts';
@@ -15,7 +16,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { HandlerFactory } from '../handlers/enqueue.ts';
 import type { ReconcileResultLabel, RuntimeMetrics } from '../metrics/runtime-metrics.ts';
 import { workQueueMetricsHooks } from '../metrics/runtime-metrics.ts';
-import type { ItemExponentialRateLimiter } from '../workqueue/item-rate-limiter.ts';
+import type { RateLimiter } from '../workqueue/rate-limiter.ts';
 import { WorkQueue } from '../workqueue/work-queue.ts';
 import { TerminalError } from './reconciler.ts';
 import type { ReconcileRequest, Reconciler } from './reconciler.ts';
@@ -28,7 +29,7 @@ export interface ControllerOptions {
   clock: Clock;
   logger: Logger;
   metrics?: RuntimeMetrics;
-  rateLimiter?: ItemExponentialRateLimiter;
+  rateLimiter?: RateLimiter;
 }
 
 export class ControllerStoppedError extends Error {
@@ -144,10 +145,14 @@ export class Controller {
     const started = this.clock.now();
     this.metrics?.activeWorkers.inc(labels);
     let result: ReconcileResultLabel;
+    // A signal per reconcile, linked to the controller's by one listener removed afterwards, so listeners a
+    // reconciler leaves on it go away with it instead of piling up on the long-lived one.
+    const reconcileAbort = new AbortController();
+    const forwardAbort = () => reconcileAbort.abort(this.abort.signal.reason);
+    if (this.abort.signal.aborted) forwardAbort();
+    else this.abort.signal.addEventListener('abort', forwardAbort, { once: true });
     try {
-      // A signal per reconcile, so listeners a reconciler attaches go away with it instead of piling up.
-      const signal = AbortSignal.any([this.abort.signal]);
-      const outcome = await this.reconciler.reconcile(request, { signal, logger });
+      const outcome = await this.reconciler.reconcile(request, { signal: reconcileAbort.signal, logger });
       if (outcome?.requeueAfter !== undefined && outcome.requeueAfter > 0) {
         this.queue.forget(key);
         this.queue.addAfter(key, outcome.requeueAfter);
@@ -162,7 +167,7 @@ export class Controller {
     } catch (err) {
       result = 'error';
       this.metrics?.reconcileErrors.inc(labels);
-      const fields = { error: (err as Error).message };
+      const fields = { error: errorMessage(err) };
       if (err instanceof TerminalError) {
         this.metrics?.terminalReconcileErrors.inc(labels);
         this.queue.forget(key);
@@ -172,6 +177,7 @@ export class Controller {
         logger.error('reconcile failed; will retry', { ...fields, retries: this.queue.numRequeues(key) });
       }
     } finally {
+      this.abort.signal.removeEventListener('abort', forwardAbort);
       this.metrics?.activeWorkers.dec(labels);
       this.metrics?.reconcileTime.observe(labels, (this.clock.now() - started) / 1000);
     }

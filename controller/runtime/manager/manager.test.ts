@@ -30,7 +30,12 @@ class RecordingReconciler implements Reconciler {
   }
 }
 
-function newManager(api: FakeKubeApi, clock: FakeClock, leaderElection?: LeaderElectionOptions) {
+function newManager(
+  api: FakeKubeApi,
+  clock: FakeClock,
+  leaderElection?: LeaderElectionOptions,
+  gracefulShutdownMs = 10_000,
+) {
   const manager = new Manager({
     api,
     clock,
@@ -38,7 +43,7 @@ function newManager(api: FakeKubeApi, clock: FakeClock, leaderElection?: LeaderE
     registry: new Registry(),
     random: () => 0,
     cacheSyncTimeoutMs: 60_000,
-    gracefulShutdownMs: 10_000,
+    gracefulShutdownMs,
     ...(leaderElection ? { leaderElection: { ...leaderElection, timing: {} } } : {}),
   });
   const reconciler = new RecordingReconciler();
@@ -130,6 +135,58 @@ describe('Manager', () => {
     second.manager.stop('test');
     await clock.advance(0);
     expect(secondOutcome.code).toBe(EXIT_OK);
+  });
+
+  it('keeps the lease while in-flight work drains after stop, so the standby cannot start alongside it', async () => {
+    const api = new FakeKubeApi();
+    api.seed(CONFIG_MAPS, configMap('a'));
+    const clock = new FakeClock(0);
+    const first = newManager(api, clock, { ...LEASE, identity: 'first' }, 60_000);
+    const second = newManager(api, clock, { ...LEASE, identity: 'second' });
+    let release: () => void = () => undefined;
+    first.reconciler.hold = new Promise((resolve) => (release = resolve));
+    const firstOutcome = settleOutcome(first.manager.run());
+    await clock.advance(0);
+    const secondOutcome = settleOutcome(second.manager.run());
+    await clock.advance(2_000);
+    expect(first.reconciler.seen).toEqual(['a']);
+
+    first.manager.stop('rolling update');
+    // A drain longer than the 15 s lease: the leader keeps renewing, and the standby keeps waiting.
+    await clock.advance(40_000);
+    expect(firstOutcome.code).toBeUndefined();
+    expect(first.manager.isLeader).toBe(true);
+    expect(second.manager.isLeader).toBe(false);
+    expect(api.peek<Lease>(LEASES, LEASE)?.spec?.holderIdentity).toBe('first');
+    expect(first.reconciler.aborted).toBeUndefined();
+
+    release();
+    await clock.advance(0);
+    expect(firstOutcome.code).toBe(EXIT_OK);
+    expect(api.peek<Lease>(LEASES, LEASE)?.spec?.holderIdentity).toBeUndefined();
+    await clock.advance(2_000);
+    expect(second.manager.isLeader).toBe(true);
+    second.manager.stop('test');
+    await clock.advance(0);
+    expect(secondOutcome.code).toBe(EXIT_OK);
+  });
+
+  it('aborts the draining work and exits non-zero when the lease is lost during the drain', async () => {
+    const api = new FakeKubeApi();
+    api.seed(CONFIG_MAPS, configMap('a'));
+    const clock = new FakeClock(0);
+    const { manager, reconciler } = newManager(api, clock, { ...LEASE, identity: 'only' }, 60_000);
+    reconciler.hold = new Promise(() => undefined);
+    const outcome = settleOutcome(manager.run());
+    await clock.advance(0);
+    manager.stop('rolling update');
+    for (let i = 0; i < 10; i++)
+      api.failNext('get', new ApiConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
+    await clock.advance(9_999);
+    expect(outcome.code).toBeUndefined();
+    await clock.advance(1);
+    expect(outcome.code).toBe(EXIT_FAILURE);
+    expect(reconciler.aborted).toMatchObject({ message: expect.stringMatching(/lease lost/) });
   });
 
   it('on losing the lease aborts work at once and exits non-zero', async () => {

@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import type { ReadinessCheck } from '../../../shared/observability/readiness-checks.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { ReflectorTuning } from '../cache/informer.ts';
 import { InformerCache } from '../cache/informer-cache.ts';
 import { systemClock } from '../clock/clock.ts';
@@ -137,18 +138,29 @@ export class Manager {
       if (!(await this.waitForCaches(stop))) return stop.aborted ? EXIT_OK : EXIT_FAILURE;
       if (this.elector && !(await this.elector.acquire(stop))) return EXIT_OK;
       this.started = true;
-      for (const c of this.controllers) void c.start();
-      const end: LeadershipEnd = this.elector
-        ? await this.elector.keepRenewing(stop)
-        : await new Promise<LeadershipEnd>((resolve) =>
-            stop.addEventListener('abort', () => resolve('stopped')),
-          );
-      if (end === 'lost') {
-        for (const c of this.controllers) c.abortNow('leader lease lost');
-        this.logger.error('leader lease lost; exiting so that a restart campaigns afresh');
-        return EXIT_FAILURE;
+      for (const c of this.controllers) {
+        c.start().catch((err: unknown) =>
+          this.logger.error('controller workers stopped on an error', {
+            controller: c.name,
+            error: errorMessage(err),
+          }),
+        );
       }
-      await this.drainControllers();
+      // The lease is renewed until in-flight reconciles have drained, as controller-runtime stops its
+      // runnables before leader election: a successor must not start while this process still works.
+      const renewing = new AbortController();
+      const leadership: Promise<LeadershipEnd> = this.elector
+        ? this.elector.keepRenewing(renewing.signal)
+        : new Promise<LeadershipEnd>(() => {});
+      const stopped = new Promise<'stopped'>((resolve) => {
+        if (stop.aborted) resolve('stopped');
+        else stop.addEventListener('abort', () => resolve('stopped'), { once: true });
+      });
+      if ((await Promise.race([leadership, stopped])) === 'lost') return this.leaseLost();
+      const drain = await Promise.race([this.drainControllers().then(() => 'drained' as const), leadership]);
+      if (drain === 'lost') return this.leaseLost();
+      renewing.abort();
+      if (this.elector) await leadership;
       await this.releaseLease();
       return EXIT_OK;
     } finally {
@@ -156,6 +168,12 @@ export class Manager {
       await this.cache.stopped();
       this.started = false;
     }
+  }
+
+  private leaseLost(): number {
+    for (const c of this.controllers) c.abortNow('leader lease lost');
+    this.logger.error('leader lease lost; exiting so that a restart campaigns afresh');
+    return EXIT_FAILURE;
   }
 
   private async waitForCaches(stop: AbortSignal): Promise<boolean> {
