@@ -186,4 +186,44 @@ describe('LeaderElector', () => {
         }),
     ).toThrow(LeaderElectionConfigError);
   });
+  it("dates what it saw by when the answer arrived, so a slow read does not shorten the holder's lease", async () => {
+    const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
+    api.seed(LEASES, {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { ...LEASE },
+      spec: { holderIdentity: 'a', leaseDurationSeconds: 15 },
+    });
+    // The first read is answered only 6 s after it was sent: the holder's record is news to b from then on.
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let first = true;
+    const lock = new LeaseLock(api, LEASE.namespace, LEASE.name);
+    const slowLock = Object.assign(Object.create(lock) as LeaseLock, {
+      get: async (s?: AbortSignal) => {
+        if (first) {
+          first = false;
+          await answered;
+        }
+        return lock.get(s);
+      },
+    });
+    const b = new LeaderElector({
+      lock: slowLock,
+      identity: 'b',
+      clock,
+      logger: silentLogger,
+      random: () => 0,
+    });
+    const acquired = b.acquire(signal().signal);
+    await clock.advance(6_000);
+    answer();
+    // Expired 15 s after b learnt of it (t = 21 s), not 15 s after b asked (t = 15 s).
+    await clock.advance(14_000);
+    expect(b.isLeader).toBe(false);
+    await clock.advance(2_000);
+    expect(await acquired).toBe(true);
+    expect(lease(api)?.spec?.holderIdentity).toBe('b');
+  });
 });

@@ -101,8 +101,9 @@ export class LeaderElector {
   async acquire(signal: AbortSignal): Promise<boolean> {
     this.logger.info('waiting to acquire the leader lease');
     while (!signal.aborted) {
+      const attemptAt = this.clock.now();
       if (await this.tryAcquireOrRenew(signal)) {
-        this.lastRenewAt = this.clock.now();
+        this.lastRenewAt = attemptAt;
         this.setLeading(true);
         this.logger.info('acquired the leader lease');
         return true;
@@ -124,11 +125,13 @@ export class LeaderElector {
       const untilDeadline = Math.max(0, deadline - this.clock.now());
       await sleep(this.clock, Math.min(this.timing.retryPeriodMs, untilDeadline), signal);
       if (signal.aborted) break;
+      // The renewal counts from when it was sent, not when its answer came: others may date it from then.
+      const attemptAt = this.clock.now();
       const renewed =
-        this.clock.now() < deadline &&
+        attemptAt < deadline &&
         (await this.withDeadline(deadline, (attempt) => this.tryAcquireOrRenew(attempt)));
       if (renewed) {
-        this.lastRenewAt = this.clock.now();
+        this.lastRenewAt = attemptAt;
         continue;
       }
       if (this.clock.now() >= deadline || this.heldByOther()) {
@@ -176,13 +179,14 @@ export class LeaderElector {
     try {
       const lease = await this.lock.get(signal);
       if (!lease) {
-        this.observe(await this.lock.create(desired(undefined), signal), now);
+        this.observe(await this.lock.create(desired(undefined), signal));
         return true;
       }
-      this.observe(lease, now);
+      // Dated when the answer arrived, as client-go does: a slow GET must not shorten another's lease.
+      this.observe(lease);
       const holder = lease.spec?.holderIdentity;
-      if (holder && holder !== this.identity && !this.observedExpired(lease, now)) return false;
-      this.observe(await this.lock.update(lease, desired(lease.spec), signal), now);
+      if (holder && holder !== this.identity && !this.observedExpired(lease)) return false;
+      this.observe(await this.lock.update(lease, desired(lease.spec), signal));
       return true;
     } catch (err) {
       if (isConflict(err) || isAlreadyExists(err)) {
@@ -194,19 +198,19 @@ export class LeaderElector {
     }
   }
 
-  /** Remembers when the lease record last changed, by our clock. */
-  private observe(lease: Lease, now: number): void {
+  /** Remembers when the lease record last changed, by our clock, at the moment we learnt of it. */
+  private observe(lease: Lease): void {
     const record = JSON.stringify(lease.spec ?? {});
     if (record !== this.observedRecord) {
       this.observedRecord = record;
       this.observedHolder = lease.spec?.holderIdentity;
-      this.observedAt = now;
+      this.observedAt = this.clock.now();
     }
   }
 
-  private observedExpired(lease: Lease, now: number): boolean {
+  private observedExpired(lease: Lease): boolean {
     const durationMs = (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
-    return this.observedAt + durationMs <= now;
+    return this.observedAt + durationMs <= this.clock.now();
   }
 
   private heldByOther(): boolean {
