@@ -8,7 +8,8 @@
 import type { Clock, Timer } from '../clock/clock.ts';
 import { DelayHeap } from './delay-heap.ts';
 import { Fifo } from './fifo.ts';
-import { ItemExponentialRateLimiter } from './item-rate-limiter.ts';
+import { defaultControllerRateLimiter } from './rate-limiter.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
 /** Observations for metrics; all optional so a queue works without them. */
 export interface WorkQueueMetricsHooks {
@@ -24,14 +25,14 @@ export interface WorkQueueMetricsHooks {
 export interface WorkQueueOptions {
   name: string;
   clock: Clock;
-  rateLimiter?: ItemExponentialRateLimiter;
+  rateLimiter?: RateLimiter;
   metrics?: WorkQueueMetricsHooks;
 }
 
 export class WorkQueue {
   readonly name: string;
   private readonly clock: Clock;
-  private readonly rateLimiter: ItemExponentialRateLimiter;
+  private readonly rateLimiter: RateLimiter;
   private readonly metrics: WorkQueueMetricsHooks;
   private readonly queue = new Fifo<string>();
   /** Keys that need processing: queued, or re-added while in flight. Value: when first added. */
@@ -48,7 +49,7 @@ export class WorkQueue {
   constructor(opts: WorkQueueOptions) {
     this.name = opts.name;
     this.clock = opts.clock;
-    this.rateLimiter = opts.rateLimiter ?? new ItemExponentialRateLimiter();
+    this.rateLimiter = opts.rateLimiter ?? defaultControllerRateLimiter(opts.clock);
     this.metrics = opts.metrics ?? {};
   }
 
