@@ -1,6 +1,7 @@
 // Routes to an AIModel served outside the cluster: nginx speaks HTTPS to the model's endpoint, verifying
 // its certificate against the configured CA with the endpoint's host as SNI and Host, and puts the part
-// of the request path below the route's path under the endpoint's path.
+// of the request path below the route's path under the endpoint's path, which reaches the model encoded
+// as the endpoint spells it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,12 +47,18 @@ beforeAll(async () => {
       aiModel('hosted', { endpoint: `https://${MODEL_HOST}:${trusted.port}/v1` }),
       aiModel('impostor', { endpoint: `https://${MODEL_HOST}:${untrusted.port}/v1` }),
       aiModel('plain', { endpoint: `http://${MODEL_HOST}:${plain.port}` }),
+      aiModel('spaced', { endpoint: `http://${MODEL_HOST}:${plain.port}/my%20models/` }),
+      aiModel('accented', { endpoint: `http://${MODEL_HOST}:${plain.port}/modèles` }),
+      aiModel('escaped', { endpoint: `http://${MODEL_HOST}:${plain.port}/100%25/a%23b` }),
     ],
     routes: [
       gatewayRoute('chat', { path: '/ai/chat', method: 'POST', aiModelRef: { name: 'hosted' } }),
       gatewayRoute('embed', { path: '/ai/embed', pathMatch: 'Exact', aiModelRef: { name: 'hosted' } }),
       gatewayRoute('impostor', { path: '/ai/impostor', aiModelRef: { name: 'impostor' } }),
       gatewayRoute('plain', { path: '/ai/plain', aiModelRef: { name: 'plain' } }),
+      gatewayRoute('spaced', { path: '/ai/spaced', aiModelRef: { name: 'spaced' } }),
+      gatewayRoute('accented', { path: '/ai/accented', aiModelRef: { name: 'accented' } }),
+      gatewayRoute('escaped', { path: '/ai/escaped', aiModelRef: { name: 'escaped' } }),
     ],
     render: { trustedCertificatesFile: caFile },
   });
@@ -93,6 +100,13 @@ describe('AIModel endpoints through nginx', () => {
   it('refuses an endpoint whose certificate the configured CA did not sign', async () => {
     expect((await gateway.request('/ai/impostor/x')).status).toBe(502);
     expect(untrusted.requests).toHaveLength(0);
+  });
+
+  it('sends the endpoint path encoded once, as the endpoint spells it', async () => {
+    expect((await echoed('/ai/spaced/chat')).url).toBe('/my%20models/chat');
+    expect((await echoed('/ai/spaced')).url).toBe('/my%20models');
+    expect((await echoed('/ai/accented/chat?x=%2F')).url).toBe('/mod%C3%A8les/chat?x=%2F');
+    expect((await echoed('/ai/escaped/chat')).url).toBe('/100%25/a%23b/chat');
   });
 
   it('speaks plain HTTP to an http endpoint, passing the request path when the endpoint has none', async () => {

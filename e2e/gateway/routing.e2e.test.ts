@@ -1,5 +1,6 @@
 // Requests through a real nginx running the rendered configuration reach the backend the routes say:
-// by path (exact, longest prefix), host, header and method, with 404 and 405 answered by the gateway.
+// by path (exact, longest prefix), host, header and method (HEAD by GET routes), with 404 and 405
+// answered by the gateway.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
@@ -96,6 +97,18 @@ async function served(
   return JSON.parse(answer.body) as EchoedRequest;
 }
 
+/** Which backend a HEAD request reached; it must be answered 200 without a body. */
+async function servedHead(
+  path: string,
+  options: Parameters<GatewayUnderTest['request']>[1] = {},
+): Promise<EchoedRequest | undefined> {
+  const before = new Map(BACKENDS.map((name) => [name, backend(name).requests.length]));
+  const answer = await gateway.request(path, { ...options, method: 'HEAD' });
+  expect({ path, status: answer.status, body: answer.body }).toEqual({ path, status: 200, body: '' });
+  const reached = BACKENDS.find((name) => backend(name).requests.length > (before.get(name) ?? 0));
+  return reached === undefined ? undefined : backend(reached).requests.at(-1);
+}
+
 describe('gateway routing through nginx', () => {
   it('answers its health check', async () => {
     const answer = await gateway.request('/healthz');
@@ -144,10 +157,17 @@ describe('gateway routing through nginx', () => {
     expect((await gateway.request('/shop', { headers: { Host: 'shop.example.org' } })).status).toBe(404);
   });
 
+  it('serves HEAD by the GET route of the path, not by a less specific route', async () => {
+    expect(await servedHead('/status')).toMatchObject({ backend: 'status', method: 'HEAD' });
+    expect(await servedHead('/api/users/7')).toMatchObject({ backend: 'users', method: 'HEAD' });
+    const tenant = await servedHead('/api/orders', { headers: { 'X-Tenant': 'acme' } });
+    expect(tenant).toMatchObject({ backend: 'tenant', method: 'HEAD' });
+  });
+
   it('answers 405 with Allow when the path matches but the method does not', async () => {
     const answer = await gateway.request('/status', { method: 'POST' });
     expect(answer.status).toBe(405);
-    expect(answer.headers.allow).toBe('GET');
+    expect(answer.headers.allow).toBe('GET, HEAD');
     expect(answer.headers['content-type']).toBe('application/json');
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'MethodNotAllowed' });
     expect((await served('/status')).backend).toBe('status');
@@ -221,5 +241,28 @@ describe('gateway routing through nginx', () => {
     });
     expect(typeof entry?.latencySeconds).toBe('number');
     expect(entries.find((e) => e.path === '/nothing/here')).toMatchObject({ status: 404, route: '' });
+  });
+});
+
+describe('a gateway whose routes take every method', () => {
+  let anyMethod: GatewayUnderTest;
+
+  beforeAll(async () => {
+    anyMethod = await startGatewayUnderTest({
+      dnsNames: [serviceDnsName('api')],
+      routes: [gatewayRoute('everything', { path: '/', ...to('api') })],
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await anyMethod?.stop();
+  });
+
+  it('answers the 405 nginx raises itself as JSON, not as an error of the gateway', async () => {
+    const answer = await anyMethod.request('/anything', { method: 'TRACE' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'MethodNotAllowed' });
+    expect((await anyMethod.request('/anything', { method: 'DELETE' })).status).toBe(200);
   });
 });

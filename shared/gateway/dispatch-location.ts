@@ -1,13 +1,14 @@
 // One nginx location and the maps that choose which of its candidate routes serves a request: the first
 // candidate (in precedence order) whose host and header conditions hold and whose method matches. When
 // the conditions of some routes hold but none takes the method, the answer is 405 with the methods they
-// take in Allow; otherwise 404.
-import { HTTP_METHODS } from '../api/apigatewayroute/v1.ts';
+// take in Allow; otherwise 404. A GET route takes HEAD too (see methodsTaken).
+import { HTTP_METHODS, type HTTPMethod } from '../api/apigatewayroute/v1.ts';
 import type { LocationPlan } from './location-plan.ts';
 import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
 import { ALLOW_VARIABLE, braced, locationVariable, routeLocationName } from './nginx-names.ts';
 import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
 import type { NumberedRoute } from './prepared-route.ts';
+import { methodsTaken } from './route-match.ts';
 import { isConditional, routeSelectionBit } from './route-selection.ts';
 
 export interface DispatchRendering {
@@ -20,6 +21,13 @@ export interface DispatchRendering {
 /** The jump to the chosen route's named location; the file test always fails (nothing exists under /dev/null). */
 function jumpTo(target: string): NginxNode[] {
   return [directive('root', '/dev/null'), directive('try_files', '/gateway-route', target)];
+}
+
+/** A PCRE matching the request methods a route takes. */
+function methodPattern(method: HTTPMethod): string {
+  if (method === 'ANY') return '[^:]*';
+  const taken = methodsTaken(method).map(pcreLiteral);
+  return taken.length > 1 ? `(?:${taken.join('|')})` : taken.join('');
 }
 
 /**
@@ -35,10 +43,12 @@ function routeMap(candidates: NumberedRoute[], variable: string): NginxBlock {
     'map',
     [quotedLiteral(`$request_method:${bits}`), variable],
     [
-      ...candidates.map((route, position) => {
-        const method = route.match.method === 'ANY' ? '[^:]*' : pcreLiteral(route.match.method);
-        return directive(quotedLiteral(`~^${method}:.{${position}}1`), routeLocationName(route.number));
-      }),
+      ...candidates.map((route, position) =>
+        directive(
+          quotedLiteral(`~^${methodPattern(route.match.method)}:.{${position}}1`),
+          routeLocationName(route.number),
+        ),
+      ),
       ...(namedMethods.length > 0
         ? [directive(quotedLiteral(`~^[^:]*:(?:${namedMethods.map((p) => `.{${p}}1`).join('|')})`), 405)]
         : []),
@@ -96,7 +106,10 @@ export function dispatchLocation(plan: LocationPlan, index: number): DispatchRen
   const maps: NginxBlock[] = [routeMap(candidates, route)];
   const methodRoutes = new Map<string, NumberedRoute[]>();
   for (const method of HTTP_METHODS) {
-    const withMethod = candidates.filter((c) => c.match.method === method && method !== 'ANY');
+    const withMethod = candidates.filter((c) => {
+      const named = c.match.method;
+      return named !== 'ANY' && methodsTaken(named).includes(method);
+    });
     if (withMethod.length > 0) methodRoutes.set(method, withMethod);
   }
   const checks: NginxNode[] = [block('if', [`(${route}`, '=', '404)'], [directive('return', 404)])];

@@ -131,6 +131,46 @@ describe('renderGatewayConfig', () => {
     expect(argsOf(hosted, 'proxy_pass')).toEqual([['https://$gw_upstream']]);
   });
 
+  it('writes the endpoint path decoded, since nginx encodes a rewritten path again when it proxies', () => {
+    const rewrites = (endpoint: string) =>
+      argsOf(
+        routeLocation(
+          render([gatewayRoute('m', { path: '/m', aiModelRef: { name: 'm' } })], {
+            models: [aiModel('m', { endpoint })],
+          }).config,
+          'team-a/m',
+        ),
+        'rewrite',
+      ).map((args) => args[1]);
+    expect(rewrites('http://h/my%20models/')).toEqual(['/my models$1']);
+    expect(rewrites('http://h/modèles')).toEqual(['/modèles$1']);
+    expect(rewrites('http://h/mod%c3%a8les/%7Ev1')).toEqual(['/modèles/~v1$1']);
+    expect(rewrites('http://h/100%25/a%23b')).toEqual(['/100%/a#b$1']);
+    expect(rewrites('http://h/v1:chat;x=1')).toEqual(['/v1:chat;x=1$1']);
+  });
+
+  it('refuses an endpoint path holding an escape nginx would pass on decoded', () => {
+    const cases: [string, string][] = [
+      ['http://h/a%2Fb', 'has "%2F" in its path: nginx would pass it on decoded, as "/"'],
+      ['http://h/a%3Fb', 'has "%3F" in its path: nginx would pass it on decoded, as "?"'],
+      ['http://h/a%24b', 'has "%24" in its path: nginx would pass it on decoded, as "$"'],
+      ['http://h/a%0Ab', 'has "%0A" in its path: nginx would pass it on decoded, as "\\n"'],
+      ['http://h/a%3bb', 'has "%3b" in its path: nginx would pass it on decoded, as ";"'],
+      ['http://h/a%C3', 'has a percent-escape in its path that is not UTF-8'],
+      ['http://h/a%zz', 'has a "%" in its path that starts no percent-escape'],
+    ];
+    for (const [endpoint, problem] of cases) {
+      const attempt = () =>
+        render([gatewayRoute('m', { path: '/m', aiModelRef: { name: 'm' } })], {
+          models: [aiModel('m', { endpoint })],
+        });
+      expect(attempt).toThrow(GatewayRouteError);
+      expect(attempt).toThrow(
+        `APIGatewayRoute team-a/m: spec.aiModelRef: AIModel m has endpoint ${JSON.stringify(endpoint)}, which ${problem}`,
+      );
+    }
+  });
+
   it('refuses model endpoints it cannot proxy to safely, naming the route and field', () => {
     for (const endpoint of [
       'https://api.example.com/v1$x',
@@ -238,17 +278,105 @@ describe('renderGatewayConfig', () => {
       gatewayRoute('post', { path: '/p', pathMatch: 'Exact', method: 'POST', ...service() }),
     ]);
     const exact = location(config, '=', '/p');
-    expect(argsOf(exact, 'set')).toEqual([['$gw_allow', 'GET, POST']]);
+    expect(argsOf(exact, 'set')).toEqual([['$gw_allow', 'GET, POST, HEAD']]);
     expect(argsOf(exact, 'if')).toEqual([
       ['($gw_location_0_route', '=', '404)'],
       ['($gw_location_0_route', '=', '405)'],
     ]);
     expect(mapEntries(config, '$gw_location_0_route')).toEqual([
-      ['~^GET:.{0}1', 'gw_route_0'],
-      ['~^POST:.{1}1', 'gw_route_1'],
+      ['~^POST:.{0}1', 'gw_route_1'],
+      ['~^(?:GET|HEAD):.{1}1', 'gw_route_0'],
       ['~^[^:]*:(?:.{0}1|.{1}1)', '405'],
       ['default', '404'],
     ]);
+  });
+
+  it('serves HEAD by a GET route and lists HEAD wherever it lists GET', () => {
+    const { config } = render([
+      gatewayRoute('get', { path: '/p', pathMatch: 'Exact', method: 'GET', ...service() }),
+      gatewayRoute('any', { path: '/p', pathMatch: 'Exact', hosts: ['a.example.com'], ...service() }),
+    ]);
+    expect(argsOf(location(config, '=', '/p'), 'set')).toEqual([['$gw_allow', 'GET, HEAD']]);
+    expect(mapEntries(config, '$gw_location_0_route')[1]).toEqual(['~^(?:GET|HEAD):.{1}1', 'gw_route_1']);
+  });
+
+  it('computes HEAD in the Allow list from the GET and HEAD routes whose conditions hold', () => {
+    const { config } = render([
+      gatewayRoute('get', { path: '/p', pathMatch: 'Exact', method: 'GET', hosts: ['a.com'], ...service() }),
+      gatewayRoute('head', {
+        path: '/p',
+        pathMatch: 'Exact',
+        method: 'HEAD',
+        hosts: ['b.com'],
+        ...service(),
+      }),
+      gatewayRoute('post', { path: '/p', pathMatch: 'Exact', method: 'POST', ...service() }),
+    ]);
+    expect(argsOf(location(config, '=', '/p'), 'set')).toEqual([['$gw_allow', '$gw_location_0_allow']]);
+    const flag = (method: string) => {
+      const map = directives(config).find(
+        (d) => d.name === 'map' && d.args[1]?.value === `$gw_location_0_allows_${method}`,
+      );
+      return [map?.args[0]?.value, mapEntries(config, `$gw_location_0_allows_${method}`)];
+    };
+    expect(flag('get')).toEqual([
+      '${gw_route_0_selects}',
+      [
+        ['~1', ', GET'],
+        ['default', ''],
+      ],
+    ]);
+    expect(flag('head')).toEqual([
+      '${gw_route_1_selects}${gw_route_0_selects}',
+      [
+        ['~1', ', HEAD'],
+        ['default', ''],
+      ],
+    ]);
+    const joined = directives(config).find(
+      (d) => d.name === 'map' && d.args[1]?.value === '$gw_location_0_allow',
+    );
+    expect(joined?.args[0]?.value).toBe(
+      '${gw_location_0_allows_get}${gw_location_0_allows_post}${gw_location_0_allows_head}',
+    );
+  });
+
+  it('serves HEAD by a route naming HEAD before an equally specific GET route, whatever their age', () => {
+    const { config } = render([
+      gatewayRoute(
+        'get',
+        { path: '/p', pathMatch: 'Exact', method: 'GET', ...service() },
+        { creationTimestamp: '2024-01-01T00:00:00Z' },
+      ),
+      gatewayRoute('head', { path: '/p', pathMatch: 'Exact', method: 'HEAD', ...service() }),
+    ]);
+    expect(mapEntries(config, '$gw_location_0_route')).toEqual([
+      ['~^HEAD:.{0}1', 'gw_route_1'],
+      ['~^(?:GET|HEAD):.{1}1', 'gw_route_0'],
+      ['~^[^:]*:(?:.{0}1|.{1}1)', '405'],
+      ['default', '404'],
+    ]);
+    expect(argsOf(location(config, '=', '/p'), 'set')).toEqual([['$gw_allow', 'GET, HEAD']]);
+  });
+
+  it('points every error_page, once each, at a location it renders, with or without named methods', () => {
+    for (const method of ['ANY', 'GET'] as const) {
+      const { config } = render([gatewayRoute('r', { path: '/r', method, ...service() })]);
+      const pages = directives(config)
+        .filter((d) => d.name === 'error_page')
+        .map((d) => d.args.map((a) => a.value));
+      expect(pages).toEqual([
+        ['401', '@gw_unauthorized'],
+        ['404', '@gw_not_found'],
+        ['405', '@gw_method_not_allowed'],
+        ['429', '@gw_rate_limited'],
+      ]);
+      for (const [, target] of pages) {
+        expect(
+          directives(config).filter((d) => d.name === 'location' && d.args[0]?.value === target),
+        ).toHaveLength(1);
+      }
+    }
   });
 
   it('escapes header values and paths so nginx reads them back unchanged', () => {

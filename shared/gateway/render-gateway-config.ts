@@ -96,8 +96,12 @@ function jsonAnswer(location: string, status: number, body: object, headers: [st
   );
 }
 
-/** The gateway's own answers, each with a JSON body; 405 only where some location can answer it. */
-function errorAnswers(answersMethodNotAllowed: boolean): NginxNode[] {
+/**
+ * The gateway's own answers, each with a JSON body, and the error_page directives sending errors to them.
+ * nginx answers 405 itself too (TRACE, for one), so the 405 answer is there even when no route names a
+ * method; its Allow header only when some location sets the list, as nginx refuses an unknown variable.
+ */
+function errorAnswers(setsAllow: boolean): NginxNode[] {
   const answers: [number, string, NginxNode][] = [
     [
       401,
@@ -123,6 +127,16 @@ function errorAnswers(answersMethodNotAllowed: boolean): NginxNode[] {
       ),
     ],
     [
+      405,
+      METHOD_NOT_ALLOWED_LOCATION,
+      jsonAnswer(
+        METHOD_NOT_ALLOWED_LOCATION,
+        405,
+        { error: 'MethodNotAllowed', message: 'the routes of this path do not accept this method' },
+        setsAllow ? [['Allow', ALLOW_VARIABLE]] : [],
+      ),
+    ],
+    [
       429,
       RATE_LIMITED_LOCATION,
       jsonAnswer(RATE_LIMITED_LOCATION, 429, { error: 'TooManyRequests', message: 'rate limit exceeded' }, [
@@ -130,18 +144,6 @@ function errorAnswers(answersMethodNotAllowed: boolean): NginxNode[] {
       ]),
     ],
   ];
-  if (answersMethodNotAllowed) {
-    answers.push([
-      405,
-      METHOD_NOT_ALLOWED_LOCATION,
-      jsonAnswer(
-        METHOD_NOT_ALLOWED_LOCATION,
-        405,
-        { error: 'MethodNotAllowed', message: 'the routes of this path do not accept this method' },
-        [['Allow', ALLOW_VARIABLE]],
-      ),
-    ]);
-  }
   return [
     ...answers.map(([status, location]) => directive('error_page', status, location)),
     ...answers.map(([, , location]) => location),
@@ -161,10 +163,6 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
     [],
     [
       directive('listen', listen, 'default_server'),
-      directive('error_page', 401, UNAUTHORIZED_LOCATION),
-      directive('error_page', 404, NOT_FOUND_LOCATION),
-      directive('error_page', 405, METHOD_NOT_ALLOWED_LOCATION),
-      directive('error_page', 429, RATE_LIMITED_LOCATION),
       block(
         'location',
         ['=', quotedLiteral(HEALTH_PATH)],

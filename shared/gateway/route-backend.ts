@@ -3,6 +3,7 @@
 import type { AIModelV1 } from '../api/aimodel/v1.ts';
 import { modelChildName } from '../api/aimodel/names.ts';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
+import { endpointRewritePath } from './endpoint-path.ts';
 import { GatewayRouteError } from './errors.ts';
 import { routeIdentity } from './route-identity.ts';
 
@@ -24,7 +25,10 @@ export interface EndpointBackend {
   port: number;
   /** Host header: the host, with the port unless it is the scheme's default. */
   authority: string;
-  /** The endpoint's path without a trailing slash; empty when it is `/`. */
+  /**
+   * The endpoint's path, decoded for a rewrite (see endpoint-path.ts), without a trailing slash; empty
+   * when it is `/`.
+   */
   basePath: string;
 }
 
@@ -75,6 +79,8 @@ function endpointBackend(route: APIGatewayRouteV1, model: AIModelV1, endpoint: s
     throw fail('has a host that is not a DNS name or IP address');
   }
   if (!URL_PATH.test(url.pathname)) throw fail('has a path with characters a proxy path cannot hold ("$")');
+  const basePath = endpointRewritePath(url.pathname.replace(/\/+$/, ''));
+  if ('problem' in basePath) throw fail(basePath.problem);
   const scheme = url.protocol === 'https:' ? 'https' : 'http';
   const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
   return {
@@ -83,7 +89,7 @@ function endpointBackend(route: APIGatewayRouteV1, model: AIModelV1, endpoint: s
     host,
     port,
     authority: url.port ? `${host}:${url.port}` : host,
-    basePath: url.pathname.replace(/\/+$/, ''),
+    basePath: basePath.path,
   };
 }
 

@@ -81,7 +81,8 @@ function endpointRewrite(route: PreparedRoute, backend: EndpointBackend): NginxN
       : path === '/'
         ? ['^(/.*)$', `${backend.basePath}$1`]
         : [`^${pcreLiteral(path)}(/.*)?$`, `${backend.basePath}$1`];
-  // The replacement's only `$` is the capture: basePath holds none (see route-backend.ts).
+  // The replacement's only `$` is the capture, and it holds no `?` to start arguments: basePath holds
+  // neither (see endpoint-path.ts).
   return [directive('rewrite', quotedLiteral(pattern), quotedLiteral(replacement), 'break')];
 }
 

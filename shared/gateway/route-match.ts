@@ -97,6 +97,14 @@ export function routeMatch(route: APIGatewayRouteV1): RouteMatch {
   };
 }
 
+/**
+ * The request methods a route naming `method` (not ANY) takes: a GET route takes HEAD too, since HEAD is
+ * GET without the body and servers should answer it wherever they answer GET (RFC 9110, 9.3.2).
+ */
+export function methodsTaken(method: Exclude<HTTPMethod, 'ANY'>): HTTPMethod[] {
+  return method === 'GET' ? ['GET', 'HEAD'] : [method];
+}
+
 /** Equal for two routes exactly when they match the same requests. */
 export function matchKey(match: RouteMatch): string {
   return JSON.stringify([match.pathMatch, match.path, match.method, match.hosts, match.headers]);

@@ -1,6 +1,7 @@
 // Which of several routes matching one request serves it: the most specific path (exact before prefix,
 // then the longest prefix), then the most specific hosts, then the most header conditions, then a named
-// method before ANY; among equals, the oldest route (creationTimestamp, then name).
+// method before ANY, and GET after the other named methods; among equals, the oldest route
+// (creationTimestamp, then name).
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import type { PreparedRoute } from './prepared-route.ts';
 import type { RouteMatch } from './route-match.ts';
@@ -32,6 +33,9 @@ export function comparePrecedence(a: PreparedRoute, b: PreparedRoute): number {
     hostSpecificity(b.match) - hostSpecificity(a.match) ||
     b.match.headers.length - a.match.headers.length ||
     Number(a.match.method === 'ANY') - Number(b.match.method === 'ANY') ||
+    // A GET route takes HEAD too; a route naming HEAD comes first, to serve the HEAD requests both match.
+    // Other named methods take no request in common with GET, so going before it changes nothing else.
+    Number(a.match.method === 'GET') - Number(b.match.method === 'GET') ||
     compareAge(a.route, b.route)
   );
 }
