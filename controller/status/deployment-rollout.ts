@@ -6,6 +6,8 @@ export type RolloutState = 'Available' | 'Progressing' | 'Failed';
 
 export interface Rollout {
   state: RolloutState;
+  /** spec.replicas. At 0 the rollout is Available with no pod: complete, but nothing serves. */
+  desiredReplicas: number;
   /** Pods serving requests now, from any template version. */
   availableReplicas: number;
   message: string;
@@ -20,6 +22,7 @@ export function deploymentRollout(deployment: Deployment): Rollout {
   // message is a status write on the owner.
   const progress: Rollout = {
     state: 'Progressing',
+    desiredReplicas: desired,
     availableReplicas: available,
     message: `Deployment ${name}: rolling out, ${available} of ${desired} pods available`,
   };
@@ -32,6 +35,7 @@ export function deploymentRollout(deployment: Deployment): Rollout {
   if (stalled) {
     return {
       state: 'Failed',
+      desiredReplicas: desired,
       availableReplicas: available,
       message: `Deployment ${name}: rollout stalled: ${stalled.message ?? 'progress deadline exceeded'}`,
     };
@@ -41,6 +45,7 @@ export function deploymentRollout(deployment: Deployment): Rollout {
   if (updated < desired || old > 0 || available < desired) return progress;
   return {
     state: 'Available',
+    desiredReplicas: desired,
     availableReplicas: available,
     message: `Deployment ${name}: ${available} of ${desired} pods available`,
   };

@@ -18,6 +18,8 @@ export type RouteOutcome =
   | { kind: 'ready'; message: string }
   /** Not served yet, for a reason expected to pass (a rollout, a missing AIModel); `accepted` says the route is in the configuration. */
   | { kind: 'pending'; reason: string; message: string; accepted: boolean }
+  /** In the configuration, but no pod serves it and none is coming (the gateway is scaled to zero). */
+  | { kind: 'unserved'; reason: string; message: string }
   /** Left out of the configuration because another route holds the same match. */
   | { kind: 'rejected'; reason: string; message: string }
   /** The spec cannot be served as it is; nothing will change until it does. */
@@ -53,6 +55,16 @@ function decide(outcome: RouteOutcome): Decision {
             : condition(ACCEPTED, 'False', outcome.reason, outcome.message),
           condition(READY, 'False', outcome.reason, outcome.message),
           condition(PROGRESSING, 'True', outcome.reason, outcome.message),
+          notDegraded,
+        ],
+      };
+    case 'unserved':
+      return {
+        state: 'Pending',
+        conditions: [
+          condition(ACCEPTED, 'True', 'Accepted', 'The route is in the gateway configuration'),
+          condition(READY, 'False', outcome.reason, outcome.message),
+          condition(PROGRESSING, 'False', outcome.reason, 'Nothing is rolling out'),
           notDegraded,
         ],
       };

@@ -65,6 +65,14 @@ describe('deploymentRollout', () => {
     expect(new Set(messages)).toEqual(new Set(['Deployment aim-gemma: rolling out, 2 of 2 pods available']));
   });
 
+  it('tells the replicas asked for, so a Deployment scaled to zero is not taken for one serving', () => {
+    const scaled = deploymentRollout(
+      deployment(4, { observedGeneration: 4, replicas: 0, updatedReplicas: 0, availableReplicas: 0 }, 0),
+    );
+    expect(scaled).toMatchObject({ state: 'Available', desiredReplicas: 0, availableReplicas: 0 });
+    expect(available.desiredReplicas).toBe(2);
+  });
+
   it('fails when the Deployment controller gave up', () => {
     const rollout = deploymentRollout(
       deployment(3, {
@@ -240,6 +248,24 @@ describe('computeRouteStatus', () => {
       status: 'False',
       reason: 'BackendNotFound',
     });
+  });
+
+  it('reports a route no pod serves as accepted, not Ready, with nothing rolling out', () => {
+    const message = 'The gateway Deployment agw-default has 0 replicas: no pod serves the route';
+    const status = computeRouteStatus(
+      route(),
+      { kind: 'unserved', reason: 'GatewayScaledToZero', message },
+      MS0,
+    );
+    expect(status).toMatchObject({ state: 'Pending', message });
+    expect(findCondition(status.conditions, 'Accepted')).toMatchObject({ status: 'True' });
+    expect(findCondition(status.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'GatewayScaledToZero',
+      message,
+    });
+    expect(findCondition(status.conditions, 'Progressing')).toMatchObject({ status: 'False' });
+    expect(findCondition(status.conditions, 'Degraded')).toMatchObject({ status: 'False' });
   });
 
   it('yields an identical status when nothing changed', () => {

@@ -111,6 +111,36 @@ describe('gateway controller', () => {
     expect(statusWrites()).toBe(before);
   });
 
+  it('reports the routes of a gateway scaled to zero as not Ready, and Ready again once it serves', async () => {
+    const h = await start('10.96.0.10', route('orders'));
+    await rollOut(h);
+    expect(ready(h, 'orders')).toMatchObject({ status: 'True' });
+
+    await h.api.patch(DEPLOYMENTS, DEFAULT_GW, 'merge', { spec: { replicas: 0 } });
+    const scaled = h.get<Deployment>(DEPLOYMENTS, DEFAULT_GW);
+    await h.api.patch(DEPLOYMENTS, DEFAULT_GW, 'merge', {
+      status: {
+        observedGeneration: scaled?.metadata.generation,
+        replicas: 0,
+        updatedReplicas: 0,
+        availableReplicas: 0,
+      },
+    });
+    await h.settle();
+    expect(routeStatus(h, 'orders')).toMatchObject({
+      state: 'Pending',
+      message: 'The gateway Deployment agw-default has 0 replicas: no pod serves the route',
+    });
+    expect(ready(h, 'orders')).toMatchObject({ status: 'False', reason: 'GatewayScaledToZero' });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ name: 'orders', reason: 'GatewayScaledToZero' }),
+    );
+
+    await h.api.patch(DEPLOYMENTS, DEFAULT_GW, 'merge', { spec: { replicas: 1 } });
+    await rollOut(h);
+    expect(ready(h, 'orders')).toMatchObject({ status: 'True', reason: 'Serving' });
+  });
+
   it('rejects the newer of two routes claiming the same match, with the reason', async () => {
     const h = await start(
       '10.96.0.10',

@@ -98,6 +98,13 @@ function servedOutcome(
       accepted: true,
     };
   }
+  if (rollout.desiredReplicas === 0) {
+    return {
+      kind: 'unserved',
+      reason: 'GatewayScaledToZero',
+      message: `The gateway Deployment ${gatewayName} has 0 replicas: no pod serves the route`,
+    };
+  }
   if (rollout.state === 'Available' || stillServed(route, rollout)) {
     return { kind: 'ready', message: `Served by gateway ${gatewayName}` };
   }
@@ -119,6 +126,8 @@ function warningReason(outcome: RouteOutcome): string | undefined {
       return undefined;
     case 'pending':
       return outcome.reason === 'GatewayProgressing' ? undefined : outcome.reason;
+    case 'unserved':
+      return outcome.reason;
     case 'rejected':
       return outcome.reason;
     case 'invalid':
