@@ -50,6 +50,12 @@ describe('parseWebhookOptions', () => {
     expect(o.extraSANs).toEqual(['a.example.com', '10.0.0.1', 'b']);
   });
 
+  it('keeps extra IP addresses in the spelling the certificate is read back in', () => {
+    expect(
+      parseWebhookOptions(['--extra-sans=2001:DB8::1,fd00:0:0::1,Webhook.example.com'], {}).extraSANs,
+    ).toEqual(['2001:db8::1', 'fd00::1', 'Webhook.example.com']);
+  });
+
   it('defaults the namespaces to the pod namespace', () => {
     expect(parseWebhookOptions([], { POD_NAMESPACE: 'ops' })).toMatchObject({
       certSecretNamespace: 'ops',
@@ -81,6 +87,16 @@ describe('parseWebhookOptions', () => {
     expect(
       parseWebhookOptions(['--cert-mode=secret'], { WEBHOOK_WIRE_CRD_CONVERSION: 'true' }).wireCRDConversion,
     ).toBe(true);
+  });
+
+  it('takes timer durations up to what a Node timer can wait, and lifetimes of any length', () => {
+    const o = parseWebhookOptions(
+      ['--cert-check-interval=2147483647ms', '--ca-validity=87600h', '--cert-validity=8760h'],
+      {},
+    );
+    expect(o.certCheckIntervalMs).toBe(2 ** 31 - 1);
+    expect(o.caValidityMs).toBe(87600 * 3_600_000);
+    expect(o.certValidityMs).toBe(8760 * 3_600_000);
   });
 
   it.each([
@@ -116,7 +132,21 @@ describe('parseWebhookOptions', () => {
       ['--wire-crd-conversion=true', '--crd-inject-ca-from=platform/gw-webhook'],
       '--crd-inject-ca-from: Forbidden: not with --cert-mode=self-managed',
     ],
+    [
+      ['--cert-check-interval=720h'],
+      '--cert-check-interval: Invalid value: "720h": must be a duration such as 500ms, 90s, 10m, at most 596h',
+    ],
+    [['--request-timeout=25d'], '--request-timeout: Invalid value: "25d": must be a duration'],
+    [['--header-timeout=600h'], '--header-timeout: Invalid value: "600h": must be a duration'],
+    [['--reference-cache-ttl=30d'], '--reference-cache-ttl: Invalid value: "30d": must be a duration'],
+    [['--reference-timeout=2147483648ms'], '--reference-timeout: Invalid value: "2147483648ms"'],
+    [
+      ['--extra-sans=a.example.com,10.0.0.256'],
+      '--extra-sans: Invalid value: "10.0.0.256": must be a DNS name or an IP address such as 10.0.0.1 or fd00::1',
+    ],
+    [['--extra-sans=fe80::1%eth0'], '--extra-sans: Invalid value: "fe80::1%eth0"'],
     [['--log-level=loud'], '--log-level: Unsupported value: "loud"'],
+    [['--header-timeout=60s'], '--header-timeout: Invalid value: must not be longer than --request-timeout'],
     [['--no-such-flag'], "flags: Unknown option '--no-such-flag'"],
   ])('refuses %j', (argv, message) => {
     expect(() => parseWebhookOptions(argv, {})).toThrow(FlagError);

@@ -14,6 +14,7 @@ import {
 import type { FlagSet, FlagSpec } from '../../shared/config/flags.ts';
 import type { LogLevel } from '../../shared/logging/logger.ts';
 import { LOG_LEVELS } from '../../shared/logging/logger.ts';
+import { canonicalServingName, InvalidServingNameError } from '../certs/serving-names.ts';
 import { parseDuration } from './duration.ts';
 
 export const CERT_MODES = ['self-managed', 'cert-dir', 'secret'] as const;
@@ -172,10 +173,37 @@ function parseBytes(flag: string, text: string): number {
   return Number(match[1]) * factor;
 }
 
+/**
+ * A DNS name, or an IP address in the spelling a certificate is read back in, so that the certificate is
+ * not re-issued on every round; an address a certificate cannot hold stops the process at start.
+ */
+function parseExtraSAN(text: string): string {
+  try {
+    return canonicalServingName(text);
+  } catch (err) {
+    if (err instanceof InvalidServingNameError) throw invalidFlagValue('extra-sans', text, err.allowed);
+    throw err;
+  }
+}
+
+/** Any length: lifetimes, and the CA announcement lead, which sets rotation times, never a timer's delay. */
 function parsePositiveDuration(flag: string, text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
     throw invalidFlagValue(flag, text, 'must be a duration such as 500ms, 90s, 10m, 2160h');
+  }
+  return ms;
+}
+
+/** Node's timers take at most 2^31-1 ms (about 24.8 days); a longer delay fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A check interval, timeout or cache lifetime: kept within what a timer can wait, as most become one. */
+function parseTimerDuration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0 || ms > MAX_TIMER_MS) {
+    const maxHours = Math.floor(MAX_TIMER_MS / 3_600_000);
+    throw invalidFlagValue(flag, text, `must be a duration such as 500ms, 90s, 10m, at most ${maxHours}h`);
   }
   return ms;
 }
@@ -201,7 +229,7 @@ export function parseWebhookOptions(
     certSecretNamespace: optional('secret-namespace') ?? (env.POD_NAMESPACE || FALLBACK_NAMESPACE),
     serviceName: str('service-name'),
     serviceNamespace: optional('service-namespace') ?? (env.POD_NAMESPACE || FALLBACK_NAMESPACE),
-    extraSANs: parseListFlag(str('extra-sans')),
+    extraSANs: parseListFlag(str('extra-sans')).map(parseExtraSAN),
     injectCABundle: parseBooleanFlag('inject-ca-bundle', str('inject-ca-bundle')),
     validatingWebhookConfiguration: str('validating-webhook-configuration'),
     mutatingWebhookConfiguration: str('mutating-webhook-configuration'),
@@ -212,13 +240,13 @@ export function parseWebhookOptions(
     certValidityMs: parsePositiveDuration('cert-validity', str('cert-validity')),
     renewFraction: Number(str('renew-fraction')),
     caAnnounceLeadMs: parsePositiveDuration('ca-announce-lead', str('ca-announce-lead')),
-    certCheckIntervalMs: parsePositiveDuration('cert-check-interval', str('cert-check-interval')),
+    certCheckIntervalMs: parseTimerDuration('cert-check-interval', str('cert-check-interval')),
     maxRequestBytes: parseBytes('max-request-bytes', str('max-request-bytes')),
-    requestTimeoutMs: parsePositiveDuration('request-timeout', str('request-timeout')),
-    headerTimeoutMs: parsePositiveDuration('header-timeout', str('header-timeout')),
+    requestTimeoutMs: parseTimerDuration('request-timeout', str('request-timeout')),
+    headerTimeoutMs: parseTimerDuration('header-timeout', str('header-timeout')),
     referenceChecks: parseBooleanFlag('reference-checks', str('reference-checks')),
-    referenceCacheTtlMs: parsePositiveDuration('reference-cache-ttl', str('reference-cache-ttl')),
-    referenceTimeoutMs: parsePositiveDuration('reference-timeout', str('reference-timeout')),
+    referenceCacheTtlMs: parseTimerDuration('reference-cache-ttl', str('reference-cache-ttl')),
+    referenceTimeoutMs: parseTimerDuration('reference-timeout', str('reference-timeout')),
   };
   checkConsistency(options, str('renew-fraction'));
   return options;
@@ -227,6 +255,10 @@ export function parseWebhookOptions(
 function checkConsistency(o: WebhookOptions, renewFractionText: string): void {
   if (!(o.renewFraction > 0 && o.renewFraction < 1)) {
     throw invalidFlagValue('renew-fraction', renewFractionText, 'must be between 0 and 1, exclusive');
+  }
+  // Node refuses a server whose header timeout is longer than its request timeout.
+  if (o.headerTimeoutMs > o.requestTimeoutMs) {
+    throw new FlagError('--header-timeout', 'Invalid value: must not be longer than --request-timeout');
   }
   if (o.certMode === 'cert-dir' && !o.certDir) {
     throw new FlagError(
