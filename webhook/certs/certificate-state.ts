@@ -2,6 +2,7 @@
 // API server is told to trust, and during a CA rotation the next CA, trusted before it signs anything.
 
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import { canonicalServingName, isIPAddressName } from './serving-names.ts';
 
 export interface CertificateState {
   /** The CA that signs the serving certificate. */
@@ -37,15 +38,18 @@ export const DEFAULT_ROTATION_POLICY: RotationPolicy = {
   caAnnounceLeadMs: 10 * 60_000,
 };
 
-/** The identity a webhook Service is reached by, from inside and outside its namespace. */
+/**
+ * The identity a webhook Service is reached by, from inside and outside its namespace. IP addresses are
+ * canonical; a name that is meant as one but is none throws InvalidServingNameError.
+ */
 export function serviceIdentity(
   service: string,
   namespace: string,
   extraNames: readonly string[],
 ): ServingIdentity {
-  const ipPattern = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
-  const extraIPs = extraNames.filter((n) => ipPattern.test(n));
-  const extraDNS = extraNames.filter((n) => !ipPattern.test(n));
+  const extras = extraNames.map(canonicalServingName);
+  const extraIPs = extras.filter(isIPAddressName);
+  const extraDNS = extras.filter((n) => !isIPAddressName(n));
   const dnsNames = [
     service,
     `${service}.${namespace}`,

@@ -4,6 +4,7 @@ import { describeCertificate } from '../../shared/tls/certificates.ts';
 import { createCertificateIssuer } from './certificate-issuer.ts';
 import type { CertificateState, RotationPolicy } from './certificate-state.ts';
 import { serviceIdentity } from './certificate-state.ts';
+import { InvalidServingNameError } from './serving-names.ts';
 import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-secret.ts';
 import { nextRotationTime, planCertificates } from './plan-certificates.ts';
 
@@ -45,7 +46,38 @@ describe('serviceIdentity', () => {
   });
 });
 
+describe('serviceIdentity', () => {
+  it('keeps IP addresses in one spelling, IPv6 lower-case and compressed', () => {
+    const spelled = serviceIdentity('webhook', 'ops', ['2001:DB8::1', 'fd00:0:0::1', '::ffff:10.0.0.1']);
+    expect(spelled.ipAddresses).toEqual(['2001:db8::1', 'fd00::1', '::ffff:a00:1']);
+    expect(serviceIdentity('webhook', 'ops', ['fd00::1', 'FD00:0::1']).ipAddresses).toEqual(['fd00::1']);
+  });
+
+  it.each(['10.0.0.256', '1.2.3', '010.0.0.1', 'fe80::1%eth0', '2001:db8::g', 'host:8443'])(
+    'refuses %j, which is meant as an IP address but is none',
+    (name) => {
+      expect(() => serviceIdentity('webhook', 'ops', [name])).toThrow(InvalidServingNameError);
+      expect(() => serviceIdentity('webhook', 'ops', [name])).toThrow(
+        `serving certificate name ${JSON.stringify(name)}: must be a DNS name or an IP address`,
+      );
+    },
+  );
+});
+
 describe('planCertificates', () => {
+  it.each([
+    ['as configured', serviceIdentity('webhook', 'ops', ['2001:DB8::1', 'fd00:0:0::1', '::ffff:10.0.0.1'])],
+    ['given by hand', { ...identity, ipAddresses: ['2001:DB8::1', 'fd00:0:0::1'] }],
+  ])('keeps a certificate whose IPv6 addresses are spelled differently %s', (_how, spelled) => {
+    const ctx = { policy, identity: spelled, issuer };
+    const first = planCertificates(undefined, { ...ctx, now: at(0) });
+    expect(first.changes).toContain('no serving certificate; issued a serving certificate');
+    expect(planCertificates(first.state, { ...ctx, now: at(1) })).toEqual({
+      state: first.state,
+      changes: [],
+    });
+  });
+
   it('creates a CA and a serving certificate for the identity, and then keeps them', () => {
     const first = plan(undefined, 0);
     expect(first.changes).toEqual(['created a CA', 'no serving certificate; issued a serving certificate']);
@@ -116,6 +148,19 @@ describe('planCertificates', () => {
     const next = plan(broken, 1);
     expect(next.changes[0]).toBe('current CA unusable; created a new CA');
     expect(signedBy(next.state.serving.certPem, next.state.ca.certPem)).toBe(true);
+  });
+
+  it('lets the next CA sign only the lead time after this process injected it', () => {
+    const announced = plan(plan(undefined, 0).state, 201).state;
+    const notInjected = { policy, identity, issuer, injectedSince: () => undefined };
+    expect(planCertificates(announced, { ...notInjected, now: at(250) }).state.ca).toEqual(announced.ca);
+    // Until the next CA is injected, only the serving certificate (issued at 201) has a due time.
+    expect(nextRotationTime(announced, policy, notInjected.injectedSince)).toEqual(at(261));
+
+    const injected = { ...notInjected, injectedSince: () => at(250) };
+    expect(nextRotationTime(announced, policy, injected.injectedSince)).toEqual(at(260));
+    expect(planCertificates(announced, { ...injected, now: at(259) }).state.ca).toEqual(announced.ca);
+    expect(planCertificates(announced, { ...injected, now: at(260) }).state.ca).toEqual(announced.nextCA);
   });
 
   it('tells when the next change is due', () => {

@@ -1,19 +1,29 @@
 // Decides what the certificate Secret should hold next, from what it holds now and the time: nothing,
 // a renewed serving certificate, a new CA announced in the trust bundle, or the announced CA promoted to
-// signing. A CA never signs before it has been trusted for `caAnnounceLeadMs`, and the CA it replaces stays
-// trusted until it expires, so no API server ever meets a certificate it does not trust.
+// signing. A CA never signs before it has been trusted for `caAnnounceLeadMs` — counted from when this
+// process injected a bundle holding it, when injecting is its part — and the CA it replaces stays trusted
+// until it expires, so no API server ever meets a certificate it does not trust.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { CERTIFICATE_BACKDATE_MS, describeCertificate } from '../../shared/tls/certificates.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';
 import type { CertificateState, RotationPolicy, ServingIdentity } from './certificate-state.ts';
 import { normalizePem } from './certificate-state.ts';
+import { canonicalIPAddress } from './serving-names.ts';
+
+/**
+ * When this process first injected a trust bundle holding a CA, still held by the bundle it last injected;
+ * undefined when it has not.
+ */
+export type InjectedSince = (caCertPem: string) => Date | undefined;
 
 export interface PlanContext {
   now: Date;
   policy: RotationPolicy;
   identity: ServingIdentity;
   issuer: CertificateIssuer;
+  /** Absent when injecting the bundle is not this process's part: the announcement starts the lead time. */
+  injectedSince?: InjectedSince;
 }
 
 export interface CertificatePlan {
@@ -61,6 +71,12 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return sa.size === new Set(b).size && b.every((x) => sa.has(x));
 }
 
+/** IPv6 has many spellings of one address; the certificate holds bytes, read back in one of them. */
+function sameIPAddresses(a: readonly string[], b: readonly string[]): boolean {
+  const canonical = (ips: readonly string[]) => ips.map((ip) => canonicalIPAddress(ip) ?? ip);
+  return sameNames(canonical(a), canonical(b));
+}
+
 /** Why the serving certificate must be re-issued, or undefined when it is good. */
 function servingProblem(
   serving: KeyPairPem | undefined,
@@ -86,7 +102,7 @@ function servingProblem(
   }
   if (
     !sameNames(info.dnsNames, ctx.identity.dnsNames) ||
-    !sameNames(info.ipAddresses, ctx.identity.ipAddresses)
+    !sameIPAddresses(info.ipAddresses, ctx.identity.ipAddresses)
   ) {
     return 'serving certificate names changed';
   }
@@ -117,13 +133,35 @@ function trustBundle(
   });
 }
 
-export function nextRotationTime(state: CertificateState, policy: RotationPolicy): Date | undefined {
+/**
+ * When the next CA may sign: the lead time after it was announced and, with `injectedSince`, after this
+ * process injected it; undefined while it has not. Without an announcement time only the injection counts.
+ */
+function nextCASigningTime(
+  nextCA: KeyPairPem,
+  announcedAt: Date | undefined,
+  policy: RotationPolicy,
+  injectedSince: InjectedSince | undefined,
+): number | undefined {
+  const announced = announcedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  if (!injectedSince) return announced + policy.caAnnounceLeadMs;
+  const injected = injectedSince(nextCA.certPem);
+  return injected && Math.max(announced, injected.getTime()) + policy.caAnnounceLeadMs;
+}
+
+export function nextRotationTime(
+  state: CertificateState,
+  policy: RotationPolicy,
+  injectedSince?: InjectedSince,
+): Date | undefined {
   const times: number[] = [];
   const ca = validity(state.ca.certPem);
   const serving = validity(state.serving.certPem);
   if (ca && !state.nextCA) times.push(renewAt(ca, policy.renewAfterFraction));
   if (serving) times.push(renewAt(serving, policy.renewAfterFraction));
-  if (state.nextCAAnnouncedAt) times.push(state.nextCAAnnouncedAt.getTime() + policy.caAnnounceLeadMs);
+  const signing =
+    state.nextCA && nextCASigningTime(state.nextCA, state.nextCAAnnouncedAt, policy, injectedSince);
+  if (signing !== undefined && Number.isFinite(signing)) times.push(signing);
   return times.length > 0 ? new Date(Math.min(...times)) : undefined;
 }
 
@@ -156,7 +194,8 @@ export function planCertificates(current: CertificateState | undefined, ctx: Pla
     nextCAAnnouncedAt = undefined;
     changes.push('dropped an unusable next CA');
   }
-  if (nextCA && (!nextCAAnnouncedAt || now >= nextCAAnnouncedAt.getTime() + ctx.policy.caAnnounceLeadMs)) {
+  const signing = nextCA && nextCASigningTime(nextCA, nextCAAnnouncedAt, ctx.policy, ctx.injectedSince);
+  if (nextCA && signing !== undefined && now >= signing) {
     ca = nextCA;
     nextCA = undefined;
     nextCAAnnouncedAt = undefined;
