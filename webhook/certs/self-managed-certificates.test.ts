@@ -13,6 +13,7 @@ import {
 } from '../kube/webhook-resources.ts';
 import { createCABundleInjector } from './ca-bundle-injector.ts';
 import { createCertificateIssuer } from './certificate-issuer.ts';
+import { decodeCertificateSecret } from './certificate-secret.ts';
 import { kubeCertificateSecretStore } from './certificate-secret-store.ts';
 import type { RotationPolicy } from './certificate-state.ts';
 import { serviceIdentity } from './certificate-state.ts';
@@ -53,19 +54,21 @@ function seedTargets(api: FakeKubeApi, withCRD = true): void {
     metadata: { name: 'ai-gateway-mutating' },
     webhooks: [webhooks[0]],
   });
-  if (withCRD) {
-    api.seed(CUSTOM_RESOURCE_DEFINITIONS, {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'aimodels.ai.example.com' },
-      spec: {
-        conversion: {
-          strategy: 'Webhook',
-          webhook: { clientConfig: { url: 'https://127.0.0.1:9443/convert' } },
-        },
+  if (withCRD) seedCRD(api);
+}
+
+function seedCRD(api: FakeKubeApi): void {
+  api.seed(CUSTOM_RESOURCE_DEFINITIONS, {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'aimodels.ai.example.com' },
+    spec: {
+      conversion: {
+        strategy: 'Webhook',
+        webhook: { clientConfig: { url: 'https://127.0.0.1:9443/convert' } },
       },
-    });
-  }
+    },
+  });
 }
 
 /** A replica: its own manager and the certificate its server presents. */
@@ -103,6 +106,13 @@ function injectedBundles(api: FakeKubeApi): string[] {
     crd?.spec as { conversion: { webhook: { clientConfig: { caBundle?: string } } } } | undefined
   )?.conversion.webhook.clientConfig.caBundle;
   return [...hooks.map((h) => decode(h.clientConfig.caBundle)), decode(crdBundle)];
+}
+
+function signedBy(pair: KeyPairPem | undefined, ca: KeyPairPem | undefined): boolean {
+  if (!pair || !ca) return false;
+  const cert = new X509Certificate(pair.certPem);
+  const caCert = new X509Certificate(ca.certPem);
+  return cert.checkIssued(caCert) && cert.verify(caCert.publicKey);
 }
 
 /** What the API server checks: the served certificate chains to a CA in every injected bundle. */
@@ -197,6 +207,87 @@ describe('SelfManagedCertificates', () => {
     // Renewals happen, but not on every round: no thrashing.
     expect(api.writeCount(SECRETS)).toBeGreaterThan(3);
     expect(api.writeCount(SECRETS)).toBeLessThan(20);
+  });
+
+  it('lets the next CA sign only once this replica has injected it, for the lead time', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api);
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: new Date(start) };
+    const at = (seconds: number) => (clock.now = new Date(start + seconds * S));
+    const r = replica(api, clock);
+    const firstCA = (await r.manager.reconcile()).ca;
+    const stored = () =>
+      decodeCertificateSecret(
+        api.peek<KubeObject & { data: Record<string, string> }>(SECRETS, {
+          namespace: 'ops',
+          name: 'webhook-certs',
+        })?.data,
+      );
+
+    // Injection breaks before the CA is due; the next CA is announced in the Secret all the same.
+    await api.delete(CUSTOM_RESOURCE_DEFINITIONS, { name: 'aimodels.ai.example.com' });
+    at(201);
+    await expect(r.manager.reconcile()).rejects.toThrow('CustomResourceDefinition aimodels.ai.example.com');
+    const nextCA = stored().nextCA;
+    expect(nextCA).toBeDefined();
+
+    // Long past the lead time, the old CA still signs: the API server may not trust the next one.
+    at(260);
+    await expect(r.manager.reconcile()).rejects.toThrow('CustomResourceDefinition aimodels.ai.example.com');
+    expect(stored().ca).toEqual(firstCA);
+    expect(signedBy(r.served.pair, firstCA)).toBe(true);
+
+    // Injection works again; the lead time starts now.
+    seedCRD(api);
+    at(270);
+    await r.manager.reconcile();
+    expect(stored().ca).toEqual(firstCA);
+    expect(stored().nextCA).toEqual(nextCA);
+    at(275);
+    await r.manager.reconcile();
+    expect(stored().ca).toEqual(firstCA);
+
+    at(281);
+    await r.manager.reconcile();
+    expect(stored().ca).toEqual(nextCA);
+    expect(signedBy(r.served.pair, nextCA)).toBe(true);
+    expect(trustedEverywhere(api, r.served.pair)).toBe(true);
+  });
+
+  it('lets a replica that has not injected the next CA wait while one that has promotes it', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api);
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: new Date(start) };
+    const at = (seconds: number) => (clock.now = new Date(start + seconds * S));
+    const a = replica(api, clock);
+    const b = replica(api, clock);
+    await a.manager.reconcile();
+    at(201);
+    const announced = await a.manager.reconcile();
+    expect(announced.nextCA).toBeDefined();
+
+    // b first meets the next CA past the lead time: it does not promote, it injects.
+    at(215);
+    expect((await b.manager.reconcile()).ca).toEqual(announced.ca);
+    // a injected it at 201 and promotes; b adopts what a wrote.
+    expect((await a.manager.reconcile()).ca).toEqual(announced.nextCA);
+    expect((await b.manager.reconcile()).ca).toEqual(announced.nextCA);
+    expect(trustedEverywhere(api, a.served.pair)).toBe(true);
+    expect(trustedEverywhere(api, b.served.pair)).toBe(true);
+  });
+
+  it('lets the next CA sign after the lead time alone when injection is off', async () => {
+    const api = new FakeKubeApi();
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: new Date(start) };
+    const r = replica(api, clock, false);
+    await r.manager.reconcile();
+    clock.now = new Date(start + 201 * S);
+    const announced = await r.manager.reconcile();
+    clock.now = new Date(start + 212 * S);
+    expect((await r.manager.reconcile()).ca).toEqual(announced.nextCA);
   });
 
   it('adopts the winner on an update race', async () => {

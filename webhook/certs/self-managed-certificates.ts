@@ -1,6 +1,7 @@
 // The default certificate mode: this webhook is its own CA. Every round reads the Secret, plans (create,
 // renew, rotate), writes the plan back with optimistic concurrency — a replica that loses a race adopts
-// what the winner wrote — injects the trust bundle, and serves the Secret's certificate.
+// what the winner wrote — injects the trust bundle, and serves the Secret's certificate. A replica lets a
+// new CA sign only after it has itself injected a bundle holding it: writing the Secret is not enough.
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
@@ -11,6 +12,8 @@ import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-
 import { CertificateSecretConflictError } from './certificate-secret-store.ts';
 import type { CertificateSecretStore } from './certificate-secret-store.ts';
 import type { CertificateState, RotationPolicy, ServingIdentity } from './certificate-state.ts';
+import { normalizePem } from './certificate-state.ts';
+import type { InjectedSince } from './plan-certificates.ts';
 import { nextRotationTime, planCertificates } from './plan-certificates.ts';
 
 export interface CertificateConsumer {
@@ -41,6 +44,8 @@ export class SelfManagedCertificates {
   readonly #now: () => Date;
   #servedCertPem: string | undefined;
   #injectedBundle: string | undefined;
+  /** Each CA of the bundle last injected → when a bundle holding it was first injected. */
+  readonly #injectedSince = new Map<string, Date>();
   #wantedBundle: string | undefined;
   #lastError: string | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -66,6 +71,7 @@ export class SelfManagedCertificates {
     if (this.#opts.injector) {
       await this.#opts.injector.inject(bundle);
       this.#injectedBundle = bundle;
+      this.#recordInjected(state.trustBundle);
     }
     return state;
   }
@@ -89,6 +95,23 @@ export class SelfManagedCertificates {
       ok: false,
       reason: `CA bundle not injected yet${this.#lastError ? `: ${this.#lastError}` : ''}`,
     };
+  }
+
+  /** What lets the next CA sign: only a bundle this process has injected is known to be trusted. */
+  #recordInjected(trustBundle: readonly string[]): void {
+    const now = this.#now();
+    for (const pem of this.#injectedSince.keys()) {
+      if (!trustBundle.includes(pem)) this.#injectedSince.delete(pem);
+    }
+    for (const pem of trustBundle) {
+      if (!this.#injectedSince.has(pem)) this.#injectedSince.set(pem, now);
+    }
+  }
+
+  /** Absent without an injector: whoever injects then is trusted to have done so. */
+  #injectedSinceForPlan(): InjectedSince | undefined {
+    if (!this.#opts.injector) return undefined;
+    return (caCertPem) => this.#injectedSince.get(normalizePem(caCertPem));
   }
 
   #secretRef(): string {
@@ -116,6 +139,7 @@ export class SelfManagedCertificates {
         policy: this.#opts.policy,
         identity: this.#opts.identity,
         issuer: this.#opts.issuer,
+        injectedSince: this.#injectedSinceForPlan(),
       });
       if (plan.changes.length === 0) return plan.state;
       try {
@@ -145,7 +169,7 @@ export class SelfManagedCertificates {
       const state = await this.reconcile();
       this.#lastError = undefined;
       this.#failures = 0;
-      const due = nextRotationTime(state, this.#opts.policy);
+      const due = nextRotationTime(state, this.#opts.policy, this.#injectedSinceForPlan());
       if (due) delayMs = Math.min(delayMs, Math.max(0, due.getTime() - this.#now().getTime()) + 10);
     } catch (err) {
       this.#failures++;
