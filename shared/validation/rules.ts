@@ -3,6 +3,7 @@
 // case-insensitively, limits below requests, immutability) are the webhook's own.
 import {
   MAX_MODEL_NAME_LENGTH,
+  MAX_PARAMETERS_BYTES,
   MODEL_NAME_LENGTH_DETAIL,
   type AIModelSpecV1,
   type EnvVar,
@@ -11,7 +12,7 @@ import type { APIGatewayRouteSpecV1 } from '../api/apigatewayroute/v1.ts';
 import type { APIGatewayRouteSpecV1alpha1 } from '../api/apigatewayroute/v1alpha1.ts';
 import type { KubeObject } from '../api/meta.ts';
 import { parseQuantity } from '../api/quantity.ts';
-import { deepEqual, isPlainObject } from '../util/json.ts';
+import { canonicalJSON, deepEqual, isPlainObject } from '../util/json.ts';
 import { childPath, type FieldError } from './field-error.ts';
 
 export interface RuleFindings {
@@ -163,6 +164,19 @@ function resourceRules(resources: AIModelSpecV1['resources']): FieldError[] {
   return errors;
 }
 
+/** Parameters travel in an annotation of a v1alpha1 object, which the API server bounds. */
+function parametersRules(parameters: unknown): FieldError[] {
+  if (!isPlainObject(parameters)) return [];
+  if (Buffer.byteLength(canonicalJSON(parameters)) <= MAX_PARAMETERS_BYTES) return [];
+  return [
+    {
+      field: 'spec.parameters',
+      type: 'TooLong',
+      detail: `may not be more than ${MAX_PARAMETERS_BYTES} bytes as JSON`,
+    },
+  ];
+}
+
 export function modelV1Rules(object: KubeObject): RuleFindings {
   const spec = (isPlainObject(object.spec) ? object.spec : {}) as Partial<AIModelSpecV1>;
   const errors: FieldError[] = [];
@@ -189,6 +203,7 @@ export function modelV1Rules(object: KubeObject): RuleFindings {
     errors.push(...duplicates(spec.accessPolicies, String, 'spec.accessPolicies', (p) => p));
   }
   errors.push(...resourceRules(spec.resources));
+  errors.push(...parametersRules(spec.parameters));
   if (spec.image === undefined) {
     const ignored = (['replicas', 'resources', 'env', 'port'] as const).filter((f) => spec[f] !== undefined);
     if (ignored.length > 0) {

@@ -112,6 +112,25 @@ describe('validateObject', () => {
     ]);
   });
 
+  it('bounds AIModel parameters, which a v1alpha1 object carries in an annotation', () => {
+    const withParameters = (kib: number): KubeObject => ({
+      apiVersion: 'ai.example.com/v1',
+      kind: 'AIModel',
+      metadata: { name: 'm' },
+      spec: {
+        modelName: 'gemma',
+        modelProvider: 'Custom',
+        modelType: 'LLM',
+        endpoint: 'https://models.example.com',
+        parameters: { systemPrompt: 'x'.repeat(kib * 1024) },
+      },
+    });
+    expect(messages(withParameters(70))).toEqual([
+      'spec.parameters: Too long: may not be more than 65536 bytes as JSON',
+    ]);
+    expect(messages(withParameters(60))).toEqual([]);
+  });
+
   it('rejects a kind or version it does not serve', () => {
     expect(messages({ apiVersion: 'gateway.example.com/v2', kind: 'APIGatewayRoute', metadata: {} })).toEqual(
       [

@@ -30,6 +30,13 @@ export type ModelPhase = (typeof MODEL_PHASES)[number];
 /** Object names derived from an AIModel's name must stay valid DNS labels (63 characters). */
 export const MAX_MODEL_NAME_LENGTH = 56;
 export const MODEL_NAME_LENGTH_DETAIL = `must be at most ${MAX_MODEL_NAME_LENGTH} characters (names of the objects serving the model derive from it)`;
+/**
+ * spec.parameters as canonical JSON, in bytes. v1alpha1 has no such field, so a converted object carries
+ * them in an annotation, and the API server refuses a converted object whose annotations exceed 256 KiB in
+ * all, which breaks every list and watch of v1alpha1 holding it. The schema cannot bound the size of a
+ * free-form object; the webhook does.
+ */
+export const MAX_PARAMETERS_BYTES = 64 * 1024;
 export const ENV_NAME_PATTERN = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 export const RESOURCE_NAME_PATTERN =
   '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$';
@@ -58,6 +65,7 @@ export interface AIModelSpecV1 {
   modelProvider: ModelProvider;
   modelVersion?: string;
   modelType: ModelType;
+  /** At most MAX_PARAMETERS_BYTES as canonical JSON; the webhook refuses more. */
   parameters?: Record<string, unknown>;
   endpoint?: string;
   image?: string;
@@ -128,7 +136,7 @@ export const aiModelSpecV1Schema: JSONSchema = objectField(
     parameters: {
       type: 'object',
       description:
-        'Model-specific parameters (e.g. temperature, maxTokens), passed to the model as configuration.',
+        'Model-specific parameters (e.g. temperature, maxTokens), passed to the model as configuration. At most 64 KiB as JSON.',
       maxProperties: 64,
       'x-kubernetes-preserve-unknown-fields': true,
     },
