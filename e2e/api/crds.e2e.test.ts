@@ -132,6 +132,18 @@ describe('CRDs on a real API server', () => {
     ['a Service without a port', route({ destinationPort: undefined })],
     ['a burst without a rate', route({ burst: 5 })],
     ['a header value with a quote', route({ headers: [{ name: 'X-A', value: 'a"b' }] })],
+    ['an empty header value', route({ headers: [{ name: 'X-A', value: '' }] })],
+    ['a header value with a leading space', route({ headers: [{ name: 'X-A', value: ' a' }] })],
+    ['a destination Service that is an IP address', route({ destinationService: '169.254.169.254' })],
+    [
+      'a v1alpha1 target Service that is an IP address',
+      {
+        apiVersion: 'gateway.example.com/v1alpha1',
+        kind: 'APIGatewayRoute',
+        metadata: { name: 'invalid', namespace: NAMESPACE },
+        spec: { path: '/api', targetService: '10.0.0.1:8080' },
+      },
+    ],
     ['a model with neither image nor endpoint', model({ endpoint: undefined })],
     ['an unknown model type', model({ modelType: 'Chat' })],
     ['a bad quantity', model({ image: 'i:1', resources: { requests: { memory: 'lots' } } })],
@@ -153,6 +165,7 @@ describe('CRDs on a real API server', () => {
     'mutually exclusive',
     'one of image or endpoint',
     'field is immutable',
+    'not an IP address',
   ];
 
   it.each(invalid)('rejects %s, in the API server as in the webhook validator', async (_name, object) => {
@@ -175,6 +188,7 @@ describe('CRDs on a real API server', () => {
   it('accepts what the validator accepts', async () => {
     for (const object of [
       route({}),
+      route({ destinationService: '10.0.0.1.nip.io', headers: [{ name: 'X-A', value: 'a b' }] }),
       model({}),
       model({ image: 'example/serve:1', endpoint: undefined, port: 9000 }),
     ]) {

@@ -27,7 +27,7 @@ const DESCRIPTIONS = new Map<string, string>([
   [HEADER_NAME_PATTERN, "must contain only letters, digits and '-', starting with a letter or digit"],
   [
     HEADER_VALUE_PATTERN,
-    'must contain only printable ASCII characters other than \'"\', \'\\\', "$", braces and ";"',
+    'must contain only printable ASCII characters other than \'"\', \'\\\', "$", braces and ";", and must not start or end with a space',
   ],
   [TARGET_SERVICE_PATTERN, 'must be "host" or "host:port" with host a lowercase RFC 1123 subdomain'],
   [ENV_NAME_PATTERN, "must consist of letters, digits, '-', '_' or '.', and must not start with a digit"],

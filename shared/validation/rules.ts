@@ -8,8 +8,15 @@ import {
   type AIModelSpecV1,
   type EnvVar,
 } from '../api/aimodel/v1.ts';
-import type { APIGatewayRouteSpecV1 } from '../api/apigatewayroute/v1.ts';
-import type { APIGatewayRouteSpecV1alpha1 } from '../api/apigatewayroute/v1alpha1.ts';
+import {
+  NOT_AN_IP_ADDRESS_DETAIL,
+  NUMERIC_HOST_PATTERN,
+  type APIGatewayRouteSpecV1,
+} from '../api/apigatewayroute/v1.ts';
+import {
+  NUMERIC_TARGET_SERVICE_PATTERN,
+  type APIGatewayRouteSpecV1alpha1,
+} from '../api/apigatewayroute/v1alpha1.ts';
 import type { KubeObject } from '../api/meta.ts';
 import { parseQuantity } from '../api/quantity.ts';
 import { canonicalJSON, deepEqual, isPlainObject } from '../util/json.ts';
@@ -37,6 +44,15 @@ function duplicates<T>(
   return errors;
 }
 
+const NUMERIC_HOST = new RegExp(NUMERIC_HOST_PATTERN);
+const NUMERIC_TARGET_SERVICE = new RegExp(NUMERIC_TARGET_SERVICE_PATTERN);
+
+/** The CRD's CEL rule that a Service field holds no IP address; a non-string is the schema's to report. */
+function ipAddressErrors(value: unknown, field: string, numeric: RegExp): FieldError[] {
+  if (typeof value !== 'string' || !numeric.test(value)) return [];
+  return [{ field, type: 'Invalid', badValue: value, detail: NOT_AN_IP_ADDRESS_DETAIL }];
+}
+
 export function routeV1Rules(object: KubeObject): RuleFindings {
   const spec = (isPlainObject(object.spec) ? object.spec : {}) as Partial<APIGatewayRouteSpecV1>;
   const errors: FieldError[] = [];
@@ -49,6 +65,7 @@ export function routeV1Rules(object: KubeObject): RuleFindings {
       detail: 'exactly one of destinationService or aiModelRef must be set',
     });
   }
+  errors.push(...ipAddressErrors(spec.destinationService, 'spec.destinationService', NUMERIC_HOST));
   if (spec.destinationService !== undefined && spec.destinationPort === undefined) {
     errors.push({
       field: 'spec.destinationPort',
@@ -107,6 +124,7 @@ export function routeV1alpha1Rules(object: KubeObject): RuleFindings {
       detail: 'one of targetService or modelName is required',
     });
   }
+  errors.push(...ipAddressErrors(spec.targetService, 'spec.targetService', NUMERIC_TARGET_SERVICE));
   return { errors, warnings: [] };
 }
 

@@ -54,6 +54,49 @@ describe('validateObject', () => {
     expect(errors[0]).toMatch(/^spec.headers\[0\].value: Invalid value: /);
   });
 
+  it('rejects header values that could never match, as nginx trims request header values', () => {
+    const value = (v: string) => messages(route({ ...validRoute, headers: [{ name: 'X-Team', value: v }] }));
+    expect(value('')).toEqual(['spec.headers[0].value: Invalid value: "": must not be empty']);
+    for (const v of [' a', 'a ', ' ', '\ta', 'a\t']) {
+      expect(value(v)).toEqual([
+        `spec.headers[0].value: Invalid value: ${JSON.stringify(v)}: must contain only printable ASCII characters other than '"', '\\', "$", braces and ";", and must not start or end with a space`,
+      ]);
+    }
+    expect(value('a b')).toEqual([]);
+    expect(value('a')).toEqual([]);
+  });
+
+  it('rejects a destination Service that is an IP address', () => {
+    for (const destinationService of ['169.254.169.254', '10.0.0.1', '127.1', '2130706433']) {
+      expect(messages(route({ ...validRoute, destinationService }))).toEqual([
+        `spec.destinationService: Invalid value: "${destinationService}": must be a Service name, not an IP address`,
+      ]);
+    }
+    expect(messages(route({ ...validRoute, destinationService: '::1' }))).toEqual([
+      `spec.destinationService: Invalid value: "::1": must be a lowercase RFC 1123 subdomain: lowercase letters, digits, '-' and '.', each label starting and ending with a letter or digit`,
+    ]);
+    for (const destinationService of ['svc-1', '1password.team', '10.0.0.1.nip.io']) {
+      expect(messages(route({ ...validRoute, destinationService }))).toEqual([]);
+    }
+  });
+
+  it('rejects a v1alpha1 target Service that is an IP address, which would convert into an invalid v1 route', () => {
+    for (const targetService of ['169.254.169.254', '10.0.0.1:8080']) {
+      const alpha: KubeObject = {
+        apiVersion: 'gateway.example.com/v1alpha1',
+        kind: 'APIGatewayRoute',
+        metadata: { name: 'r', namespace: 'default' },
+        spec: { path: '/api', targetService },
+      };
+      expect(messages(alpha)).toEqual([
+        `spec.targetService: Invalid value: "${targetService}": must be a Service name, not an IP address`,
+      ]);
+      expect(messages(convertObject(alpha, 'gateway.example.com/v1').object)).toEqual([
+        `spec.destinationService: Invalid value: "${targetService.split(':')[0]}": must be a Service name, not an IP address`,
+      ]);
+    }
+  });
+
   it('reports missing required fields and the backend rule together', () => {
     expect(messages(route({ method: 'GET' }))).toEqual([
       'spec.path: Required value',

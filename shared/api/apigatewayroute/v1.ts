@@ -32,8 +32,19 @@ export type RouteState = (typeof ROUTE_STATES)[number];
 /** Characters a path may hold: RFC 3986 path characters without those a proxy config would interpret. */
 export const ROUTE_PATH_PATTERN = '^/[A-Za-z0-9._~%!&()*+,=:@/-]*$';
 export const HEADER_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9-]*$';
-/** Visible ASCII and spaces, without quotes, backslashes, `$`, braces or `;`. */
-export const HEADER_VALUE_PATTERN = "^[ !#%&'()*+,\\-./0-9:<=>?@A-Z\\[\\]^_`a-z|~]*$";
+/** Visible ASCII without quotes, backslashes, `$`, braces or `;`. */
+const HEADER_VALUE_CHARACTERS = "!#%&'()*+,\\-./0-9:<=>?@A-Z\\[\\]^_`a-z|~";
+/**
+ * Those characters, with spaces only between them: nginx trims a request header's value, so a value that
+ * starts or ends with a space could never match. Emptiness is minLength's to report.
+ */
+export const HEADER_VALUE_PATTERN = `^([${HEADER_VALUE_CHARACTERS}]([ ${HEADER_VALUE_CHARACTERS}]*[${HEADER_VALUE_CHARACTERS}])?)?$`;
+/**
+ * Digits and dots only: an IP address to a resolver, and neither a Service name (which starts with a
+ * letter) nor a DNS name (whose top-level label is never all digits). `[.]` needs no escape in CEL.
+ */
+export const NUMERIC_HOST_PATTERN = '^[0-9]+([.][0-9]+)*$';
+export const NOT_AN_IP_ADDRESS_DETAIL = 'must be a Service name, not an IP address';
 export const MAX_GATEWAY_NAME_LENGTH = 50;
 
 export interface HeaderMatch {
@@ -92,8 +103,15 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
       HTTP_METHODS,
     ),
     destinationService: stringField(
-      'The Kubernetes Service to route traffic to: a Service name in the route\'s namespace or a DNS name such as "my-svc.other-ns.svc.cluster.local". Exactly one of destinationService and aiModelRef must be set.',
-      { minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN },
+      'The Kubernetes Service to route traffic to: a Service name in the route\'s namespace or a DNS name such as "my-svc.other-ns.svc.cluster.local", not an IP address. Exactly one of destinationService and aiModelRef must be set.',
+      {
+        minLength: 1,
+        maxLength: 253,
+        pattern: DNS_SUBDOMAIN_PATTERN,
+        'x-kubernetes-validations': [
+          cel(`!self.matches('${NUMERIC_HOST_PATTERN}')`, NOT_AN_IP_ADDRESS_DETAIL),
+        ],
+      },
     ),
     destinationPort: integerField('The port on the destination Service. Required with destinationService.', {
       minimum: 1,
@@ -135,7 +153,10 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
             maxLength: 256,
             pattern: HEADER_NAME_PATTERN,
           }),
-          value: stringField('Exact header value.', { maxLength: 1024, pattern: HEADER_VALUE_PATTERN }),
+          value: stringField(
+            'Exact header value: not empty, and without leading or trailing spaces, which the gateway trims from request headers.',
+            { minLength: 1, maxLength: 1024, pattern: HEADER_VALUE_PATTERN },
+          ),
         },
         { required: ['name', 'value'] },
       ),

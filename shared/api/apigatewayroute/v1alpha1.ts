@@ -11,11 +11,18 @@ import {
   objectRootSchema,
   stringField,
 } from '../schema/primitives.ts';
-import { ROUTE_PATH_PATTERN, apiGatewayRouteStatusSchema, type APIGatewayRouteStatusV1 } from './v1.ts';
+import {
+  NOT_AN_IP_ADDRESS_DETAIL,
+  ROUTE_PATH_PATTERN,
+  apiGatewayRouteStatusSchema,
+  type APIGatewayRouteStatusV1,
+} from './v1.ts';
 
 /** `host` or `host:port`, the host a DNS subdomain. */
 export const TARGET_SERVICE_PATTERN =
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$';
+/** v1's NUMERIC_HOST_PATTERN with an optional port: the host would convert into an invalid v1 route. */
+export const NUMERIC_TARGET_SERVICE_PATTERN = '^[0-9]+([.][0-9]+)*(:[0-9]+)?$';
 
 export interface APIGatewayRouteSpecV1alpha1 {
   path?: string;
@@ -42,8 +49,15 @@ export const apiGatewayRouteSpecV1alpha1Schema: JSONSchema = objectField(
       pattern: ROUTE_PATH_PATTERN,
     }),
     targetService: stringField(
-      'The Service to route to, as "host" or "host:port" (port 80 when omitted). v1: destinationService and destinationPort.',
-      { minLength: 1, maxLength: 259, pattern: TARGET_SERVICE_PATTERN },
+      'The Service to route to, as "host" or "host:port" (port 80 when omitted), the host not an IP address. v1: destinationService and destinationPort.',
+      {
+        minLength: 1,
+        maxLength: 259,
+        pattern: TARGET_SERVICE_PATTERN,
+        'x-kubernetes-validations': [
+          cel(`!self.matches('${NUMERIC_TARGET_SERVICE_PATTERN}')`, NOT_AN_IP_ADDRESS_DETAIL),
+        ],
+      },
     ),
     authentication: booleanField('Whether requests must carry an API key. v1: authenticationRequired.'),
     rateLimit: objectField('Rate limit of the route. v1: rateLimit, in requests per second.', {

@@ -2,7 +2,7 @@
 // conversion, validation and rendering.
 import fc from 'fast-check';
 import type { KubeObject, ObjectMeta } from '../meta.ts';
-import { HTTP_METHODS, PATH_MATCH_TYPES, ROUTE_STATES } from '../apigatewayroute/v1.ts';
+import { HTTP_METHODS, NUMERIC_HOST_PATTERN, PATH_MATCH_TYPES, ROUTE_STATES } from '../apigatewayroute/v1.ts';
 import { MODEL_PHASES, MODEL_PROVIDERS, MODEL_TYPES } from '../aimodel/v1.ts';
 
 const RESERVED_ANNOTATION = /^(gateway|ai)\.example\.com\//;
@@ -12,6 +12,9 @@ export const dnsSubdomain = fc
   .array(dnsLabel, { minLength: 1, maxLength: 4 })
   .map((labels) => labels.join('.'))
   .filter((s) => s.length <= 253);
+const NUMERIC_HOST = new RegExp(NUMERIC_HOST_PATTERN);
+/** A DNS subdomain that names a Service: digits and dots alone would be an IP address. */
+const serviceName = dnsSubdomain.filter((s) => !NUMERIC_HOST.test(s));
 export const routePath = fc
   .array(fc.stringMatching(/^[A-Za-z0-9._~%!&()*+,=:@-]{1,12}$/), { maxLength: 5 })
   .map((segments) => `/${segments.join('/')}`);
@@ -71,7 +74,10 @@ export const routeStatus = record({
   conditions: optional(conditions),
 });
 
-const headerValue = fc.stringMatching(/^[ !#%&'()*+,\-./0-9:<=>?@A-Z[\]^_`a-z|~]{0,20}$/);
+const headerCharacter = "!#%&'()*+,\\-./0-9:<=>?@A-Z[\\]^_`a-z|~";
+const headerValue = fc.stringMatching(
+  new RegExp(`^[${headerCharacter}]([ ${headerCharacter}]{0,18}[${headerCharacter}])?$`),
+);
 
 export const routeSpecV1 = fc
   .tuple(
@@ -105,7 +111,7 @@ export const routeSpecV1 = fc
       apiKeySecretRef: optional(record({ name: dnsSubdomain })),
     }),
     fc.oneof(
-      record({ destinationService: dnsSubdomain, destinationPort: port }),
+      record({ destinationService: serviceName, destinationPort: port }),
       record({ aiModelRef: record({ name: dnsSubdomain }) }),
     ),
     optional(fc.integer({ min: 0, max: 1000 })),
@@ -125,11 +131,11 @@ export const routeSpecV1alpha1 = fc
     }),
     fc.oneof(
       record({
-        targetService: fc.tuple(dnsSubdomain, optional(port)).map(([h, p]) => (p ? `${h}:${p}` : h)),
+        targetService: fc.tuple(serviceName, optional(port)).map(([h, p]) => (p ? `${h}:${p}` : h)),
       }),
       record({ modelName: dnsSubdomain }),
       record({
-        targetService: fc.tuple(dnsSubdomain, optional(port)).map(([h, p]) => (p ? `${h}:${p}` : h)),
+        targetService: fc.tuple(serviceName, optional(port)).map(([h, p]) => (p ? `${h}:${p}` : h)),
         modelName: dnsSubdomain,
       }),
     ),
