@@ -10,14 +10,18 @@ const route = (spec: Record<string, unknown>): KubeObject => ({
 });
 
 describe('referencedObjects', () => {
-  it('finds the Service of a route, in its namespace or the one its DNS name gives', () => {
-    expect(referencedObjects(route({ destinationService: 'users', destinationPort: 80 }))).toEqual([
-      { kind: 'Service', namespace: 'team', name: 'users', field: 'spec.destinationService' },
-    ]);
-    expect(referencedObjects(route({ destinationService: 'users.other.svc.cluster.local' }))).toEqual([
-      { kind: 'Service', namespace: 'other', name: 'users', field: 'spec.destinationService' },
-    ]);
+  it('finds the Service of a route in its namespace, by name or DNS name', () => {
+    const users = { kind: 'Service', namespace: 'team', name: 'users', field: 'spec.destinationService' };
+    expect(referencedObjects(route({ destinationService: 'users', destinationPort: 80 }))).toEqual([users]);
+    expect(referencedObjects(route({ destinationService: 'users.team' }))).toEqual([users]);
+    expect(referencedObjects(route({ destinationService: 'users.team.svc.cluster.local' }))).toEqual([users]);
     expect(referencedObjects(route({ destinationService: 'api.example.com' }))).toEqual([]);
+  });
+
+  it('leaves out a Service in another namespace, which the route author may not be allowed to see', () => {
+    for (const destinationService of ['users.other', 'users.other.svc', 'users.other.svc.cluster.local']) {
+      expect(referencedObjects(route({ destinationService }))).toEqual([]);
+    }
   });
 
   it('finds the AIModel and, when authentication is on, the API key Secret', () => {

@@ -1,5 +1,7 @@
 // The other objects an APIGatewayRoute or AIModel names. They may be created in any order, so a missing
-// one is a warning at admission and a condition in status, never a rejection.
+// one is a warning at admission and a condition in status, never a rejection. Only objects in the
+// object's own namespace count: a warning about one elsewhere would tell a user who may write only here
+// what exists there.
 import { parseAPIVersion } from './kinds.ts';
 import type { KubeObject } from './meta.ts';
 import { isPlainObject } from '../util/json.ts';
@@ -18,23 +20,19 @@ function stringAt(value: unknown, key: string): string | undefined {
   return isPlainObject(value) && typeof value[key] === 'string' ? value[key] : undefined;
 }
 
-/** A destinationService that is a bare name is a Service in the route's namespace; a DNS name is not checked. */
+/**
+ * A destinationService that is a bare name, or the DNS name of a Service in the route's namespace, is a
+ * Service there; a Service in another namespace and an external DNS name are not checked.
+ */
 function routeReferences(spec: Record<string, unknown>, namespace: string): ObjectReference[] {
   const refs: ObjectReference[] = [];
   const service = spec.destinationService;
   if (typeof service === 'string') {
-    const parts = service.split('.');
+    const [name = service, serviceNamespace = namespace, ...rest] = service.split('.');
     // "svc" or "svc.ns" or "svc.ns.svc[.cluster.local]" name an in-cluster Service; anything else is external.
-    if (parts.length === 1)
-      refs.push({ kind: 'Service', namespace, name: service, field: 'spec.destinationService' });
-    else if (parts.length >= 2 && (parts.length === 2 || parts[2] === 'svc')) {
-      refs.push({
-        kind: 'Service',
-        namespace: parts[1] ?? namespace,
-        name: parts[0] ?? service,
-        field: 'spec.destinationService',
-      });
-    }
+    const inCluster = rest.length === 0 || rest[0] === 'svc';
+    if (inCluster && serviceNamespace === namespace)
+      refs.push({ kind: 'Service', namespace, name, field: 'spec.destinationService' });
   }
   const model = stringAt(spec.aiModelRef, 'name');
   if (model) refs.push({ kind: 'AIModel', namespace, name: model, field: 'spec.aiModelRef.name' });

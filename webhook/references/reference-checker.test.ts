@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
 import { SERVICES } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
+import type { KubeObject } from '../../shared/api/meta.ts';
+import { sharedDomain } from '../domain/shared-domain.ts';
 import type { ObjectReference } from '../domain/webhook-domain.ts';
 import { kubeObjectExists } from './kube-object-exists.ts';
 import { createCachedReferenceChecker } from './reference-checker.ts';
@@ -42,6 +44,34 @@ describe('cached reference checker', () => {
     });
     expect(await checker.check([svc('billing')])).toEqual([]);
     expect(api.calls.filter((c) => c.verb === 'get')).toHaveLength(3);
+  });
+
+  it('looks nothing up in another namespace, so its warnings never tell what exists there', async () => {
+    const api = new FakeKubeApi();
+    const checker = createCachedReferenceChecker({
+      exists: kubeObjectExists(api),
+      logger: silentLogger,
+      ttlMs: 0,
+      timeoutMs: 1000,
+    });
+    const routes: KubeObject[] = [
+      {
+        apiVersion: 'gateway.example.com/v1',
+        kind: 'APIGatewayRoute',
+        metadata: { name: 'r', namespace: 'shop' },
+        spec: { path: '/', method: 'GET', destinationService: 'billing.other-ns', destinationPort: 80 },
+      },
+      {
+        apiVersion: 'gateway.example.com/v1alpha1',
+        kind: 'APIGatewayRoute',
+        metadata: { name: 'r', namespace: 'shop' },
+        spec: { path: '/', targetService: 'billing.other-ns.svc.cluster.local:80' },
+      },
+    ];
+    for (const route of routes) {
+      expect(await checker.check(sharedDomain.referencedObjects(route))).toEqual([]);
+    }
+    expect(api.calls).toEqual([]);
   });
 
   it('says nothing when the API server cannot tell', async () => {
