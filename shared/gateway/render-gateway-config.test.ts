@@ -401,6 +401,18 @@ describe('renderGatewayConfig', () => {
         /spec.headers\[0\].value/,
       ],
       [gatewayRoute('s', { path: '/s', ...service('svc;x') }), /spec.destinationService/],
+      [
+        gatewayRoute('ip', { path: '/ip', ...service('169.254.169.254') }),
+        /spec.destinationService: must be a Service name, not an IP address/,
+      ],
+      [
+        gatewayRoute('e', { path: '/e', headers: [{ name: 'X-A', value: '' }], ...service() }),
+        /spec.headers\[0\].value: must not be empty/,
+      ],
+      [
+        gatewayRoute('t', { path: '/t', headers: [{ name: 'X-A', value: 'a ' }], ...service() }),
+        /spec.headers\[0\].value/,
+      ],
       [gatewayRoute('o', { path: '/o', hosts: ['a.com"'], ...service() }), /spec.hosts\[0\]/],
       [
         gatewayRoute('n', { path: '/n', ...service() }, { namespace: 'team-b' }),

@@ -3,6 +3,7 @@
 import type { AIModelV1 } from '../api/aimodel/v1.ts';
 import { modelChildName } from '../api/aimodel/names.ts';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
+import { NOT_AN_IP_ADDRESS_DETAIL, NUMERIC_HOST_PATTERN } from '../api/apigatewayroute/v1.ts';
 import { endpointRewritePath } from './endpoint-path.ts';
 import { GatewayRouteError } from './errors.ts';
 import { routeIdentity } from './route-identity.ts';
@@ -125,6 +126,10 @@ export function routeBackend(
       'spec.destinationService',
       'must be a DNS subdomain (a Service name or a DNS name) when aiModelRef is not set',
     );
+  }
+  // Admission refuses these; a route stored before that rule must not reach an address (169.254.169.254).
+  if (new RegExp(NUMERIC_HOST_PATTERN).test(destinationService)) {
+    throw new GatewayRouteError(routeIdentity(route), 'spec.destinationService', NOT_AN_IP_ADDRESS_DETAIL);
   }
   if (
     destinationPort === undefined ||

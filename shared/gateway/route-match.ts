@@ -86,6 +86,14 @@ export function routeMatch(route: APIGatewayRouteV1): RouteMatch {
     if (typeof header.value !== 'string' || hasControlCharacter(header.value, '\t')) {
       throw new GatewayRouteError(id, `spec.headers[${i}].value`, 'must not hold control characters');
     }
+    // nginx trims header values and never matches an empty one: such a condition would not mean what it says.
+    if (header.value === '' || header.value.trim() !== header.value) {
+      throw new GatewayRouteError(
+        id,
+        `spec.headers[${i}].value`,
+        'must not be empty, and must not start or end with a space',
+      );
+    }
     return { name, value: header.value };
   });
   return {
