@@ -174,6 +174,33 @@ describe('validateObject', () => {
     expect(messages(withParameters(60))).toEqual([]);
   });
 
+  it('refuses a v1 object whose v1alpha1 form would carry more annotations than the API server allows', () => {
+    // kubectl's client-side apply keeps a copy of the object in an annotation; v1alpha1 adds the parameters.
+    const model = (ownAnnotationKib: number): KubeObject => ({
+      apiVersion: 'ai.example.com/v1',
+      kind: 'AIModel',
+      metadata: {
+        name: 'm',
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(ownAnnotationKib * 1024),
+        },
+      },
+      spec: {
+        modelName: 'gemma',
+        modelProvider: 'Custom',
+        modelType: 'LLM',
+        endpoint: 'https://models.example.com',
+        parameters: { systemPrompt: 'y'.repeat(60 * 1024) },
+      },
+    });
+    expect(messages(model(150))).toEqual([]);
+    const [message, ...rest] = messages(model(200));
+    expect(rest).toEqual([]);
+    expect(message).toMatch(
+      /^spec: Too long: read as ai\.example\.com\/v1alpha1 it would carry \d+ bytes of annotations .* more than the 262144 the API server allows/,
+    );
+  });
+
   it('rejects a kind or version it does not serve', () => {
     expect(messages({ apiVersion: 'gateway.example.com/v2', kind: 'APIGatewayRoute', metadata: {} })).toEqual(
       [

@@ -12,6 +12,7 @@ import {
   type RuleFindings,
 } from './rules.ts';
 import { schemaErrors } from './schema-validator.ts';
+import { v1alpha1AnnotationsErrors } from './v1alpha1-annotations.ts';
 
 export type { FieldError } from './field-error.ts';
 export { formatFieldError, formatFieldErrors } from './field-error.ts';
@@ -48,10 +49,10 @@ export function validateObject(object: unknown): ValidationResult {
   const errors = schemaErrors(object) ?? [];
   const findings = RULES[`${object.apiVersion}/${object.kind}`]?.(object) ?? { errors: [], warnings: [] };
   const seen = new Set(errors.map((e) => `${e.field}\u0000${e.detail}`));
-  return {
-    errors: [...errors, ...findings.errors.filter((e) => !seen.has(`${e.field}\u0000${e.detail}`))],
-    warnings: findings.warnings,
-  };
+  const all = [...errors, ...findings.errors.filter((e) => !seen.has(`${e.field}\u0000${e.detail}`))];
+  // Only a valid object is converted: an invalid one is refused already, and conversion expects valid input.
+  if (all.length === 0) all.push(...v1alpha1AnnotationsErrors(object));
+  return { errors: all, warnings: findings.warnings };
 }
 
 /** Validates an update: the new object, and what may not change from the old one. */
