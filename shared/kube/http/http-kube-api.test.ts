@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCertificateAuthority, createServerCertificate } from '../../tls/certificates.ts';
@@ -84,6 +87,31 @@ function lastSeen(): Seen {
 }
 
 describe('HttpKubeApi', () => {
+  it("uses a CA rotated in the kubeconfig's CA file from the next request on", async () => {
+    handler = (_s, res) => json(res, 200, { kind: 'ConfigMapList', metadata: {}, items: [] });
+    const dir = mkdtempSync(join(tmpdir(), 'kube-ca-'));
+    try {
+      const caFile = join(dir, 'ca.crt');
+      writeFileSync(
+        caFile,
+        createCertificateAuthority({ commonName: 'other-ca', validForMs: 3_600_000 }).certPem,
+      );
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: 'test', server: `https://127.0.0.1:${port}`, caFile }],
+        users: [{ name: 'test', token: TOKEN }],
+        contexts: [{ name: 'test', cluster: 'test', user: 'test' }],
+        currentContext: 'test',
+      });
+      const client = HttpKubeApi.fromKubeConfig(kc, { requestTimeoutMs: 2000 });
+      await expect(client.list(CONFIG_MAPS, {})).rejects.toThrow(ApiConnectionError);
+      writeFileSync(caFile, caPem);
+      await expect(client.list(CONFIG_MAPS, {})).resolves.toMatchObject({ items: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists one page with selectors and pagination, filling in apiVersion and kind of items', async () => {
     handler = (_s, res) =>
       json(res, 200, {

@@ -148,6 +148,10 @@ export class HttpsTransport {
     } catch (err) {
       throw new ApiConnectionError(req.verb, req.path, err);
     }
+    // client-node also sets an agent it caches per cluster and user, built from the first request's
+    // certificates, which would override the rotated client certificate or CA just read. A request-scoped
+    // agent (no keep-alive, like the cached one) takes them. A proxy needs client-node's own agent.
+    if (!this.kc.getCurrentCluster()?.proxyUrl) options.agent = false;
     const client = url.protocol === 'http:' ? http : https;
     return new Promise<IncomingMessage>((resolve, reject) => {
       const request = client.request(url, options, resolve);
