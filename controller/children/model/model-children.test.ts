@@ -87,6 +87,22 @@ describe('model children', () => {
     ]);
   });
 
+  it('renders env as the API server stores it, leaving out empty values', () => {
+    const m = model({
+      env: [
+        { name: 'EMPTY', value: '' },
+        { name: 'MODE', value: 'fast' },
+        { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+      ],
+    });
+    const d = renderModelDeployment(m, renderModelConfigMap(m), m.spec.image ?? '');
+    expect(d.spec.template.spec.containers[0]?.env).toEqual([
+      { name: 'EMPTY' },
+      { name: 'MODE', value: 'fast' },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+    ]);
+  });
+
   it('rolls the pods when the configuration changes, and only then', () => {
     const render = (m: AIModelV1) => renderModelDeployment(m, renderModelConfigMap(m), 'img');
     const hash = (m: AIModelV1) => render(m).spec.template.metadata.annotations?.[CONFIG_HASH_ANNOTATION];

@@ -1,5 +1,5 @@
 // The Deployment aim-<name> that serves a model in the cluster (spec.image set).
-import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { AIModelV1, EnvVar } from '../../../shared/api/aimodel/v1.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 import { DEFAULT_MODEL_PORT, DEFAULT_MODEL_REPLICAS } from '../../../shared/defaulting/defaults.ts';
 import { canonicalResources } from '../canonical-quantity.ts';
@@ -15,6 +15,14 @@ const CONFIG_VOLUME = 'model-config';
 
 function tcpProbe(periodSeconds: number, failureThreshold: number): Probe {
   return { tcpSocket: { port: 'http' }, periodSeconds, timeoutSeconds: 1, failureThreshold };
+}
+
+/**
+ * Env as the API server stores it: an empty `value` is left out (omitempty), so rendering it would make the
+ * Deployment look changed on every reconcile and re-apply it forever.
+ */
+function canonicalEnv(env: readonly EnvVar[]): EnvVar[] {
+  return env.map(({ value, ...rest }) => (value === '' || value === undefined ? rest : { ...rest, value }));
 }
 
 /** The port the model server listens on; the webhook defaults it, but the API server may run without it. */
@@ -51,7 +59,7 @@ export function renderModelDeployment(model: AIModelV1, configMap: ConfigMap, im
               name: MODEL_CONTAINER,
               image,
               ports: [{ name: 'http', containerPort: modelPort(model), protocol: 'TCP' }],
-              ...(spec.env?.length ? { env: spec.env } : {}),
+              ...(spec.env?.length ? { env: canonicalEnv(spec.env) } : {}),
               ...(resources ? { resources } : {}),
               readinessProbe: tcpProbe(5, 3),
               livenessProbe: tcpProbe(10, 6),
