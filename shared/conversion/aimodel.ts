@@ -44,7 +44,8 @@ function hubProvider(provider: unknown): unknown {
   return MODEL_PROVIDERS.find((p) => p.toLowerCase() === normalized) ?? 'Custom';
 }
 
-function hubEndpoint(endpoint: unknown): unknown {
+/** A v1alpha1 endpoint as v1 holds it: `host:port` becomes `http://host:port`. */
+export function hubEndpoint(endpoint: unknown): unknown {
   if (typeof endpoint !== 'string' || endpoint === '') return undefined;
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`;
 }

@@ -106,7 +106,7 @@ describe('admitRoutes', () => {
     const models = [aiModel('leaky', { endpoint: 'https://user:secret@api.example.com/v1' })];
     expect(admitRoutes([route]).admitted).toEqual([route]);
     expect(admitRoutes([route], models).rejected[0]?.reason).toMatch(
-      /^spec.aiModelRef: AIModel leaky has endpoint .* carries credentials/,
+      /^spec.aiModelRef: AIModel leaky has endpoint .* must not carry credentials/,
     );
   });
 });

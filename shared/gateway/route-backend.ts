@@ -1,6 +1,7 @@
 // Where a route's requests go: a Service (named by the route, or an in-cluster AIModel's Service), or the
 // endpoint of an AIModel served outside the cluster.
 import type { AIModelV1 } from '../api/aimodel/v1.ts';
+import { endpointProblem } from '../api/aimodel/endpoint.ts';
 import { modelChildName } from '../api/aimodel/names.ts';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import { NOT_AN_IP_ADDRESS_DETAIL, NUMERIC_HOST_PATTERN } from '../api/apigatewayroute/v1.ts';
@@ -39,8 +40,6 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 /** A model's Service, like every Service of this operator, listens on port 80. */
 const MODEL_SERVICE_PORT = 80;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
-const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/;
 // What a URL's pathname may hold in a rewrite replacement: RFC 3986 path characters but `$`, which nginx
 // would read as a variable.
 const URL_PATH = /^[A-Za-z0-9._~%!&'()*+,;=:@/-]*$/;
@@ -65,20 +64,10 @@ function endpointBackend(route: APIGatewayRouteV1, model: AIModelV1, endpoint: s
       'spec.aiModelRef',
       `AIModel ${model.metadata.name} has endpoint ${JSON.stringify(endpoint)}, which ${problem}`,
     );
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw fail('is not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail('is neither http nor https');
-  if (url.username || url.password) throw fail('carries credentials; they would be sent to every client');
-  if (url.search || url.hash)
-    throw fail('has a query or fragment; only scheme, host, port and path are used');
+  const problem = endpointProblem(endpoint);
+  if (problem !== undefined) throw fail(`is invalid: it ${problem}`);
+  const url = new URL(endpoint);
   const host = url.hostname;
-  if (!DNS_NAME.test(host) && !IPV4.test(host) && !IPV6_LITERAL.test(host)) {
-    throw fail('has a host that is not a DNS name or IP address');
-  }
   if (!URL_PATH.test(url.pathname)) throw fail('has a path with characters a proxy path cannot hold ("$")');
   const basePath = endpointRewritePath(url.pathname.replace(/\/+$/, ''));
   if ('problem' in basePath) throw fail(basePath.problem);

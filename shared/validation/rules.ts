@@ -1,6 +1,8 @@
 // Rules the schema alone cannot say. Those the CRDs also state in CEL are repeated here so that the
 // webhook answers with every error at once, in the same words; the rest (duplicates compared
 // case-insensitively, limits below requests, immutability) are the webhook's own.
+import { hubEndpoint } from '../conversion/aimodel.ts';
+import { endpointProblem } from '../api/aimodel/endpoint.ts';
 import {
   MAX_MODEL_NAME_LENGTH,
   MAX_PARAMETERS_BYTES,
@@ -222,6 +224,12 @@ export function modelV1Rules(object: KubeObject): RuleFindings {
   }
   errors.push(...resourceRules(spec.resources));
   errors.push(...parametersRules(spec.parameters));
+  if (typeof spec.endpoint === 'string') {
+    const problem = endpointProblem(spec.endpoint);
+    if (problem !== undefined) {
+      errors.push({ field: 'spec.endpoint', type: 'Invalid', badValue: spec.endpoint, detail: problem });
+    }
+  }
   if (spec.image === undefined) {
     const ignored = (['replicas', 'resources', 'env', 'port'] as const).filter((f) => spec[f] !== undefined);
     if (ignored.length > 0) {
@@ -242,4 +250,16 @@ export function modelV1TransitionRules(object: KubeObject, old: KubeObject): Fie
     ];
   }
   return [];
+}
+
+/** A v1alpha1 endpoint must make a valid v1 one, so that the object reads as valid v1. */
+export function modelV1alpha1Rules(object: KubeObject): RuleFindings {
+  const endpoint = isPlainObject(object.spec) ? object.spec.endpoint : undefined;
+  const hub = hubEndpoint(endpoint);
+  const problem = typeof hub === 'string' ? endpointProblem(hub) : undefined;
+  if (problem === undefined) return { errors: [], warnings: [] };
+  return {
+    errors: [{ field: 'spec.endpoint', type: 'Invalid', badValue: endpoint, detail: problem }],
+    warnings: [],
+  };
 }

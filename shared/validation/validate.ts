@@ -7,6 +7,7 @@ import type { FieldError } from './field-error.ts';
 import {
   modelV1Rules,
   modelV1TransitionRules,
+  modelV1alpha1Rules,
   routeV1Rules,
   routeV1alpha1Rules,
   type RuleFindings,
@@ -26,6 +27,7 @@ const RULES: Record<string, (o: KubeObject) => RuleFindings> = {
   'gateway.example.com/v1/APIGatewayRoute': routeV1Rules,
   'gateway.example.com/v1alpha1/APIGatewayRoute': routeV1alpha1Rules,
   'ai.example.com/v1/AIModel': modelV1Rules,
+  'ai.example.com/v1alpha1/AIModel': modelV1alpha1Rules,
 };
 
 function notServed(object: unknown): ValidationResult {

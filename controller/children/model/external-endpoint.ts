@@ -2,6 +2,7 @@
 // URL its ExternalName Service gives it. An endpoint at an IP address gets no alias (ExternalName needs
 // a DNS name) and is known by its own URL.
 import { isIP } from 'node:net';
+import { endpointProblem } from '../../../shared/api/aimodel/endpoint.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 
 export interface ExternalEndpoint {
@@ -26,18 +27,9 @@ export class InvalidEndpointError extends Error {
 }
 
 export function parseExternalEndpoint(endpoint: string): ExternalEndpoint {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InvalidEndpointError(endpoint, 'must be an absolute http or https URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidEndpointError(
-      endpoint,
-      `scheme ${url.protocol.slice(0, -1)} is not supported; use http or https`,
-    );
-  }
+  const problem = endpointProblem(endpoint);
+  if (problem !== undefined) throw new InvalidEndpointError(endpoint, problem);
+  const url = new URL(endpoint);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : '/';
   return {

@@ -153,8 +153,15 @@ describe('model children', () => {
 
   it('explains endpoints it cannot use', () => {
     expect(() => parseExternalEndpoint('ftp://models.example')).toThrow(InvalidEndpointError);
-    expect(() => parseExternalEndpoint('ftp://models.example')).toThrow('scheme ftp is not supported');
+    expect(() => parseExternalEndpoint('ftp://models.example')).toThrow(
+      'must be an http or https URL, not ftp',
+    );
     expect(() => parseExternalEndpoint('models.example')).toThrow('must be an absolute http or https URL');
+    // An ExternalName Service could not alias it, and the credentials would reach every client.
+    expect(() => parseExternalEndpoint('https://my_model.corp.example/v1')).toThrow(InvalidEndpointError);
+    expect(() => parseExternalEndpoint('https://u:p@models.example/v1')).toThrow(
+      'must not carry credentials',
+    );
   });
 
   it('refuses to render children of an object that is not stored yet', () => {

@@ -142,7 +142,7 @@ describe('AIModel controller', () => {
   it('reports an invalid spec once and does not retry it', async () => {
     const h = await start(model({ image: undefined, endpoint: 'ftp://models.example/gemma' }));
     expect(status(h)).toMatchObject({ phase: 'Error' });
-    expect(status(h)?.reason).toContain('scheme ftp is not supported');
+    expect(status(h)?.reason).toContain('must be an http or https URL, not ftp');
     expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({ reason: 'InvalidSpec' });
     expect(h.events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec' }));
     const before = h.api.calls.length;

@@ -179,8 +179,13 @@ const jsonParameters = fc.dictionary(
 const urlPath = fc
   .array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { maxLength: 4 })
   .map((segments) => `/${segments.join('/')}`);
+// A host URL parsing keeps as a name: a last label of digits (or 0x…) would be read as an IPv4 address.
+const urlHost = fc
+  .tuple(dnsSubdomain, fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/))
+  .map(([name, top]) => `${name}.${top}`)
+  .filter((host) => URL.canParse(`https://${host}/`));
 const httpsURL = fc
-  .tuple(dnsSubdomain, optional(port), urlPath)
+  .tuple(urlHost, optional(port), urlPath)
   .map(([h, p, path]) => `https://${h}${p ? `:${p}` : ''}${path}`);
 
 export const modelSpecV1 = fc
@@ -225,7 +230,7 @@ export const modelSpecV1alpha1 = record({
   version: fc.stringMatching(/^v?[0-9]{0,2}(\.[0-9]{1,2}){0,2}$/),
   endpoint: fc.oneof(
     httpsURL,
-    fc.tuple(dnsSubdomain, port).map(([h, p]) => `${h}:${p}`),
+    fc.tuple(urlHost, port).map(([h, p]) => `${h}:${p}`),
   ),
   resourceRequests: optional(
     record({
