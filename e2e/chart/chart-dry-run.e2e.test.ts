@@ -17,8 +17,13 @@ const OPTIONAL_KINDS = [
   'monitoring.coreos.com/v1/ServiceMonitor',
 ];
 
-const CASES: Record<string, { values: Record<string, unknown>; apiVersions?: string[] }> = {
+const CASES: Record<string, { values: Record<string, unknown>; apiVersions?: string[]; release?: string }> = {
   ...Object.fromEntries(Object.entries(VALUE_SETS).map(([name, values]) => [name, { values }])),
+  // Names shortened to fit 63 characters, and the Recreate strategy.
+  'the longest release name, no leader election': {
+    release: `platform-${'x'.repeat(36)}-gateway`,
+    values: { controller: { leaderElection: { enabled: false }, watchNamespaces: ['default'] } },
+  },
   'namespaced controller, two of each, ServiceMonitor': {
     values: {
       controller: { replicas: 2, watchNamespaces: ['default', 'kube-public'] },
@@ -41,9 +46,9 @@ describe('the rendered chart on the API server', () => {
 
   it.each(Object.entries(CASES))(
     'accepts every object with %s',
-    async (_, { values, apiVersions }) => {
+    async (_, { values, apiVersions, release }) => {
       const objects = await renderChart({
-        release: 'dry-run',
+        release: release ?? 'dry-run',
         namespace: NAMESPACE,
         values,
         apiVersions: apiVersions ?? [],

@@ -1,9 +1,9 @@
 // Where the webhook's serving certificate comes from in each mode, and what the chart creates for it.
 import { describe, expect, it } from '@jest/globals';
 import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
-import { renderChart } from './helm.ts';
+import { HelmCommandError, renderChart } from './helm.ts';
 import { VALUE_SETS } from './modes.ts';
-import type { Deployment, RenderedObject } from './rendered-objects.ts';
+import type { Container, Deployment, PodSpec, RenderedObject } from './rendered-objects.ts';
 import { findObject, objectsOfKind } from './rendered-objects.ts';
 
 const RELEASE = 'ai-gateway-operator';
@@ -14,7 +14,10 @@ const CRDS = ['apigatewayroutes.gateway.example.com', 'aimodels.ai.example.com']
 interface Certificate extends RenderedObject {
   spec: {
     secretName: string;
+    commonName?: string;
     dnsNames?: string[];
+    duration?: string;
+    renewBefore?: string;
     isCA?: boolean;
     issuerRef: Record<string, string>;
     privateKey: Record<string, unknown>;
@@ -26,6 +29,39 @@ function webhookPod(objects: readonly RenderedObject[], name = WEBHOOK) {
   const container = spec.containers[0]!;
   const options = parseWebhookOptions((container.args ?? []).slice(1), {});
   return { spec, container, options };
+}
+
+async function refusal(opts: Parameters<typeof renderChart>[0]): Promise<string> {
+  try {
+    await renderChart(opts);
+  } catch (err) {
+    if (err instanceof HelmCommandError) return err.stderr;
+    throw err;
+  }
+  throw new Error(`helm accepted ${JSON.stringify(opts)}`);
+}
+
+/**
+ * Whether the container's user can read the files of a Secret volume: the kubelet writes them owned by root,
+ * with the pod's fsGroup (when set) as their group, and the volume's defaultMode (0644 when unset).
+ */
+function canReadSecretVolume(spec: PodSpec, container: Container, volume: Record<string, unknown>): boolean {
+  const pod = spec.securityContext ?? {};
+  const own = container.securityContext ?? {};
+  const uid = (own.runAsUser ?? pod.runAsUser ?? 0) as number;
+  const gid = (own.runAsGroup ?? pod.runAsGroup ?? 0) as number;
+  const fsGroup = pod.fsGroup as number | undefined;
+  // The kubelet adds fsGroup to the groups of every container's process.
+  const groups = [
+    gid,
+    ...((pod.supplementalGroups ?? []) as number[]),
+    ...(fsGroup === undefined ? [] : [fsGroup]),
+  ];
+  const fileGroup = fsGroup ?? 0;
+  const mode = (volume.secret as { defaultMode?: number }).defaultMode ?? 0o644;
+  if (uid === 0) return (mode & 0o400) !== 0;
+  if (groups.includes(fileGroup)) return (mode & 0o040) !== 0;
+  return (mode & 0o004) !== 0;
 }
 
 describe('certificate modes', () => {
@@ -125,6 +161,98 @@ describe('certificate modes', () => {
     expect(objectsOfKind(objects, 'Secret')).toEqual([]);
     expect(objectsOfKind(objects, 'Certificate')).toEqual([]);
   });
+});
+
+describe('the mounted certificate', () => {
+  it.each(['certManager', 'secret'] as const)(
+    '%s: is readable by the webhook user: group fsGroup, mode 0440',
+    async (mode) => {
+      const objects = await renderChart({ release: RELEASE, namespace: NAMESPACE, values: VALUE_SETS[mode] });
+      const { spec, container, options } = webhookPod(objects);
+      const mount = container.volumeMounts?.find((m) => m.mountPath === options.certDir);
+      const volume = spec.volumes?.find((v) => v.name === mount?.name);
+      expect(volume?.secret).toMatchObject({ defaultMode: 0o440 });
+      expect(canReadSecretVolume(spec, container, volume!)).toBe(true);
+      expect(spec.securityContext).toMatchObject({ runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 });
+    },
+  );
+
+  it('is read as the pod user would: root-owned 0440 files are not readable without fsGroup', () => {
+    const spec: PodSpec = {
+      securityContext: { runAsUser: 65532, runAsGroup: 65532 },
+      containers: [{ name: 'webhook' }],
+    };
+    const volume = { name: 'certificates', secret: { secretName: 's', defaultMode: 0o440 } };
+    expect(canReadSecretVolume(spec, spec.containers[0]!, volume)).toBe(false);
+    spec.securityContext = { ...spec.securityContext, fsGroup: 65532 };
+    expect(canReadSecretVolume(spec, spec.containers[0]!, volume)).toBe(true);
+  });
+});
+
+describe('cert-manager Certificate', () => {
+  it('names the Service in dnsNames only, so that a long name is no commonName over 64 characters', async () => {
+    const objects = await renderChart({
+      release: 'platform-team-gateway-prod-eu1',
+      namespace: 'platform-team-gateway-prod-eu1',
+      values: VALUE_SETS.certManager,
+    });
+    for (const certificate of objectsOfKind<Certificate>(objects, 'Certificate')) {
+      if (certificate.spec.commonName !== undefined)
+        expect(certificate.spec.commonName.length).toBeLessThanOrEqual(64);
+    }
+    const serving = objectsOfKind<Certificate>(objects, 'Certificate').find((c) => !c.spec.isCA)!;
+    expect(serving.spec.commonName).toBeUndefined();
+    expect(serving.spec.dnsNames).toContain(
+      'platform-team-gateway-prod-eu1-ai-gateway-operator-webhook.platform-team-gateway-prod-eu1.svc',
+    );
+  });
+
+  it.each([
+    ['2160h', '720h'],
+    ['1h', '59m59s'],
+    ['1h30m', '1h29m'],
+    ['1.5h', '5m'],
+  ])('accepts duration %s with renewBefore %s', async (duration, renewBefore) => {
+    const objects = await renderChart({
+      values: { webhook: { certificates: { mode: 'certManager', certManager: { duration, renewBefore } } } },
+    });
+    const serving = objectsOfKind<Certificate>(objects, 'Certificate').find((c) => !c.spec.isCA)!;
+    expect(serving.spec).toMatchObject({ duration, renewBefore });
+  });
+
+  it.each([
+    [
+      '720h',
+      '720h',
+      'renewBefore (720h) must be shorter than webhook.certificates.certManager.duration (720h)',
+    ],
+    ['1h', '60m', 'renewBefore (60m) must be shorter than webhook.certificates.certManager.duration (1h)'],
+    ['1.5h', '1h30m', 'renewBefore (1h30m) must be shorter'],
+    ['2160h', '2161h', 'renewBefore (2161h) must be shorter'],
+    ['2160h', '4m59s', 'renewBefore (4m59s) must be at least 5m'],
+  ])('refuses duration %s with renewBefore %s', async (duration, renewBefore, message) => {
+    const stderr = await refusal({
+      values: { webhook: { certificates: { mode: 'certManager', certManager: { duration, renewBefore } } } },
+    });
+    expect(stderr).toContain(message);
+  });
+});
+
+describe('webhook.externalURL', () => {
+  it.each(['certManager', 'secret'] as const)(
+    'is refused with %s, whose certificate does not name the URL host',
+    async (mode) => {
+      const values = {
+        webhook: {
+          ...(VALUE_SETS[mode]?.webhook as Record<string, unknown>),
+          externalURL: 'https://127.0.0.1:9443',
+        },
+      };
+      expect(await refusal({ values })).toContain(
+        `webhook.externalURL requires webhook.certificates.mode selfManaged (not ${mode})`,
+      );
+    },
+  );
 });
 
 it.each(['certManager', 'secret'] as const)(

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
-import { renderChart } from './helm.ts';
+import { HelmCommandError, renderChart } from './helm.ts';
 import { VALUE_SETS } from './modes.ts';
 import type { Container, Deployment, RenderedObject } from './rendered-objects.ts';
 import { containerPort, findObject, flagValue, objectsOfKind } from './rendered-objects.ts';
@@ -152,6 +152,8 @@ describe('workloads with default values', () => {
     );
     expect(pdb.spec).toEqual({
       minAvailable: 1,
+      // An unready replica serves nothing: evicting it never costs availability, and must not block a drain.
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
       selector: { matchLabels: webhook.spec.selector.matchLabels },
     });
     expect(onlyContainer(webhook).lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
@@ -164,10 +166,72 @@ describe('workloads with default values', () => {
   });
 });
 
+async function refusal(values: Record<string, unknown>): Promise<string> {
+  try {
+    await renderChart({ values });
+  } catch (err) {
+    if (err instanceof HelmCommandError) return err.stderr;
+    throw err;
+  }
+  throw new Error(`helm accepted ${JSON.stringify(values)}`);
+}
+
 describe('workloads with other values', () => {
   it('leaves out the PodDisruptionBudget for a single webhook replica, which it would make undrainable', async () => {
     const objects = await renderChart({ values: { webhook: { replicas: 1 } } });
     expect(objectsOfKind(objects, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  it.each([
+    [2, 2, 'webhook.podDisruptionBudget.minAvailable (2) must be less than webhook.replicas (2)'],
+    [3, 5, 'webhook.podDisruptionBudget.minAvailable (5) must be less than webhook.replicas (3)'],
+    [2, '100%', 'webhook.podDisruptionBudget.minAvailable (100%) rounds up to all of webhook.replicas (2)'],
+    [2, '60%', 'webhook.podDisruptionBudget.minAvailable (60%) rounds up to all of webhook.replicas (2)'],
+    [4, '150%', 'webhook.podDisruptionBudget.minAvailable (150%) rounds up to all of webhook.replicas (4)'],
+  ])(
+    'refuses a PodDisruptionBudget that would forbid every eviction: %s replicas, minAvailable %s',
+    async (replicas, minAvailable, message) => {
+      const stderr = await refusal({ webhook: { replicas, podDisruptionBudget: { minAvailable } } });
+      expect(stderr).toContain(message);
+    },
+  );
+
+  it.each([
+    [2, 1],
+    [3, 2],
+    [2, '50%'],
+    [4, '75%'],
+    [3, 0],
+  ])('accepts %s replicas with minAvailable %s', async (replicas, minAvailable) => {
+    const objects = await renderChart({
+      values: { webhook: { replicas, podDisruptionBudget: { minAvailable } } },
+    });
+    expect(
+      findObject<RenderedObject & { spec: Record<string, unknown> }>(objects, 'PodDisruptionBudget').spec,
+    ).toMatchObject({ minAvailable, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+  });
+
+  it('does not check minAvailable where no PodDisruptionBudget is rendered', async () => {
+    for (const webhook of [
+      { replicas: 1, podDisruptionBudget: { minAvailable: 1 } },
+      { replicas: 2, podDisruptionBudget: { enabled: false, minAvailable: 2 } },
+      { replicas: 2, externalURL: 'https://127.0.0.1:9443', podDisruptionBudget: { minAvailable: 2 } },
+    ]) {
+      expect(objectsOfKind(await renderChart({ values: { webhook } }), 'PodDisruptionBudget')).toEqual([]);
+    }
+  });
+
+  it('replaces the controller rather than rolling it without leader election, so two never reconcile at once', async () => {
+    const withoutElection = await renderChart({
+      values: { controller: { leaderElection: { enabled: false } } },
+    });
+    expect(findObject<Deployment>(withoutElection, 'Deployment', CONTROLLER).spec.strategy).toEqual({
+      type: 'Recreate',
+    });
+    const withElection = await renderChart({ values: { controller: { replicas: 2 } } });
+    expect(findObject<Deployment>(withElection, 'Deployment', CONTROLLER).spec.strategy).toMatchObject({
+      type: 'RollingUpdate',
+    });
   });
 
   it('passes the namespaces to watch, the gateway settings and extra flags to the controller', async () => {

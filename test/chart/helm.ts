@@ -109,9 +109,12 @@ export async function renderChart(opts: RenderOptions = {}): Promise<RenderedObj
   return parseManifests(stdout);
 }
 
-/** The objects of a multi-document YAML stream; throws on a document that is not valid YAML. */
+/**
+ * The objects of a multi-document YAML stream; throws on a document that is not valid YAML. Read as YAML 1.1,
+ * as Helm and the API server read manifests: `defaultMode: 0440` is octal there (288), not 440.
+ */
 export function parseManifests(text: string): RenderedObject[] {
-  return parseAllDocuments(text)
+  return parseAllDocuments(text, { version: '1.1' })
     .map((doc) => {
       if (doc.errors.length > 0) throw new Error(`rendered YAML is invalid: ${doc.errors[0]?.message}`);
       return doc.toJS() as RenderedObject | null;

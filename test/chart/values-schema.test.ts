@@ -83,6 +83,21 @@ describe('values.schema.json', () => {
     ],
     ['a digest that is not sha256', { image: { digest: 'latest' } }, "at '/image/digest'"],
     [
+      'a certificate duration under an hour',
+      { webhook: { certificates: { certManager: { duration: '59m' } } } },
+      "at '/webhook/certificates/certManager/duration'",
+    ],
+    [
+      'a certificate duration of a fraction of an hour',
+      { webhook: { certificates: { certManager: { duration: '0.5h' } } } },
+      "at '/webhook/certificates/certManager/duration'",
+    ],
+    [
+      'a renewBefore that is not a duration',
+      { webhook: { certificates: { certManager: { renewBefore: '30d' } } } },
+      "at '/webhook/certificates/certManager/renewBefore'",
+    ],
+    [
       'a webhook timeout over 30s',
       { webhook: { timeoutSeconds: 31 } },
       "at '/webhook/timeoutSeconds': maximum: got 31, want 30",
@@ -99,10 +114,13 @@ describe('values.schema.json', () => {
         values: {
           webhook: {
             replicas: 3,
-            externalURL: 'https://127.0.0.1:9443',
             certificates: {
               mode: 'certManager',
-              certManager: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' } },
+              certManager: {
+                issuerRef: { name: 'ca', kind: 'ClusterIssuer' },
+                duration: '1h30m',
+                renewBefore: '90s5m',
+              },
             },
             podDisruptionBudget: { minAvailable: '50%' },
           },
@@ -112,6 +130,16 @@ describe('values.schema.json', () => {
             resources: { requests: { cpu: 0.5, memory: '' }, limits: { cpu: '1500m', memory: null } },
           },
           image: { digest: `sha256:${'0'.repeat(64)}` },
+        },
+      }),
+    ).resolves.toEqual(expect.any(Array));
+    await expect(
+      renderChart({
+        values: {
+          webhook: {
+            externalURL: 'https://127.0.0.1:9443',
+            certificates: { mode: 'selfManaged', extraSANs: ['webhook.example.org'] },
+          },
         },
       }),
     ).resolves.toEqual(expect.any(Array));

@@ -27,6 +27,14 @@
 {{- printf "%s-webhook" (include "ai-gateway-operator.fullname" . | trunc 52 | trimSuffix "-") }}
 {{- end }}
 
+{{/*
+A name made of a base and a suffix, e.g. (dict "base" <controller fullname> "suffix" "-metrics"): the base is
+shortened so that the whole stays within 63 characters, the limit of most object names (a DNS label).
+*/}}
+{{- define "ai-gateway-operator.suffixedName" -}}
+{{- printf "%s%s" (.base | trunc (int (sub 63 (len .suffix))) | trimSuffix "-") .suffix }}
+{{- end }}
+
 {{- define "ai-gateway-operator.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -91,16 +99,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- if eq $certificates.mode "secret" }}
 {{- $certificates.secret.name }}
 {{- else }}
-{{- printf "%s-certs" (include "ai-gateway-operator.webhook.fullname" .) }}
+{{- include "ai-gateway-operator.suffixedName" (dict "base" (include "ai-gateway-operator.webhook.fullname" .) "suffix" "-certs") }}
 {{- end }}
 {{- end }}
 
 {{- define "ai-gateway-operator.validatingWebhookConfigurationName" -}}
-{{- printf "%s-validating" (include "ai-gateway-operator.fullname" .) }}
+{{- include "ai-gateway-operator.suffixedName" (dict "base" (include "ai-gateway-operator.fullname" .) "suffix" "-validating") }}
 {{- end }}
 
 {{- define "ai-gateway-operator.mutatingWebhookConfigurationName" -}}
-{{- printf "%s-mutating" (include "ai-gateway-operator.fullname" .) }}
+{{- include "ai-gateway-operator.suffixedName" (dict "base" (include "ai-gateway-operator.fullname" .) "suffix" "-mutating") }}
 {{- end }}
 
 {{/* The kinds of the CRDs in crds/: what the webhook admits and converts. */}}
@@ -132,6 +140,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- $ := .context }}
 {{- $certificates := $.Values.webhook.certificates }}
 {{- if $.Values.webhook.externalURL }}
+{{- /* Only a self-managed certificate names the URL's host (see webhook.args); any other would be refused. */}}
+{{- if ne $certificates.mode "selfManaged" }}
+{{- fail (printf "webhook.externalURL requires webhook.certificates.mode selfManaged (not %s): only the webhook's own certificate is issued for the URL's host" $certificates.mode) }}
+{{- end }}
 url: {{ printf "%s%s" (trimSuffix "/" $.Values.webhook.externalURL) .path | quote }}
 {{- else }}
 service:
@@ -155,4 +167,15 @@ caBundle: {{ $certificates.secret.caBundle }}
 {{- if eq .Values.webhook.certificates.mode "certManager" }}
 cert-manager.io/inject-ca-from: {{ include "ai-gateway-operator.webhook.injectCAFrom" . }}
 {{- end }}
+{{- end }}
+
+{{/* A Go duration as values.schema.json accepts it (e.g. 2160h, 1h30m, 90m, 1.5h), in seconds. */}}
+{{- define "ai-gateway-operator.durationSeconds" -}}
+{{- $unitSeconds := dict "h" 3600.0 "m" 60.0 "s" 1.0 "ms" 0.001 "us" 0.000001 "µs" 0.000001 "ns" 0.000000001 }}
+{{- $seconds := 0.0 }}
+{{- range regexFindAll "[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)" . -1 }}
+{{- $number := regexFind "^[0-9]+(\\.[0-9]+)?" . }}
+{{- $seconds = addf $seconds (mulf (float64 $number) (get $unitSeconds (trimPrefix $number .))) }}
+{{- end }}
+{{- $seconds }}
 {{- end }}
