@@ -1,7 +1,7 @@
 // Where the webhook's serving certificate comes from in each mode, and what the chart creates for it.
 import { describe, expect, it } from '@jest/globals';
 import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
-import { HelmCommandError, renderChart } from './helm.ts';
+import { renderChart, renderRefusal } from './helm.ts';
 import { VALUE_SETS } from './modes.ts';
 import type { Container, Deployment, PodSpec, RenderedObject } from './rendered-objects.ts';
 import { findObject, objectsOfKind } from './rendered-objects.ts';
@@ -29,16 +29,6 @@ function webhookPod(objects: readonly RenderedObject[], name = WEBHOOK) {
   const container = spec.containers[0]!;
   const options = parseWebhookOptions((container.args ?? []).slice(1), {});
   return { spec, container, options };
-}
-
-async function refusal(opts: Parameters<typeof renderChart>[0]): Promise<string> {
-  try {
-    await renderChart(opts);
-  } catch (err) {
-    if (err instanceof HelmCommandError) return err.stderr;
-    throw err;
-  }
-  throw new Error(`helm accepted ${JSON.stringify(opts)}`);
 }
 
 /**
@@ -231,7 +221,7 @@ describe('cert-manager Certificate', () => {
     ['2160h', '2161h', 'renewBefore (2161h) must be shorter'],
     ['2160h', '4m59s', 'renewBefore (4m59s) must be at least 5m'],
   ])('refuses duration %s with renewBefore %s', async (duration, renewBefore, message) => {
-    const stderr = await refusal({
+    const stderr = await renderRefusal({
       values: { webhook: { certificates: { mode: 'certManager', certManager: { duration, renewBefore } } } },
     });
     expect(stderr).toContain(message);
@@ -248,7 +238,7 @@ describe('webhook.externalURL', () => {
           externalURL: 'https://127.0.0.1:9443',
         },
       };
-      expect(await refusal({ values })).toContain(
+      expect(await renderRefusal({ values })).toContain(
         `webhook.externalURL requires webhook.certificates.mode selfManaged (not ${mode})`,
       );
     },

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
-import { HelmCommandError, renderChart } from './helm.ts';
+import { renderChart, renderRefusal } from './helm.ts';
 import { VALUE_SETS } from './modes.ts';
 import type { Container, Deployment, RenderedObject } from './rendered-objects.ts';
 import { containerPort, findObject, flagValue, objectsOfKind } from './rendered-objects.ts';
@@ -166,16 +166,6 @@ describe('workloads with default values', () => {
   });
 });
 
-async function refusal(values: Record<string, unknown>): Promise<string> {
-  try {
-    await renderChart({ values });
-  } catch (err) {
-    if (err instanceof HelmCommandError) return err.stderr;
-    throw err;
-  }
-  throw new Error(`helm accepted ${JSON.stringify(values)}`);
-}
-
 describe('workloads with other values', () => {
   it('leaves out the PodDisruptionBudget for a single webhook replica, which it would make undrainable', async () => {
     const objects = await renderChart({ values: { webhook: { replicas: 1 } } });
@@ -191,7 +181,9 @@ describe('workloads with other values', () => {
   ])(
     'refuses a PodDisruptionBudget that would forbid every eviction: %s replicas, minAvailable %s',
     async (replicas, minAvailable, message) => {
-      const stderr = await refusal({ webhook: { replicas, podDisruptionBudget: { minAvailable } } });
+      const stderr = await renderRefusal({
+        values: { webhook: { replicas, podDisruptionBudget: { minAvailable } } },
+      });
       expect(stderr).toContain(message);
     },
   );

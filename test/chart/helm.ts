@@ -121,3 +121,14 @@ export function parseManifests(text: string): RenderedObject[] {
     })
     .filter((obj): obj is RenderedObject => obj !== null);
 }
+
+/** What helm says when it refuses to render the chart with `opts`; throws when it renders. */
+export async function renderRefusal(opts: RenderOptions): Promise<string> {
+  try {
+    await renderChart(opts);
+  } catch (err) {
+    if (err instanceof HelmCommandError) return err.stderr;
+    throw err;
+  }
+  throw new Error(`helm accepted ${JSON.stringify(opts)}`);
+}

@@ -1,16 +1,6 @@
 // values.schema.json turns a wrong value into an error at install that names the value and what is allowed.
 import { describe, expect, it } from '@jest/globals';
-import { HelmCommandError, renderChart } from './helm.ts';
-
-async function refusal(values: Record<string, unknown>): Promise<string> {
-  try {
-    await renderChart({ values });
-  } catch (err) {
-    if (err instanceof HelmCommandError) return err.stderr;
-    throw err;
-  }
-  throw new Error(`helm accepted ${JSON.stringify(values)}`);
-}
+import { renderChart, renderRefusal } from './helm.ts';
 
 describe('values.schema.json', () => {
   it.each([
@@ -103,7 +93,7 @@ describe('values.schema.json', () => {
       "at '/webhook/timeoutSeconds': maximum: got 31, want 30",
     ],
   ])('rejects %s', async (_, values, message) => {
-    const stderr = await refusal(values);
+    const stderr = await renderRefusal({ values });
     expect(stderr).toContain("values don't meet the specifications of the schema");
     expect(stderr).toContain(message);
   });
