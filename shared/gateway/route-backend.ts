@@ -1,7 +1,7 @@
 // Where a route's requests go: a Service (named by the route, or an in-cluster AIModel's Service), or the
 // endpoint of an AIModel served outside the cluster.
 import type { AIModelV1 } from '../api/aimodel/v1.ts';
-import { endpointProblem } from '../api/aimodel/endpoint.ts';
+import { parseModelEndpoint } from '../api/aimodel/endpoint.ts';
 import { modelChildName } from '../api/aimodel/names.ts';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import { NOT_AN_IP_ADDRESS_DETAIL, NUMERIC_HOST_PATTERN } from '../api/apigatewayroute/v1.ts';
@@ -40,6 +40,7 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 /** A model's Service, like every Service of this operator, listens on port 80. */
 const MODEL_SERVICE_PORT = 80;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const NUMERIC_HOST = new RegExp(NUMERIC_HOST_PATTERN);
 // What a URL's pathname may hold in a rewrite replacement: RFC 3986 path characters but `$`, which nginx
 // would read as a variable.
 const URL_PATH = /^[A-Za-z0-9._~%!&'()*+,;=:@/-]*$/;
@@ -64,9 +65,9 @@ function endpointBackend(route: APIGatewayRouteV1, model: AIModelV1, endpoint: s
       'spec.aiModelRef',
       `AIModel ${model.metadata.name} has endpoint ${JSON.stringify(endpoint)}, which ${problem}`,
     );
-  const problem = endpointProblem(endpoint);
-  if (problem !== undefined) throw fail(`is invalid: it ${problem}`);
-  const url = new URL(endpoint);
+  const parsed = parseModelEndpoint(endpoint);
+  if ('problem' in parsed) throw fail(`is invalid: it ${parsed.problem}`);
+  const { url } = parsed;
   const host = url.hostname;
   if (!URL_PATH.test(url.pathname)) throw fail('has a path with characters a proxy path cannot hold ("$")');
   const basePath = endpointRewritePath(url.pathname.replace(/\/+$/, ''));
@@ -117,7 +118,7 @@ export function routeBackend(
     );
   }
   // Admission refuses these; a route stored before that rule must not reach an address (169.254.169.254).
-  if (new RegExp(NUMERIC_HOST_PATTERN).test(destinationService)) {
+  if (NUMERIC_HOST.test(destinationService)) {
     throw new GatewayRouteError(routeIdentity(route), 'spec.destinationService', NOT_AN_IP_ADDRESS_DETAIL);
   }
   if (

@@ -2,7 +2,7 @@
 // webhook answers with every error at once, in the same words; the rest (duplicates compared
 // case-insensitively, limits below requests, immutability) are the webhook's own.
 import { hubEndpoint } from '../conversion/aimodel.ts';
-import { endpointProblem } from '../api/aimodel/endpoint.ts';
+import { parseModelEndpoint } from '../api/aimodel/endpoint.ts';
 import {
   MAX_MODEL_NAME_LENGTH,
   MAX_PARAMETERS_BYTES,
@@ -184,6 +184,13 @@ function resourceRules(resources: AIModelSpecV1['resources']): FieldError[] {
   return errors;
 }
 
+/** The endpoint a model is served at, as v1 holds it; `badValue` is what the object says. */
+function endpointErrors(endpoint: string, badValue: unknown): FieldError[] {
+  const parsed = parseModelEndpoint(endpoint);
+  if (!('problem' in parsed)) return [];
+  return [{ field: 'spec.endpoint', type: 'Invalid', badValue, detail: parsed.problem }];
+}
+
 /** Parameters travel in an annotation of a v1alpha1 object, which the API server bounds. */
 function parametersRules(parameters: unknown): FieldError[] {
   if (!isPlainObject(parameters)) return [];
@@ -224,12 +231,7 @@ export function modelV1Rules(object: KubeObject): RuleFindings {
   }
   errors.push(...resourceRules(spec.resources));
   errors.push(...parametersRules(spec.parameters));
-  if (typeof spec.endpoint === 'string') {
-    const problem = endpointProblem(spec.endpoint);
-    if (problem !== undefined) {
-      errors.push({ field: 'spec.endpoint', type: 'Invalid', badValue: spec.endpoint, detail: problem });
-    }
-  }
+  if (typeof spec.endpoint === 'string') errors.push(...endpointErrors(spec.endpoint, spec.endpoint));
   if (spec.image === undefined) {
     const ignored = (['replicas', 'resources', 'env', 'port'] as const).filter((f) => spec[f] !== undefined);
     if (ignored.length > 0) {
@@ -256,10 +258,5 @@ export function modelV1TransitionRules(object: KubeObject, old: KubeObject): Fie
 export function modelV1alpha1Rules(object: KubeObject): RuleFindings {
   const endpoint = isPlainObject(object.spec) ? object.spec.endpoint : undefined;
   const hub = hubEndpoint(endpoint);
-  const problem = typeof hub === 'string' ? endpointProblem(hub) : undefined;
-  if (problem === undefined) return { errors: [], warnings: [] };
-  return {
-    errors: [{ field: 'spec.endpoint', type: 'Invalid', badValue: endpoint, detail: problem }],
-    warnings: [],
-  };
+  return { errors: typeof hub === 'string' ? endpointErrors(hub, endpoint) : [], warnings: [] };
 }

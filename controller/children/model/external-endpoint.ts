@@ -2,7 +2,7 @@
 // URL its ExternalName Service gives it. An endpoint at an IP address gets no alias (ExternalName needs
 // a DNS name) and is known by its own URL.
 import { isIP } from 'node:net';
-import { endpointProblem } from '../../../shared/api/aimodel/endpoint.ts';
+import { parseModelEndpoint } from '../../../shared/api/aimodel/endpoint.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 
 export interface ExternalEndpoint {
@@ -27,9 +27,9 @@ export class InvalidEndpointError extends Error {
 }
 
 export function parseExternalEndpoint(endpoint: string): ExternalEndpoint {
-  const problem = endpointProblem(endpoint);
-  if (problem !== undefined) throw new InvalidEndpointError(endpoint, problem);
-  const url = new URL(endpoint);
+  const parsed = parseModelEndpoint(endpoint);
+  if ('problem' in parsed) throw new InvalidEndpointError(endpoint, parsed.problem);
+  const { url } = parsed;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : '/';
   return {

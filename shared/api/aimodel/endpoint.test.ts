@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { endpointProblem } from './endpoint.ts';
+import { parseModelEndpoint } from './endpoint.ts';
 
-describe('endpointProblem', () => {
+describe('parseModelEndpoint', () => {
   it.each([
     'https://api.openai.com/v1',
     'http://models.ml.svc.cluster.local:8000',
@@ -9,7 +9,7 @@ describe('endpointProblem', () => {
     'http://10.0.0.5:8000/v1',
     'https://[fd00::1]/',
   ])('accepts %s', (endpoint) => {
-    expect(endpointProblem(endpoint)).toBeUndefined();
+    expect(parseModelEndpoint(endpoint)).toEqual({ url: new URL(endpoint) });
   });
 
   it.each([
@@ -20,6 +20,6 @@ describe('endpointProblem', () => {
     ['https://api.example.com/v1#x', 'must not have a query or fragment'],
     ['https://my_model.corp.example/v1', 'must have a host that is a DNS name'],
   ])('refuses %s', (endpoint, problem) => {
-    expect(endpointProblem(endpoint)).toContain(problem);
+    expect(parseModelEndpoint(endpoint)).toEqual({ problem: expect.stringContaining(problem) });
   });
 });

@@ -7,26 +7,33 @@ import { isIP } from 'node:net';
 // A DNS-1123 subdomain, what an ExternalName Service accepts: no "_", no upper case (URL lower-cases).
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\.?$/;
 
-/** Why `endpoint` cannot be used, as a field-error detail ("must ..."); undefined when it can. */
-export function endpointProblem(endpoint: string): string | undefined {
+/** The endpoint's URL, or why it cannot be used, as a field-error detail ("must ..."). */
+export type ModelEndpoint = { url: URL } | { problem: string };
+
+export function parseModelEndpoint(endpoint: string): ModelEndpoint {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    return 'must be an absolute http or https URL';
+    return { problem: 'must be an absolute http or https URL' };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return `must be an http or https URL, not ${url.protocol.slice(0, -1)}`;
+    return { problem: `must be an http or https URL, not ${url.protocol.slice(0, -1)}` };
   }
   if (url.username || url.password) {
-    return 'must not carry credentials: every client of the model would see them; keep them in a Secret';
+    return {
+      problem: 'must not carry credentials: every client of the model would see them; keep them in a Secret',
+    };
   }
   if (url.search || url.hash) {
-    return 'must not have a query or fragment: only the scheme, host, port and path are used';
+    return { problem: 'must not have a query or fragment: only the scheme, host, port and path are used' };
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) === 0 && !DNS_NAME.test(host)) {
-    return 'must have a host that is a DNS name (lower-case letters, digits, "-" and ".") or an IP address';
+    return {
+      problem:
+        'must have a host that is a DNS name (lower-case letters, digits, "-" and ".") or an IP address',
+    };
   }
-  return undefined;
+  return { url };
 }
