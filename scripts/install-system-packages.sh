@@ -27,7 +27,7 @@ fi
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
   if ! command -v sudo >/dev/null; then
-    say "${packages[*]} are missing and installing them needs root (no sudo here): as root, run apt-get install -y --no-install-recommends ${packages[*]}"
+    say "nginx and its njs module are missing and installing them needs root (no sudo here): as root, run apt-get install -y --no-install-recommends ${packages[*]}"
     exit 1
   fi
   SUDO=(sudo)

@@ -8,7 +8,7 @@
 # the control plane binaries. Without a command it only sets up (npm run setup). Each step first checks,
 # quickly and without network, whether it is done, and prints one line either way:
 #   setup: node_modules (npm ci) ... done in 12.3s
-#   setup: node_modules (npm ci) skipped (node_modules is newer than package-lock.json)
+#   setup: node_modules (npm ci) skipped (newer than package-lock.json)
 # A run nested in another (npm test runs npm run test:unit) skips silently what the outer one did.
 set -euo pipefail
 
@@ -88,6 +88,8 @@ show_progress() {
   while IFS= read -r line || [ -n "$line" ]; do
     printf '%s\n' "$line" >>"$log"
     case "$line" in
+      # An error ends the output, and the step's last line is shown as its outcome.
+      "["*"] error: "*) ;;
       "["*"] "*)
         if [ ! -e "$log.shown" ]; then
           : >"$log.shown"
@@ -124,23 +126,29 @@ run_step() {
   (cd "$root" && eval "$do") 2>&1 | show_progress "$log" || status=$?
   local took
   took="$(since "$started")"
-  if [ -e "$log.shown" ]; then say "$what $([ "$status" = 0 ] && echo done || echo failed) in $took"; else
-    printf '%s in %s\n' "$([ "$status" = 0 ] && echo done || echo failed)" "$took" >&2
-  fi
+  local outcome="done in $took"
+  [ "$status" = 0 ] || outcome="failed after $took"
+  if [ -e "$log.shown" ]; then say "$what $outcome"; else echo "$outcome" >&2; fi
   [ "$status" != 0 ] || return 0
 
-  local last sentence=""
+  # The sentence saying what went wrong ends the output: the last line of that output, not shown twice.
+  local last sentence="" lines
+  lines="$(wc -l <"$log")"
   last="$(tail -n 1 "$log")"
   if [[ $last =~ ^[A-Za-z0-9_-]+\.sh:\ (.*)$ || $last =~ ^\[[a-z:-]+\]\ error:\ (.*)$ ]]; then
     sentence="${BASH_REMATCH[1]}"
+    lines=$((lines - 1))
   elif [ -s "$hint_file" ]; then
     sentence="$(cat "$hint_file")"
   else
     sentence="$what failed; see ${log#"$root/"}"
   fi
-  if [ -s "$log" ]; then
+  # Without the progress lines, which were shown already.
+  local rest
+  rest="$(head -n "$lines" "$log" | grep -v '^\[[a-z:-]*\] ' | tail -n 12)" || true
+  if [ -n "$rest" ]; then
     echo "  the end of its output (all of it in ${log#"$root/"}):" >&2
-    tail -n 15 "$log" | sed 's/^/  | /' >&2
+    printf '%s\n' "$rest" | sed 's/^/  | /' >&2
   fi
   say "$sentence"
   exit 1

@@ -208,13 +208,14 @@ main() {
 
   local line entry name builder binaries i=0
   for line in "${available[@]}"; do say "$line"; done
-  [ ${#to_build[@]} -eq 0 ] ||
+  if [ ${#to_build[@]} -gt 0 ]; then
+    command -v go >/dev/null ||
+      fail "building the control plane needs the go tool (Go >= 1.26) on PATH: install it from https://go.dev/dl/ (then PATH=/usr/local/go/bin:\$PATH)"
     say "${#to_build[@]} of ${#components[@]} components to build; the whole first build takes about 20 minutes on two idle cores"
+  fi
   for entry in "${to_build[@]}"; do
     read -r name builder binaries <<<"$entry"
     i=$((i + 1))
-    command -v go >/dev/null ||
-      fail "building $name needs the go tool (Go >= 1.26) on PATH: install it from https://go.dev/dl/ (then PATH=/usr/local/go/bin:\$PATH)"
     say "building $name ($i of ${#to_build[@]}: $binaries)"
     build_into "$cache/$name" "$builder"
   done
