@@ -76,7 +76,7 @@ function everyFeature(): RouteSet {
         destinationService: 'api.example.com',
       }),
       gatewayRoute('odd', {
-        path: '/q%22%7B%7D%3B%24%23',
+        path: '/q%22%7B%7D%24',
         headers: [{ name: 'X-Odd', value: `a"b;c}{$x\\ 'q' # ~^|[]` }],
         hosts: ['*.example.com', 'api.example.com'],
         ...service,

@@ -192,9 +192,10 @@ describe('gateway routing through nginx', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'NotFound' });
   });
 
-  it('matches percent-encoded route paths against the decoded request path', async () => {
+  it('matches percent-encoded route paths against the decoded request path, decoded once', async () => {
     expect((await served('/docs%20v2/intro')).backend).toBe('docs');
-    expect((await gateway.request('/docs%2520v2')).status).toBe(404);
+    // Encoded twice, it is refused (see request-paths.e2e.test.ts), not read as /docs%20v2.
+    expect((await gateway.request('/docs%2520v2')).status).toBe(400);
   });
 
   it('resolves Service names at request time: a Service that appears later is reached without a reload', async () => {

@@ -35,7 +35,7 @@ const HTTP_LEVEL = new Set([
   'map',
   'server',
 ]);
-const SERVER_LEVEL = new Set(['listen', 'location', 'error_page']);
+const SERVER_LEVEL = new Set(['listen', 'if', 'location', 'error_page']);
 const LOCATION_LEVEL = new Set([
   'access_log',
   'default_type',
@@ -112,6 +112,8 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
   expectNamesWithin(http, HTTP_LEVEL);
   const server = only(http, 'server').children ?? [];
   expectNamesWithin(server, SERVER_LEVEL);
+  // The refused-path check holds for the whole server, whatever the routes.
+  expectNamesWithin(only(server, 'if').children ?? [], new Set(['return']));
   const locations = server.filter((d) => d.name === 'location');
   for (const location of locations) {
     expectNamesWithin(location.children ?? [], LOCATION_LEVEL);

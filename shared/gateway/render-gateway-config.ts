@@ -21,6 +21,7 @@ import {
 import { proxyHeaderMaps, proxyHeaders, REQUEST_ID_VARIABLE } from './proxy-headers.ts';
 import { quotedLiteral, quotedTemplate, quotedText } from './nginx-syntax.ts';
 import { modelsByKey, prepareRoute, type NumberedRoute } from './prepared-route.ts';
+import { refusedPathCheck, refusedPathMap } from './request-path-check.ts';
 import { rateLimitZone, routeLocation } from './route-location.ts';
 import { HEALTH_PATH } from './route-match.ts';
 import { isConditional, routeSelectionMap } from './route-selection.ts';
@@ -35,8 +36,6 @@ export interface GatewayConfig {
   /** sha256 (hex) of config and files. */
   hash: string;
 }
-
-const JSON_TYPE = 'application/json';
 
 /** The routes checked and numbered in the order of their names. */
 function numberedRoutes(options: GatewayOptions): NumberedRoute[] {
@@ -89,7 +88,6 @@ function jsonAnswer(location: string, status: number, body: object, headers: [st
     'location',
     [location],
     [
-      directive('default_type', JSON_TYPE),
       ...headers.map(([name, value]) => directive('add_header', name, value, 'always')),
       directive('return', status, quotedTemplate(JSON.stringify(body))),
     ],
@@ -163,14 +161,11 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
     [],
     [
       directive('listen', listen, 'default_server'),
+      refusedPathCheck(),
       block(
         'location',
         ['=', quotedLiteral(HEALTH_PATH)],
-        [
-          directive('access_log', 'off'),
-          directive('default_type', JSON_TYPE),
-          directive('return', 200, quotedTemplate('{"status":"ok"}')),
-        ],
+        [directive('access_log', 'off'), directive('return', 200, quotedTemplate('{"status":"ok"}'))],
       ),
       ...(usesApiKeys
         ? [
@@ -192,7 +187,8 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
     [],
     [
       directive('server_tokens', 'off'),
-      directive('default_type', 'application/octet-stream'),
+      // What the gateway answers itself is JSON; proxied answers keep the backend's Content-Type.
+      directive('default_type', 'application/json'),
       directive('client_max_body_size', '32m'),
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) =>
         directive(`${kind}_temp_path`, quotedText(`${run}/${kind}_temp`)),
@@ -218,6 +214,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
         ? [directive('proxy_http_version', '1.1'), ...proxyHeaders({ consumesApiKey: false })]
         : []),
       ...proxyHeaderMaps(),
+      refusedPathMap(),
       ...routes.flatMap(rateLimitZone),
       ...routes.flatMap((route) => (isConditional(route) ? [routeSelectionMap(route)] : [])),
       ...dispatches.flatMap((d) => d.maps),

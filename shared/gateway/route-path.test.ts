@@ -27,6 +27,14 @@ describe('normalizeRoutePath', () => {
     expect(normalizeRoutePath('/a/%2E', 'PathPrefix')).toEqual({ problem: expect.stringMatching(/segment/) });
     expect(normalizeRoutePath('api', 'Exact')).toEqual({ problem: 'must start with "/"' });
   });
+
+  it('refuses paths that only requests the gateway refuses could reach', () => {
+    for (const path of ['/a%3Bb', '/a%5Cb', '/100%25', '/a%3b', '/a%3F', '/a%23b']) {
+      expect(normalizeRoutePath(path, 'PathPrefix')).toEqual({
+        problem: 'decodes to "\\", ";", "?", "#" or "%", which the gateway refuses in request paths',
+      });
+    }
+  });
 });
 
 describe('prefixCovers', () => {
