@@ -9,8 +9,8 @@ export const API_KEY_HANDLER = `${API_KEY_MODULE}.check`;
 /** The largest key the gateway accepts, in characters. */
 export const MAX_API_KEY_LENGTH = 512;
 
-// Written for njs 0.7 (Debian bookworm) as well as the newer njs of the nginx images: ES5 syntax plus
-// import/export, and no state kept between requests (njs 0.7 gives every request a fresh VM).
+// ES5 syntax plus import/export, which both njs engines run (the tests run njs 1.0, as the nginx images
+// ship it), and no state kept between requests: njs 0.8.6 and later reuse a VM for many requests.
 export const API_KEY_SCRIPT = String.raw`// API-key check of the gateway's routes, rendered by ai-gateway-operator.
 // The accepted keys are the values of a Secret mounted as files in the directory a route sets in
 // $gw_api_key_directory. They are read on every check, so a key added to or removed from the Secret

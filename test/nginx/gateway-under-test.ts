@@ -10,7 +10,7 @@ import { FIXTURE_GATEWAY, FIXTURE_NAMESPACE } from '../../shared/gateway/testing
 import { freeLoopbackPort } from './free-port.ts';
 import { sendRequest, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
 import { startLoopbackDnsServer, type LoopbackDnsServer } from './loopback-dns-server.ts';
-import { DEBIAN_MODULES_DIRECTORY, njsModulesDirectory } from './nginx-binary.ts';
+import { njsModulesDirectory } from './nginx-binary.ts';
 import {
   createNginxWorkspace,
   removeNginxWorkspace,
@@ -65,7 +65,8 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions): P
     accessLog: workspace.accessLog,
     errorLog: workspace.errorLog,
     apiKeysDirectory,
-    modulesDirectory: usesApiKeys ? njsModulesDirectory() : DEBIAN_MODULES_DIRECTORY,
+    // Only routes with API keys load the njs module; the others leave the renderer's default unused.
+    ...(usesApiKeys ? { modulesDirectory: njsModulesDirectory() } : {}),
     ...options.render,
   });
   let nginx: RunningNginx;
