@@ -62,7 +62,7 @@ describe('workloads with default values', () => {
       leaderElectionId: CONTROLLER,
       leaderElectionNamespace: NAMESPACE,
       namespaces: [],
-      gatewayImage: 'nginxinc/nginx-unprivileged:1.27',
+      gatewayImage: 'nginxinc/nginx-unprivileged:1.30',
       gatewayResolver: undefined,
       gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     });
