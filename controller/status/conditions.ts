@@ -3,6 +3,7 @@
 // Ready is what `kubectl wait` and GitOps tools read; Progressing and Degraded tell a rollout in flight
 // from a problem that needs a person.
 import type { Condition, ConditionStatus } from '../../shared/api/meta.ts';
+import type { Reason } from './reasons.ts';
 
 export const READY = 'Ready';
 export const PROGRESSING = 'Progressing';
@@ -12,14 +13,14 @@ export const DEGRADED = 'Degraded';
 export interface ConditionDecision {
   type: string;
   status: ConditionStatus;
-  reason: string;
+  reason: Reason;
   message: string;
 }
 
 export function condition(
   type: string,
   status: ConditionStatus,
-  reason: string,
+  reason: Reason,
   message: string,
 ): ConditionDecision {
   return { type, status, reason, message };

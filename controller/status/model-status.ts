@@ -6,6 +6,7 @@ import { deepEqual } from '../../shared/util/json.ts';
 
 import type { ConditionDecision } from './conditions.ts';
 import { DEGRADED, PROGRESSING, READY, condition, mergeConditions, toKubeTime } from './conditions.ts';
+import { REASON } from './reasons.ts';
 import type { Rollout } from './deployment-rollout.ts';
 
 export type ModelOutcome =
@@ -15,6 +16,8 @@ export type ModelOutcome =
   | { kind: 'external'; endpoint: string }
   /** The spec cannot be served as it is; nothing will change until it does. */
   | { kind: 'invalid'; message: string }
+  /** A child's name is held by an object the operator did not make; nothing was written. */
+  | { kind: 'conflict'; message: string }
   /** Writing the children failed; the reconcile is retried. */
   | { kind: 'failed'; message: string };
 
@@ -26,7 +29,7 @@ interface Decision {
   degraded: ConditionDecision;
 }
 
-const notDegraded = condition(DEGRADED, 'False', 'AsExpected', 'No problems found');
+const notDegraded = condition(DEGRADED, 'False', REASON.AsExpected, 'No problems found');
 
 function decideServed(outcome: Extract<ModelOutcome, { kind: 'served' }>): Decision {
   const { rollout, desiredReplicas } = outcome;
@@ -34,9 +37,9 @@ function decideServed(outcome: Extract<ModelOutcome, { kind: 'served' }>): Decis
     return {
       phase: 'Error',
       message: rollout.message,
-      ready: condition(READY, 'False', 'ProgressDeadlineExceeded', rollout.message),
-      progressing: condition(PROGRESSING, 'False', 'ProgressDeadlineExceeded', rollout.message),
-      degraded: condition(DEGRADED, 'True', 'ProgressDeadlineExceeded', rollout.message),
+      ready: condition(READY, 'False', REASON.ProgressDeadlineExceeded, rollout.message),
+      progressing: condition(PROGRESSING, 'False', REASON.ProgressDeadlineExceeded, rollout.message),
+      degraded: condition(DEGRADED, 'True', REASON.ProgressDeadlineExceeded, rollout.message),
     };
   }
   const serving = rollout.availableReplicas > 0;
@@ -44,8 +47,8 @@ function decideServed(outcome: Extract<ModelOutcome, { kind: 'served' }>): Decis
     return {
       phase: serving ? 'Updating' : 'Initializing',
       message: rollout.message,
-      ready: condition(READY, 'False', serving ? 'Updating' : 'Initializing', rollout.message),
-      progressing: condition(PROGRESSING, 'True', 'RollingOut', rollout.message),
+      ready: condition(READY, 'False', serving ? REASON.Updating : REASON.Initializing, rollout.message),
+      progressing: condition(PROGRESSING, 'True', REASON.RollingOut, rollout.message),
       degraded: notDegraded,
     };
   }
@@ -54,16 +57,16 @@ function decideServed(outcome: Extract<ModelOutcome, { kind: 'served' }>): Decis
     return {
       phase: 'Initializing',
       message,
-      ready: condition(READY, 'False', 'ScaledToZero', message),
-      progressing: condition(PROGRESSING, 'False', 'RolloutComplete', rollout.message),
+      ready: condition(READY, 'False', REASON.ScaledToZero, message),
+      progressing: condition(PROGRESSING, 'False', REASON.RolloutComplete, rollout.message),
       degraded: notDegraded,
     };
   }
   return {
     phase: 'Ready',
     message: `Serving at ${outcome.endpoint}; ${rollout.message}`,
-    ready: condition(READY, 'True', 'Available', rollout.message),
-    progressing: condition(PROGRESSING, 'False', 'RolloutComplete', rollout.message),
+    ready: condition(READY, 'True', REASON.Available, rollout.message),
+    progressing: condition(PROGRESSING, 'False', REASON.RolloutComplete, rollout.message),
     degraded: notDegraded,
   };
 }
@@ -77,8 +80,8 @@ function decide(outcome: ModelOutcome): Decision {
       return {
         phase: 'Ready',
         message,
-        ready: condition(READY, 'True', 'ExternalEndpoint', message),
-        progressing: condition(PROGRESSING, 'False', 'ExternalEndpoint', 'Nothing to roll out'),
+        ready: condition(READY, 'True', REASON.ExternalEndpoint, message),
+        progressing: condition(PROGRESSING, 'False', REASON.ExternalEndpoint, 'Nothing to roll out'),
         degraded: notDegraded,
       };
     }
@@ -86,17 +89,30 @@ function decide(outcome: ModelOutcome): Decision {
       return {
         phase: 'Error',
         message: outcome.message,
-        ready: condition(READY, 'False', 'InvalidSpec', outcome.message),
-        progressing: condition(PROGRESSING, 'False', 'InvalidSpec', 'Waiting for the spec to be fixed'),
-        degraded: condition(DEGRADED, 'True', 'InvalidSpec', outcome.message),
+        ready: condition(READY, 'False', REASON.InvalidSpec, outcome.message),
+        progressing: condition(PROGRESSING, 'False', REASON.InvalidSpec, 'Waiting for the spec to be fixed'),
+        degraded: condition(DEGRADED, 'True', REASON.InvalidSpec, outcome.message),
+      };
+    case 'conflict':
+      return {
+        phase: 'Error',
+        message: outcome.message,
+        ready: condition(READY, 'False', REASON.ChildConflict, outcome.message),
+        progressing: condition(
+          PROGRESSING,
+          'False',
+          REASON.ChildConflict,
+          'Waiting for the conflicting object to be removed',
+        ),
+        degraded: condition(DEGRADED, 'True', REASON.ChildConflict, outcome.message),
       };
     case 'failed':
       return {
         phase: 'Error',
         message: outcome.message,
-        ready: condition(READY, 'False', 'ReconcileFailed', outcome.message),
-        progressing: condition(PROGRESSING, 'True', 'Retrying', outcome.message),
-        degraded: condition(DEGRADED, 'True', 'ReconcileFailed', outcome.message),
+        ready: condition(READY, 'False', REASON.ReconcileFailed, outcome.message),
+        progressing: condition(PROGRESSING, 'True', REASON.Retrying, outcome.message),
+        degraded: condition(DEGRADED, 'True', REASON.ReconcileFailed, outcome.message),
       };
   }
 }

@@ -10,18 +10,28 @@ import { deepEqual } from '../../shared/util/json.ts';
 
 import type { ConditionDecision } from './conditions.ts';
 import { DEGRADED, PROGRESSING, READY, condition, mergeConditions, toKubeTime } from './conditions.ts';
+import { REASON } from './reasons.ts';
 
 export const ACCEPTED = 'Accepted';
+
+export type PendingReason =
+  | typeof REASON.GatewayProgressing
+  | typeof REASON.GatewayRolloutStalled
+  | typeof REASON.BackendNotFound
+  | typeof REASON.ResolverNotFound;
 
 export type RouteOutcome =
   /** The gateway runs a configuration that holds the route. */
   | { kind: 'ready'; message: string }
   /** Not served yet, for a reason expected to pass (a rollout, a missing AIModel); `accepted` says the route is in the configuration. */
-  | { kind: 'pending'; reason: string; message: string; accepted: boolean }
+  | { kind: 'pending'; reason: PendingReason; message: string; accepted: boolean }
   /** In the configuration, but no pod serves it and none is coming (the gateway is scaled to zero). */
-  | { kind: 'unserved'; reason: string; message: string }
-  /** Left out of the configuration because another route holds the same match. */
-  | { kind: 'rejected'; reason: string; message: string }
+  | { kind: 'unserved'; reason: typeof REASON.GatewayScaledToZero; message: string }
+  /**
+   * Not in the configuration until someone acts: another route holds the same match, or an object the
+   * operator did not make holds the name of a gateway child.
+   */
+  | { kind: 'rejected'; reason: typeof REASON.RouteConflict | typeof REASON.ChildConflict; message: string }
   /** The spec cannot be served as it is; nothing will change until it does. */
   | { kind: 'invalid'; message: string }
   /** Writing the gateway failed; the reconcile is retried. */
@@ -32,7 +42,7 @@ interface Decision {
   conditions: ConditionDecision[];
 }
 
-const notDegraded = condition(DEGRADED, 'False', 'AsExpected', 'No problems found');
+const notDegraded = condition(DEGRADED, 'False', REASON.AsExpected, 'No problems found');
 
 function decide(outcome: RouteOutcome): Decision {
   switch (outcome.kind) {
@@ -40,9 +50,9 @@ function decide(outcome: RouteOutcome): Decision {
       return {
         state: 'Ready',
         conditions: [
-          condition(ACCEPTED, 'True', 'Accepted', 'The route is in the gateway configuration'),
-          condition(READY, 'True', 'Serving', outcome.message),
-          condition(PROGRESSING, 'False', 'RolloutComplete', outcome.message),
+          condition(ACCEPTED, 'True', REASON.Accepted, 'The route is in the gateway configuration'),
+          condition(READY, 'True', REASON.Serving, outcome.message),
+          condition(PROGRESSING, 'False', REASON.RolloutComplete, outcome.message),
           notDegraded,
         ],
       };
@@ -51,7 +61,7 @@ function decide(outcome: RouteOutcome): Decision {
         state: 'Pending',
         conditions: [
           outcome.accepted
-            ? condition(ACCEPTED, 'True', 'Accepted', 'The route is in the gateway configuration')
+            ? condition(ACCEPTED, 'True', REASON.Accepted, 'The route is in the gateway configuration')
             : condition(ACCEPTED, 'False', outcome.reason, outcome.message),
           condition(READY, 'False', outcome.reason, outcome.message),
           condition(PROGRESSING, 'True', outcome.reason, outcome.message),
@@ -62,7 +72,7 @@ function decide(outcome: RouteOutcome): Decision {
       return {
         state: 'Pending',
         conditions: [
-          condition(ACCEPTED, 'True', 'Accepted', 'The route is in the gateway configuration'),
+          condition(ACCEPTED, 'True', REASON.Accepted, 'The route is in the gateway configuration'),
           condition(READY, 'False', outcome.reason, outcome.message),
           condition(PROGRESSING, 'False', outcome.reason, 'Nothing is rolling out'),
           notDegraded,
@@ -82,20 +92,20 @@ function decide(outcome: RouteOutcome): Decision {
       return {
         state: 'Failed',
         conditions: [
-          condition(ACCEPTED, 'False', 'InvalidSpec', outcome.message),
-          condition(READY, 'False', 'InvalidSpec', outcome.message),
-          condition(PROGRESSING, 'False', 'InvalidSpec', 'Waiting for the spec to be fixed'),
-          condition(DEGRADED, 'True', 'InvalidSpec', outcome.message),
+          condition(ACCEPTED, 'False', REASON.InvalidSpec, outcome.message),
+          condition(READY, 'False', REASON.InvalidSpec, outcome.message),
+          condition(PROGRESSING, 'False', REASON.InvalidSpec, 'Waiting for the spec to be fixed'),
+          condition(DEGRADED, 'True', REASON.InvalidSpec, outcome.message),
         ],
       };
     case 'failed':
       return {
         state: 'Failed',
         conditions: [
-          condition(ACCEPTED, 'Unknown', 'ReconcileFailed', outcome.message),
-          condition(READY, 'False', 'ReconcileFailed', outcome.message),
-          condition(PROGRESSING, 'True', 'Retrying', outcome.message),
-          condition(DEGRADED, 'True', 'ReconcileFailed', outcome.message),
+          condition(ACCEPTED, 'Unknown', REASON.ReconcileFailed, outcome.message),
+          condition(READY, 'False', REASON.ReconcileFailed, outcome.message),
+          condition(PROGRESSING, 'True', REASON.Retrying, outcome.message),
+          condition(DEGRADED, 'True', REASON.ReconcileFailed, outcome.message),
         ],
       };
   }

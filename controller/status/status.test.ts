@@ -93,13 +93,13 @@ describe('mergeConditions', () => {
   it('keeps lastTransitionTime while the status holds and moves it when it changes', () => {
     const first = mergeConditions(
       undefined,
-      [{ type: 'Ready', status: 'False', reason: 'A', message: 'a' }],
+      [{ type: 'Ready', status: 'False', reason: 'Initializing', message: 'a' }],
       1,
       MS0,
     );
     const same = mergeConditions(
       first,
-      [{ type: 'Ready', status: 'False', reason: 'B', message: 'b' }],
+      [{ type: 'Ready', status: 'False', reason: 'Updating', message: 'b' }],
       2,
       MS1,
     );
@@ -108,12 +108,12 @@ describe('mergeConditions', () => {
       status: 'False',
       observedGeneration: 2,
       lastTransitionTime: T0,
-      reason: 'B',
+      reason: 'Updating',
       message: 'b',
     });
     const flipped = mergeConditions(
       same,
-      [{ type: 'Ready', status: 'True', reason: 'C', message: 'c' }],
+      [{ type: 'Ready', status: 'True', reason: 'Available', message: 'c' }],
       2,
       MS1,
     );
@@ -130,7 +130,7 @@ describe('mergeConditions', () => {
     };
     const merged = mergeConditions(
       [other],
-      [{ type: 'Ready', status: 'True', reason: 'A', message: 'a' }],
+      [{ type: 'Ready', status: 'True', reason: 'Available', message: 'a' }],
       1,
       MS1 + 999,
     );
@@ -210,6 +210,21 @@ describe('computeModelStatus', () => {
     const failed = computeModelStatus(model(1, first), { kind: 'failed', message: 'apply: 500' }, MS1);
     expect(failed).toMatchObject({ phase: 'Error', modelEndpoint: 'http://aim-gemma.ml.svc' });
   });
+
+  it('reports a child name held by someone else as Error, not Ready, Degraded, with no endpoint', () => {
+    const message = 'ConfigMap aim-gemma exists without the label …';
+    const status = computeModelStatus(model(), { kind: 'conflict', message }, MS0);
+    expect(status).toMatchObject({ phase: 'Error', reason: message });
+    expect(status.modelEndpoint).toBeUndefined();
+    const conflict = { reason: 'ChildConflict' };
+    expect(findCondition(status.conditions, 'Ready')).toMatchObject({
+      ...conflict,
+      status: 'False',
+      message,
+    });
+    expect(findCondition(status.conditions, 'Progressing')).toMatchObject({ ...conflict, status: 'False' });
+    expect(findCondition(status.conditions, 'Degraded')).toMatchObject({ ...conflict, status: 'True' });
+  });
 });
 
 describe('computeRouteStatus', () => {
@@ -266,6 +281,21 @@ describe('computeRouteStatus', () => {
     });
     expect(findCondition(status.conditions, 'Progressing')).toMatchObject({ status: 'False' });
     expect(findCondition(status.conditions, 'Degraded')).toMatchObject({ status: 'False' });
+  });
+
+  it('reports a gateway child held by someone else as Failed and not accepted', () => {
+    const message = 'Service agw-default exists without the label …';
+    const status = computeRouteStatus(route(), { kind: 'rejected', reason: 'ChildConflict', message }, MS0);
+    expect(status).toMatchObject({ state: 'Failed', message });
+    expect(findCondition(status.conditions, 'Accepted')).toMatchObject({
+      status: 'False',
+      reason: 'ChildConflict',
+    });
+    expect(findCondition(status.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ChildConflict',
+      message,
+    });
   });
 
   it('yields an identical status when nothing changed', () => {

@@ -4,6 +4,7 @@ import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { findCondition } from '../../status/conditions.ts';
+import { CHILD_CONFLICT_RETRY_MS } from '../child-conflicts.ts';
 import { AI_MODELS } from '../custom-resources.ts';
 import { OperatorHarness } from '../testing/operator-harness.ts';
 import { addAIModelController } from './aimodel-controller.ts';
@@ -49,6 +50,25 @@ async function rollOut(h: OperatorHarness): Promise<void> {
 }
 
 const status = (h: OperatorHarness) => h.get<AIModelV1>(AI_MODELS, REF)?.status;
+/** Writes of ConfigMaps, Services and Deployments since call number `from`. */
+const childWrites = (h: OperatorHarness, from = 0) =>
+  h.api.calls
+    .slice(from)
+    .filter((c) => c.verb !== 'get' && c.verb !== 'list' && c.verb !== 'watch')
+    .filter((c) => /^(configmaps|services|deployments)\b/.test(c.resource));
+const children = (h: OperatorHarness) => [
+  h.get(CONFIG_MAPS, CHILD),
+  h.get(SERVICES, CHILD),
+  h.get(DEPLOYMENTS, CHILD),
+];
+
+/** A ConfigMap of the children's name that someone else made. */
+const foreignConfigMap = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { ...CHILD, labels: { team: 'payments' } },
+  data: { owner: 'someone else' },
+};
 
 afterEach(async () => {
   await harness.stop();
@@ -149,6 +169,89 @@ describe('AIModel controller', () => {
     await h.settle(600_000);
     expect(h.api.calls.slice(before).filter((c) => c.verb !== 'watch' && c.verb !== 'list')).toEqual([]);
     expect(h.get(SERVICES, CHILD)).toBeUndefined();
+  });
+
+  it('makes nothing for a spec that fails validation, and says why', async () => {
+    const h = await start(model({ resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }));
+    expect(children(h)).toEqual([undefined, undefined, undefined]);
+    expect(childWrites(h)).toEqual([]);
+    const message =
+      'spec.resources.requests[cpu]: Invalid value: "2": must be less than or equal to cpu limit of 1';
+    expect(status(h)).toMatchObject({ phase: 'Error', reason: message });
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidSpec',
+      message,
+    });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec', note: message }),
+    );
+  });
+
+  it('leaves the children of a model whose spec turns invalid as they were', async () => {
+    const h = await start(model());
+    await rollOut(h);
+    const before = children(h);
+    const calls = h.api.calls.length;
+    await h.api.patch(AI_MODELS, REF, 'merge', {
+      spec: {
+        image: 'img:2',
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'A', value: '2' },
+        ],
+      },
+    });
+    await h.settle(600_000);
+    expect(children(h)).toEqual(before);
+    expect(childWrites(h, calls)).toEqual([]);
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidSpec',
+      message: 'spec.env[1].name: Duplicate value: "A"',
+    });
+  });
+
+  it("writes nothing while objects it did not make hold its children's names, then carries on", async () => {
+    harness = new OperatorHarness();
+    const h = harness;
+    addAIModelController(h.manager, h.deps);
+    // One the cache cannot see (no label), one it can (labelled as ours, but owned by no AIModel).
+    h.api.seed(CONFIG_MAPS, foreignConfigMap);
+    h.api.seed(SERVICES, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { ...CHILD, labels: { 'app.kubernetes.io/managed-by': 'ai-gateway-operator' } },
+      spec: { type: 'ClusterIP', ports: [{ port: 9999 }] },
+    });
+    h.api.seed(AI_MODELS, model());
+    h.start();
+    await h.settle();
+
+    expect(h.get(CONFIG_MAPS, CHILD)).toMatchObject({ data: { owner: 'someone else' } });
+    expect(h.get<Service>(SERVICES, CHILD)?.spec.ports).toEqual([{ port: 9999 }]);
+    expect(h.get(DEPLOYMENTS, CHILD)).toBeUndefined();
+    expect(childWrites(h)).toEqual([]);
+    const ready = findCondition(status(h)?.conditions, 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'ChildConflict' });
+    expect(ready?.message).toBe(
+      'ConfigMap aim-gemma exists without the label app.kubernetes.io/managed-by=ai-gateway-operator, ' +
+        'the label ai-gateway-operator/aimodel=gemma and an owner reference to AIModel gemma; ' +
+        'Service aim-gemma exists without the label ai-gateway-operator/aimodel=gemma and an owner ' +
+        'reference to AIModel gemma. The operator does not take over objects it did not make: it writes ' +
+        'nothing for AIModel gemma until those objects are deleted or renamed',
+    );
+    expect(status(h)?.phase).toBe('Error');
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'Warning', reason: 'ChildConflict', note: ready?.message }),
+    );
+
+    await h.api.delete(CONFIG_MAPS, CHILD);
+    await h.api.delete(SERVICES, CHILD);
+    await h.settle(CHILD_CONFLICT_RETRY_MS);
+    expect(h.get<ConfigMap>(CONFIG_MAPS, CHILD)?.data['model.json']).toContain('gemma-2b');
+    expect(h.get(DEPLOYMENTS, CHILD)).toBeDefined();
+    expect(status(h)).toMatchObject({ phase: 'Initializing' });
   });
 
   it('reconciles only the namespaces it watches', async () => {

@@ -1,12 +1,16 @@
 // Brings one AIModel's children to what its spec asks for and reports the outcome in its status.
 // Children are applied only when the cache shows them different from what we want, so a steady state
-// costs no writes; a child deleted or edited by hand comes back on the event that reports it.
+// costs no writes; a child deleted or edited by hand comes back on the event that reports it. Nothing is
+// written for a spec that fails validation, nor while an object the operator did not make holds the
+// name of a child.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
+import { modelClaim } from '../../children/child-claim.ts';
 import { MODEL_LABEL } from '../../children/labels.ts';
 import { deploymentRollout } from '../../status/deployment-rollout.ts';
 import { computeModelStatus } from '../../status/model-status.ts';
@@ -15,9 +19,17 @@ import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.
 import type { ObjectStore } from '../../runtime/cache/object-store.ts';
 import type { Clock } from '../../runtime/clock/clock.ts';
 import { TerminalError } from '../../runtime/controller/reconciler.ts';
-import type { ReconcileContext, ReconcileRequest, Reconciler } from '../../runtime/controller/reconciler.ts';
+import type {
+  ReconcileContext,
+  ReconcileRequest,
+  ReconcileResult,
+  Reconciler,
+} from '../../runtime/controller/reconciler.ts';
 import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
 import { StatusWriter } from '../../runtime/status/status-writer.ts';
+import type { StatusUpdateOutcome } from '../../runtime/status/status-writer.ts';
+import { REASON } from '../../status/reasons.ts';
+import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '../child-conflicts.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { AI_MODELS } from '../custom-resources.ts';
 import { planModelChildren } from './plan-model-children.ts';
@@ -53,7 +65,7 @@ export class AIModelReconciler implements Reconciler {
     this.statuses = new StatusWriter(opts.api);
   }
 
-  async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<void> {
+  async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const model = this.opts.models.get(request);
     // Deleted: the garbage collector removes the children through their owner references.
     if (!model || model.metadata.deletionTimestamp) return;
@@ -62,7 +74,7 @@ export class AIModelReconciler implements Reconciler {
     if (plan.kind === 'invalid') {
       this.opts.events.event(model, {
         type: 'Warning',
-        reason: 'InvalidSpec',
+        reason: REASON.InvalidSpec,
         action: 'Reconcile',
         note: plan.message,
       });
@@ -73,12 +85,25 @@ export class AIModelReconciler implements Reconciler {
     let outcome: ModelOutcome;
     const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
     const ref = { namespace: request.namespace, name: modelChildName(request.name) };
+    const cachedConfigMap = this.opts.configMaps.get(ref);
+    const cachedService = this.opts.services.get(ref);
+    const cachedDeployment = this.opts.deployments.get(ref);
     try {
-      await writer.apply(CONFIG_MAPS, plan.configMap, this.opts.configMaps.get(ref));
-      if (plan.service) await writer.apply(SERVICES, plan.service, this.opts.services.get(ref));
-      else await this.deleteUnwanted(writer, SERVICES, this.opts.services.get(ref), model);
+      await checkChildClaims(
+        this.opts.api,
+        modelClaim(request.name),
+        [
+          { resource: CONFIG_MAPS, ref, cached: cachedConfigMap },
+          ...(plan.service ? [{ resource: SERVICES, ref, cached: cachedService }] : []),
+          ...(plan.kind === 'served' ? [{ resource: DEPLOYMENTS, ref, cached: cachedDeployment }] : []),
+        ],
+        ctx.signal,
+      );
+      await writer.apply(CONFIG_MAPS, plan.configMap, cachedConfigMap);
+      if (plan.service) await writer.apply(SERVICES, plan.service, cachedService);
+      else await this.deleteUnwanted(writer, SERVICES, cachedService, model);
       if (plan.kind === 'served') {
-        const deployment = await writer.apply(DEPLOYMENTS, plan.deployment, this.opts.deployments.get(ref));
+        const deployment = await writer.apply(DEPLOYMENTS, plan.deployment, cachedDeployment);
         outcome = {
           kind: 'served',
           endpoint: plan.endpoint,
@@ -86,20 +111,21 @@ export class AIModelReconciler implements Reconciler {
           desiredReplicas: plan.deployment.spec.replicas ?? 1,
         };
       } else {
-        await this.deleteUnwanted(writer, DEPLOYMENTS, this.opts.deployments.get(ref), model);
+        await this.deleteUnwanted(writer, DEPLOYMENTS, cachedDeployment, model);
         outcome = { kind: 'external', endpoint: plan.endpoint };
       }
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      const message = `applying the children failed: ${(err as Error).message}`;
+      if (err instanceof ChildConflictError) return this.reportConflict(model, err, ctx);
+      const message = `applying the children failed: ${errorMessage(err)}`;
       this.opts.events.event(model, {
         type: 'Warning',
-        reason: 'ApplyFailed',
+        reason: REASON.ApplyFailed,
         action: 'Apply',
         note: message,
       });
       await this.writeStatus(model, { kind: 'failed', message }, ctx).catch((statusErr: unknown) =>
-        ctx.logger.warn('could not record the failure in status', { error: (statusErr as Error).message }),
+        ctx.logger.warn('could not record the failure in status', { error: errorMessage(statusErr) }),
       );
       throw err;
     }
@@ -107,12 +133,31 @@ export class AIModelReconciler implements Reconciler {
       ctx.logger.info('children updated', { changes: writer.changes });
       this.opts.events.event(model, {
         type: 'Normal',
-        reason: 'ChildrenUpdated',
+        reason: REASON.ChildrenUpdated,
         action: 'Apply',
         note: writer.changes.join(', '),
       });
     }
     await this.writeStatus(model, outcome, ctx);
+  }
+
+  /** Writes nothing for the model while objects it did not make hold its children's names. */
+  private async reportConflict(
+    model: AIModelV1,
+    conflict: ChildConflictError,
+    ctx: ReconcileContext,
+  ): Promise<ReconcileResult> {
+    ctx.logger.warn('children held by objects the operator did not make', { foreign: conflict.foreign });
+    const { written } = await this.writeStatus(model, { kind: 'conflict', message: conflict.message }, ctx);
+    if (written) {
+      this.opts.events.event(model, {
+        type: 'Warning',
+        reason: REASON.ChildConflict,
+        action: 'Reconcile',
+        note: conflict.message,
+      });
+    }
+    return { requeueAfter: CHILD_CONFLICT_RETRY_MS };
   }
 
   /**
@@ -128,9 +173,13 @@ export class AIModelReconciler implements Reconciler {
     if (child && ownedBy(child, model)) await writer.delete(resource, child);
   }
 
-  private async writeStatus(model: AIModelV1, outcome: ModelOutcome, ctx: ReconcileContext): Promise<void> {
+  private async writeStatus(
+    model: AIModelV1,
+    outcome: ModelOutcome,
+    ctx: ReconcileContext,
+  ): Promise<StatusUpdateOutcome<AIModelV1>> {
     const generation = model.metadata.generation;
-    await this.statuses.update(
+    return this.statuses.update(
       AI_MODELS,
       model,
       // A newer spec arrived meanwhile: it has its own reconcile coming, this outcome is not about it.

@@ -1,5 +1,6 @@
 // What an AIModel should have in the cluster, decided from its spec alone: the children to apply and
-// the URL the model will be reachable at, or why the spec cannot be served.
+// the URL the model will be reachable at, or why the spec cannot be served. A spec that fails v1
+// validation gets no children at all: what it already has is left as it is.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelServiceURL } from '../../../shared/api/aimodel/names.ts';
 import { QuantityFormatError } from '../../children/canonical-quantity.ts';
@@ -13,6 +14,7 @@ import {
 import { renderModelConfigMap } from '../../children/model/model-config-map.ts';
 import { renderModelDeployment } from '../../children/model/model-deployment.ts';
 import { renderExternalModelService, renderModelService } from '../../children/model/model-service.ts';
+import { specProblem } from '../spec-problem.ts';
 
 export type ModelPlan =
   | { kind: 'served'; configMap: ConfigMap; service: Service; deployment: Deployment; endpoint: string }
@@ -23,6 +25,8 @@ export type ModelPlan =
 export function planModelChildren(model: AIModelV1): ModelPlan {
   const name = model.metadata.name ?? '';
   const namespace = model.metadata.namespace ?? 'default';
+  const problem = specProblem(model);
+  if (problem !== undefined) return { kind: 'invalid', message: problem };
   const { image, endpoint } = model.spec;
   try {
     const configMap = renderModelConfigMap(model);

@@ -4,6 +4,7 @@ import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.t
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { findCondition } from '../../status/conditions.ts';
+import { CHILD_CONFLICT_RETRY_MS } from '../child-conflicts.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import { OperatorHarness } from '../testing/operator-harness.ts';
 import { KUBE_DNS } from './cluster-dns.ts';
@@ -67,6 +68,14 @@ const routeStatus = (h: OperatorHarness, name: string) =>
 const ready = (h: OperatorHarness, name: string) => findCondition(routeStatus(h, name)?.conditions, 'Ready');
 const ownerNames = (h: OperatorHarness, ref = DEFAULT_GW) =>
   (h.get<Deployment>(DEPLOYMENTS, ref)?.metadata.ownerReferences ?? []).map((o) => o.name).sort();
+
+/** Writes of ConfigMaps, Services and Deployments since call number `from`. */
+const childWrites = (h: OperatorHarness, from = 0) =>
+  h.api.calls
+    .slice(from)
+    .filter((c) => c.verb !== 'get' && c.verb !== 'list' && c.verb !== 'watch')
+    .filter((c) => /^(configmaps|services|deployments)\b/.test(c.resource));
+const BURST_WITHOUT_RATE_LIMIT = 'spec.burst: Forbidden: burst is only allowed with a rateLimit above 0';
 
 afterEach(async () => {
   await harness.stop();
@@ -184,6 +193,108 @@ describe('gateway controller', () => {
     expect(h.get(SERVICES, DEFAULT_GW)).toBeUndefined();
     expect(h.get(CONFIG_MAPS, DEFAULT_GW)).toBeUndefined();
     expect(ownerNames(h, edge)).toEqual(['orders', 'users']);
+  });
+
+  it('leaves a route that fails validation out of its gateway and serves the others', async () => {
+    const h = await start('10.96.0.10', route('orders'), route('bursty', { burst: 5 }));
+    expect(config(h)).toContain('"/orders"');
+    expect(config(h)).not.toContain('"/bursty"');
+    expect(ownerNames(h)).toEqual(['orders']);
+    expect(routeStatus(h, 'bursty')).toMatchObject({ state: 'Failed', message: BURST_WITHOUT_RATE_LIMIT });
+    expect(ready(h, 'bursty')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidSpec',
+      message: BURST_WITHOUT_RATE_LIMIT,
+    });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ name: 'bursty', type: 'Warning', reason: 'InvalidSpec' }),
+    );
+    await rollOut(h);
+    expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Ready' });
+  });
+
+  it('makes nothing for a gateway only routes that fail validation name', async () => {
+    const h = await start('10.96.0.10', route('bursty', { burst: 5 }));
+    expect(childWrites(h)).toEqual([]);
+    expect(ready(h, 'bursty')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
+  });
+
+  it('drops a route that turns invalid; the last one leaves the children as they were', async () => {
+    const h = await start('10.96.0.10', route('orders'), route('users'));
+    await rollOut(h);
+    await h.api.patch(API_GATEWAY_ROUTES, { namespace: NS, name: 'users' }, 'merge', { spec: { burst: 5 } });
+    await h.settle();
+    expect(config(h)).not.toContain('"/users"');
+    expect(ownerNames(h)).toEqual(['orders']);
+    expect(ready(h, 'users')).toMatchObject({ reason: 'InvalidSpec' });
+
+    await rollOut(h);
+    const before = [CONFIG_MAPS, SERVICES, DEPLOYMENTS].map((r) => h.get(r, DEFAULT_GW));
+    const calls = h.api.calls.length;
+    await h.api.patch(API_GATEWAY_ROUTES, { namespace: NS, name: 'orders' }, 'merge', { spec: { burst: 5 } });
+    await h.settle();
+    expect(ready(h, 'orders')).toMatchObject({ reason: 'InvalidSpec' });
+    expect(childWrites(h, calls)).toEqual([]);
+    expect([CONFIG_MAPS, SERVICES, DEPLOYMENTS].map((r) => h.get(r, DEFAULT_GW))).toEqual(before);
+  });
+
+  it("writes nothing while an object it did not make holds a gateway child's name, then carries on", async () => {
+    harness = new OperatorHarness();
+    const h = harness;
+    addGatewayController(h.manager, h.deps, { ...SETTINGS, resolver: '10.96.0.10' });
+    h.api.seed(SERVICES, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { ...DEFAULT_GW },
+      spec: { type: 'ClusterIP', ports: [{ port: 9999 }] },
+    });
+    h.api.seed(API_GATEWAY_ROUTES, route('orders'), route('health', { path: '/healthz' }));
+    h.start();
+    await h.settle();
+
+    expect(childWrites(h)).toEqual([]);
+    expect(h.get<Service>(SERVICES, DEFAULT_GW)?.spec.ports).toEqual([{ port: 9999 }]);
+    const message =
+      'Service agw-default exists without the label app.kubernetes.io/managed-by=ai-gateway-operator, ' +
+      'the label ai-gateway-operator/gateway=default and an owner reference to an APIGatewayRoute. ' +
+      'The operator does not take over objects it did not make: it writes nothing for gateway default ' +
+      'until that object is deleted or renamed';
+    expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Failed', message });
+    expect(ready(h, 'orders')).toMatchObject({ status: 'False', reason: 'ChildConflict', message });
+    // A route with its own problem reports that one.
+    expect(ready(h, 'health')).toMatchObject({ reason: 'InvalidSpec' });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ name: 'orders', type: 'Warning', reason: 'ChildConflict', note: message }),
+    );
+
+    await h.api.delete(SERVICES, DEFAULT_GW);
+    await h.settle(CHILD_CONFLICT_RETRY_MS);
+    expect(config(h)).toContain('"/orders"');
+    expect(h.get<Service>(SERVICES, DEFAULT_GW)?.spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+    ]);
+  });
+
+  it('does not delete an object labelled as a gateway child that no route owns', async () => {
+    const h = await start('10.96.0.10', route('orders'));
+    const lookalike = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        namespace: NS,
+        name: 'agw-edge',
+        labels: {
+          'app.kubernetes.io/managed-by': 'ai-gateway-operator',
+          'ai-gateway-operator/gateway': 'edge',
+        },
+      },
+      data: { note: 'made by hand' },
+    };
+    await h.api.create(CONFIG_MAPS, lookalike);
+    await h.settle();
+    expect(h.get(CONFIG_MAPS, { namespace: NS, name: 'agw-edge' })).toMatchObject({
+      data: { note: 'made by hand' },
+    });
   });
 
   it('routes to an AIModel once it exists and follows it to its endpoint', async () => {

@@ -2,17 +2,20 @@
 // renders the nginx configuration of the served routes, applies the ConfigMap, Deployment and Service
 // when the cache shows them different, and reports each route's outcome in its status. When no route
 // names the gateway any more, its children are deleted (a route that moved to another gateway still
-// owns them, so the garbage collector would not).
+// owns them, so the garbage collector would not). Routes that fail validation do not count: with no
+// other route the gateway's children stay as they are. Nothing is written while an object the operator
+// did not make holds the name of a gateway child.
 import type { AIModelV1, ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 import { renderGatewayChildren } from '../../children/gateway/gateway-children.ts';
 import { gatewayChildName } from '../../children/gateway/gateway-names.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
-import { GATEWAY_LABEL } from '../../children/labels.ts';
+import { gatewayClaim, isClaimed } from '../../children/child-claim.ts';
 import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
 import { objectKey } from '../../runtime/cache/object-key.ts';
 import type { Clock } from '../../runtime/clock/clock.ts';
@@ -25,10 +28,13 @@ import type {
 import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
 import { StatusWriter } from '../../runtime/status/status-writer.ts';
 import { READY, findCondition } from '../../status/conditions.ts';
+import { REASON } from '../../status/reasons.ts';
+import type { Reason } from '../../status/reasons.ts';
 import { deploymentRollout } from '../../status/deployment-rollout.ts';
 import type { Rollout } from '../../status/deployment-rollout.ts';
 import { computeRouteStatus } from '../../status/route-status.ts';
 import type { RouteOutcome } from '../../status/route-status.ts';
+import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '../child-conflicts.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import type { WatchedObjects } from '../watched-objects.ts';
@@ -76,10 +82,10 @@ function stillServed(route: APIGatewayRouteV1, rollout: Rollout): boolean {
 
 /** What the plan alone decides for a route: invalid or losing a conflict, whatever else happens. */
 function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutcome | undefined {
-  const invalid = plan.invalid.find((p) => p.route === route);
+  const invalid = plan.refused.find((p) => p.route === route) ?? plan.invalid.find((p) => p.route === route);
   if (invalid) return { kind: 'invalid', message: invalid.message };
   const conflict = plan.conflicting.find((p) => p.route === route);
-  if (conflict) return { kind: 'rejected', reason: 'RouteConflict', message: conflict.message };
+  if (conflict) return { kind: 'rejected', reason: REASON.RouteConflict, message: conflict.message };
   return undefined;
 }
 
@@ -93,7 +99,7 @@ function servedOutcome(
   if (missingModel !== undefined) {
     return {
       kind: 'pending',
-      reason: 'BackendNotFound',
+      reason: REASON.BackendNotFound,
       message: `AIModel ${missingModel} not found in namespace ${route.metadata.namespace}; requests are answered 502 until it exists`,
       accepted: true,
     };
@@ -101,7 +107,7 @@ function servedOutcome(
   if (rollout.desiredReplicas === 0) {
     return {
       kind: 'unserved',
-      reason: 'GatewayScaledToZero',
+      reason: REASON.GatewayScaledToZero,
       message: `The gateway Deployment ${gatewayName} has 0 replicas: no pod serves the route`,
     };
   }
@@ -109,31 +115,36 @@ function servedOutcome(
     return { kind: 'ready', message: `Served by gateway ${gatewayName}` };
   }
   if (rollout.state === 'Failed') {
-    return { kind: 'pending', reason: 'GatewayRolloutStalled', message: rollout.message, accepted: true };
+    return {
+      kind: 'pending',
+      reason: REASON.GatewayRolloutStalled,
+      message: rollout.message,
+      accepted: true,
+    };
   }
   return {
     kind: 'pending',
-    reason: 'GatewayProgressing',
+    reason: REASON.GatewayProgressing,
     message: `Gateway ${gatewayName} is rolling out the configuration that holds this route`,
     accepted: true,
   };
 }
 
 /** The reason of the Warning Event an outcome deserves; none for being served or a rollout in progress. */
-function warningReason(outcome: RouteOutcome): string | undefined {
+function warningReason(outcome: RouteOutcome): Reason | undefined {
   switch (outcome.kind) {
     case 'ready':
       return undefined;
     case 'pending':
-      return outcome.reason === 'GatewayProgressing' ? undefined : outcome.reason;
+      return outcome.reason === REASON.GatewayProgressing ? undefined : outcome.reason;
     case 'unserved':
       return outcome.reason;
     case 'rejected':
       return outcome.reason;
     case 'invalid':
-      return 'InvalidSpec';
+      return REASON.InvalidSpec;
     case 'failed':
-      return 'ApplyFailed';
+      return REASON.ApplyFailed;
   }
 }
 
@@ -160,12 +171,19 @@ export class GatewayReconciler implements Reconciler {
 
     const models = this.referencedModels(routes);
     const plan = planGateway(routes, models);
+    if (plan.members.length === 0) {
+      // Only routes that fail validation name the gateway: nothing is made or changed for them.
+      for (const { route, message } of plan.refused) {
+        await this.report(route, { kind: 'invalid', message }, ctx);
+      }
+      return;
+    }
     const gatewayName = gatewayChildName(gateway);
     const dns = await this.opts.dns.lookup(ctx.signal);
     if ('problem' in dns) {
       const unresolved: RouteOutcome = {
         kind: 'pending',
-        reason: 'ResolverNotFound',
+        reason: REASON.ResolverNotFound,
         message: dns.problem,
         accepted: false,
       };
@@ -186,27 +204,52 @@ export class GatewayReconciler implements Reconciler {
       const children = renderGatewayChildren({
         namespace,
         gateway,
-        routes,
+        routes: plan.members,
         apiKeySecrets: plan.apiKeySecrets,
         config,
         image: this.opts.image,
         resources: this.opts.resources,
       });
       const ref = { namespace, name: gatewayName };
-      await writer.apply(CONFIG_MAPS, children.configMap, this.opts.configMaps.get(ref));
-      await writer.apply(SERVICES, children.service, this.opts.services.get(ref));
-      rollout = deploymentRollout(
-        await writer.apply(DEPLOYMENTS, children.deployment, this.opts.deployments.get(ref)),
+      const cached = {
+        configMap: this.opts.configMaps.get(ref),
+        service: this.opts.services.get(ref),
+        deployment: this.opts.deployments.get(ref),
+      };
+      await checkChildClaims(
+        this.opts.api,
+        gatewayClaim(gateway),
+        [
+          { resource: CONFIG_MAPS, ref, cached: cached.configMap },
+          { resource: SERVICES, ref, cached: cached.service },
+          { resource: DEPLOYMENTS, ref, cached: cached.deployment },
+        ],
+        ctx.signal,
       );
+      await writer.apply(CONFIG_MAPS, children.configMap, cached.configMap);
+      await writer.apply(SERVICES, children.service, cached.service);
+      rollout = deploymentRollout(await writer.apply(DEPLOYMENTS, children.deployment, cached.deployment));
     } catch (err) {
       if (ctx.signal.aborted) throw err;
+      if (err instanceof ChildConflictError) {
+        ctx.logger.warn('gateway children held by objects the operator did not make', {
+          foreign: err.foreign,
+        });
+        const conflict: RouteOutcome = {
+          kind: 'rejected',
+          reason: REASON.ChildConflict,
+          message: err.message,
+        };
+        await this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? conflict, ctx);
+        return { requeueAfter: CHILD_CONFLICT_RETRY_MS };
+      }
       const failed: RouteOutcome = {
         kind: 'failed',
-        message: `applying gateway ${gatewayName} failed: ${(err as Error).message}`,
+        message: `applying gateway ${gatewayName} failed: ${errorMessage(err)}`,
       };
       await this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? failed, ctx).catch(
         (statusErr: unknown) =>
-          ctx.logger.warn('could not record the failure in status', { error: (statusErr as Error).message }),
+          ctx.logger.warn('could not record the failure in status', { error: errorMessage(statusErr) }),
       );
       throw err;
     }
@@ -235,34 +278,39 @@ export class GatewayReconciler implements Reconciler {
     return [...models.values()];
   }
 
-  /** Writes each route's status where it changed, with an Event for the problems newly reported. */
   private async reportAll(
     routes: readonly APIGatewayRouteV1[],
     outcomeOf: (route: APIGatewayRouteV1) => RouteOutcome,
     ctx: ReconcileContext,
   ): Promise<void> {
-    for (const route of routes) {
-      const outcome = outcomeOf(route);
-      const generation = route.metadata.generation;
-      const { written } = await this.statuses.update(
-        API_GATEWAY_ROUTES,
-        route,
-        // A newer spec arrived meanwhile: its own reconcile is coming, this outcome is not about it.
-        (latest) =>
-          latest.metadata.generation === generation
-            ? computeRouteStatus(latest, outcome, this.opts.clock.now())
-            : latest.status,
-        { signal: ctx.signal },
-      );
-      const reason = warningReason(outcome);
-      if (written && reason) {
-        this.opts.events.event(route, {
-          type: 'Warning',
-          reason,
-          action: 'Reconcile',
-          note: outcome.message,
-        });
-      }
+    for (const route of routes) await this.report(route, outcomeOf(route), ctx);
+  }
+
+  /** Writes the route's status if it changed, with an Event for a problem newly reported. */
+  private async report(
+    route: APIGatewayRouteV1,
+    outcome: RouteOutcome,
+    ctx: ReconcileContext,
+  ): Promise<void> {
+    const generation = route.metadata.generation;
+    const { written } = await this.statuses.update(
+      API_GATEWAY_ROUTES,
+      route,
+      // A newer spec arrived meanwhile: its own reconcile is coming, this outcome is not about it.
+      (latest) =>
+        latest.metadata.generation === generation
+          ? computeRouteStatus(latest, outcome, this.opts.clock.now())
+          : latest.status,
+      { signal: ctx.signal },
+    );
+    const reason = warningReason(outcome);
+    if (written && reason) {
+      this.opts.events.event(route, {
+        type: 'Warning',
+        reason,
+        action: 'Reconcile',
+        note: outcome.message,
+      });
     }
   }
 
@@ -274,8 +322,9 @@ export class GatewayReconciler implements Reconciler {
       [SERVICES, this.opts.services.get(ref)],
       [CONFIG_MAPS, this.opts.configMaps.get(ref)],
     ];
+    const claim = gatewayClaim(gateway);
     for (const [resource, child] of children) {
-      if (child?.metadata.labels?.[GATEWAY_LABEL] === gateway) await writer.delete(resource, child);
+      if (child && isClaimed(child, claim)) await writer.delete(resource, child);
     }
     if (writer.changes.length > 0)
       ctx.logger.info('gateway left without routes', { changes: writer.changes });

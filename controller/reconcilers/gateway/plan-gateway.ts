@@ -1,11 +1,13 @@
-// What a gateway should serve, decided from its routes and the AIModels they name: which routes are
-// invalid, which lose a conflict, which are served, and which Secrets hold the API keys of the served.
+// What a gateway should serve, decided from its routes and the AIModels they name: which routes fail
+// validation (they do not count for the gateway at all), which the gateway cannot serve, which lose a
+// conflict, which are served, and which Secrets hold the API keys of the served.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { admitRoutes } from '../../../shared/gateway/admit-routes.ts';
 import { GatewayRouteError } from '../../../shared/gateway/errors.ts';
 import { modelsByKey, prepareRoute } from '../../../shared/gateway/prepared-route.ts';
 import { DEFAULT_CLUSTER_DOMAIN } from '../../../shared/gateway/route-backend.ts';
+import { specProblem } from '../spec-problem.ts';
 
 export interface RouteProblem {
   route: APIGatewayRouteV1;
@@ -13,6 +15,13 @@ export interface RouteProblem {
 }
 
 export interface GatewayPlan {
+  /**
+   * Routes that fail v1 validation (stored without the webhook's checks): left out of the gateway as if
+   * they did not exist, so nothing is created or changed for them.
+   */
+  refused: RouteProblem[];
+  /** The other routes: they own the gateway's children. */
+  members: APIGatewayRouteV1[];
   /** Routes the gateway cannot serve as they are (a value nginx cannot match, a reserved path, ...). */
   invalid: RouteProblem[];
   /** Routes whose match an older route holds. */
@@ -25,9 +34,17 @@ export interface GatewayPlan {
 
 export function planGateway(routes: readonly APIGatewayRouteV1[], models: readonly AIModelV1[]): GatewayPlan {
   const context = { models: modelsByKey(models), clusterDomain: DEFAULT_CLUSTER_DOMAIN };
+  const refused: RouteProblem[] = [];
+  const members: APIGatewayRouteV1[] = [];
   const invalid: RouteProblem[] = [];
   const valid: APIGatewayRouteV1[] = [];
   for (const route of routes) {
+    const problem = specProblem(route);
+    if (problem !== undefined) {
+      refused.push({ route, message: problem });
+      continue;
+    }
+    members.push(route);
     try {
       prepareRoute(route, context);
       valid.push(route);
@@ -50,6 +67,8 @@ export function planGateway(routes: readonly APIGatewayRouteV1[], models: readon
       : [],
   );
   return {
+    refused,
+    members,
     invalid,
     conflicting: admission.rejected.map(({ route, reason }) => ({ route, message: reason })),
     served: admission.admitted,
