@@ -8,6 +8,8 @@ export interface RunOptions {
   /** Added to the inherited environment. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** The working directory; the caller's when unset. */
+  cwd?: string;
 }
 
 export function runCommand(
@@ -18,6 +20,7 @@ export function runCommand(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: { ...process.env, ...options.env },
+      cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 120_000,
     });

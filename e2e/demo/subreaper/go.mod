@@ -1,0 +1,3 @@
+module ai-gateway-operator/e2e/demo/subreaper
+
+go 1.22
