@@ -27,8 +27,14 @@ describe('followGateway', () => {
     const received: string[] = [];
     let nextUpdate: GatewayUpdate = 'unchanged';
     let printed = '';
+    let reads = 0;
     const follower = followGateway(
-      { getJson: async (path: string) => objects[path] },
+      {
+        getJson: async (path: string) => {
+          reads += 1;
+          return objects[path];
+        },
+      },
       {
         update: async (snapshot: GatewaySnapshot) => {
           received.push(snapshot.config);
@@ -54,7 +60,9 @@ describe('followGateway', () => {
       nextUpdate = 'unchanged';
       printed = '';
       objects = {};
-      await sleep(50);
+      // Several polls after the objects are gone (each reads the ConfigMap at least), said once.
+      const readsBefore = reads;
+      while (reads < readsBefore + 5) await sleep(5);
       expect(printed).toBe(
         '   gateway shop/agw-edge: not updated: its ConfigMap or Deployment is gone (no routes left?)\n',
       );
