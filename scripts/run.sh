@@ -4,8 +4,8 @@
 #
 #   scripts/run.sh [nginx] [cluster] [-- command [args...]]
 #
-# Node.js and node_modules are always set up; `nginx` adds nginx with njs (gateway tests, demo), `cluster`
-# the control plane binaries. Without a command it only sets up (npm run setup). Each step first checks,
+# Node.js and node_modules are always set up; `nginx` adds the gateway's nginx with njs (gateway tests,
+# demo), `cluster` the control plane binaries. Without a command it only sets up (npm run setup). Each step first checks,
 # quickly and without network, whether it is done, and prints one line either way:
 #   setup: node_modules (npm ci) ... done in 12.3s
 #   setup: node_modules (npm ci) skipped (newer than package-lock.json)
@@ -27,8 +27,7 @@ npm_version="$(sed -n 's/^NPM_VERSION=//p' "$root/scripts/install-node.sh")"
 steps() {
   step node always "Node.js $node_version and npm $npm_version in .tools/" \
     "bash scripts/install-node.sh --check" install_node
-  step system-packages nginx "Debian packages nginx, libnginx-mod-http-js" \
-    "bash scripts/install-system-packages.sh --check" install_system_packages
+  step nginx nginx "the gateway's nginx and njs" "bash scripts/nginx/build.sh --check" build_nginx
   step npm-ci always "node_modules (npm ci)" node_modules_current npm_ci
   step control-plane cluster "control plane binaries (built with Go)" \
     "bash e2e/cluster/build.sh --check" build_control_plane
@@ -45,10 +44,10 @@ install_node() {
   return 1
 }
 
-install_system_packages() {
-  bash scripts/install-system-packages.sh && return
-  hint "apt-get could not install nginx and libnginx-mod-http-js: check the network to the Debian" \
-    "mirrors (or install the two packages by hand), then run again"
+build_nginx() {
+  bash scripts/nginx/build.sh && return
+  hint "nginx and njs could not be fetched from the Debian mirror: check the network (or set DEBIAN_MIRROR" \
+    "to a reachable mirror), then run again"
   return 1
 }
 
