@@ -18,7 +18,7 @@ import type { LogLevel } from '../shared/logging/logger.ts';
 import { LOG_LEVELS } from '../shared/logging/logger.ts';
 import { QuantityFormatError, canonicalQuantity } from './children/canonical-quantity.ts';
 
-export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.27';
+export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.30';
 
 export interface BindAddress {
   host: string;

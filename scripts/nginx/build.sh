@@ -265,3 +265,4 @@ main() {
 # Everything runs from this one call, which bash parses whole first: editing this file while a build runs
 # cannot change what that build executes.
 main "$@"
+exit
