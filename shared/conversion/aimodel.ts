@@ -117,4 +117,15 @@ export const aiModelVersions: VersionPair = {
   spokeVersion: 'v1alpha1',
   toHub,
   fromHub,
+  spokeFields: {
+    'spec.modelName': 'spec.modelName',
+    'spec.modelProvider': 'spec.modelProvider',
+    'spec.modelVersion': 'spec.version',
+    'spec.endpoint': 'spec.endpoint',
+    'spec.resources.requests': 'spec.resourceRequests',
+    'spec.accessPolicies': 'spec.accessPolicies',
+    'status.observedGeneration': 'status.observedGeneration',
+    'status.phase': 'status.state',
+    'status.reason': 'status.message',
+  },
 };

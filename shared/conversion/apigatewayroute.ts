@@ -82,4 +82,13 @@ export const apiGatewayRouteVersions: VersionPair = {
   spokeVersion: 'v1alpha1',
   toHub,
   fromHub,
+  spokeFields: {
+    'spec.path': 'spec.path',
+    'spec.destinationService': 'spec.targetService',
+    'spec.destinationPort': 'spec.targetService',
+    'spec.aiModelRef.name': 'spec.modelName',
+    'spec.authenticationRequired': 'spec.authentication',
+    'spec.rateLimit': 'spec.rateLimit.requestsPerMinute',
+    status: 'status',
+  },
 };

@@ -13,6 +13,14 @@ export type { ConversionResult } from './lossless.ts';
 
 const PAIRS: readonly VersionPair[] = [apiGatewayRouteVersions, aiModelVersions];
 
+/** The version pair of a served kind, found by any of its versions; undefined for anything else. */
+export function versionPairOf(apiVersion: string, kind: string): VersionPair | undefined {
+  const { group } = parseAPIVersion(apiVersion);
+  return findKindVersion(apiVersion, kind)
+    ? PAIRS.find((p) => p.group === group && p.kind === kind)
+    : undefined;
+}
+
 export function convertObject(object: unknown, desiredAPIVersion: string): ConversionResult {
   if (!isKubeObject(object)) {
     throw new ConversionError('object: must have string apiVersion and kind and an object metadata', '', '');

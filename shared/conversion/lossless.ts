@@ -27,6 +27,15 @@ export function warningsAnnotationKey(group: string): string {
   return `${group}/conversion-warnings`;
 }
 
+/** Every annotation conversion writes on objects of the pair's kind. */
+export function conversionAnnotationKeys(pair: VersionPair): string[] {
+  return [
+    fieldsAnnotationKey(pair.group, pair.hubVersion),
+    fieldsAnnotationKey(pair.group, pair.spokeVersion),
+    warningsAnnotationKey(pair.group),
+  ];
+}
+
 export interface ConversionResult {
   object: KubeObject;
   warnings: string[];

@@ -18,4 +18,9 @@ export interface VersionPair {
   spokeVersion: string;
   toHub(source: KubeObject): MappedContent;
   fromHub(source: KubeObject): MappedContent;
+  /**
+   * The spoke field each hub field is mapped from, by path (`spec.modelVersion` -> `spec.version`); a
+   * path inside a listed one maps with the rest appended. A hub field not listed has no spoke counterpart.
+   */
+  spokeFields: Readonly<Record<string, string>>;
 }

@@ -267,4 +267,29 @@ describe('validateUpdate', () => {
     expect(validateUpdate(changed, alphaOld).errors).toHaveLength(1);
     expect(validateUpdate(model, model).errors).toEqual([]);
   });
+
+  it('does not judge an unchanged spec again (finalizer removal of an object stored before a rule)', () => {
+    const stored = { ...model, spec: { ...(model.spec as object), image: 'i:1', replicas: 500 } };
+    const unfinalized = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, finalizers: [] } });
+    expect(validateUpdate(unfinalized(stored), stored).errors).toEqual([]);
+    // Read as v1alpha1, the replicas travel in an annotation, and are judged as v1 only when they change.
+    const alpha = convertObject(stored, 'ai.example.com/v1alpha1').object;
+    expect(validateObject(alpha).errors).not.toEqual([]);
+    expect(validateUpdate(unfinalized(alpha), alpha).errors).toEqual([]);
+  });
+
+  it('judges a changed spec, in the version written or in v1', () => {
+    const stored = { ...model, spec: { ...(model.spec as object), accessPolicies: ['a', 'a'] } };
+    const changed = { ...stored, spec: { ...stored.spec, modelVersion: '2' } };
+    expect(validateUpdate(changed, stored).errors.map((e) => e.field)).toEqual(['spec.accessPolicies[1]']);
+    // An empty policy name is valid v1alpha1 but not valid v1.
+    const alpha = convertObject(
+      { ...model, spec: { ...(model.spec as object), accessPolicies: ['a'] } },
+      'ai.example.com/v1alpha1',
+    ).object;
+    const emptied = { ...alpha, spec: { ...(alpha.spec as object), accessPolicies: [''] } };
+    expect(validateUpdate(emptied, alpha).errors.map(formatFieldError)).toEqual([
+      'spec.accessPolicies[0]: Invalid value: "": must not be empty (in ai.example.com/v1 spec.accessPolicies[0])',
+    ]);
+  });
 });

@@ -1,19 +1,17 @@
 // Validation of APIGatewayRoute and AIModel objects in any served version: the schema, then the rules
-// the schema cannot say. Every error names the field, what is wrong and what is allowed.
+// the schema cannot say, then (for a v1alpha1 object) the same for the v1 object it is stored as. A
+// create or update is also judged for the annotations conversion writes. Every error names the field,
+// what is wrong and what is allowed.
 import { findKindVersion } from '../api/kinds.ts';
 import { isKubeObject, type KubeObject } from '../api/meta.ts';
 import { convertObject } from '../conversion/convert.ts';
+import { deepEqual } from '../util/json.ts';
+import { conversionAnnotationErrors } from './conversion-annotations.ts';
 import type { FieldError } from './field-error.ts';
-import {
-  modelV1Rules,
-  modelV1TransitionRules,
-  modelV1alpha1Rules,
-  routeV1Rules,
-  routeV1alpha1Rules,
-  type RuleFindings,
-} from './rules.ts';
-import { schemaErrors } from './schema-validator.ts';
+import { hubMeaningErrors } from './hub-meaning.ts';
+import { modelV1TransitionRules } from './rules.ts';
 import { v1alpha1AnnotationsErrors } from './v1alpha1-annotations.ts';
+import { versionFindings } from './version-checks.ts';
 
 export type { FieldError } from './field-error.ts';
 export { formatFieldError, formatFieldErrors } from './field-error.ts';
@@ -22,13 +20,6 @@ export interface ValidationResult {
   errors: FieldError[];
   warnings: string[];
 }
-
-const RULES: Record<string, (o: KubeObject) => RuleFindings> = {
-  'gateway.example.com/v1/APIGatewayRoute': routeV1Rules,
-  'gateway.example.com/v1alpha1/APIGatewayRoute': routeV1alpha1Rules,
-  'ai.example.com/v1/AIModel': modelV1Rules,
-  'ai.example.com/v1alpha1/AIModel': modelV1alpha1Rules,
-};
 
 function notServed(object: unknown): ValidationResult {
   const o = (typeof object === 'object' && object !== null ? object : {}) as Record<string, unknown>;
@@ -46,32 +37,42 @@ function notServed(object: unknown): ValidationResult {
   };
 }
 
-export function validateObject(object: unknown): ValidationResult {
-  if (!isKubeObject(object) || !findKindVersion(object.apiVersion, object.kind)) return notServed(object);
-  const errors = schemaErrors(object) ?? [];
-  const findings = RULES[`${object.apiVersion}/${object.kind}`]?.(object) ?? { errors: [], warnings: [] };
-  const seen = new Set(errors.map((e) => `${e.field}\u0000${e.detail}`));
-  const all = [...errors, ...findings.errors.filter((e) => !seen.has(`${e.field}\u0000${e.detail}`))];
-  // Only a valid object is converted: an invalid one is refused already, and conversion expects valid input.
-  if (all.length === 0) all.push(...v1alpha1AnnotationsErrors(object));
-  return { errors: all, warnings: findings.warnings };
+function served(object: unknown): object is KubeObject {
+  return isKubeObject(object) && findKindVersion(object.apiVersion, object.kind) !== undefined;
 }
 
-/** Validates an update: the new object, and what may not change from the old one. */
+export function validateObject(object: unknown): ValidationResult {
+  if (!served(object)) return notServed(object);
+  const { errors, warnings } = versionFindings(object);
+  // Only a valid object is converted: an invalid one is refused already, and conversion expects valid input.
+  if (errors.length === 0) errors.push(...hubMeaningErrors(object));
+  if (errors.length === 0) errors.push(...v1alpha1AnnotationsErrors(object));
+  return { errors, warnings };
+}
+
+/** Validates a new object: validateObject, and no conversion annotations of its own making. */
+export function validateCreate(object: unknown): ValidationResult {
+  const result = validateObject(object);
+  if (!served(object)) return result;
+  return { ...result, errors: [...result.errors, ...conversionAnnotationErrors(object, undefined)] };
+}
+
+/**
+ * Validates an update from `old` (the stored object as a read in the same version returns it): the new
+ * object, what may not change, and the conversion annotations, which may only be sent back as read.
+ */
 export function validateUpdate(object: unknown, old: unknown): ValidationResult {
   const result = validateObject(object);
-  if (!isKubeObject(object) || !isKubeObject(old) || result.errors.some((e) => e.field === 'apiVersion'))
-    return result;
+  if (!served(object) || !served(old) || old.kind !== object.kind) return result;
   // Transitions are judged in the hub version, whatever version the two arrive in.
-  const hubApiVersion = object.apiVersion.replace(/\/[^/]+$/, '/v1');
-  let newHub: KubeObject;
-  let oldHub: KubeObject;
-  try {
-    newHub = convertObject(object, hubApiVersion).object;
-    oldHub = convertObject(old, hubApiVersion).object;
-  } catch {
-    return result;
-  }
-  if (object.kind === 'AIModel') result.errors.push(...modelV1TransitionRules(newHub, oldHub));
-  return result;
+  const hubAPIVersion = object.apiVersion.replace(/\/[^/]+$/, '/v1');
+  const newHub = convertObject(object, hubAPIVersion).object;
+  const oldHub = convertObject(old, hubAPIVersion).object;
+  // An unchanged spec, in the version written and in v1, is not judged again: an object stored before a
+  // rule tightened must still accept metadata changes such as the removal of its finalizers.
+  const unchanged = deepEqual(object.spec, old.spec) && deepEqual(newHub.spec, oldHub.spec);
+  const errors = unchanged ? [] : [...result.errors];
+  if (object.kind === 'AIModel') errors.push(...modelV1TransitionRules(newHub, oldHub));
+  errors.push(...conversionAnnotationErrors(object, old));
+  return { errors, warnings: result.warnings };
 }

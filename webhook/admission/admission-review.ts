@@ -15,7 +15,10 @@ export interface GroupVersionKind {
 
 export interface AdmissionRequest {
   uid: string;
+  /** The kind and version of `object` and `oldObject`. */
   kind: GroupVersionKind;
+  /** The kind and version the client wrote, when the API server converted the request to `kind`. */
+  requestKind?: GroupVersionKind;
   subResource?: string;
   name?: string;
   namespace?: string;
@@ -75,6 +78,17 @@ function optionalString(obj: Record<string, unknown>, key: string, where: string
   return value;
 }
 
+function groupVersionKind(value: unknown, where: string): GroupVersionKind {
+  if (!isPlainObject(value)) {
+    throw new BadRequestError(`${where}: Required value: must be {group, version, kind}`, { field: where });
+  }
+  return {
+    group: requireString(value, 'group', where),
+    version: requireString(value, 'version', where),
+    kind: requireString(value, 'kind', where),
+  };
+}
+
 /** Checks the review envelope; throws BadRequestError naming the offending field. */
 export function parseAdmissionReview(body: unknown): AdmissionRequest {
   if (!isPlainObject(body)) {
@@ -95,12 +109,11 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
   }
   const uid = requireString(request, 'uid', 'request');
   if (uid === '') throw new BadRequestError('request.uid: Required value', { field: 'request.uid' });
-  const kind = request.kind;
-  if (!isPlainObject(kind)) {
-    throw new BadRequestError('request.kind: Required value: must be {group, version, kind}', {
-      field: 'request.kind',
-    });
-  }
+  const kind = groupVersionKind(request.kind, 'request.kind');
+  const requestKind =
+    request.requestKind === undefined || request.requestKind === null
+      ? undefined
+      : groupVersionKind(request.requestKind, 'request.requestKind');
   const operation = requireString(request, 'operation', 'request');
   if (!(OPERATIONS as readonly string[]).includes(operation)) {
     throw new BadRequestError(
@@ -110,11 +123,8 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
   }
   return {
     uid,
-    kind: {
-      group: requireString(kind, 'group', 'request.kind'),
-      version: requireString(kind, 'version', 'request.kind'),
-      kind: requireString(kind, 'kind', 'request.kind'),
-    },
+    kind,
+    ...(requestKind ? { requestKind } : {}),
     subResource: optionalString(request, 'subResource', 'request'),
     name: optionalString(request, 'name', 'request'),
     namespace: optionalString(request, 'namespace', 'request'),

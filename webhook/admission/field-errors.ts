@@ -4,7 +4,7 @@ import type { APIKind } from '../../shared/api/kinds.ts';
 import { CAUSE_REASONS, type FieldError } from '../../shared/validation/field-error.ts';
 import type { AdmissionStatus, StatusCause } from './admission-review.ts';
 
-export function errorKey(e: FieldError): string {
+function errorKey(e: FieldError): string {
   return `${e.field}\u0000${e.type}\u0000${e.detail}`;
 }
 

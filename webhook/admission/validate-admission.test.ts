@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AI_MODEL, API_GATEWAY_ROUTE } from '../../shared/api/kinds.ts';
+import type { KubeObject } from '../../shared/api/meta.ts';
+import { convertObject } from '../../shared/conversion/convert.ts';
 import { fakeDomain } from '../testdata/fake-domain.ts';
 import { loadFixture } from '../testdata/load-fixture.ts';
 import type { ObjectReference } from '../domain/webhook-domain.ts';
@@ -121,17 +123,66 @@ describe('validateAdmission', () => {
     );
   });
 
-  it('does not judge an unchanged spec again on UPDATE (finalizer removal of an old object)', async () => {
-    const req = request('admission-create-route-invalid-port.json', (r) => {
-      r.operation = 'UPDATE';
-      r.oldObject = structuredClone(r.object);
-      (r.object as { metadata: Record<string, unknown> }).metadata.finalizers = [];
+  it('judges a CREATE by the create rules and an UPDATE by the update rules, against the old object', async () => {
+    const calls: unknown[][] = [];
+    const record =
+      (rules: string) =>
+      (...objects: unknown[]) => {
+        calls.push([rules, ...objects]);
+        return { errors: [], warnings: [] };
+      };
+    const domain = { ...fakeDomain, validateCreate: record('create'), validateUpdate: record('update') };
+    const deps = { domain, references: referencesMissing() };
+    const create = request('admission-create-route-valid.json');
+    const update = request('admission-update-model-rename.json');
+    await validateAdmission(create, API_GATEWAY_ROUTE, deps);
+    await validateAdmission(update, AI_MODEL, deps);
+    expect(calls).toEqual([
+      ['create', create.object],
+      ['update', update.object, update.oldObject],
+    ]);
+  });
+
+  it('judges a request the API server converted (matchPolicy Equivalent) in the version it was written', async () => {
+    const written: KubeObject = {
+      apiVersion: 'ai.example.com/v1alpha1',
+      kind: 'AIModel',
+      metadata: { name: 'm', namespace: 'default' },
+      spec: { modelName: 'm', modelProvider: 'x', version: '1', endpoint: 'm.example.com:80' },
+    };
+    const seen: unknown[] = [];
+    const domain = {
+      ...fakeDomain,
+      validateUpdate: (...objects: unknown[]) => {
+        seen.push(...objects);
+        return { errors: [], warnings: [] };
+      },
+    };
+    const req = request('admission-update-model-rename.json', (r) => {
+      r.requestKind = { group: 'ai.example.com', version: 'v1alpha1', kind: 'AIModel' };
+      r.object = convertObject(written, 'ai.example.com/v1').object;
+      r.oldObject = r.object;
     });
-    const res = await validateAdmission(req, API_GATEWAY_ROUTE, {
-      domain: fakeDomain,
-      references: referencesMissing(),
+    await validateAdmission(req, AI_MODEL, { domain, references: referencesMissing() });
+    expect(seen).toEqual([written, written]);
+  });
+
+  it('looks references up only when the object is in the namespace of the request', async () => {
+    const references = referencesMissing();
+    const elsewhere = request('admission-create-route-valid.json', (r) => (r.namespace = 'other'));
+    await validateAdmission(elsewhere, API_GATEWAY_ROUTE, { domain: fakeDomain, references });
+    expect(references.asked).toEqual([]);
+    const foreign = {
+      ...fakeDomain,
+      referencedObjects: (): ObjectReference[] => [
+        { kind: 'Service', namespace: 'kube-system', name: 'x', field: 'spec.destinationService' },
+      ],
+    };
+    await validateAdmission(request('admission-create-route-valid.json'), API_GATEWAY_ROUTE, {
+      domain: foreign,
+      references,
     });
-    expect(res.allowed).toBe(true);
+    expect(references.asked).toEqual([]);
   });
 
   it('judges a changed spec on UPDATE', async () => {

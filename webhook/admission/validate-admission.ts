@@ -2,15 +2,19 @@
 // exist (yet) only warn, because creation order across kinds is not something users control.
 import type { APIKind } from '../../shared/api/kinds.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { deepEqual } from '../../shared/util/json.ts';
-import type { FieldError, WebhookDomain } from '../domain/webhook-domain.ts';
+import type { WebhookDomain } from '../domain/webhook-domain.ts';
+import { referencesInScope } from '../references/lookup-scope.ts';
 import type { ReferenceChecker } from '../references/reference-checker.ts';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.ts';
 import { checkAdmissionTarget, requireObject } from './admission-target.ts';
-import { errorKey, invalidObjectStatus, uniqueFieldErrors } from './field-errors.ts';
+import { asWritten } from './as-written.ts';
+import { invalidObjectStatus, uniqueFieldErrors } from './field-errors.ts';
 
 export interface ValidateAdmissionDeps {
-  domain: Pick<WebhookDomain, 'validateObject' | 'validateUpdate' | 'formatFieldError' | 'referencedObjects'>;
+  domain: Pick<
+    WebhookDomain,
+    'validateCreate' | 'validateUpdate' | 'formatFieldError' | 'referencedObjects' | 'convertObject'
+  >;
   references: ReferenceChecker;
 }
 
@@ -28,37 +32,26 @@ export async function validateAdmission(
   if ((req.operation !== 'CREATE' && req.operation !== 'UPDATE') || req.subResource) {
     return { uid: req.uid, allowed: true };
   }
-  const object = requireObject(req, 'object');
   const { domain } = deps;
-  const errors: FieldError[] = [];
-  const warnings: string[] = [];
-
-  const current = domain.validateObject(object);
-  warnings.push(...current.warnings);
-  if (req.operation === 'UPDATE') {
-    const oldObject = requireObject(req, 'oldObject');
-    const update = domain.validateUpdate(object, oldObject);
-    const known = new Set(current.errors.map(errorKey));
-    const transitionErrors = update.errors.filter((e) => !known.has(errorKey(e)));
-    // An unchanged spec is not judged again: an object stored before a rule tightened must still accept
-    // metadata changes such as the removal of its finalizers. Transition rules always apply.
-    if (!deepEqual(object.spec, oldObject.spec)) errors.push(...current.errors);
-    errors.push(...transitionErrors);
-    warnings.push(...update.warnings);
-  } else {
-    errors.push(...current.errors);
-  }
-
-  const unique = uniqueFieldErrors(errors);
-  if (unique.length > 0) {
+  const written = (which: 'object' | 'oldObject') =>
+    asWritten(req, apiKind, requireObject(req, which), domain.convertObject);
+  const object = written('object');
+  const result =
+    req.operation === 'CREATE'
+      ? domain.validateCreate(object)
+      : domain.validateUpdate(object, written('oldObject'));
+  const warnings = [...result.warnings];
+  const errors = uniqueFieldErrors(result.errors);
+  if (errors.length > 0) {
     return {
       uid: req.uid,
       allowed: false,
-      status: invalidObjectStatus(apiKind, objectName(object, req), unique, domain.formatFieldError),
+      status: invalidObjectStatus(apiKind, objectName(object, req), errors, domain.formatFieldError),
       ...(warnings.length > 0 ? { warnings: [...new Set(warnings)] } : {}),
     };
   }
-  warnings.push(...(await deps.references.check(domain.referencedObjects(object))));
+  const refs = referencesInScope(domain.referencedObjects(object), object, req.namespace);
+  warnings.push(...(await deps.references.check(refs)));
   return {
     uid: req.uid,
     allowed: true,

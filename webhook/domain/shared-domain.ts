@@ -4,7 +4,12 @@ import type { KubeObject } from '../../shared/api/meta.ts';
 import { findKindVersion } from '../../shared/api/kinds.ts';
 import { convertObject } from '../../shared/conversion/convert.ts';
 import { applyDefaults } from '../../shared/defaulting/defaults.ts';
-import { formatFieldError, validateObject, validateUpdate } from '../../shared/validation/validate.ts';
+import {
+  formatFieldError,
+  validateCreate,
+  validateObject,
+  validateUpdate,
+} from '../../shared/validation/validate.ts';
 import type { ObjectReference, WebhookDomain } from './webhook-domain.ts';
 
 /** References are read from the hub version, so an object sent in a deprecated version is checked too. */
@@ -22,6 +27,7 @@ function referencesOf(object: KubeObject): ObjectReference[] {
 
 export const sharedDomain: WebhookDomain = {
   validateObject,
+  validateCreate,
   validateUpdate,
   formatFieldError,
   applyDefaults,

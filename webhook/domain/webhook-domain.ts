@@ -11,7 +11,13 @@ export type { ObjectReference, ReferencedKind } from '../../shared/api/reference
 
 export interface WebhookDomain {
   validateObject(obj: unknown): ValidationResult;
-  /** validateObject's findings for `newObj` plus rules on the change from `oldObj` (immutable fields). */
+  /** validateObject's findings for a new object, and no conversion annotations it could not have been read with. */
+  validateCreate(obj: unknown): ValidationResult;
+  /**
+   * The findings for an update from `oldObj` (both in the version written): validateObject's for
+   * `newObj` unless its spec is unchanged, the rules on the change (immutable fields), and conversion
+   * annotations only as a read returned them.
+   */
   validateUpdate(newObj: unknown, oldObj: unknown): ValidationResult;
   /** The API server's wording: `spec.destinationPort: Invalid value: 70000: must be between 1 and 65535`. */
   formatFieldError(e: FieldError): string;

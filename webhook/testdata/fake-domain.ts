@@ -37,23 +37,22 @@ export const fakeDomain: WebhookDomain = {
     }
     return { errors, warnings };
   },
+  validateCreate(obj): ValidationResult {
+    return fakeDomain.validateObject(obj);
+  },
   validateUpdate(newObj, oldObj): ValidationResult {
     const n = newObj as Loose;
     const o = oldObj as Loose;
+    const { errors, warnings } = fakeDomain.validateObject(newObj);
     if (n.kind === 'AIModel' && n.spec?.modelName !== o.spec?.modelName) {
-      return {
-        errors: [
-          {
-            field: 'spec.modelName',
-            type: 'Invalid',
-            badValue: n.spec?.modelName,
-            detail: 'field is immutable',
-          },
-        ],
-        warnings: [],
-      };
+      errors.push({
+        field: 'spec.modelName',
+        type: 'Invalid',
+        badValue: n.spec?.modelName,
+        detail: 'field is immutable',
+      });
     }
-    return { errors: [], warnings: [] };
+    return { errors, warnings };
   },
   formatFieldError,
   applyDefaults<T>(obj: T): T {

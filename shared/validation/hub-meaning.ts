@@ -1,0 +1,33 @@
+// A write in a spoke version (v1alpha1) is stored as the hub version (v1), and the hub object is what the
+// controller acts on: so it is judged by its hub meaning too. The object is converted with its
+// annotations, as the API server will store it, and the hub version's full schema and rules run on the
+// result. Each error names the spoke field the value came from, or the annotation that carried it.
+import { parseAPIVersion } from '../api/kinds.ts';
+import type { KubeObject } from '../api/meta.ts';
+import { convertObject, versionPairOf } from '../conversion/convert.ts';
+import { hubFieldOrigin } from '../conversion/field-origin.ts';
+import type { FieldError } from './field-error.ts';
+import { versionFindings } from './version-checks.ts';
+
+function whereWritten(spoke: KubeObject, hub: KubeObject, hubField: string): string {
+  const origin = hubFieldOrigin(spoke, hub, hubField);
+  if (origin.source === 'field') return origin.field;
+  if (origin.source === 'annotation') return `metadata.annotations[${origin.annotation}]`;
+  return hubField;
+}
+
+/** The hub version's errors for `object` converted to it, named as written; none for a hub object. */
+export function hubMeaningErrors(object: KubeObject): FieldError[] {
+  const pair = versionPairOf(object.apiVersion, object.kind);
+  if (!pair || parseAPIVersion(object.apiVersion).version === pair.hubVersion) return [];
+  const hubAPIVersion = `${pair.group}/${pair.hubVersion}`;
+  const hub = convertObject(object, hubAPIVersion).object;
+  return versionFindings(hub).errors.map((e) => {
+    const where = `in ${hubAPIVersion} ${e.field}`;
+    return {
+      ...e,
+      field: whereWritten(object, hub, e.field),
+      detail: e.detail ? `${e.detail} (${where})` : where,
+    };
+  });
+}
