@@ -15,7 +15,7 @@ import { serviceIdentity } from './certs/certificate-state.ts';
 import { SecretSource } from './certs/secret-source.ts';
 import { SelfManagedCertificates } from './certs/self-managed-certificates.ts';
 import type { WebhookOptions } from './config/webhook-options.ts';
-import type { WebhookDomain } from './domain/webhook-domain.ts';
+import type { ReferencedKind, WebhookDomain } from './domain/webhook-domain.ts';
 import { createWebhookApp } from './http/webhook-app.ts';
 import { startWebhookServer } from './http/webhook-server.ts';
 import { CRDWiring } from './kube/crd-wiring.ts';
@@ -28,6 +28,8 @@ export interface WebhookProcess {
   readonly healthPort: number;
   stop(): Promise<void>;
 }
+
+const NON_SECRET_KINDS: readonly ReferencedKind[] = ['Service', 'ConfigMap', 'AIModel'];
 
 const SECRET_LABELS = {
   'app.kubernetes.io/part-of': 'ai-gateway-operator',
@@ -84,6 +86,7 @@ export async function startWebhookProcess(
     api && options.referenceChecks
       ? createCachedReferenceChecker({
           exists: kubeObjectExists(api),
+          kinds: options.secretReferenceChecks ? [...NON_SECRET_KINDS, 'Secret'] : NON_SECRET_KINDS,
           logger,
           ttlMs: options.referenceCacheTtlMs,
           timeoutMs: options.referenceTimeoutMs,

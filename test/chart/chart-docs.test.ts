@@ -36,7 +36,7 @@ describe('the CRD upgrade command', () => {
 
 describe('values.yaml and READMEs', () => {
   it('list every kind referenceWarnings grants the webhook get on', async () => {
-    const objects = await renderChart();
+    const objects = await renderChart({ values: { webhook: { referenceWarnings: { secrets: true } } } });
     const webhookRole = findObject<RBACRole>(objects, 'ClusterRole', 'ai-gateway-operator-webhook');
     const granted = webhookRole.rules
       .filter((r) => r.verbs.length === 1 && r.verbs[0] === 'get' && !r.resourceNames)

@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { renderChart } from './helm.ts';
 import { VALUE_SETS } from './modes.ts';
-import type { PolicyRule, RBACRole, RenderedObject, RoleBinding } from './rendered-objects.ts';
-import { findObject, objectsOfKind } from './rendered-objects.ts';
+import type { Deployment, PolicyRule, RBACRole, RenderedObject, RoleBinding } from './rendered-objects.ts';
+import { findObject, flagValue, objectsOfKind } from './rendered-objects.ts';
 
 const RELEASE = 'ai-gateway-operator';
 const NAMESPACE = 'ai-gateway-operator';
@@ -57,9 +57,12 @@ const CRD_RULES: PolicyRule[] = [
 ];
 
 const REFERENCE_RULES: PolicyRule[] = [
-  { apiGroups: [''], resources: ['services', 'secrets', 'configmaps'], verbs: ['get'] },
+  { apiGroups: [''], resources: ['services', 'configmaps'], verbs: ['get'] },
   { apiGroups: ['ai.example.com'], resources: ['aimodels'], verbs: ['get'] },
 ];
+
+/** Only with webhook.referenceWarnings.secrets. */
+const SECRET_REFERENCE_RULES: PolicyRule[] = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }];
 
 function everyRule(objects: readonly RenderedObject[]): PolicyRule[] {
   return [
@@ -120,7 +123,32 @@ describe('RBAC with default values', () => {
       },
     ]);
     const secretRules = everyRule(objects).filter((r) => r.resources.includes('secrets'));
-    expect(secretRules.flatMap((r) => r.verbs).sort()).toEqual(['get', 'get', 'update']);
+    expect(secretRules.flatMap((r) => r.verbs).sort()).toEqual(['get', 'update']);
+  });
+
+  it('lets the webhook read Secrets (for reference warnings) only when a value asks for it', async () => {
+    const webhookFlag = (objects: readonly RenderedObject[]) =>
+      flagValue(
+        findObject<Deployment>(objects, 'Deployment', WEBHOOK).spec.template.spec.containers[0]?.args ?? [],
+        'secret-reference-checks',
+      );
+    expect(webhookFlag(objects)).toBe('false');
+    const asked = await renderChart({ values: { webhook: { referenceWarnings: { secrets: true } } } });
+    expect(findObject<RBACRole>(asked, 'ClusterRole', WEBHOOK).rules).toEqual([
+      ...INJECTION_RULES,
+      ...CRD_RULES,
+      ...REFERENCE_RULES,
+      ...SECRET_REFERENCE_RULES,
+    ]);
+    expect(webhookFlag(asked)).toBe('true');
+    const off = await renderChart({
+      values: { webhook: { referenceWarnings: { enabled: false, secrets: true } } },
+    });
+    expect(findObject<RBACRole>(off, 'ClusterRole', WEBHOOK).rules).toEqual([
+      ...INJECTION_RULES,
+      ...CRD_RULES,
+    ]);
+    expect(webhookFlag(off)).toBe('false');
   });
 
   it('grants create on nothing but the objects the controller owns and its Events', () => {

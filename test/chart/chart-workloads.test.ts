@@ -82,6 +82,7 @@ describe('workloads with default values', () => {
       mutatingWebhookConfiguration: `${RELEASE}-mutating`,
       crds: ['apigatewayroutes.gateway.example.com', 'aimodels.ai.example.com'],
       referenceChecks: true,
+      secretReferenceChecks: false,
     });
     findObject(objects, 'Secret', options.certSecretName);
     findObject(objects, 'ValidatingWebhookConfiguration', options.validatingWebhookConfiguration);
@@ -114,6 +115,19 @@ describe('workloads with default values', () => {
     >(objects, 'Service', WEBHOOK);
     const https = service.spec.ports.find((p) => p.port === 443);
     expect(containerPort(container, https!.targetPort)).toBe(options.port);
+  });
+
+  it("publishes the webhook's metrics through its Service only when a value says so", async () => {
+    type Service = RenderedObject & { spec: { ports: { name: string }[] } };
+    const portNames = (objects: readonly RenderedObject[]) =>
+      findObject<Service>(objects, 'Service', WEBHOOK).spec.ports.map((p) => p.name);
+    expect(portNames(objects)).toEqual(['https']);
+    for (const values of [
+      { webhook: { metricsThroughService: true } },
+      { metrics: { serviceMonitor: { enabled: true } } },
+    ]) {
+      expect(portNames(await renderChart({ values }))).toEqual(['https', 'metrics']);
+    }
   });
 
   it('meets the restricted Pod Security Standard with a read-only root filesystem', () => {

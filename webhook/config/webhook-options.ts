@@ -49,6 +49,7 @@ export interface WebhookOptions {
   requestTimeoutMs: number;
   headerTimeoutMs: number;
   referenceChecks: boolean;
+  secretReferenceChecks: boolean;
   referenceCacheTtlMs: number;
   referenceTimeoutMs: number;
 }
@@ -145,7 +146,12 @@ const OPTION_SPECS = {
   'reference-checks': {
     type: 'boolean',
     default: 'true',
-    help: 'warn about referenced Services, Secrets, ConfigMaps, AIModels that do not exist',
+    help: 'warn about referenced Services, ConfigMaps, AIModels that do not exist',
+  },
+  'secret-reference-checks': {
+    type: 'boolean',
+    default: 'false',
+    help: 'with --reference-checks, warn about referenced Secrets too (needs get on Secrets)',
   },
   'reference-cache-ttl': { default: '5s', help: 'how long a lookup answer is reused' },
   'reference-timeout': {
@@ -245,6 +251,7 @@ export function parseWebhookOptions(
     requestTimeoutMs: parseTimerDuration('request-timeout', str('request-timeout')),
     headerTimeoutMs: parseTimerDuration('header-timeout', str('header-timeout')),
     referenceChecks: parseBooleanFlag('reference-checks', str('reference-checks')),
+    secretReferenceChecks: parseBooleanFlag('secret-reference-checks', str('secret-reference-checks')),
     referenceCacheTtlMs: parseTimerDuration('reference-cache-ttl', str('reference-cache-ttl')),
     referenceTimeoutMs: parseTimerDuration('reference-timeout', str('reference-timeout')),
   };

@@ -72,6 +72,22 @@ describe('convertObjects', () => {
     });
   });
 
+  it('keeps a fault inside the webhook out of the answer, for the log only', () => {
+    const req = parseConversionReview(loadFixture('conversion-routes-unknown-version.json'));
+    const fault = new TypeError("Cannot read properties of undefined (reading 'spec') at /srv/app/x.ts");
+    const broken = {
+      convertObject: () => {
+        throw fault;
+      },
+    };
+    const { response, internalError } = convertObjects(req, { domain: broken });
+    expect(response.result).toEqual({
+      status: 'Failure',
+      message: `converting request.objects[0] (gateway.example.com/v1, Kind=APIGatewayRoute default/orders) to gateway.example.com/v2: internal error; the webhook's log has it under uid ${req.uid}`,
+    });
+    expect(internalError).toBe(fault);
+  });
+
   it('answers an empty batch with an empty list', () => {
     const req = { uid: 'u', desiredAPIVersion: 'ai.example.com/v1', objects: [] };
     expect(convertObjects(req, { domain: fakeDomain }).response).toEqual({

@@ -20,10 +20,15 @@ logStream.on('data', (chunk: Buffer) => logLines.push(...chunk.toString().split(
 
 const throwingDomain: WebhookDomain = {
   ...fakeDomain,
-  validateObject: () => {
-    throw new Error('rule table missing');
+  validateCreate: () => {
+    throw new Error('rule table missing at /srv/app/rules.ts');
   },
 };
+const failingLogStream = new PassThrough();
+const failingLogLines: string[] = [];
+failingLogStream.on('data', (chunk: Buffer) =>
+  failingLogLines.push(...chunk.toString().split('\n').filter(Boolean)),
+);
 let server: Server;
 let base: string;
 let useThrowingDomain = false;
@@ -44,7 +49,7 @@ beforeAll(async () => {
     domain: throwingDomain,
     references: noReferenceChecks,
     metrics: { requestStarted: () => () => undefined },
-    logger: createLogger({ component: 'webhook', silent: true }),
+    logger: createLogger({ component: 'webhook', stream: failingLogStream }),
     maxBodyBytes: 64 * 1024,
   });
   server = createServer((req, res) => (useThrowingDomain ? failing : normal)(req, res));
@@ -188,13 +193,23 @@ describe('webhook app', () => {
         loadFixtureText('admission-create-route-valid.json'),
       );
       expect(status).toBe(200);
+      const uid = '0b1a4c8e-0001-4d6f-8d3c-6f1b2a3c4d01';
+      // What failed inside stays in the log; the caller learns only where to look.
       expect(body.response).toMatchObject({
         allowed: false,
         status: {
           code: 500,
-          message: 'validate APIGatewayRoute.gateway.example.com: internal error: rule table missing',
+          message: `validate APIGatewayRoute.gateway.example.com: internal error; the webhook's log has it under uid ${uid}`,
         },
       });
+      const logged = failingLogLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          message: 'admission failed',
+          uid,
+          error: 'rule table missing at /srv/app/rules.ts',
+        }),
+      );
     } finally {
       useThrowingDomain = false;
     }

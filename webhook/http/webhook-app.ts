@@ -5,6 +5,7 @@ import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { APIKind } from '../../shared/api/kinds.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/admission-review.ts';
 import { admissionReview, badRequestResponse, parseAdmissionReview } from '../admission/admission-review.ts';
 import { AdmissionTargetError } from '../admission/admission-target.ts';
@@ -111,16 +112,17 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
         } else {
           logger.error('admission failed', {
             ...fields,
-            error: (err as Error).message,
-            stack: (err as Error).stack,
+            error: errorMessage(err),
+            stack: err instanceof Error ? err.stack : undefined,
           });
+          // What went wrong inside stays in the log, found by the request's uid.
           response = {
             uid: review.uid,
             allowed: false,
             status: {
               code: 500,
               reason: 'InternalError',
-              message: `${role} ${apiKind.kind}.${apiKind.group}: internal error: ${(err as Error).message}`,
+              message: `${role} ${apiKind.kind}.${apiKind.group}: internal error; the webhook's log has it under uid ${review.uid}`,
             },
           };
         }
@@ -154,7 +156,7 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
     (req: Request, res: Response) => {
       const review = parseConversionReview(req.body);
       const started = performance.now();
-      const { response, warnings } = convertObjects(review, { domain: opts.domain });
+      const { response, warnings, internalError } = convertObjects(review, { domain: opts.domain });
       const fields = {
         webhook: CONVERT_PATH,
         uid: review.uid,
@@ -162,7 +164,13 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
         objects: review.objects.length,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       };
-      if (response.result.status === 'Failure') {
+      if (internalError !== undefined) {
+        logger.error('conversion failed', {
+          ...fields,
+          error: errorMessage(internalError),
+          stack: internalError instanceof Error ? internalError.stack : undefined,
+        });
+      } else if (response.result.status === 'Failure') {
         logger.warn('conversion failed', { ...fields, reason: response.result.message });
       } else {
         logger.debug('conversion done', { ...fields, ...(warnings.length > 0 ? { warnings } : {}) });
@@ -195,8 +203,8 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
       message = bodyErrorMessage(e);
     } else {
       code = 500;
-      message = `internal error: ${e.message}`;
-      logger.error('request failed', { path: req.path, error: e.message, stack: e.stack });
+      message = 'internal error; the webhook logged it';
+      logger.error('request failed', { path: req.path, error: errorMessage(err), stack: e.stack });
     }
     logger.info('request refused', { path: req.path, code, reason: message });
     if (res.headersSent) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { request } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
-import type { TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { connect as netConnect } from 'node:net';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
@@ -109,6 +109,28 @@ describe('webhook server', () => {
         socket.on('error', reject);
       }),
     ).rejects.toThrow();
+  });
+
+  it('prefers TLS 1.3 and offers TLS 1.2 clients forward-secret AEAD suites only', async () => {
+    const s = await start();
+    s.loadCertificate(fromCA, 'test');
+    const handshake = (options: ConnectionOptions) =>
+      new Promise<{ protocol: string | null; cipher: string }>((resolve, reject) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: s.port, ca: ca.certPem, ...options }, () => {
+          resolve({ protocol: socket.getProtocol(), cipher: socket.getCipher().standardName });
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+    expect((await handshake({})).protocol).toBe('TLSv1.3');
+    expect(await handshake({ maxVersion: 'TLSv1.2' })).toEqual({
+      protocol: 'TLSv1.2',
+      cipher: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    });
+    // CBC and static-RSA suites, which a TLS 1.2 client might still offer, are refused.
+    for (const ciphers of ['ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256:AES256-SHA']) {
+      await expect(handshake({ maxVersion: 'TLSv1.2', ciphers })).rejects.toThrow(/handshake failure/);
+    }
   });
 
   it('drops a client that never finishes its TLS handshake', async () => {

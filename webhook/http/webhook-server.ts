@@ -8,11 +8,7 @@ import type { Logger } from '../../shared/logging/logger.ts';
 import { closeGracefully, listen } from '../../shared/observability/server-lifecycle.ts';
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
-import {
-  MIN_TLS_VERSION,
-  checkServingCertificate,
-  secureContextOptions,
-} from '../tls/serving-certificate.ts';
+import { TLS_POLICY, checkServingCertificate, secureContextOptions } from '../tls/serving-certificate.ts';
 
 export interface WebhookServerTimeouts {
   /** Time to finish the TLS handshake. */
@@ -57,7 +53,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const now = opts.now ?? (() => new Date());
   const server: Server = createServer(
     {
-      minVersion: MIN_TLS_VERSION,
+      ...TLS_POLICY,
       handshakeTimeout: timeouts.handshakeMs,
       headersTimeout: timeouts.headersMs,
       requestTimeout: timeouts.requestMs,

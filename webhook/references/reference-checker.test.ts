@@ -6,7 +6,7 @@ import type { KubeObject } from '../../shared/api/meta.ts';
 import { sharedDomain } from '../domain/shared-domain.ts';
 import type { ObjectReference } from '../domain/webhook-domain.ts';
 import { kubeObjectExists } from './kube-object-exists.ts';
-import { createCachedReferenceChecker } from './reference-checker.ts';
+import { createCachedReferenceChecker, missingReferenceWarning } from './reference-checker.ts';
 
 const svc = (name: string): ObjectReference => ({
   kind: 'Service',
@@ -26,6 +26,7 @@ describe('cached reference checker', () => {
     let time = 0;
     const checker = createCachedReferenceChecker({
       exists: kubeObjectExists(api),
+      kinds: ['Service', 'ConfigMap', 'AIModel'],
       logger: silentLogger,
       ttlMs: 1000,
       timeoutMs: 1000,
@@ -50,6 +51,7 @@ describe('cached reference checker', () => {
     const api = new FakeKubeApi();
     const checker = createCachedReferenceChecker({
       exists: kubeObjectExists(api),
+      kinds: ['Service', 'ConfigMap', 'AIModel'],
       logger: silentLogger,
       ttlMs: 0,
       timeoutMs: 1000,
@@ -74,11 +76,26 @@ describe('cached reference checker', () => {
     expect(api.calls).toEqual([]);
   });
 
+  it('looks up only the kinds it is given: no Secret unless asked', async () => {
+    const api = new FakeKubeApi();
+    const secret: ObjectReference = { ...svc('keys'), kind: 'Secret', field: 'spec.apiKeySecretRef.name' };
+    const options = { exists: kubeObjectExists(api), logger: silentLogger, ttlMs: 0, timeoutMs: 1000 };
+    const withoutSecrets = createCachedReferenceChecker({ ...options, kinds: ['Service'] });
+    expect(await withoutSecrets.check([secret, svc('orders')])).toEqual([
+      missingReferenceWarning(svc('orders')),
+    ]);
+    expect(api.calls.map((c) => c.resource)).toEqual(['services']);
+    const withSecrets = createCachedReferenceChecker({ ...options, kinds: ['Service', 'Secret'] });
+    expect(await withSecrets.check([secret])).toEqual([missingReferenceWarning(secret)]);
+    expect(api.calls.map((c) => c.resource)).toEqual(['services', 'secrets']);
+  });
+
   it('says nothing when the API server cannot tell', async () => {
     const api = new FakeKubeApi();
     api.failNext('get', FakeKubeApi.apiError('GET', 403, 'Forbidden'));
     const checker = createCachedReferenceChecker({
       exists: kubeObjectExists(api),
+      kinds: ['Service', 'ConfigMap', 'AIModel'],
       logger: silentLogger,
       ttlMs: 0,
       timeoutMs: 1000,
@@ -89,6 +106,7 @@ describe('cached reference checker', () => {
   it('gives up on a lookup that takes too long', async () => {
     const checker = createCachedReferenceChecker({
       exists: () => new Promise(() => undefined),
+      kinds: ['Service'],
       logger: silentLogger,
       ttlMs: 0,
       timeoutMs: 50,

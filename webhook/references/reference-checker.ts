@@ -14,6 +14,8 @@ export type ObjectExists = (kind: ReferencedKind, namespace: string, name: strin
 
 export interface CachedReferenceCheckerOptions {
   exists: ObjectExists;
+  /** The kinds looked up; references to others are not checked (looking up Secrets needs get on them). */
+  kinds: readonly ReferencedKind[];
   logger: Logger;
   /** How long an answer is reused. */
   ttlMs: number;
@@ -67,8 +69,9 @@ export function createCachedReferenceChecker(opts: CachedReferenceCheckerOptions
 
   return {
     async check(refs) {
-      const found = await Promise.all(refs.map(lookup));
-      return refs.filter((_, i) => found[i] === false).map(missingReferenceWarning);
+      const checked = refs.filter((r) => opts.kinds.includes(r.kind));
+      const found = await Promise.all(checked.map(lookup));
+      return checked.filter((_, i) => found[i] === false).map(missingReferenceWarning);
     },
   };
 }

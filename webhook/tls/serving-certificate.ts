@@ -16,10 +16,33 @@ export class InvalidServingCertificateError extends Error {
 }
 
 /** TLS 1.2 is the floor: the API server speaks 1.2 and 1.3, and nothing older is safe. */
-export const MIN_TLS_VERSION = 'TLSv1.2';
+const MIN_TLS_VERSION = 'TLSv1.2';
+
+/**
+ * Forward-secret AEAD suites only, TLS 1.3 first (a client that offers it gets it). The TLS 1.2 ones are
+ * those Go's TLS client (the API server) offers, for ECDSA and RSA keys; no CBC, no static RSA.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** What every TLS context of the server uses, with or without a certificate loaded. */
+export const TLS_POLICY = {
+  minVersion: MIN_TLS_VERSION,
+  ciphers: TLS_CIPHERS,
+  honorCipherOrder: true,
+} as const satisfies SecureContextOptions;
 
 export function secureContextOptions(pair: KeyPairPem): SecureContextOptions {
-  return { cert: pair.certPem, key: pair.keyPem, minVersion: MIN_TLS_VERSION };
+  return { cert: pair.certPem, key: pair.keyPem, ...TLS_POLICY };
 }
 
 /** Describes the leaf certificate (the first of a chain) or throws InvalidServingCertificateError. */

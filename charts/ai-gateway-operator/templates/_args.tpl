@@ -49,6 +49,7 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - --service-name={{ include "ai-gateway-operator.webhook.fullname" . }}
 - --service-namespace={{ .Release.Namespace }}
 - --reference-checks={{ $webhook.referenceWarnings.enabled }}
+- --secret-reference-checks={{ and $webhook.referenceWarnings.enabled $webhook.referenceWarnings.secrets }}
 {{- if eq $certificates.mode "selfManaged" }}
 - --cert-mode=self-managed
 - --secret-name={{ include "ai-gateway-operator.webhook.certificateSecretName" . }}
