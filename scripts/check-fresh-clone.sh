@@ -52,10 +52,10 @@ expect '^setup: node_modules \(npm ci\) skipped \(newer than package-lock.json\)
 
 # What npm test does: an outer set-up, then npm runs whose own set-up has nothing left to say.
 touch package-lock.json
-run bash scripts/run.sh nginx cluster -- npm run test:unit -- "$test_file"
+run bash scripts/run.sh nginx prometheus cluster -- npm run test:unit -- "$test_file"
 expect '^setup: node_modules \(npm ci\) \.\.\. done in' "a newer package-lock.json runs npm ci again"
 expect_none "$(grep '^setup: ' <<<"$output" | grep -v 'npm ci')" ' \.\.\. ' \
-  "every other step, nginx and the control plane too, finds this machine set up"
+  "every other step, nginx, Prometheus and the control plane too, finds this machine set up"
 expect_none "$(sed -n '/^> ai-gateway-operator@.* test:unit$/,$p' <<<"$output")" '^setup: ' \
   "the nested npm run prints no set-up line of its own"
 expect '^Tests: +[0-9]+ passed' "the nested test passes"

@@ -2,11 +2,12 @@
 # The entry of every npm script: sets up what the command needs, then runs it under the project's Node.js
 # from .tools/, so that a fresh clone needs nothing but the machine's own Node (>= 18) and npm.
 #
-#   scripts/run.sh [nginx] [cluster] [-- command [args...]]
+#   scripts/run.sh [nginx] [prometheus] [cluster] [-- command [args...]]
 #
 # Node.js and node_modules are always set up; `nginx` adds the gateway's nginx with njs (gateway tests,
-# demo), `cluster` the control plane binaries. Without a command it only sets up (npm run setup). Each step first checks,
-# quickly and without network, whether it is done, and prints one line either way:
+# demo), `prometheus` Prometheus and promtool (monitoring tests), `cluster` the control plane binaries.
+# Without a command it only sets up (npm run setup). Each step first checks, quickly and without network,
+# whether it is done, and prints one line either way:
 #   setup: node_modules (npm ci) ... done in 12.3s
 #   setup: node_modules (npm ci) skipped (newer than package-lock.json)
 # A run nested in another (npm test runs npm run test:unit) skips silently what the outer one did.
@@ -19,7 +20,8 @@ hint_file="$logs/hint"
 node_version="$(sed -n 's/^NODE_VERSION=//p' "$root/scripts/install-node.sh")"
 npm_version="$(sed -n 's/^NPM_VERSION=//p' "$root/scripts/install-node.sh")"
 
-# The set-up steps, in order: step <id> <for> <what> <check> <do>. <for> is always, nginx or cluster.
+# The set-up steps, in order: step <id> <for> <what> <check> <do>. <for> is always, nginx, prometheus or
+# cluster.
 # <check> and <do> are commands run in the project root. <check> exits 0 when the step is done, printing
 # why. <do>'s output goes to .tools/setup-logs/<id>.log, and its "[tag] ..." lines are shown as progress.
 # When <do> fails, the last line of its output, if it is a sentence of one of our scripts ("x.sh: ..." or
@@ -28,6 +30,7 @@ steps() {
   step node always "Node.js $node_version and npm $npm_version in .tools/" \
     "bash scripts/install-node.sh --check" install_node
   step nginx nginx "the gateway's nginx and njs" "bash scripts/nginx/build.sh --check" build_nginx
+  step prometheus prometheus "Prometheus and promtool" "bash scripts/prometheus/build.sh --check" build_prometheus
   step npm-ci always "node_modules (npm ci)" node_modules_current npm_ci
   step control-plane cluster "control plane binaries (built with Go)" \
     "bash e2e/cluster/build.sh --check" build_control_plane
@@ -48,6 +51,13 @@ build_nginx() {
   bash scripts/nginx/build.sh && return
   hint "nginx and njs could not be fetched from the Debian mirror: check the network (or set DEBIAN_MIRROR" \
     "to a reachable mirror), then run again"
+  return 1
+}
+
+build_prometheus() {
+  bash scripts/prometheus/build.sh && return
+  hint "Prometheus could not be fetched from the Debian mirror: check the network (or set DEBIAN_MIRROR to" \
+    "a reachable mirror), then run again"
   return 1
 }
 
@@ -179,12 +189,12 @@ main() {
         shift
         break
         ;;
-      nginx | cluster)
+      nginx | prometheus | cluster)
         needs+=" $1"
         shift
         ;;
       *)
-        echo "usage: scripts/run.sh [nginx] [cluster] [-- command [args...]]" >&2
+        echo "usage: scripts/run.sh [nginx] [prometheus] [cluster] [-- command [args...]]" >&2
         exit 2
         ;;
     esac
