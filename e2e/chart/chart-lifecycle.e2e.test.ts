@@ -360,6 +360,9 @@ describe('the chart on a cluster', () => {
         [WEBHOOK, ['create', 'secrets', '-n', NAMESPACE], false],
         [WEBHOOK, ['update', 'secrets/other', '-n', NAMESPACE], false],
         [WEBHOOK, ['list', 'secrets', '-n', 'default'], false],
+        // Reference warnings about Secrets are off by default, and so is reading them.
+        [WEBHOOK, ['get', 'secrets', '-n', 'default'], false],
+        [WEBHOOK, ['get', 'services', '-n', 'default'], true],
         [
           WEBHOOK,
           ['update', `validatingwebhookconfigurations.admissionregistration.k8s.io/${FULLNAME}-validating`],
