@@ -7,8 +7,10 @@ import type { Logger } from '../shared/logging/logger.ts';
 import type { HealthServer } from '../shared/observability/health-server.ts';
 import { startHealthServer } from '../shared/observability/health-server.ts';
 import { createMetricsRegistry } from '../shared/observability/metrics-registry.ts';
+import { withReadinessMetrics } from '../shared/observability/readiness-metrics.ts';
 import { FIELD_MANAGER } from './children/labels.ts';
 import type { ControllerConfig } from './config.ts';
+import { registerOperatorResourceMetrics } from './metrics/custom-resource-metrics.ts';
 import { addAIModelController } from './reconcilers/aimodel/aimodel-controller.ts';
 import { addGatewayController } from './reconcilers/gateway/gateway-controller.ts';
 import { createOperatorCaches } from './reconcilers/operator-caches.ts';
@@ -33,7 +35,10 @@ export async function runControllerProcess(
     userAgent: 'ai-gateway-operator-controller',
   });
   const servers: HealthServer[] = [];
-  const health = await startHealthServer({ registry, logger, ...config.healthProbeBindAddress });
+  const health = withReadinessMetrics(
+    await startHealthServer({ registry, logger, ...config.healthProbeBindAddress }),
+    registry,
+  );
   servers.push(health);
   const metrics = config.metricsBindAddress;
   const sameAddress =
@@ -73,6 +78,7 @@ export async function runControllerProcess(
     clock: systemClock,
     workers: config.workers,
   };
+  registerOperatorResourceMetrics(registry, deps.caches);
   addAIModelController(manager, deps);
   addGatewayController(manager, deps, {
     image: config.gatewayImage,

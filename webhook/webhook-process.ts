@@ -7,6 +7,7 @@ import { loadKubeConfig } from '../shared/kube/config.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import { startHealthServer } from '../shared/observability/health-server.ts';
 import { createMetricsRegistry } from '../shared/observability/metrics-registry.ts';
+import { withReadinessMetrics } from '../shared/observability/readiness-metrics.ts';
 import { createCABundleInjector } from './certs/ca-bundle-injector.ts';
 import { CertDirSource } from './certs/cert-dir-source.ts';
 import { createCertificateIssuer } from './certs/certificate-issuer.ts';
@@ -19,6 +20,7 @@ import type { ReferencedKind, WebhookDomain } from './domain/webhook-domain.ts';
 import { createWebhookApp } from './http/webhook-app.ts';
 import { startWebhookServer } from './http/webhook-server.ts';
 import { CRDWiring } from './kube/crd-wiring.ts';
+import { createCertificateExpiryMetrics } from './metrics/certificate-expiry-metrics.ts';
 import { createWebhookMetrics } from './metrics/webhook-metrics.ts';
 import { kubeObjectExists } from './references/kube-object-exists.ts';
 import { createCachedReferenceChecker, noReferenceChecks } from './references/reference-checker.ts';
@@ -76,12 +78,16 @@ export async function startWebhookProcess(
   warmUp(domain);
   const registry = createMetricsRegistry();
   const api = connect(options, logger);
-  const health = await startHealthServer({
+  const health = withReadinessMetrics(
+    await startHealthServer({
+      registry,
+      logger,
+      host: options.healthBindAddress,
+      port: options.healthPort,
+    }),
     registry,
-    logger,
-    host: options.healthBindAddress,
-    port: options.healthPort,
-  });
+  );
+  const certificateExpiry = createCertificateExpiryMetrics(registry);
   const references =
     api && options.referenceChecks
       ? createCachedReferenceChecker({
@@ -100,17 +106,19 @@ export async function startWebhookProcess(
     logger,
     maxBodyBytes: options.maxRequestBytes,
   });
-  const server = await startWebhookServer({
-    app,
-    host: options.bindAddress,
-    port: options.port,
-    logger,
-    timeouts: {
-      handshakeMs: options.headerTimeoutMs,
-      headersMs: options.headerTimeoutMs,
-      requestMs: options.requestTimeoutMs,
-    },
-  });
+  const server = certificateExpiry.observeServing(
+    await startWebhookServer({
+      app,
+      host: options.bindAddress,
+      port: options.port,
+      logger,
+      timeouts: {
+        handshakeMs: options.headerTimeoutMs,
+        headersMs: options.headerTimeoutMs,
+        requestMs: options.requestTimeoutMs,
+      },
+    }),
+  );
   health.addReadinessCheck('serving-certificate', () => server.certificateReadiness());
 
   let stopSource: () => void;
@@ -140,14 +148,16 @@ export async function startWebhookProcess(
         store,
         ...(options.injectCABundle
           ? {
-              injector: createCABundleInjector(
-                kube,
-                {
-                  validatingWebhookConfigurations: [options.validatingWebhookConfiguration].filter(Boolean),
-                  mutatingWebhookConfigurations: [options.mutatingWebhookConfiguration].filter(Boolean),
-                  customResourceDefinitions: options.crds,
-                },
-                logger,
+              injector: certificateExpiry.observeTrustBundle(
+                createCABundleInjector(
+                  kube,
+                  {
+                    validatingWebhookConfigurations: [options.validatingWebhookConfiguration].filter(Boolean),
+                    mutatingWebhookConfigurations: [options.mutatingWebhookConfiguration].filter(Boolean),
+                    customResourceDefinitions: options.crds,
+                  },
+                  logger,
+                ),
               ),
             }
           : {}),
