@@ -97,8 +97,18 @@ describe('AIModel endpoints through nginx', () => {
     expect((await echoed('/ai/embed?model=small', 'GET')).url).toBe('/v1?model=small');
   });
 
+  it('keeps TLS connections to an endpoint for the next requests, across its routes', async () => {
+    const ports = new Set<number>();
+    for (let i = 0; i < 6; i++)
+      ports.add((await echoed(i % 2 === 0 ? '/ai/chat' : '/ai/embed', 'POST')).remotePort);
+    // Each worker keeps its own idle connections: at most one handshake per worker.
+    expect(ports.size).toBeLessThanOrEqual(gateway.nginx.workerPids().length);
+  });
+
   it('refuses an endpoint whose certificate the configured CA did not sign', async () => {
-    expect((await gateway.request('/ai/impostor/x')).status).toBe(502);
+    const answer = await gateway.request('/ai/impostor/x');
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'BadGateway' });
     expect(untrusted.requests).toHaveLength(0);
   });
 

@@ -28,14 +28,18 @@ export function headerVariable(name: string): string {
 /** Set by a dispatch location to the methods its routes accept, for the 405 answer's Allow header. */
 export const ALLOW_VARIABLE = '$gw_allow';
 export const ROUTE_NAME_VARIABLE = '$gw_route_name';
-export const UPSTREAM_VARIABLE = '$gw_upstream';
 export const UPSTREAM_HOST_VARIABLE = '$gw_upstream_host';
 export const API_KEY_DIRECTORY_VARIABLE = '$gw_api_key_directory';
 
 /** The internal location auth_request calls; requests never reach it (see INTERNAL_PATH_PREFIX). */
 export const API_KEY_CHECK_PATH = '/.gateway/api-key-check';
 
+/** The shared memory zone every backend upstream keeps its addresses in. */
+export const BACKEND_ZONE = 'gw_backends';
+
 export const NOT_FOUND_LOCATION = '@gw_not_found';
 export const METHOD_NOT_ALLOWED_LOCATION = '@gw_method_not_allowed';
 export const UNAUTHORIZED_LOCATION = '@gw_unauthorized';
 export const RATE_LIMITED_LOCATION = '@gw_rate_limited';
+export const BAD_GATEWAY_LOCATION = '@gw_bad_gateway';
+export const GATEWAY_TIMEOUT_LOCATION = '@gw_gateway_timeout';

@@ -33,8 +33,10 @@ const HTTP_LEVEL = new Set([
   'proxy_set_header',
   'limit_req_zone',
   'map',
+  'upstream',
   'server',
 ]);
+const UPSTREAM_LEVEL = new Set(['zone', 'server', 'keepalive', 'keepalive_time', 'keepalive_timeout']);
 const SERVER_LEVEL = new Set(['listen', 'if', 'location', 'error_page']);
 const LOCATION_LEVEL = new Set([
   'access_log',
@@ -130,12 +132,31 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
 
   const named = locations.filter((l) => l.args[0]?.value.startsWith('@gw_route_'));
   expect(named.map((l) => l.args[0]?.value)).toEqual(routes.map((_, i) => `@gw_route_${i}`));
+  const upstreams = new Map(http.filter((d) => d.name === 'upstream').map((u) => [u.args[0]?.value, u]));
+  const proxied = new Set<string>();
   routes.forEach((route, i) => {
-    const setName = (named[i]?.children ?? []).find(
-      (d) => d.name === 'set' && d.args[0]?.value === '$gw_route_name',
-    );
+    const children = named[i]?.children ?? [];
+    const setName = children.find((d) => d.name === 'set' && d.args[0]?.value === '$gw_route_name');
     expect(setName?.args[1]?.value).toBe(route.id);
+    // The route proxies to the upstream of its backend, by its name alone, and the upstream names the
+    // backend's host and port in one quoted token.
+    const proxyPass = children.filter((d) => d.name === 'proxy_pass');
+    const scheme = route.backend.kind === 'service' ? 'http' : route.backend.scheme;
+    const [target] = proxyPass.map((d) => d.args[0]?.value ?? '');
+    expect(target).toMatch(new RegExp(`^${scheme}://[a-z0-9._-]+$`));
+    const name = (target ?? '').slice(scheme.length + 3);
+    proxied.add(name);
+    const server = upstreams.get(name)?.children?.find((d) => d.name === 'server');
+    expect(server?.args[0]).toMatchObject({
+      quoted: true,
+      value: `${route.backend.host}:${route.backend.port}`,
+    });
   });
+  // No upstream without a route, one zone size for all of them.
+  expect(new Set(upstreams.keys())).toEqual(proxied);
+  for (const upstream of upstreams.values()) expectNamesWithin(upstream.children ?? [], UPSTREAM_LEVEL);
+  const zones = [...upstreams.values()].map((u) => u.children?.find((d) => d.name === 'zone')?.args.length);
+  expect(zones).toEqual(zones.map((_, i) => (i === 0 ? 2 : 1)));
 
   const dispatch = locations
     .filter((l) => l.args[0]?.value === '=' || l.args[0]?.value === '^~')

@@ -52,6 +52,15 @@ function argsOf(block: ParsedDirective, name: string): string[][] {
   return (block.children ?? []).filter((d) => d.name === name).map((d) => d.args.map((a) => a.value));
 }
 
+/** The upstream a route proxies to: its name, proxy_pass URL and `server` arguments. */
+function upstreamOf(config: string, routeId: string): { name: string; url: string; server: string[] } {
+  const [url = ''] = argsOf(routeLocation(config, routeId), 'proxy_pass')[0] ?? [];
+  const name = url.replace(/^https?:\/\//, '');
+  const upstream = directives(config).find((d) => d.name === 'upstream' && d.args[0]?.value === name);
+  if (!upstream) throw new Error(`no upstream ${name} for ${routeId}`);
+  return { name, url, server: argsOf(upstream, 'server')[0] ?? [] };
+}
+
 /** The map that defines `variable`, as [key, value] pairs in order. */
 function mapEntries(config: string, variable: string): [string, string][] {
   const map = directives(config).find((d) => d.name === 'map' && d.args[1]?.value === variable);
@@ -85,15 +94,19 @@ describe('renderGatewayConfig', () => {
       gatewayRoute('fqdn', { path: '/fqdn', ...service('users.other.svc.cluster.local') }),
       gatewayRoute('external', { path: '/external', ...service('api.example.com', 443) }),
     ]);
-    const upstream = (id: string) =>
-      argsOf(routeLocation(config, `team-a/${id}`), 'set').find((a) => a[0] === '$gw_upstream')?.[1];
-    expect(upstream('bare')).toBe('users.team-a.svc.cluster.local:9000');
-    expect(upstream('short')).toBe('users.other.svc.cluster.local:8080');
-    expect(upstream('svc')).toBe('users.other.svc.cluster.local:8080');
-    expect(upstream('fqdn')).toBe('users.other.svc.cluster.local:8080');
-    expect(upstream('external')).toBe('api.example.com:443');
+    const server = (id: string) => upstreamOf(config, `team-a/${id}`).server;
+    expect(server('bare')).toEqual(['users.team-a.svc.cluster.local:9000', 'resolve']);
+    expect(server('short')).toEqual(['users.other.svc.cluster.local:8080', 'resolve']);
+    expect(server('svc')).toEqual(['users.other.svc.cluster.local:8080', 'resolve']);
+    expect(server('fqdn')).toEqual(['users.other.svc.cluster.local:8080', 'resolve']);
+    expect(server('external')).toEqual(['api.example.com:443', 'resolve']);
+    // Without a URI in proxy_pass, nginx passes the request URI as the client sent it.
     expect(argsOf(routeLocation(config, 'team-a/bare'), 'proxy_pass')).toEqual([
-      ['http://$gw_upstream$request_uri'],
+      ['http://http_users.team-a.svc.cluster.local_9000'],
+    ]);
+    expect(argsOf(routeLocation(config, 'team-a/bare'), 'set')).toContainEqual([
+      '$gw_upstream_host',
+      '$host',
     ]);
   });
 
@@ -114,21 +127,99 @@ describe('renderGatewayConfig', () => {
       ],
       { models, trustedCertificatesFile: '/etc/ca/bundle.pem' },
     );
-    const served = routeLocation(config, 'team-a/served');
-    expect(argsOf(served, 'set')).toContainEqual(['$gw_upstream', 'aim-served.team-a.svc.cluster.local:80']);
-    expect(argsOf(routeLocation(config, 'team-a/missing'), 'set')).toContainEqual([
-      '$gw_upstream',
+    expect(upstreamOf(config, 'team-a/served')).toMatchObject({
+      url: 'http://http_aim-served.team-a.svc.cluster.local_80',
+      server: ['aim-served.team-a.svc.cluster.local:80', 'resolve'],
+    });
+    expect(upstreamOf(config, 'team-a/missing').server).toEqual([
       'aim-later.team-a.svc.cluster.local:80',
+      'resolve',
     ]);
+    expect(argsOf(routeLocation(config, 'team-a/served'), 'proxy_buffering')).toEqual([['off']]);
     const hosted = routeLocation(config, 'team-a/hosted');
-    expect(argsOf(hosted, 'set')).toContainEqual(['$gw_upstream', 'api.example.com:8443']);
+    expect(upstreamOf(config, 'team-a/hosted')).toMatchObject({
+      url: 'https://https_api.example.com_8443',
+      server: ['api.example.com:8443', 'resolve'],
+    });
     expect(argsOf(hosted, 'set')).toContainEqual(['$gw_upstream_host', 'api.example.com:8443']);
     expect(argsOf(hosted, 'rewrite')).toEqual([['^\\/hosted(/.*)?$', '/v1$1', 'break']]);
+    expect(argsOf(hosted, 'proxy_ssl_server_name')).toEqual([['on']]);
     expect(argsOf(hosted, 'proxy_ssl_name')).toEqual([['api.example.com']]);
     expect(argsOf(hosted, 'proxy_ssl_verify')).toEqual([['on']]);
     expect(argsOf(hosted, 'proxy_ssl_trusted_certificate')).toEqual([['/etc/ca/bundle.pem']]);
     expect(argsOf(hosted, 'proxy_read_timeout')).toEqual([['300s']]);
-    expect(argsOf(hosted, 'proxy_pass')).toEqual([['https://$gw_upstream']]);
+  });
+
+  it('gives each scheme, host and port one upstream, resolved at run time, that keeps idle connections', () => {
+    const models = [
+      aiModel('tls', { endpoint: 'https://api.example.com:8443/v1' }),
+      aiModel('plain', { endpoint: 'http://api.example.com:8443/v2' }),
+      aiModel('v6', { endpoint: 'http://[fd00::1]:8080' }),
+      aiModel('v4', { endpoint: 'http://10.0.0.1' }),
+    ];
+    const { config } = render(
+      [
+        gatewayRoute('one', { path: '/one', ...service('users', 9000) }),
+        gatewayRoute('two', { path: '/two', ...service('users.team-a', 9000) }),
+        gatewayRoute('port', { path: '/port', ...service('users', 9001) }),
+        gatewayRoute('tls', { path: '/tls', aiModelRef: { name: 'tls' } }),
+        gatewayRoute('plain', { path: '/plain', aiModelRef: { name: 'plain' } }),
+        gatewayRoute('v6', { path: '/v6', aiModelRef: { name: 'v6' } }),
+        gatewayRoute('v4', { path: '/v4', aiModelRef: { name: 'v4' } }),
+      ],
+      { models },
+    );
+    const upstreams = directives(config).filter((d) => d.name === 'upstream');
+    expect(upstreams.map((u) => u.args.map((a) => a.value))).toEqual([
+      ['http_10.0.0.1_80'],
+      ['http_api.example.com_8443'],
+      ['http_fd00__1_8080'],
+      ['http_users.team-a.svc.cluster.local_9000'],
+      ['http_users.team-a.svc.cluster.local_9001'],
+      ['https_api.example.com_8443'],
+    ]);
+    // Two routes to one Service share its upstream, and so its idle connections.
+    expect(upstreamOf(config, 'team-a/two').name).toBe(upstreamOf(config, 'team-a/one').name);
+    // An address needs no resolving.
+    expect(upstreamOf(config, 'team-a/v6').server).toEqual(['[fd00::1]:8080']);
+    expect(upstreamOf(config, 'team-a/v4').server).toEqual(['10.0.0.1:80']);
+    // One zone for all, sized once: 128 KB and 16 KB per backend.
+    expect(upstreams.map((u) => argsOf(u, 'zone'))).toEqual([
+      [['gw_backends', '224k']],
+      ...Array.from({ length: 5 }, () => [['gw_backends']]),
+    ]);
+    for (const upstream of upstreams) {
+      expect(argsOf(upstream, 'keepalive')).toEqual([['32']]);
+      expect(argsOf(upstream, 'keepalive_time')).toEqual([['1m']]);
+      expect(argsOf(upstream, 'keepalive_timeout')).toEqual([['4s']]);
+    }
+    expect(directives(render([]).config).filter((d) => d.name === 'upstream')).toEqual([]);
+  });
+
+  it("speaks HTTP/1.1 to backends and never passes the client's Connection header on", () => {
+    const { config } = render([
+      gatewayRoute('open', { path: '/open', ...service() }),
+      gatewayRoute('keyed', {
+        path: '/keyed',
+        authenticationRequired: true,
+        apiKeySecretRef: { name: 'keys' },
+        ...service(),
+      }),
+    ]);
+    const http = parseNginxConfig(config).find((d) => d.name === 'http');
+    if (!http) throw new Error('no http block');
+    expect(argsOf(http, 'proxy_http_version')).toEqual([['1.1']]);
+    // Connection is "upgrade" when the client asks for an upgrade, else absent: "close" never reaches
+    // a backend, so its connection stays open for the next request.
+    expect(mapEntries(config, '$gw_connection')).toEqual([
+      ['default', 'upgrade'],
+      ['', ''],
+    ]);
+    for (const block of [http, routeLocation(config, 'team-a/keyed')]) {
+      const headers = argsOf(block, 'proxy_set_header');
+      expect(headers).toContainEqual(['Connection', '$gw_connection']);
+      expect(headers).toContainEqual(['Upgrade', '$http_upgrade']);
+    }
   });
 
   it('writes the endpoint path decoded, since nginx encodes a rewritten path again when it proxies', () => {
@@ -359,7 +450,7 @@ describe('renderGatewayConfig', () => {
     expect(argsOf(location(config, '=', '/p'), 'set')).toEqual([['$gw_allow', 'GET, HEAD']]);
   });
 
-  it('points every error_page, once each, at a location it renders, with or without named methods', () => {
+  it('points every error_page, once each, at a location answering its status with JSON, with or without named methods', () => {
     for (const method of ['ANY', 'GET'] as const) {
       const { config } = render([gatewayRoute('r', { path: '/r', method, ...service() })]);
       const pages = directives(config)
@@ -370,11 +461,17 @@ describe('renderGatewayConfig', () => {
         ['404', '@gw_not_found'],
         ['405', '@gw_method_not_allowed'],
         ['429', '@gw_rate_limited'],
+        ['502', '@gw_bad_gateway'],
+        ['504', '@gw_gateway_timeout'],
       ]);
-      for (const [, target] of pages) {
-        expect(
-          directives(config).filter((d) => d.name === 'location' && d.args[0]?.value === target),
-        ).toHaveLength(1);
+      for (const [status, target] of pages) {
+        const answers = directives(config).filter(
+          (d) => d.name === 'location' && d.args[0]?.value === target,
+        );
+        expect(answers).toHaveLength(1);
+        const [returned, body = ''] = argsOf(answers[0] as ParsedDirective, 'return')[0] ?? [];
+        expect(returned).toBe(status);
+        expect(JSON.parse(body)).toEqual({ error: expect.any(String), message: expect.any(String) });
       }
     }
   });

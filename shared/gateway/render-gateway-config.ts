@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import { API_KEY_HANDLER, API_KEY_MODULE, API_KEY_SCRIPT, API_KEY_SCRIPT_FILE } from './api-key-script.ts';
+import { backendUpstreams } from './backend-upstream.ts';
 import { dispatchLocation } from './dispatch-location.ts';
 import { GatewayRouteError } from './errors.ts';
 import { gatewayOptions, type GatewayConfigInput, type GatewayOptions } from './gateway-options.ts';
@@ -12,6 +13,8 @@ import { block, comment, directive, nginxConfigText, type NginxNode } from './ng
 import {
   ALLOW_VARIABLE,
   API_KEY_CHECK_PATH,
+  BAD_GATEWAY_LOCATION,
+  GATEWAY_TIMEOUT_LOCATION,
   METHOD_NOT_ALLOWED_LOCATION,
   NOT_FOUND_LOCATION,
   RATE_LIMITED_LOCATION,
@@ -98,6 +101,8 @@ function jsonAnswer(location: string, status: number, body: object, headers: [st
  * The gateway's own answers, each with a JSON body, and the error_page directives sending errors to them.
  * nginx answers 405 itself too (TRACE, for one), so the 405 answer is there even when no route names a
  * method; its Allow header only when some location sets the list, as nginx refuses an unknown variable.
+ * 502 and 504 are nginx's when it cannot reach a backend (a name that does not resolve, a refused
+ * connection or certificate) or gets no answer in time; a backend's own 502 or 504 passes unchanged.
  */
 function errorAnswers(setsAllow: boolean): NginxNode[] {
   const answers: [number, string, NginxNode][] = [
@@ -140,6 +145,29 @@ function errorAnswers(setsAllow: boolean): NginxNode[] {
       jsonAnswer(RATE_LIMITED_LOCATION, 429, { error: 'TooManyRequests', message: 'rate limit exceeded' }, [
         ['Retry-After', '1'],
       ]),
+    ],
+    [
+      502,
+      BAD_GATEWAY_LOCATION,
+      jsonAnswer(
+        BAD_GATEWAY_LOCATION,
+        502,
+        { error: 'BadGateway', message: 'the backend of the route could not be reached' },
+        [],
+      ),
+    ],
+    [
+      504,
+      GATEWAY_TIMEOUT_LOCATION,
+      jsonAnswer(
+        GATEWAY_TIMEOUT_LOCATION,
+        504,
+        {
+          error: 'GatewayTimeout',
+          message: 'the backend of the route did not answer within requestTimeoutSeconds',
+        },
+        [],
+      ),
     ],
   ];
   return [
@@ -215,6 +243,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
         : []),
       ...proxyHeaderMaps(),
       refusedPathMap(),
+      ...backendUpstreams(routes),
       ...routes.flatMap(rateLimitZone),
       ...routes.flatMap((route) => (isConditional(route) ? [routeSelectionMap(route)] : [])),
       ...dispatches.flatMap((d) => d.maps),

@@ -1,13 +1,12 @@
 // The named location that serves one route: API-key check, rate limit, timeouts and the proxy to its
-// backend. Backend names are resolved at request time (proxy_pass with variables and the `resolver`), so
-// a Service created after the gateway, or recreated with a new address, is reached without a reload.
+// backend's upstream group (see backend-upstream.ts).
+import { backendUpstream } from './backend-upstream.ts';
 import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
 import {
   API_KEY_CHECK_PATH,
   API_KEY_DIRECTORY_VARIABLE,
   ROUTE_NAME_VARIABLE,
   UPSTREAM_HOST_VARIABLE,
-  UPSTREAM_VARIABLE,
   routeLocationName,
 } from './nginx-names.ts';
 import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
@@ -86,24 +85,28 @@ function endpointRewrite(route: PreparedRoute, backend: EndpointBackend): NginxN
   return [directive('rewrite', quotedLiteral(pattern), quotedLiteral(replacement), 'break')];
 }
 
+/**
+ * proxy_pass names the upstream without a URI, so nginx passes the request URI as the client sent it, or,
+ * after an endpoint's rewrite, the rewritten path (encoded again) and the query.
+ */
 function proxy(route: PreparedRoute, options: GatewayOptions): NginxNode[] {
   const backend = route.backend;
+  const upstream = backendUpstream(backend);
   const timeouts = ['proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout'].map((name) =>
     directive(name, `${route.timeoutSeconds}s`),
   );
   if (backend.kind === 'service') {
     return [
-      directive('set', UPSTREAM_VARIABLE, quotedText(`${backend.host}:${backend.port}`)),
       directive('set', UPSTREAM_HOST_VARIABLE, '$host'),
       ...timeouts,
       ...(route.route.spec.aiModelRef ? [directive('proxy_buffering', 'off')] : []),
-      directive('proxy_pass', quotedLiteral(`http://${UPSTREAM_VARIABLE}$request_uri`)),
+      directive('proxy_pass', quotedText(upstream.url)),
     ];
   }
-  const rewrite = endpointRewrite(route, backend);
   const tls =
     backend.scheme === 'https'
       ? [
+          // Without proxy_ssl_name nginx would send and verify the upstream's name.
           directive('proxy_ssl_server_name', 'on'),
           directive('proxy_ssl_name', quotedText(backend.host.replace(/^\[(.*)\]$/, '$1'))),
           directive('proxy_ssl_verify', 'on'),
@@ -112,18 +115,13 @@ function proxy(route: PreparedRoute, options: GatewayOptions): NginxNode[] {
         ]
       : [];
   return [
-    directive('set', UPSTREAM_VARIABLE, quotedText(`${backend.host}:${backend.port}`)),
     directive('set', UPSTREAM_HOST_VARIABLE, quotedText(backend.authority)),
-    ...rewrite,
+    ...endpointRewrite(route, backend),
     ...timeouts,
     // Models answer token by token; buffering would hold the stream back.
     directive('proxy_buffering', 'off'),
     ...tls,
-    // After a rewrite nginx passes the rewritten path (and the query); otherwise the request URI as sent.
-    directive(
-      'proxy_pass',
-      quotedLiteral(`${backend.scheme}://${UPSTREAM_VARIABLE}${rewrite.length > 0 ? '' : '$request_uri'}`),
-    ),
+    directive('proxy_pass', quotedText(upstream.url)),
   ];
 }
 

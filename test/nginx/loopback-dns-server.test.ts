@@ -69,6 +69,17 @@ describe('loopback DNS server', () => {
     expect(() => server?.set('x.test', '10.0.0.1')).toThrow(/not a loopback/);
   });
 
+  it('records but does not answer questions while silent, as a DNS server that is down', async () => {
+    server = await startLoopbackDnsServer(['down.test']);
+    server.silent = true;
+    const resolver = new Resolver({ timeout: 300, tries: 1 });
+    resolver.setServers([server.address]);
+    await expect(resolver.resolve4('down.test')).rejects.toMatchObject({ code: 'ETIMEOUT' });
+    expect(server.questions).toContain('down.test');
+    server.silent = false;
+    await expect(resolver.resolve4('down.test')).resolves.toEqual(['127.0.0.1']);
+  });
+
   it('echoes the ID, the question and the recursion flag, and marks the answer authoritative', async () => {
     server = await startLoopbackDnsServer(['a.test']);
     const sent = query(0xbeef, 'a.test', 1);

@@ -1,7 +1,7 @@
 // A DNS server on 127.0.0.1 for tests: answers A queries for the names it is given (Service names, model
 // hosts) with loopback addresses, NXDOMAIN for every other name. It lets nginx's resolver reach local
 // backends by their cluster names without touching /etc/hosts. Names can be added and removed while it
-// runs, as Services come and go.
+// runs, as Services come and go, and it can fall silent, as a DNS server that is down.
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import {
@@ -23,6 +23,8 @@ export interface LoopbackDnsServer {
   /** Answers `name` with `address` (a 127.x.y.z address) from now on. */
   set(name: string, address?: string): void;
   delete(name: string): void;
+  /** While silent, questions are recorded but not answered. */
+  silent: boolean;
   /** Questions received, in order, for tests that check what was resolved. */
   readonly questions: readonly string[];
   close(): Promise<void>;
@@ -48,6 +50,7 @@ function answer(query: DnsQuery, records: ReadonlyMap<string, string>): Buffer {
 export async function startLoopbackDnsServer(names: Iterable<string> = []): Promise<LoopbackDnsServer> {
   const records = new Map<string, string>();
   const questions: string[] = [];
+  let silent = false;
   const set = (name: string, address = '127.0.0.1') => {
     if (!/^127(\.\d{1,3}){3}$/.test(address)) throw new Error(`${address} is not a loopback IPv4 address`);
     records.set(canonicalName(name), address);
@@ -64,7 +67,7 @@ export async function startLoopbackDnsServer(names: Iterable<string> = []): Prom
       if (!(error instanceof DnsFormatError)) throw error;
       reply = dnsFormatErrorAnswer(message);
     }
-    if (reply) socket.send(reply, peer.port, peer.address);
+    if (reply && !silent) socket.send(reply, peer.port, peer.address);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -79,6 +82,12 @@ export async function startLoopbackDnsServer(names: Iterable<string> = []): Prom
     port,
     set,
     delete: (name) => void records.delete(canonicalName(name)),
+    get silent() {
+      return silent;
+    },
+    set silent(value: boolean) {
+      silent = value;
+    },
     questions,
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
