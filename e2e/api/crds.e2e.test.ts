@@ -128,6 +128,17 @@ describe('CRDs on a real API server', () => {
     ['a port out of range', route({ destinationPort: 70000 })],
     ['an unknown method', route({ method: 'FETCH' })],
     ['a path that could inject proxy syntax', route({ path: '/a;b' })],
+    ['a path with an escaped slash, which the gateway refuses', route({ path: '/a%2Fb' })],
+    ['a path with a dot-dot segment, which the gateway refuses', route({ path: '/a/../b' })],
+    [
+      'a v1alpha1 path with an escaped dot',
+      {
+        apiVersion: 'gateway.example.com/v1alpha1',
+        kind: 'APIGatewayRoute',
+        metadata: { name: 'invalid', namespace: NAMESPACE },
+        spec: { path: '/a/%2e%2e', targetService: 'svc:8080' },
+      },
+    ],
     ['both a Service and a model backend', route({ aiModelRef: { name: 'm' } })],
     ['a Service without a port', route({ destinationPort: undefined })],
     ['a burst without a rate', route({ burst: 5 })],
@@ -166,6 +177,7 @@ describe('CRDs on a real API server', () => {
     'one of image or endpoint',
     'field is immutable',
     'not an IP address',
+    'the gateway refuses requests for such paths',
   ];
 
   it.each(invalid)('rejects %s, in the API server as in the webhook validator', async (_name, object) => {
@@ -189,6 +201,7 @@ describe('CRDs on a real API server', () => {
     for (const object of [
       route({}),
       route({ destinationService: '10.0.0.1.nip.io', headers: [{ name: 'X-A', value: 'a b' }] }),
+      route({ path: '/docs%20v2/caf%C3%A9/a.b/..c/.well-known' }),
       model({}),
       model({ image: 'example/serve:1', endpoint: undefined, port: 9000 }),
     ]) {

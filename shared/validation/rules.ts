@@ -13,6 +13,8 @@ import {
 import {
   NOT_AN_IP_ADDRESS_DETAIL,
   NUMERIC_HOST_PATTERN,
+  UNREACHABLE_ROUTE_PATH_DETAIL,
+  UNREACHABLE_ROUTE_PATH_PATTERN,
   type APIGatewayRouteSpecV1,
 } from '../api/apigatewayroute/v1.ts';
 import {
@@ -48,6 +50,13 @@ function duplicates<T>(
 
 const NUMERIC_HOST = new RegExp(NUMERIC_HOST_PATTERN);
 const NUMERIC_TARGET_SERVICE = new RegExp(NUMERIC_TARGET_SERVICE_PATTERN);
+const UNREACHABLE_ROUTE_PATH = new RegExp(UNREACHABLE_ROUTE_PATH_PATTERN);
+
+/** The CRD's CEL rule on a route's path, in both versions; a non-string is the schema's to report. */
+function routePathErrors(value: unknown): FieldError[] {
+  if (typeof value !== 'string' || !UNREACHABLE_ROUTE_PATH.test(value)) return [];
+  return [{ field: 'spec.path', type: 'Invalid', badValue: value, detail: UNREACHABLE_ROUTE_PATH_DETAIL }];
+}
 
 /** The CRD's CEL rule that a Service field holds no IP address; a non-string is the schema's to report. */
 function ipAddressErrors(value: unknown, field: string, numeric: RegExp): FieldError[] {
@@ -67,6 +76,7 @@ export function routeV1Rules(object: KubeObject): RuleFindings {
       detail: 'exactly one of destinationService or aiModelRef must be set',
     });
   }
+  errors.push(...routePathErrors(spec.path));
   errors.push(...ipAddressErrors(spec.destinationService, 'spec.destinationService', NUMERIC_HOST));
   if (spec.destinationService !== undefined && spec.destinationPort === undefined) {
     errors.push({
@@ -126,6 +136,7 @@ export function routeV1alpha1Rules(object: KubeObject): RuleFindings {
       detail: 'one of targetService or modelName is required',
     });
   }
+  errors.push(...routePathErrors(spec.path));
   errors.push(...ipAddressErrors(spec.targetService, 'spec.targetService', NUMERIC_TARGET_SERVICE));
   return { errors, warnings: [] };
 }

@@ -80,6 +80,38 @@ describe('validateObject', () => {
     }
   });
 
+  it('rejects a route path the gateway would refuse every request for, in both versions', () => {
+    const detail =
+      'must not hold an escaped "/", "\\", ";", "?", "#", "%" or ".", nor a "." or ".." segment: the gateway refuses requests for such paths';
+    for (const path of [
+      '/a%2Fb',
+      '/a%2fb',
+      '/a%5C',
+      '/a%3b',
+      '/a%3F',
+      '/a%23',
+      '/a%25',
+      '/%2e%2e/x',
+      '/a/..',
+      '/a/./b',
+      '/.',
+    ]) {
+      expect(messages(route({ ...validRoute, path }))).toEqual([
+        `spec.path: Invalid value: ${JSON.stringify(path)}: ${detail}`,
+      ]);
+      const alpha: KubeObject = {
+        apiVersion: 'gateway.example.com/v1alpha1',
+        kind: 'APIGatewayRoute',
+        metadata: { name: 'r', namespace: 'default' },
+        spec: { path, targetService: 'svc:8080' },
+      };
+      expect(messages(alpha)).toEqual([`spec.path: Invalid value: ${JSON.stringify(path)}: ${detail}`]);
+    }
+    for (const path of ['/', '/a%20b', '/caf%C3%A9', '/a.b/..c/.well-known', '/v1.2/x..']) {
+      expect(messages(route({ ...validRoute, path }))).toEqual([]);
+    }
+  });
+
   it('rejects a v1alpha1 target Service that is an IP address, which would convert into an invalid v1 route', () => {
     for (const targetService of ['169.254.169.254', '10.0.0.1:8080']) {
       const alpha: KubeObject = {

@@ -43,6 +43,13 @@ export const HEADER_VALUE_PATTERN = `^([${HEADER_VALUE_CHARACTERS}]([ ${HEADER_V
  * Digits and dots only: an IP address to a resolver, and neither a Service name (which starts with a
  * letter) nor a DNS name (whose top-level label is never all digits). `[.]` needs no escape in CEL.
  */
+/**
+ * What the gateway refuses in a request path (shared/gateway/request-path-check.ts), so a route path
+ * holding it could never be reached: an escaped "/", "\\", ";", "?", "#", "%" or ".", or a dot segment.
+ */
+export const UNREACHABLE_ROUTE_PATH_PATTERN = '%(2[fFeE35]|5[cC]|3[bBfF])|/[.][.]?(/|$)';
+export const UNREACHABLE_ROUTE_PATH_DETAIL =
+  'must not hold an escaped "/", "\\", ";", "?", "#", "%" or ".", nor a "." or ".." segment: the gateway refuses requests for such paths';
 export const NUMERIC_HOST_PATTERN = '^[0-9]+([.][0-9]+)*$';
 export const NOT_AN_IP_ADDRESS_DETAIL = 'must be a Service name, not an IP address';
 export const MAX_GATEWAY_NAME_LENGTH = 50;
@@ -96,7 +103,14 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
   {
     path: stringField(
       'The incoming request path to match. Must start with "/"; may hold the characters of an RFC 3986 path except quotes, "$", ";", braces and whitespace.',
-      { minLength: 1, maxLength: 1024, pattern: ROUTE_PATH_PATTERN },
+      {
+        minLength: 1,
+        maxLength: 1024,
+        pattern: ROUTE_PATH_PATTERN,
+        'x-kubernetes-validations': [
+          cel(`!self.matches('${UNREACHABLE_ROUTE_PATH_PATTERN}')`, UNREACHABLE_ROUTE_PATH_DETAIL),
+        ],
+      },
     ),
     method: enumField(
       'HTTP method to match. ANY matches every method; another method on a matched path is answered 405.',

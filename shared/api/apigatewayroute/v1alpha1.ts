@@ -14,6 +14,8 @@ import {
 import {
   NOT_AN_IP_ADDRESS_DETAIL,
   ROUTE_PATH_PATTERN,
+  UNREACHABLE_ROUTE_PATH_DETAIL,
+  UNREACHABLE_ROUTE_PATH_PATTERN,
   apiGatewayRouteStatusSchema,
   type APIGatewayRouteStatusV1,
 } from './v1.ts';
@@ -47,6 +49,9 @@ export const apiGatewayRouteSpecV1alpha1Schema: JSONSchema = objectField(
       minLength: 1,
       maxLength: 1024,
       pattern: ROUTE_PATH_PATTERN,
+      'x-kubernetes-validations': [
+        cel(`!self.matches('${UNREACHABLE_ROUTE_PATH_PATTERN}')`, UNREACHABLE_ROUTE_PATH_DETAIL),
+      ],
     }),
     targetService: stringField(
       'The Service to route to, as "host" or "host:port" (port 80 when omitted), the host not an IP address. v1: destinationService and destinationPort.',

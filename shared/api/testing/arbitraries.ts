@@ -2,7 +2,13 @@
 // conversion, validation and rendering.
 import fc from 'fast-check';
 import type { KubeObject, ObjectMeta } from '../meta.ts';
-import { HTTP_METHODS, NUMERIC_HOST_PATTERN, PATH_MATCH_TYPES, ROUTE_STATES } from '../apigatewayroute/v1.ts';
+import {
+  HTTP_METHODS,
+  NUMERIC_HOST_PATTERN,
+  PATH_MATCH_TYPES,
+  ROUTE_STATES,
+  UNREACHABLE_ROUTE_PATH_PATTERN,
+} from '../apigatewayroute/v1.ts';
 import { MODEL_PHASES, MODEL_PROVIDERS, MODEL_TYPES } from '../aimodel/v1.ts';
 
 const RESERVED_ANNOTATION = /^(gateway|ai)\.example\.com\//;
@@ -15,9 +21,12 @@ export const dnsSubdomain = fc
 const NUMERIC_HOST = new RegExp(NUMERIC_HOST_PATTERN);
 /** A DNS subdomain that names a Service: digits and dots alone would be an IP address. */
 const serviceName = dnsSubdomain.filter((s) => !NUMERIC_HOST.test(s));
+const UNREACHABLE_ROUTE_PATH = new RegExp(UNREACHABLE_ROUTE_PATH_PATTERN);
+/** Valid route paths: those a request can reach. */
 export const routePath = fc
   .array(fc.stringMatching(/^[A-Za-z0-9._~%!&()*+,=:@-]{1,12}$/), { maxLength: 5 })
-  .map((segments) => `/${segments.join('/')}`);
+  .map((segments) => `/${segments.join('/')}`)
+  .filter((path) => !UNREACHABLE_ROUTE_PATH.test(path));
 const port = fc.integer({ min: 1, max: 65535 });
 const timestamp = fc
   .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true })
