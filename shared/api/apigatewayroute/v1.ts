@@ -102,7 +102,7 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
   'APIGatewayRouteSpec is the desired routing of one path of a gateway to one backend.',
   {
     path: stringField(
-      'The incoming request path to match. Must start with "/"; may hold the characters of an RFC 3986 path except quotes, "$", ";", braces and whitespace.',
+      'The incoming request path to match. Must start with "/"; may hold the characters of an RFC 3986 path except quotes, "$", ";", braces and whitespace, and no escaped "/", "\\", ";", "?", "#", "%" or "." nor "." or ".." segments (the gateway refuses such request paths).',
       {
         minLength: 1,
         maxLength: 1024,
