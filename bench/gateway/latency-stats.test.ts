@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { percentile, summarizeLoad } from './latency-stats.ts';
+import { medianOfRuns, percentile, summarizeLoad, type LoadSummary } from './latency-stats.ts';
 
 describe('percentile', () => {
   it('takes the nearest rank', () => {
@@ -22,5 +22,31 @@ describe('summarizeLoad', () => {
       p99Ms: 4,
       meanMs: 2.5,
     });
+  });
+});
+
+describe('medianOfRuns', () => {
+  const run = (throughputPerSecond: number, p50Ms: number, errors = 0): LoadSummary => ({
+    requests: 100,
+    errors,
+    throughputPerSecond,
+    p50Ms,
+    p99Ms: p50Ms * 2,
+    meanMs: p50Ms,
+  });
+
+  it('takes the median of each rate and latency, so one disturbed run does not count', () => {
+    expect(medianOfRuns([run(1000, 0.2), run(300, 0.9, 2), run(1100, 0.25)])).toEqual({
+      requests: 300,
+      errors: 2,
+      throughputPerSecond: 1000,
+      p50Ms: 0.25,
+      p99Ms: 0.5,
+      meanMs: 0.25,
+    });
+  });
+
+  it('averages the middle two of an even number of runs', () => {
+    expect(medianOfRuns([run(100, 1), run(300, 3)])).toMatchObject({ throughputPerSecond: 200, p50Ms: 2 });
   });
 });

@@ -1,4 +1,4 @@
-// Throughput and latency percentiles of a load run.
+// Throughput and latency percentiles of a load run, and the median of repeated runs.
 
 export interface LoadSummary {
   requests: number;
@@ -30,5 +30,30 @@ export function summarizeLoad(
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     meanMs: sorted.length > 0 ? total / sorted.length : 0,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * Repeated runs of one target as one: each rate and latency the median of the runs, so that one run
+ * disturbed by other work on the machine does not decide the result; requests and errors summed.
+ */
+export function medianOfRuns(runs: readonly LoadSummary[]): LoadSummary {
+  const of = (field: keyof LoadSummary) => median(runs.map((run) => run[field]));
+  return {
+    requests: runs.reduce((sum, run) => sum + run.requests, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    throughputPerSecond: of('throughputPerSecond'),
+    p50Ms: of('p50Ms'),
+    p99Ms: of('p99Ms'),
+    meanMs: of('meanMs'),
   };
 }

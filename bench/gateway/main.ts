@@ -1,19 +1,28 @@
-// Gateway benchmark: one backend measured directly, through the rendered nginx configuration, and through
-// a route that checks an API key, in the same run on loopback, so the ratios show what the gateway costs.
-// Each concurrency level is a separate round: at 1 the difference in p50 is the latency the gateway adds
-// to a request; at higher levels client, gateway and backend compete for the same cores, so the round
-// shows throughput under saturation.
-// Usage: node bench/gateway/main.ts [--duration 10] [--concurrency 1,16] [--warmup 1]
+// Gateway benchmark: one backend measured directly, through a bare nginx proxying to it over kept-alive
+// connections (the floor: the same build, one static upstream, see floor-proxy.ts), through the rendered
+// gateway configuration, and through a route that checks an API key, in the same run on loopback, so the
+// ratios show what the gateway costs beyond any nginx proxy and beyond none.
+// Each concurrency level is a separate round: at 1 the difference in p50 is the latency a hop adds to a
+// request; at higher levels client, proxy and backend compete for the same cores, so the round shows
+// throughput under saturation. Each target runs `repeat` times, interleaved with the others, and counts
+// with the median of its runs, so that a burst of other work on the machine does not decide a ratio.
+// Usage: node bench/gateway/main.ts [--duration 5] [--concurrency 1,16] [--warmup 1] [--repeat 3]
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
 import { serviceDnsName, startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
-import type { LoadSummary } from './latency-stats.ts';
+import { startFloorProxy } from './floor-proxy.ts';
+import { medianOfRuns, type LoadSummary } from './latency-stats.ts';
 import { runLoad } from './load-generator.ts';
 
 const API_KEY = 'bench-key-0123456789abcdef';
+const TARGETS = ['direct', 'floor', 'gateway', 'gateway+api-key'] as const;
+type Target = (typeof TARGETS)[number];
+/** The goals the gateway is held to, against the floor. */
+const GOALS = { throughputRatioAt16: 0.8, addedP50MsAt1: 0.1 };
 
 function positiveNumber(name: string, value: string | undefined): number {
   const number = Number(value);
@@ -26,9 +35,10 @@ function positiveNumber(name: string, value: string | undefined): number {
 function options() {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '5' },
       concurrency: { type: 'string', default: '1,16' },
       warmup: { type: 'string', default: '1' },
+      repeat: { type: 'string', default: '3' },
     },
   });
   return {
@@ -37,6 +47,7 @@ function options() {
       .split(',')
       .map((level) => Math.round(positiveNumber('concurrency', level.trim()))),
     warmupMs: positiveNumber('warmup', values.warmup) * 1000,
+    repeat: Math.round(positiveNumber('repeat', values.repeat)),
   };
 }
 
@@ -68,8 +79,8 @@ function row(name: string, summary: LoadSummary): string {
   const cells = [
     name.padEnd(16),
     summary.throughputPerSecond.toFixed(0).padStart(9),
-    summary.p50Ms.toFixed(2).padStart(8),
-    summary.p99Ms.toFixed(2).padStart(8),
+    summary.p50Ms.toFixed(3).padStart(8),
+    summary.p99Ms.toFixed(3).padStart(8),
     String(summary.errors).padStart(7),
   ];
   return cells.join(' ');
@@ -77,22 +88,37 @@ function row(name: string, summary: LoadSummary): string {
 
 interface Round {
   concurrency: number;
-  direct: LoadSummary;
-  gateway: LoadSummary;
-  gatewayWithApiKey: LoadSummary;
+  results: Record<Target, LoadSummary>;
 }
 
-function ratio(through: LoadSummary, direct: LoadSummary) {
+function ratio(through: LoadSummary, base: LoadSummary) {
   return {
-    throughput: through.throughputPerSecond / direct.throughputPerSecond,
-    p50: through.p50Ms / direct.p50Ms,
-    p99: through.p99Ms / direct.p99Ms,
-    addedP50Ms: through.p50Ms - direct.p50Ms,
+    throughput: through.throughputPerSecond / base.throughputPerSecond,
+    p50: through.p50Ms / base.p50Ms,
+    p99: through.p99Ms / base.p99Ms,
+    addedP50Ms: through.p50Ms - base.p50Ms,
   };
 }
 
-function printRound(round: Round, durationMs: number): void {
-  console.log(`\nconcurrency ${round.concurrency}, ${durationMs / 1000} s per target, loopback`);
+function ratioLine(name: string, base: string, r: ReturnType<typeof ratio>): string {
+  const added = `${r.addedP50Ms >= 0 ? '+' : ''}${r.addedP50Ms.toFixed(3)} ms`;
+  return `${name} / ${base}: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)} (${added}), p99 x${r.p99.toFixed(2)}`;
+}
+
+function roundRatios({ results }: Round) {
+  return {
+    floorVsDirect: ratio(results.floor, results.direct),
+    gatewayVsFloor: ratio(results.gateway, results.floor),
+    gatewayVsDirect: ratio(results.gateway, results.direct),
+    gatewayWithApiKeyVsFloor: ratio(results['gateway+api-key'], results.floor),
+    gatewayWithApiKeyVsDirect: ratio(results['gateway+api-key'], results.direct),
+  };
+}
+
+function printRound(round: Round, settings: ReturnType<typeof options>): void {
+  console.log(
+    `\nconcurrency ${round.concurrency}, median of ${settings.repeat} runs of ${settings.durationMs / 1000} s per target, loopback`,
+  );
   console.log(
     [
       'target'.padEnd(16),
@@ -102,63 +128,101 @@ function printRound(round: Round, durationMs: number): void {
       'errors'.padStart(7),
     ].join(' '),
   );
-  console.log(row('direct', round.direct));
-  console.log(row('gateway', round.gateway));
-  console.log(row('gateway+api-key', round.gatewayWithApiKey));
-  for (const [name, summary] of [
-    ['gateway', round.gateway],
-    ['gateway+api-key', round.gatewayWithApiKey],
-  ] as const) {
-    const r = ratio(summary, round.direct);
-    console.log(
-      `${name} / direct: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)} (+${r.addedP50Ms.toFixed(2)} ms), p99 x${r.p99.toFixed(2)}`,
-    );
-  }
+  for (const target of TARGETS) console.log(row(target, round.results[target]));
+  const r = roundRatios(round);
+  console.log(ratioLine('floor', 'direct', r.floorVsDirect));
+  console.log(ratioLine('gateway', 'floor', r.gatewayVsFloor));
+  console.log(ratioLine('gateway', 'direct', r.gatewayVsDirect));
+  console.log(ratioLine('gateway+api-key', 'floor', r.gatewayWithApiKeyVsFloor));
+  console.log(ratioLine('gateway+api-key', 'direct', r.gatewayWithApiKeyVsDirect));
 }
+
+/** Whether the gateway meets its goals against the floor, for the levels this run measured. */
+function goals(rounds: Round[]) {
+  const at = (concurrency: number) => rounds.find((round) => round.concurrency === concurrency);
+  const results: { goal: string; value: string; met: boolean }[] = [];
+  const saturated = at(16);
+  if (saturated) {
+    const value = ratio(saturated.results.gateway, saturated.results.floor).throughput;
+    results.push({
+      goal: `gateway throughput at concurrency 16 >= ${GOALS.throughputRatioAt16}x the floor`,
+      value: `x${value.toFixed(2)}`,
+      met: value >= GOALS.throughputRatioAt16,
+    });
+  }
+  const single = at(1);
+  if (single) {
+    const value = ratio(single.results.gateway, single.results.floor).addedP50Ms;
+    results.push({
+      goal: `gateway p50 at concurrency 1 <= the floor's + ${GOALS.addedP50MsAt1} ms`,
+      value: `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`,
+      met: value <= GOALS.addedP50MsAt1,
+    });
+  }
+  return results;
+}
+
+const loadAverage = () => loadavg().map((value) => Number(value.toFixed(2)));
 
 async function main(): Promise<void> {
   const settings = options();
+  const loadBefore = loadAverage();
   const backend = await startEchoBackend('bench');
+  const floor = await startFloorProxy(backend.port);
   const gateway = await startGatewayUnderTest({
     dnsNames: [serviceDnsName('bench')],
     routes: benchRoutes(backend.port),
   });
   try {
     await writeSecretVolume(join(gateway.apiKeysDirectory, 'bench-keys'), { bench: API_KEY });
+    const requests: Record<Target, { port: number; path: string; headers?: Record<string, string> }> = {
+      direct: { port: backend.port, path: '/bench/items/1' },
+      floor: { port: floor.port, path: '/bench/items/1' },
+      gateway: { port: gateway.port, path: '/bench/items/1' },
+      'gateway+api-key': { port: gateway.port, path: '/bench/keyed/1', headers: { 'X-API-Key': API_KEY } },
+    };
     const rounds: Round[] = [];
     for (const concurrency of settings.concurrencies) {
-      const load = (port: number, path: string, headers?: Record<string, string>) =>
-        runLoad({
-          port,
-          path,
-          concurrency,
-          durationMs: settings.durationMs,
-          warmupMs: settings.warmupMs,
-          ...(headers ? { headers } : {}),
-        });
-      const round: Round = {
-        concurrency,
-        direct: await load(backend.port, '/bench/items/1'),
-        gateway: await load(gateway.port, '/bench/items/1'),
-        gatewayWithApiKey: await load(gateway.port, '/bench/keyed/1', { 'X-API-Key': API_KEY }),
-      };
-      printRound(round, settings.durationMs);
+      const runs = Object.fromEntries(TARGETS.map((target) => [target, [] as LoadSummary[]])) as Record<
+        Target,
+        LoadSummary[]
+      >;
+      for (let i = 0; i < settings.repeat; i++) {
+        for (const target of TARGETS) {
+          runs[target].push(
+            await runLoad({
+              ...requests[target],
+              concurrency,
+              durationMs: settings.durationMs,
+              warmupMs: settings.warmupMs,
+            }),
+          );
+        }
+      }
+      const results = Object.fromEntries(
+        TARGETS.map((target) => [target, medianOfRuns(runs[target])]),
+      ) as Record<Target, LoadSummary>;
+      const round = { concurrency, results };
+      printRound(round, settings);
       rounds.push(round);
     }
+    const loadAfter = loadAverage();
+    console.log(
+      `\nload average (1, 5, 15 min): ${loadBefore.join(', ')} before, ${loadAfter.join(', ')} after`,
+    );
+    const checked = goals(rounds);
+    for (const { goal, value, met } of checked) console.log(`${met ? 'met' : 'NOT met'}: ${goal}: ${value}`);
     console.log(
       JSON.stringify({
         settings,
-        rounds: rounds.map((round) => ({
-          ...round,
-          ratios: {
-            gateway: ratio(round.gateway, round.direct),
-            gatewayWithApiKey: ratio(round.gatewayWithApiKey, round.direct),
-          },
-        })),
+        loadAverage: { before: loadBefore, after: loadAfter },
+        rounds: rounds.map((round) => ({ ...round, ratios: roundRatios(round) })),
+        goals: checked,
       }),
     );
   } finally {
     await gateway.stop();
+    await floor.stop();
     await backend.close();
   }
 }
