@@ -94,3 +94,13 @@ export function isAlreadyExists(err: unknown): boolean {
 export function isGone(err: unknown): boolean {
   return hasStatus(err, 410);
 }
+
+/**
+ * Nothing accepted the connection (the API server is restarting, or not there): the request never reached
+ * a server, so trying again soon costs it nothing.
+ */
+export function isConnectionRefused(err: unknown): boolean {
+  if (!(err instanceof ApiConnectionError)) return false;
+  const cause: unknown = err.cause;
+  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'ECONNREFUSED';
+}

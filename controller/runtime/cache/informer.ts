@@ -21,7 +21,13 @@ export interface EventHandler<T extends KubeObject> {
 
 export type ReflectorTuning = Pick<
   ReflectorOptions<KubeObject>,
-  'pageSize' | 'minWatchTimeoutSeconds' | 'inactivityTimeoutMs' | 'unhealthyAfterMs' | 'backoff' | 'random'
+  | 'pageSize'
+  | 'minWatchTimeoutSeconds'
+  | 'inactivityTimeoutMs'
+  | 'unhealthyAfterMs'
+  | 'backoff'
+  | 'refusedRetryMs'
+  | 'random'
 >;
 
 export interface InformerOptions<T extends KubeObject> {

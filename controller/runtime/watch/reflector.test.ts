@@ -125,14 +125,13 @@ describe('Reflector', () => {
     expect(sink.calls).toHaveLength(1);
   });
 
-  it('relists after a 410 ERROR event and hands the sink the fresh content', async () => {
+  it('relists at once after a 410 ERROR event and hands the sink the fresh content', async () => {
     const api = new FakeKubeApi();
     api.seed(CONFIG_MAPS, configMap('a'), configMap('b'));
     const { sink, clock } = await start(api);
     api.sendWatchError(410, 'Expired', 'too old resource version');
-    await clock.advance(0);
     await api.delete(CONFIG_MAPS, ref('a'));
-    await clock.advance(800);
+    await clock.advance(0);
     expect(listCalls(api)).toBe(2);
     expect(sink.calls.filter((c) => c.op === 'replace')).toEqual([
       { op: 'replace', names: ['a', 'b'] },
@@ -272,6 +271,89 @@ describe('Reflector', () => {
     expect(reflector.health().healthy).toBe(true);
     await clock.advance(5_000);
     expect(reflector.health()).toMatchObject({ healthy: false, synced: true });
+  });
+
+  it('relists at once on the 410 that ends an outage, whatever backoff the outage built up', async () => {
+    const api = new FakeKubeApi();
+    api.seed(CONFIG_MAPS, configMap('a'));
+    const { sink, clock } = await start(api);
+    await api.create(CONFIG_MAPS, configMap('b'));
+    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('aborted')));
+    for (let i = 0; i < 3; i++) api.failNext('watch', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    await clock.advance(0);
+    await api.create(CONFIG_MAPS, configMap('c'));
+    api.compact();
+    // 0.8 s after the drop, then 1.6, 3.2 and 6.4 s after each 503; the last attempt meets a 410.
+    await clock.advance(800 + 1600 + 3200 + 6400);
+    expect(watchCalls(api)).toBe(6);
+    expect(listCalls(api)).toBe(2);
+    expect(sink.calls.at(-1)).toEqual({ op: 'replace', names: ['a', 'b', 'c'] });
+  });
+
+  it('backs off a 410 that comes again straight after its relist, more each time though lists succeed', async () => {
+    const api = new FakeKubeApi();
+    for (let i = 0; i < 4; i++) api.failNext('watch', FakeKubeApi.apiError('GET', 410, 'Expired'));
+    const { clock } = await start(api);
+    expect(listCalls(api)).toBe(2);
+    await clock.advance(799);
+    expect(listCalls(api)).toBe(2);
+    await clock.advance(1);
+    expect(listCalls(api)).toBe(3);
+    await clock.advance(1599);
+    expect(listCalls(api)).toBe(3);
+    await clock.advance(1);
+    expect(listCalls(api)).toBe(4);
+    await clock.advance(3200);
+    expect(listCalls(api)).toBe(5);
+    expect(api.openWatches).toBe(1);
+  });
+
+  it('retries a refused connection every second however long the server is away, then relists at once', async () => {
+    const { api, clock, sink } = await start();
+    api.sendBookmark();
+    await clock.advance(0);
+    const refused = () =>
+      new ApiConnectionError(
+        'GET',
+        '/api/v1/configmaps',
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }),
+      );
+    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('aborted')));
+    for (let i = 0; i < 20; i++) api.failNext('watch', refused());
+    await clock.advance(800);
+    expect(watchCalls(api)).toBe(2);
+    for (let i = 0; i < 19; i++) await clock.advance(1000);
+    expect(watchCalls(api)).toBe(21);
+    await api.create(CONFIG_MAPS, configMap('made-while-away'));
+    api.compact();
+    await clock.advance(1000);
+    expect(watchCalls(api)).toBe(23);
+    expect(listCalls(api)).toBe(2);
+    expect(sink.calls.at(-1)).toEqual({ op: 'replace', names: ['made-while-away'] });
+  });
+
+  it('resets the backoff once a watch delivers an event', async () => {
+    const { api, clock } = await start();
+    for (let i = 0; i < 3; i++) api.failNext('watch', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+    await clock.advance(800 + 1600 + 3200 + 6400);
+    expect(watchCalls(api)).toBe(5);
+    await api.create(CONFIG_MAPS, configMap('delivered'));
+    await clock.advance(0);
+    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+    await clock.advance(800);
+    expect(watchCalls(api)).toBe(6);
+  });
+
+  it('resets the backoff once a list succeeds', async () => {
+    const api = new FakeKubeApi();
+    for (let i = 0; i < 3; i++) api.failNext('list', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    const { clock, reflector } = await start(api);
+    await clock.advance(800 + 1600 + 3200);
+    expect(reflector.hasSynced).toBe(true);
+    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+    await clock.advance(800);
+    expect(watchCalls(api)).toBe(2);
   });
 
   it('stops promptly when its signal aborts, leaving no timers or watches', async () => {

@@ -1,21 +1,26 @@
 // Keeps a sink in step with one collection on the API server: list (paginated), then watch from the
 // list's resourceVersion with bookmarks, forever. Every way a watch can end is handled:
 // - the server closes it (timeoutSeconds ran out): watch again at once from the last resourceVersion;
-// - 410 Gone (HTTP status or ERROR event): relist, and the sink learns what vanished or changed;
-// - any other error, or a stream that never connects: retry with jittered exponential backoff;
+// - 410 Gone (HTTP status or ERROR event): relist at once, and the sink learns what vanished or changed;
+// - connection refused (the API server is restarting): retry about every second;
+// - any other error, or a stream that never connects: retry with jittered exponential backoff, which a
+//   successful list or a watch that delivers events resets (see recovery.ts for why each waits as it does);
 // - a stream that goes silent (no event, no bookmark) for `inactivityTimeoutMs`: drop it and reconnect,
 //   because a half-open TCP connection otherwise looks like a quiet cluster forever.
 // It never stops on its own; only the caller's signal ends it.
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { ApiError, isGone } from '../../../shared/kube/api-error.ts';
+import { ApiError } from '../../../shared/kube/api-error.ts';
 import type { KubeApi, SelectorOptions, WatchEvent } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
-import { ExponentialBackoff } from '../backoff/exponential-backoff.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
+import { DEFAULT_BACKOFF, ExponentialBackoff } from '../backoff/exponential-backoff.ts';
 import type { BackoffOptions } from '../backoff/exponential-backoff.ts';
 import { sleep } from '../clock/clock.ts';
 import type { Clock, Timer } from '../clock/clock.ts';
+import { recoveryAfter } from './recovery.ts';
+import type { RecoveryWait } from './recovery.ts';
 
 /** Receives the collection's content: whole after each list, one change at a time from the watch. */
 export interface ReflectorSink<T extends KubeObject> {
@@ -40,6 +45,8 @@ export interface ReflectorOptions<T extends KubeObject> {
   /** Failing for longer than this (without a stable watch) makes the reflector unhealthy. */
   unhealthyAfterMs?: number;
   backoff?: Partial<BackoffOptions>;
+  /** Delay before retrying a refused connection (jittered like the backoff; the backoff does not grow). */
+  refusedRetryMs?: number;
 }
 
 export interface ReflectorHealth {
@@ -76,6 +83,7 @@ const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_MIN_WATCH_TIMEOUT_SECONDS = 300;
 const DEFAULT_INACTIVITY_TIMEOUT_MS = 150_000;
 const DEFAULT_UNHEALTHY_AFTER_MS = 30_000;
+const DEFAULT_REFUSED_RETRY_MS = 1_000;
 // A connected watch that lasted this long proves the path to the server works.
 const STABLE_WATCH_MS = 10_000;
 // A clean close sooner than this with no events is treated as a failure, so it cannot become a hot loop.
@@ -93,6 +101,8 @@ export class Reflector<T extends KubeObject> {
   private readonly backoff: ExponentialBackoff;
   private readonly random: () => number;
   private resourceVersion = '';
+  /** 410s answered since a watch last delivered an event; more than one in a row is a relist loop. */
+  private goneSinceProgress = 0;
   private synced = false;
   private failingSince: number | undefined;
   private connectedSince: number | undefined;
@@ -146,14 +156,18 @@ export class Reflector<T extends KubeObject> {
         await this.watch(signal);
       } catch (err) {
         if (signal.aborted) break;
-        if (isGone(err)) needList = true;
-        const delayMs = this.recordFailure(err);
-        this.logger.warn('list/watch failed; retrying', {
-          error: (err as Error).message,
-          retryInMs: delayMs,
-          relist: needList,
-          resourceVersion: this.resourceVersion,
-        });
+        const recovery = recoveryAfter(err, this.goneSinceProgress);
+        if (recovery.relist) {
+          needList = true;
+          this.goneSinceProgress++;
+        }
+        const fields = { error: errorMessage(err), relist: needList, resourceVersion: this.resourceVersion };
+        if (recovery.wait === 'none') {
+          this.logger.info('resourceVersion no longer served; relisting at once', fields);
+          continue;
+        }
+        const delayMs = this.delayFor(recovery.wait, err);
+        this.logger.warn('list/watch failed; retrying', { ...fields, retryInMs: delayMs });
         await sleep(this.opts.clock, delayMs, signal);
       }
     }
@@ -179,6 +193,8 @@ export class Reflector<T extends KubeObject> {
     this.opts.sink.replace(items);
     this.resourceVersion = resourceVersion;
     this.recordSuccess();
+    // A list that follows a repeated 410 proves nothing about the watch, so that loop keeps backing off.
+    if (this.goneSinceProgress <= 1) this.backoff.reset();
     if (!this.synced) this.logger.info('cache synced', { objects: items.length, resourceVersion });
     this.synced = true;
   }
@@ -216,9 +232,8 @@ export class Reflector<T extends KubeObject> {
       });
       for await (const event of stream) {
         lastActivity = clock.now();
-        attempt.events++;
         this.apply(event);
-        if (attempt.events === 1) this.recordSuccess();
+        if (++attempt.events === 1) this.recordProgress();
       }
     } catch (err) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
@@ -232,7 +247,7 @@ export class Reflector<T extends KubeObject> {
       timer?.cancel();
       outer.removeEventListener('abort', forward);
       if (attempt.connectedAt !== undefined && clock.now() - attempt.connectedAt >= STABLE_WATCH_MS) {
-        this.recordSuccess();
+        this.recordProgress();
       }
       this.connectedSince = undefined;
     }
@@ -267,9 +282,18 @@ export class Reflector<T extends KubeObject> {
     this.lastError = undefined;
   }
 
-  private recordFailure(err: unknown): number {
+  /** The watch works: its resourceVersion is served and the path to the server holds. */
+  private recordProgress(): void {
+    this.recordSuccess();
+    this.goneSinceProgress = 0;
+    this.backoff.reset();
+  }
+
+  private delayFor(wait: Exclude<RecoveryWait, 'none'>, err: unknown): number {
     this.failingSince ??= this.opts.clock.now();
-    this.lastError = (err as Error).message;
-    return this.backoff.next();
+    this.lastError = errorMessage(err);
+    if (wait === 'backoff') return this.backoff.next();
+    const jitter = this.opts.backoff?.jitter ?? DEFAULT_BACKOFF.jitter;
+    return Math.round((this.opts.refusedRetryMs ?? DEFAULT_REFUSED_RETRY_MS) * (1 - jitter * this.random()));
   }
 }
