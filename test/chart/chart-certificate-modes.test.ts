@@ -262,38 +262,3 @@ it.each(['certManager', 'secret'] as const)(
       expect(options.crdInjectCAFrom).toBe('platform/gw-ai-gateway-operator-webhook');
   },
 );
-
-describe('ServiceMonitor', () => {
-  const enabled = { metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } } };
-
-  it('is created when asked for and the cluster serves monitoring.coreos.com/v1', async () => {
-    const objects = await renderChart({
-      values: enabled,
-      apiVersions: ['monitoring.coreos.com/v1/ServiceMonitor'],
-    });
-    const monitor = findObject<RenderedObject & { spec: { endpoints: { port: string }[] } }>(
-      objects,
-      'ServiceMonitor',
-    );
-    expect(monitor.metadata.labels).toMatchObject({ release: 'prometheus' });
-    expect(monitor.spec.endpoints.map((e) => e.port)).toEqual(['metrics']);
-    const scraped = objectsOfKind<RenderedObject & { spec: { ports: { name: string }[] } }>(
-      objects,
-      'Service',
-    ).filter((s) => s.spec.ports.some((p) => p.name === 'metrics'));
-    expect(scraped.map((s) => s.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual([
-      'controller',
-      'webhook',
-    ]);
-  });
-
-  it('is left out without the API, and by default', async () => {
-    expect(objectsOfKind(await renderChart({ values: enabled }), 'ServiceMonitor')).toEqual([]);
-    expect(
-      objectsOfKind(
-        await renderChart({ apiVersions: ['monitoring.coreos.com/v1/ServiceMonitor'] }),
-        'ServiceMonitor',
-      ),
-    ).toEqual([]);
-  });
-});

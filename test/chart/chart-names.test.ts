@@ -14,10 +14,14 @@ const LONGEST_FULLNAME = `f${'o'.repeat(50)}f`;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Every optional object: namespaced RBAC with the DNS Role, the Lease, the PDB, and the ServiceMonitor. */
+/** Every optional object: namespaced RBAC with the DNS Role, the Lease, the PDB, and the monitoring objects. */
 const EVERY_OBJECT = {
   controller: { watchNamespaces: ['team-a'] },
-  metrics: { serviceMonitor: { enabled: true } },
+  metrics: {
+    serviceMonitor: { enabled: true },
+    prometheusRule: { enabled: true },
+    dashboards: { enabled: true },
+  },
 };
 
 interface Naming {
@@ -53,7 +57,7 @@ function render(release: string, values: Record<string, unknown>): Promise<Rende
   return renderChart({
     release,
     values,
-    apiVersions: ['monitoring.coreos.com/v1/ServiceMonitor'],
+    apiVersions: ['monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PrometheusRule'],
   });
 }
 
@@ -110,11 +114,13 @@ describe('object names', () => {
         'ClusterRole/ai-gateway-operator-controller',
         'ClusterRole/ai-gateway-operator-webhook',
         'ClusterRoleBinding/ai-gateway-operator-webhook',
+        'ConfigMap/ai-gateway-operator-dashboard',
         'Deployment/ai-gateway-operator-controller',
         'Deployment/ai-gateway-operator-webhook',
         'Lease/ai-gateway-operator-controller',
         'MutatingWebhookConfiguration/ai-gateway-operator-mutating',
         'PodDisruptionBudget/ai-gateway-operator-webhook',
+        'PrometheusRule/ai-gateway-operator',
         'Role/ai-gateway-operator-controller-dns',
         'Role/ai-gateway-operator-controller-leader-election',
         'Role/ai-gateway-operator-webhook-certificates',
