@@ -17,6 +17,7 @@ describe('parseControllerConfig', () => {
       gatewayImage: DEFAULT_GATEWAY_IMAGE,
       gatewayResolver: undefined,
       gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      allowLocalEgress: false,
     });
   });
 
@@ -57,6 +58,12 @@ describe('parseControllerConfig', () => {
     expect(config.leaderElect).toBe(true);
     expect(config.gatewayResolver).toBe('127.0.0.1:5353');
     expect(config.metricsBindAddress).toEqual({ host: '::1', port: 9090 });
+  });
+
+  it('allows local egress only when asked, by flag or variable', () => {
+    expect(parseControllerConfig(['--allow-local-egress'], {}).allowLocalEgress).toBe(true);
+    expect(parseControllerConfig([], { CONTROLLER_ALLOW_LOCAL_EGRESS: 'true' }).allowLocalEgress).toBe(true);
+    expect(() => parseControllerConfig(['--allow-local-egress=yes please'], {})).toThrow(FlagError);
   });
 
   it('takes gateway requests and limits from flags and variables, empty meaning none', () => {

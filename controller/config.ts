@@ -42,6 +42,8 @@ export interface ControllerConfig {
   gatewayResolver: string | undefined;
   /** Of the gateway containers; a resource missing from `requests` or `limits` is not set. */
   gatewayResources: { requests: Record<string, string>; limits: Record<string, string> };
+  /** Let gateways proxy to loopback, link-local and cloud metadata hosts, which they refuse by default. */
+  allowLocalEgress: boolean;
 }
 
 /** Flag name → spec. The environment variable is CONTROLLER_ + the flag in upper snake case. */
@@ -84,6 +86,11 @@ const CONTROLLER_FLAGS = {
   },
   'gateway-cpu-limit': { default: '', help: 'CPU limit of the gateway containers; empty: none' },
   'gateway-memory-limit': { default: '256Mi', help: 'memory limit of the gateway containers; empty: none' },
+  'allow-local-egress': {
+    type: 'boolean',
+    default: 'false',
+    help: 'let gateways proxy to loopback, link-local and cloud metadata hosts (give the webhook the same)',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 type Flag = keyof typeof CONTROLLER_FLAGS;
@@ -215,6 +222,7 @@ export function parseControllerConfig(
     gatewayImage,
     gatewayResolver: resolver === undefined ? undefined : parseResolver(resolver),
     gatewayResources: parseGatewayResources(str),
+    allowLocalEgress: parseBooleanFlag('allow-local-egress', str('allow-local-egress')),
   };
 }
 

@@ -84,6 +84,7 @@ export async function runControllerProcess(
     image: config.gatewayImage,
     resolver: config.gatewayResolver,
     resources: config.gatewayResources,
+    allowLocalEgress: config.allowLocalEgress,
   });
 
   const removeSignalHandlers = stopOnTerminationSignals(manager, signals, logger);

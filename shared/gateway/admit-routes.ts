@@ -41,8 +41,9 @@ export function admitRoutes(
   routes: readonly APIGatewayRouteV1[],
   models: readonly AIModelV1[] = [],
   clusterDomain: string = DEFAULT_CLUSTER_DOMAIN,
+  allowLocalEgress = false,
 ): RouteAdmission {
-  const context = { models: modelsByKey(models), clusterDomain };
+  const context = { models: modelsByKey(models), clusterDomain, allowLocalEgress };
   const claimed = new Map<string, APIGatewayRouteV1>();
   const admitted: APIGatewayRouteV1[] = [];
   const rejected: RouteRejection[] = [];

@@ -36,6 +36,8 @@ export interface GatewayConfigInput {
   resolverValidSeconds?: number;
   /** nginx worker processes; "auto" is one per CPU the node has, which a CPU limit may not match. */
   workerProcesses?: number | 'auto';
+  /** Proxy to loopback, link-local and cloud metadata hosts too; refused by default (local-egress-refusal.ts). */
+  allowLocalEgress?: boolean;
 }
 
 export type GatewayOptions = Required<Omit<GatewayConfigInput, 'listenAddress'>> & { listenAddress?: string };
@@ -143,6 +145,7 @@ export function gatewayOptions(input: GatewayConfigInput): GatewayOptions {
     clusterDomain,
     resolverValidSeconds,
     workerProcesses,
+    allowLocalEgress: input.allowLocalEgress ?? false,
   };
   if (input.listenAddress !== undefined) options.listenAddress = listenAddressOption(input.listenAddress);
   return options;

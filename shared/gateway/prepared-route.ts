@@ -31,6 +31,8 @@ export interface RouteContext {
   /** AIModels by `<namespace>/<name>` (see modelsByKey). */
   models: ReadonlyMap<string, AIModelV1>;
   clusterDomain: string;
+  /** Loopback, link-local and cloud metadata backends are refused unless true. */
+  allowLocalEgress?: boolean;
 }
 
 export function modelsByKey(models: readonly AIModelV1[]): ReadonlyMap<string, AIModelV1> {
@@ -79,7 +81,7 @@ export function prepareRoute(route: APIGatewayRouteV1, context: RouteContext): P
     route,
     id,
     match: routeMatch(route),
-    backend: routeBackend(route, context.models, context.clusterDomain),
+    backend: routeBackend(route, context.models, context.clusterDomain, context.allowLocalEgress),
     rateLimit,
     burst: rateLimit > 0 ? integerField(route, 'spec.burst', route.spec.burst, 0, [0, 1_000_000]) : 0,
     timeoutSeconds: integerField(

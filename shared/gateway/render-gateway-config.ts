@@ -42,7 +42,11 @@ export interface GatewayConfig {
 
 /** The routes checked and numbered in the order of their names. */
 function numberedRoutes(options: GatewayOptions): NumberedRoute[] {
-  const context = { models: modelsByKey(options.models), clusterDomain: options.clusterDomain };
+  const context = {
+    models: modelsByKey(options.models),
+    clusterDomain: options.clusterDomain,
+    allowLocalEgress: options.allowLocalEgress,
+  };
   const seen = new Set<string>();
   return options.routes
     .map((route: APIGatewayRouteV1) => {

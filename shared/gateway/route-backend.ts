@@ -7,6 +7,7 @@ import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import { NOT_AN_IP_ADDRESS_DETAIL, NUMERIC_HOST_PATTERN } from '../api/apigatewayroute/v1.ts';
 import { endpointRewritePath } from './endpoint-path.ts';
 import { GatewayRouteError } from './errors.ts';
+import { refuseLocalDestination, refuseLocalEndpoint } from './local-egress-refusal.ts';
 import { routeIdentity } from './route-identity.ts';
 
 /** A Service or DNS name spoken to over plain HTTP; the request URI is passed on unchanged. */
@@ -58,7 +59,12 @@ export function serviceHost(service: string, namespace: string, clusterDomain: s
   return service;
 }
 
-function endpointBackend(route: APIGatewayRouteV1, model: AIModelV1, endpoint: string): EndpointBackend {
+function endpointBackend(
+  route: APIGatewayRouteV1,
+  model: AIModelV1,
+  endpoint: string,
+  allowLocalEgress: boolean,
+): EndpointBackend {
   const fail = (problem: string) =>
     new GatewayRouteError(
       routeIdentity(route),
@@ -68,6 +74,7 @@ function endpointBackend(route: APIGatewayRouteV1, model: AIModelV1, endpoint: s
   const parsed = parseModelEndpoint(endpoint);
   if ('problem' in parsed) throw fail(`is invalid: it ${parsed.problem}`);
   const { url } = parsed;
+  refuseLocalEndpoint(route, model, url, allowLocalEgress);
   const host = url.hostname;
   if (!URL_PATH.test(url.pathname)) throw fail('has a path with characters a proxy path cannot hold ("$")');
   const basePath = endpointRewritePath(url.pathname.replace(/\/+$/, ''));
@@ -93,6 +100,8 @@ export function routeBackend(
   /** By `<namespace>/<name>`. */
   models: ReadonlyMap<string, AIModelV1>,
   clusterDomain: string,
+  /** Whether loopback, link-local and cloud metadata hosts may be proxied to (see local-egress-refusal.ts). */
+  allowLocalEgress = false,
 ): RouteBackend {
   const namespace = route.metadata.namespace ?? 'default';
   const { destinationService, destinationPort, aiModelRef } = route.spec;
@@ -102,7 +111,7 @@ export function routeBackend(
     }
     const model = models.get(`${namespace}/${aiModelRef.name}`);
     if (model && model.spec.image === undefined && model.spec.endpoint !== undefined) {
-      return endpointBackend(route, model, model.spec.endpoint);
+      return endpointBackend(route, model, model.spec.endpoint, allowLocalEgress);
     }
     return {
       kind: 'service',
@@ -121,6 +130,7 @@ export function routeBackend(
   if (NUMERIC_HOST.test(destinationService)) {
     throw new GatewayRouteError(routeIdentity(route), 'spec.destinationService', NOT_AN_IP_ADDRESS_DETAIL);
   }
+  refuseLocalDestination(route, destinationService, allowLocalEgress);
   if (
     destinationPort === undefined ||
     !Number.isInteger(destinationPort) ||

@@ -32,6 +32,7 @@ let harness: OperatorHarness;
 const SETTINGS = {
   image: 'nginx:test',
   resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+  allowLocalEgress: false,
 };
 
 async function start(resolver: string | undefined, ...routes: APIGatewayRouteV1[]): Promise<OperatorHarness> {

@@ -25,6 +25,8 @@ export interface GatewaySettings {
   /** Undefined: discovered from the kube-dns Service. */
   resolver: string | undefined;
   resources: ResourceRequirements;
+  /** Whether gateways may proxy to loopback, link-local and cloud metadata hosts. */
+  allowLocalEgress: boolean;
 }
 
 export function addGatewayController(
@@ -48,6 +50,7 @@ export function addGatewayController(
     clock: deps.clock,
     image: settings.image,
     resources: settings.resources,
+    allowLocalEgress: settings.allowLocalEgress,
   });
   const controller = manager.addController({
     name: 'gateway',

@@ -60,6 +60,8 @@ export interface GatewayReconcilerOptions {
   image: string;
   /** Requests and limits of the nginx containers. */
   resources: ResourceRequirements;
+  /** Whether gateways may proxy to loopback, link-local and cloud metadata hosts (--allow-local-egress). */
+  allowLocalEgress: boolean;
 }
 
 /** How soon a gateway without a DNS resolver is looked at again. */
@@ -170,7 +172,7 @@ export class GatewayReconciler implements Reconciler {
     }
 
     const models = this.referencedModels(routes);
-    const plan = planGateway(routes, models);
+    const plan = planGateway(routes, models, this.opts.allowLocalEgress);
     if (plan.members.length === 0) {
       // Only routes that fail validation name the gateway: nothing is made or changed for them.
       for (const { route, message } of plan.refused) {
@@ -200,6 +202,7 @@ export class GatewayReconciler implements Reconciler {
         routes: plan.served,
         models,
         resolver: dns.address,
+        allowLocalEgress: this.opts.allowLocalEgress,
       });
       const children = renderGatewayChildren({
         namespace,

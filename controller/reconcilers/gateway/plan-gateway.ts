@@ -32,8 +32,13 @@ export interface GatewayPlan {
   apiKeySecrets: string[];
 }
 
-export function planGateway(routes: readonly APIGatewayRouteV1[], models: readonly AIModelV1[]): GatewayPlan {
-  const context = { models: modelsByKey(models), clusterDomain: DEFAULT_CLUSTER_DOMAIN };
+export function planGateway(
+  routes: readonly APIGatewayRouteV1[],
+  models: readonly AIModelV1[],
+  /** Loopback, link-local and cloud metadata backends are refused unless true (--allow-local-egress). */
+  allowLocalEgress = false,
+): GatewayPlan {
+  const context = { models: modelsByKey(models), clusterDomain: DEFAULT_CLUSTER_DOMAIN, allowLocalEgress };
   const refused: RouteProblem[] = [];
   const members: APIGatewayRouteV1[] = [];
   const invalid: RouteProblem[] = [];
@@ -53,7 +58,7 @@ export function planGateway(routes: readonly APIGatewayRouteV1[], models: readon
       invalid.push({ route, message: `${err.field}: ${err.problem}` });
     }
   }
-  const admission = admitRoutes(valid, models);
+  const admission = admitRoutes(valid, models, DEFAULT_CLUSTER_DOMAIN, allowLocalEgress);
   const missingModels = new Map<APIGatewayRouteV1, string>();
   for (const route of admission.admitted) {
     const model = route.spec.aiModelRef?.name;

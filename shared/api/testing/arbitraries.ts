@@ -10,6 +10,7 @@ import {
   UNREACHABLE_ROUTE_PATH_PATTERN,
 } from '../apigatewayroute/v1.ts';
 import { MODEL_PHASES, MODEL_PROVIDERS, MODEL_TYPES } from '../aimodel/v1.ts';
+import { localHost, localServiceHost } from '../local-host.ts';
 
 const RESERVED_ANNOTATION = /^(gateway|ai)\.example\.com\//;
 
@@ -19,8 +20,11 @@ export const dnsSubdomain = fc
   .map((labels) => labels.join('.'))
   .filter((s) => s.length <= 253);
 const NUMERIC_HOST = new RegExp(NUMERIC_HOST_PATTERN);
-/** A DNS subdomain that names a Service: digits and dots alone would be an IP address. */
-const serviceName = dnsSubdomain.filter((s) => !NUMERIC_HOST.test(s));
+/**
+ * A DNS subdomain that names a Service: digits and dots alone would be an IP address, and a spelling of a
+ * loopback, link-local or metadata host (`0x7f.1`) is refused.
+ */
+const serviceName = dnsSubdomain.filter((s) => !NUMERIC_HOST.test(s) && localServiceHost(s) === undefined);
 const UNREACHABLE_ROUTE_PATH = new RegExp(UNREACHABLE_ROUTE_PATH_PATTERN);
 /** Valid route paths: those a request can reach. */
 export const routePath = fc
@@ -189,10 +193,11 @@ const urlPath = fc
   .array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { maxLength: 4 })
   .map((segments) => `/${segments.join('/')}`);
 // A host URL parsing keeps as a name: a last label of digits (or 0x…) would be read as an IPv4 address.
+// Not a metadata name, which is refused.
 const urlHost = fc
   .tuple(dnsSubdomain, fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/))
   .map(([name, top]) => `${name}.${top}`)
-  .filter((host) => URL.canParse(`https://${host}/`));
+  .filter((host) => URL.canParse(`https://${host}/`) && localHost(host) === undefined);
 const httpsURL = fc
   .tuple(urlHost, optional(port), urlPath)
   .map(([h, p, path]) => `https://${h}${p ? `:${p}` : ''}${path}`);
