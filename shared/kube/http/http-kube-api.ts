@@ -20,6 +20,7 @@ import { refOf } from '../kube-api.ts';
 import { apiVersionOf, collectionPath, objectPath } from '../resource.ts';
 import type { ObjectRef, ResourceDescriptor } from '../resource.ts';
 import { HttpsTransport } from './https-transport.ts';
+import { kubeConfigCredentials } from './kube-config-credentials.ts';
 import type { HttpsTransportOptions, HttpVerb } from './https-transport.ts';
 import { splitLines } from './ndjson.ts';
 
@@ -66,7 +67,7 @@ export class HttpKubeApi implements KubeApi {
   }
 
   static fromKubeConfig(kc: KubeConfig, opts?: HttpsTransportOptions): HttpKubeApi {
-    return new HttpKubeApi(new HttpsTransport(kc, opts));
+    return new HttpKubeApi(new HttpsTransport(kubeConfigCredentials(kc), opts));
   }
 
   async list<T extends KubeObject>(

@@ -1,12 +1,15 @@
-// Raw HTTP(S) requests to the API server. KubeConfig supplies only credentials and TLS material; the
-// requests, streaming and timeouts are ours, so a watch is never cut by a client-side body timeout and
-// every failure surfaces as a typed error.
-import type { KubeConfig } from '@kubernetes/client-node';
+// Raw HTTP(S) requests to the API server. A CredentialSource supplies the TLS material and headers of
+// each request; the requests, connections, streaming and timeouts are ours, so a watch is never cut by a
+// client-side body timeout and every failure surfaces as a typed error. Connections are kept alive and
+// reused (agent-pool.ts) for as long as the TLS material stays the same.
 import http from 'node:http';
 import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { ApiConnectionError, ApiDecodeError, ApiError } from '../api-error.ts';
 import type { KubeStatus } from '../api-error.ts';
+import { AgentPool } from './agent-pool.ts';
+import type { AgentLease } from './agent-pool.ts';
+import type { CredentialSource } from './credential-source.ts';
 
 export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -36,6 +39,8 @@ export interface HttpsTransportOptions {
   /** Bound on a complete response body, so a runaway answer cannot exhaust memory. */
   maxResponseBytes?: number;
   userAgent?: string;
+  /** Idle kept-alive connections are closed after this long. */
+  idleTimeoutMs?: number;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -73,21 +78,40 @@ async function readBody(res: IncomingMessage, limit: number, verb: string, path:
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A kept-alive connection the server closed just as the request went out on it: nothing was processed. */
+function lostReusedConnection(request: ClientRequest, err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
+}
+
 export class HttpsTransport {
   readonly server: string;
-  private readonly kc: KubeConfig;
+  private readonly source: CredentialSource;
+  private readonly agents: AgentPool;
   private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly userAgent: string;
 
-  constructor(kc: KubeConfig, opts: HttpsTransportOptions = {}) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    this.kc = kc;
-    this.server = cluster.server;
+  constructor(source: CredentialSource, opts: HttpsTransportOptions = {}) {
+    this.source = source;
+    this.server = source.server;
+    this.agents = new AgentPool({
+      protocol: new URL(source.server).protocol === 'http:' ? 'http:' : 'https:',
+      ...(opts.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: opts.idleTimeoutMs }),
+    });
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.userAgent = opts.userAgent ?? 'ai-gateway-operator';
+  }
+
+  /** Agents made so far: one plus one per rotation of the client certificate or CA. */
+  get connectionPools(): number {
+    return this.agents.agentsCreated;
+  }
+
+  /** Closes every connection, including open watches. */
+  close(): void {
+    this.agents.destroy();
   }
 
   /** Sends a request and reads the whole answer; non-2xx answers become ApiError. */
@@ -128,11 +152,19 @@ export class HttpsTransport {
   private async send(req: HttpRequest): Promise<IncomingMessage> {
     const url = buildUrl(this.server, req);
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    let credentials;
+    try {
+      // Asked for every request, so rotated tokens, certificates and exec credentials are used at once.
+      credentials = await this.source.credentials();
+    } catch (err) {
+      throw new ApiConnectionError(req.verb, req.path, err);
+    }
     const options: https.RequestOptions = {
       method: req.verb,
       headers: {
         Accept: 'application/json',
         'User-Agent': this.userAgent,
+        ...credentials.headers,
         ...(payload === undefined
           ? {}
           : {
@@ -142,22 +174,27 @@ export class HttpsTransport {
       },
       ...(req.signal ? { signal: req.signal } : {}),
     };
-    try {
-      // Credentials are applied per request so rotated service-account tokens and exec plugins are honoured.
-      await this.kc.applyToHTTPSOptions(options);
-    } catch (err) {
-      throw new ApiConnectionError(req.verb, req.path, err);
-    }
-    // client-node also sets an agent it caches per cluster and user, built from the first request's
-    // certificates, which would override the rotated client certificate or CA just read. A request-scoped
-    // agent (no keep-alive, like the cached one) takes them. A proxy needs client-node's own agent.
-    if (!this.kc.getCurrentCluster()?.proxyUrl) options.agent = false;
     const client = url.protocol === 'http:' ? http : https;
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      const request = client.request(url, options, resolve);
-      request.on('error', (err) => reject(this.connectionError(req, err, req.signal)));
-      request.end(payload);
-    });
+    const attempt = (retry: boolean) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const lease: AgentLease | undefined = credentials.proxyAgent
+          ? undefined
+          : this.agents.acquire(credentials.tls);
+        const request = client.request(url, { ...options, agent: credentials.proxyAgent ?? lease?.agent });
+        let answered = false;
+        request.on('close', () => lease?.release());
+        request.on('error', (err) => {
+          const resend = retry && !answered && !req.signal?.aborted && lostReusedConnection(request, err);
+          if (resend) resolve(attempt(false));
+          else reject(this.connectionError(req, err, req.signal));
+        });
+        request.on('response', (res) => {
+          answered = true;
+          resolve(res);
+        });
+        request.end(payload);
+      });
+    return attempt(true);
   }
 
   private connectionError(req: HttpRequest, err: unknown, signal: AbortSignal | undefined): Error {
