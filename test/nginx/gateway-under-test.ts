@@ -1,15 +1,13 @@
 // A gateway as the tests run it: the rendered configuration in a real nginx on a loopback port, with a
 // loopback DNS server standing in for the cluster DNS so Service names reach local backends. It is
-// handed over once nginx has resolved every backend name: until then nginx answers 502.
+// handed over once nginx holds the answers for every backend name (see startNginx).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { GatewayConfigInput } from '../../shared/gateway/gateway-options.ts';
 import { renderGatewayConfig, type GatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
 import { FIXTURE_GATEWAY, FIXTURE_NAMESPACE } from '../../shared/gateway/testing/gateway-fixtures.ts';
-import { parseNginxConfig, walkDirectives } from '../../shared/gateway/testing/nginx-config-parser.ts';
 import { freeLoopbackPort } from './free-port.ts';
 import { sendRequest, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
 import { startLoopbackDnsServer, type LoopbackDnsServer } from './loopback-dns-server.ts';
@@ -41,10 +39,7 @@ export interface GatewayUnderTest {
   /** The configuration nginx runs now. */
   rendered: GatewayConfig;
   request(path: string, options?: HttpRequestOptions): Promise<HttpAnswer>;
-  /**
-   * Renders the configuration for other routes, with the same options, and reloads nginx with it; names
-   * new to it are not awaited.
-   */
+  /** Renders the configuration for other routes, with the same options, and reloads nginx with it. */
   reconfigure(routes: APIGatewayRouteV1[]): Promise<void>;
   stop(): Promise<void>;
 }
@@ -52,32 +47,6 @@ export interface GatewayUnderTest {
 /** The cluster DNS name of a Service in the fixture namespace. */
 export function serviceDnsName(service: string, namespace = FIXTURE_NAMESPACE): string {
   return `${service}.${namespace}.svc.cluster.local`;
-}
-
-/** The host names of the upstream servers nginx resolves at run time (`server "host:port" resolve`). */
-function resolvedNames(config: string): string[] {
-  const names = [...walkDirectives(parseNginxConfig(config))]
-    .map(({ directive }) => directive)
-    .filter((d) => d.name === 'server' && d.args.some((a) => a.value === 'resolve'))
-    .map((d) => (d.args[0]?.value ?? '').replace(/:\d+$/, ''));
-  return [...new Set(names)];
-}
-
-/**
- * Waits until the DNS server has been asked each name twice. nginx's workers ask once they run, and ask
- * again only after they applied the answer (resolverValidSeconds + 1 s later): the second question proves
- * the first answer, address or NXDOMAIN, is in place, where any shorter wait would only make it likely.
- */
-async function waitForResolution(dns: LoopbackDnsServer, names: readonly string[]): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  const asked = (name: string) => dns.questions.filter((question) => question === name).length;
-  while (names.some((name) => asked(name) < 2)) {
-    if (Date.now() > deadline) {
-      const missing = names.filter((name) => asked(name) < 2);
-      throw new Error(`nginx did not resolve ${missing.join(', ')} twice within 15 s`);
-    }
-    await sleep(25);
-  }
 }
 
 export async function startGatewayUnderTest(options: GatewayUnderTestOptions): Promise<GatewayUnderTest> {
@@ -110,10 +79,6 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions): P
   let nginx: RunningNginx;
   try {
     nginx = await startNginx(workspace, rendered, port);
-    await waitForResolution(dns, resolvedNames(rendered.config)).catch(async (error: unknown) => {
-      await nginx.stop();
-      throw error;
-    });
   } catch (error) {
     await dns.close();
     await removeNginxWorkspace(workspace);

@@ -2,7 +2,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import dgram from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { parseDnsQuery, RCODE } from './dns-message.ts';
-import { startLoopbackDnsServer, type LoopbackDnsServer } from './loopback-dns-server.ts';
+import {
+  loopbackDnsServerAt,
+  startLoopbackDnsServer,
+  type LoopbackDnsServer,
+} from './loopback-dns-server.ts';
 
 let server: LoopbackDnsServer | undefined;
 afterEach(async () => {
@@ -76,8 +80,20 @@ describe('loopback DNS server', () => {
     resolver.setServers([server.address]);
     await expect(resolver.resolve4('down.test')).rejects.toMatchObject({ code: 'ETIMEOUT' });
     expect(server.questions).toContain('down.test');
+    expect(server.answered).toEqual([]);
     server.silent = false;
     await expect(resolver.resolve4('down.test')).resolves.toEqual(['127.0.0.1']);
+    await expect(resolver.resolve4('other.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    expect(server.answered).toEqual(['down.test', 'other.test']);
+  });
+
+  it('can be found by its address while it runs', async () => {
+    server = await startLoopbackDnsServer();
+    const { address } = server;
+    expect(loopbackDnsServerAt(address)).toBe(server);
+    await server.close();
+    server = undefined;
+    expect(loopbackDnsServerAt(address)).toBeUndefined();
   });
 
   it('echoes the ID, the question and the recursion flag, and marks the answer authoritative', async () => {

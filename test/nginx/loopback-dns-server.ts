@@ -1,7 +1,8 @@
 // A DNS server on 127.0.0.1 for tests: answers A queries for the names it is given (Service names, model
 // hosts) with loopback addresses, NXDOMAIN for every other name. It lets nginx's resolver reach local
 // backends by their cluster names without touching /etc/hosts. Names can be added and removed while it
-// runs, as Services come and go, and it can fall silent, as a DNS server that is down.
+// runs, as Services come and go, and it can fall silent, as a DNS server that is down. The servers of
+// this process can be found by address, so whoever starts nginx can tell when its names were answered.
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import {
@@ -27,7 +28,16 @@ export interface LoopbackDnsServer {
   silent: boolean;
   /** Questions received, in order, for tests that check what was resolved. */
   readonly questions: readonly string[];
+  /** The names of the questions answered so far, in order, each once its answer was sent. */
+  readonly answered: readonly string[];
   close(): Promise<void>;
+}
+
+const running = new Map<string, LoopbackDnsServer>();
+
+/** The loopback DNS server of this process at `address` ("127.0.0.1:<port>"), if one runs there. */
+export function loopbackDnsServerAt(address: string): LoopbackDnsServer | undefined {
+  return running.get(address);
 }
 
 const TTL_SECONDS = 1;
@@ -50,6 +60,7 @@ function answer(query: DnsQuery, records: ReadonlyMap<string, string>): Buffer {
 export async function startLoopbackDnsServer(names: Iterable<string> = []): Promise<LoopbackDnsServer> {
   const records = new Map<string, string>();
   const questions: string[] = [];
+  const answered: string[] = [];
   let silent = false;
   const set = (name: string, address = '127.0.0.1') => {
     if (!/^127(\.\d{1,3}){3}$/.test(address)) throw new Error(`${address} is not a loopback IPv4 address`);
@@ -59,15 +70,20 @@ export async function startLoopbackDnsServer(names: Iterable<string> = []): Prom
   const socket = dgram.createSocket('udp4');
   socket.on('message', (message, peer) => {
     let reply: Buffer | undefined;
+    let name: string | undefined;
     try {
       const query = parseDnsQuery(message);
-      questions.push(query.question.name);
+      name = query.question.name;
+      questions.push(name);
       reply = answer(query, records);
     } catch (error) {
       if (!(error instanceof DnsFormatError)) throw error;
       reply = dnsFormatErrorAnswer(message);
     }
-    if (reply && !silent) socket.send(reply, peer.port, peer.address);
+    if (reply === undefined || silent) return;
+    socket.send(reply, peer.port, peer.address, (error) => {
+      if (!error && name !== undefined) answered.push(name);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -77,8 +93,9 @@ export async function startLoopbackDnsServer(names: Iterable<string> = []): Prom
     });
   });
   const { port } = socket.address() as AddressInfo;
-  return {
-    address: `127.0.0.1:${port}`,
+  const address = `127.0.0.1:${port}`;
+  const server: LoopbackDnsServer = {
+    address,
     port,
     set,
     delete: (name) => void records.delete(canonicalName(name)),
@@ -89,6 +106,13 @@ export async function startLoopbackDnsServer(names: Iterable<string> = []): Prom
       silent = value;
     },
     questions,
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    answered,
+    close: () =>
+      new Promise<void>((resolve) => {
+        running.delete(address);
+        socket.close(() => resolve());
+      }),
   };
+  running.set(address, server);
+  return server;
 }

@@ -1,7 +1,9 @@
 // Runs a real nginx for tests: in a workspace directory of its own (configuration, pid, temporary files
 // and logs inside it), in the foreground as the current user, with the master process, listening on a
 // loopback port the test chose. Workers drop to an unprivileged user when the tests run as root, so the
-// workspace is world-readable, like the files of a Secret volume.
+// workspace is world-readable, like the files of a Secret volume. A start or reload is done once nginx
+// can serve: listening, and holding the addresses of the upstream names it resolves at run time when a
+// loopback DNS server of this process answers them (see upstream-resolution.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nginxBinary } from './nginx-binary.ts';
+import { upstreamResolution } from './upstream-resolution.ts';
 
 export interface NginxWorkspace {
   /** nginx's prefix; nginx.conf and the files beside it are written here. */
@@ -42,7 +45,10 @@ export interface RunningNginx {
   pid: number;
   /** The worker processes now; a reload replaces them. */
   workerPids(): number[];
-  /** Writes a new configuration and signals the master to load it; resolves once new workers run. */
+  /**
+   * Writes a new configuration and signals the master to load it; resolves once new workers run and hold
+   * the addresses of the names new to it (see upstream-resolution.ts).
+   */
   reload(files: NginxFiles): Promise<void>;
   /** The access log's lines parsed as JSON (the gateway's log format). */
   accessLogEntries(): Promise<Record<string, unknown>[]>;
@@ -146,6 +152,7 @@ export async function startNginx(
   port: number,
 ): Promise<RunningNginx> {
   const configPath = await writeNginxFiles(workspace, files);
+  const resolution = upstreamResolution(files.config);
   const child = spawn(nginxBinary(), nginxArguments(workspace, configPath, ['-g', 'daemon off;']), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -162,15 +169,20 @@ export async function startNginx(
   // Done waiting when nginx listens, or when it has exited (a refused configuration).
   const listening = async () => exitCode === undefined && (await canConnect(port));
   const ready = await waitFor(async () => (await listening()) || exitCode !== undefined, 10_000);
-  if (!ready || exitCode !== undefined || child.pid === undefined) {
+  const resolved =
+    ready && exitCode === undefined ? await resolution.wait().catch((error: Error) => error) : undefined;
+  if (!ready || exitCode !== undefined || child.pid === undefined || resolved instanceof Error) {
     child.kill('SIGTERM');
     await exited;
     throw new NginxError(
-      `nginx did not come up on 127.0.0.1:${port} (exit ${exitCode ?? 'none'})`,
+      resolved instanceof Error
+        ? resolved.message
+        : `nginx did not come up on 127.0.0.1:${port} (exit ${exitCode ?? 'none'})`,
       `${output}${await readIfExists(workspace.errorLog)}`,
     );
   }
   const pid = child.pid;
+  let config = files.config;
   return {
     workspace,
     pid,
@@ -178,6 +190,7 @@ export async function startNginx(
     async reload(next) {
       const before = childPids(pid);
       await writeNginxFiles(workspace, next);
+      const resolution = upstreamResolution(next.config, config);
       process.kill(pid, 'SIGHUP');
       const replaced = await waitFor(() => {
         const now = childPids(pid);
@@ -188,6 +201,8 @@ export async function startNginx(
           'nginx did not replace its workers after a reload',
           await readIfExists(workspace.errorLog),
         );
+      config = next.config;
+      await resolution.wait();
     },
     async accessLogEntries() {
       const text = await readIfExists(workspace.accessLog);
