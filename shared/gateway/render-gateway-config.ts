@@ -1,10 +1,11 @@
 // The nginx configuration of one gateway, rendered from its admitted routes. Pure and deterministic: the
-// same input in any order gives the same bytes, and the hash covers everything whose change must roll the
-// gateway's pods (the configuration and the files beside it, not the API keys, which are read live).
+// same input in any order gives the same bytes, and the hash covers everything whose change a running
+// gateway must reload (the configuration and the files beside it, not the API keys, which are read live).
 import { createHash } from 'node:crypto';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import { API_KEY_HANDLER, API_KEY_MODULE, API_KEY_SCRIPT, API_KEY_SCRIPT_FILE } from './api-key-script.ts';
 import { backendUpstreams } from './backend-upstream.ts';
+import { configStatusLocation, withConfigHash } from './config-status.ts';
 import { dispatchLocation } from './dispatch-location.ts';
 import { GatewayRouteError } from './errors.ts';
 import { gatewayOptions, type GatewayConfigInput, type GatewayOptions } from './gateway-options.ts';
@@ -36,7 +37,7 @@ export interface GatewayConfig {
   config: string;
   /** Files that must sit next to nginx.conf (same directory), by name. */
   files: Record<string, string>;
-  /** sha256 (hex) of config and files. */
+  /** sha256 (hex) of config and files; nginx answers it at CONFIG_STATUS_PATH once it runs them. */
   hash: string;
 }
 
@@ -199,6 +200,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
         ['=', quotedLiteral(HEALTH_PATH)],
         [directive('access_log', 'off'), directive('return', 200, quotedTemplate('{"status":"ok"}'))],
       ),
+      configStatusLocation(),
       ...(usesApiKeys
         ? [
             block(
@@ -282,5 +284,6 @@ export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
   ];
   const config = nginxConfigText(nodes);
   const files: Record<string, string> = usesApiKeys ? { [API_KEY_SCRIPT_FILE]: API_KEY_SCRIPT } : {};
-  return { config, files, hash: configHash(config, files) };
+  const hash = configHash(config, files);
+  return { config: withConfigHash(config, hash), files, hash };
 }
