@@ -162,6 +162,13 @@ describe('PrometheusRule', () => {
     }
   });
 
+  it("are each in the README's Operations table, with their severity", async () => {
+    const readme = readFileSync(join(CHART_DIR, '..', '..', 'README.md'), 'utf8');
+    const table = [...readme.matchAll(/^\| `(AIGateway\w+)` +\| (\w+) /gm)].map((m) => `${m[1]} ${m[2]}`);
+    const rendered = (await renderAlerts()).map((a) => `${a.alert} ${a.labels.severity}`);
+    expect(table.sort()).toEqual(rendered.sort());
+  });
+
   it('takes thresholds, alert labels and the runbook URL from values', async () => {
     const rendered = await renderAlerts({
       values: {
