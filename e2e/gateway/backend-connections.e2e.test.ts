@@ -1,8 +1,8 @@
 // Connections from the gateway to its backends through a real nginx: an idle connection is kept and reused
 // by the next request to the same backend, whatever route and whatever the client's own Connection header;
 // a backend name is followed to a new address without a reload; a connection the backend closed is not
-// used; upgrades and streamed answers pass through; a name that does not resolve is a JSON 502; a reload
-// keeps the addresses resolved before it.
+// used; upgrades and streamed answers pass through; a name that does not resolve is the gateway's JSON
+// 502, while a backend's own 502 passes unchanged; a reload keeps the addresses resolved before it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -114,6 +114,12 @@ describe('connections from the gateway to its backends', () => {
     expect(answer.status).toBe(502);
     expect(answer.headers['content-type']).toBe('application/json');
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'BadGateway' });
+  });
+
+  it("passes a backend's own 502 on unchanged", async () => {
+    const answer = await gateway.request('/kept-a', { headers: { 'x-echo-status': '502' } });
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.body)).toMatchObject({ backend: 'kept', url: '/kept-a' });
   });
 
   it('passes an upgrade through, and the connection it became serves nothing else', async () => {

@@ -2,7 +2,7 @@
 // (which backend, method, URL, headers, TLS server name, the connection it came on), so tests can see
 // where a gateway sent a request, what it forwarded and whether it reused a connection. It accepts every
 // upgrade (101) and echoes what the client sends after it; asked with `x-echo-stream: <n>`, it streams n
-// server-sent events 100 ms apart instead.
+// server-sent events 100 ms apart instead, and with `x-echo-status: <code>` it answers with that status.
 import {
   createServer as createHttpServer,
   type IncomingHttpHeaders,
@@ -49,6 +49,7 @@ export interface EchoBackendOptions {
 }
 
 const STREAM_HEADER = 'x-echo-stream';
+const STATUS_HEADER = 'x-echo-status';
 const STREAM_INTERVAL_MS = 100;
 
 function echoOf(name: string, request: IncomingMessage): EchoedRequest {
@@ -94,7 +95,7 @@ export async function startEchoBackend(name: string, options: EchoBackendOptions
       }
       const answer = () => {
         const body = JSON.stringify(echoed);
-        response.writeHead(200, {
+        response.writeHead(Number(request.headers[STATUS_HEADER] ?? 200), {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
         });
