@@ -2,7 +2,7 @@
 import { commandName, FlagError, helpRequested } from '../shared/config/flags.ts';
 import { createLogger } from '../shared/logging/logger.ts';
 import { parseWebhookOptions, webhookUsage } from './config/webhook-options.ts';
-import { sharedDomain } from './domain/shared-domain.ts';
+import { createSharedDomain } from './domain/shared-domain.ts';
 import { startWebhookProcess } from './webhook-process.ts';
 
 async function main(argv: string[]): Promise<void> {
@@ -20,8 +20,15 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const logger = createLogger({ component: 'webhook', level: options.logLevel });
-  logger.info('starting', { certMode: options.certMode, port: options.port, healthPort: options.healthPort });
-  const webhook = await startWebhookProcess(options, sharedDomain, logger);
+  const { allowLocalEgress, allowedModelImages } = options.admissionPolicy;
+  logger.info('starting', {
+    certMode: options.certMode,
+    port: options.port,
+    healthPort: options.healthPort,
+    allowLocalEgress,
+    allowedModelImages: allowedModelImages.length > 0 ? allowedModelImages.map((p) => p.text) : 'any',
+  });
+  const webhook = await startWebhookProcess(options, createSharedDomain(options.admissionPolicy), logger);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -16,18 +16,28 @@ function whereWritten(spoke: KubeObject, hub: KubeObject, hubField: string): str
   return hubField;
 }
 
-/** The hub version's errors for `object` converted to it, named as written; none for a hub object. */
-export function hubMeaningErrors(object: KubeObject): FieldError[] {
+/** `object` as the hub version stores it; `object` itself when written in the hub version. */
+export function hubObject(object: KubeObject): KubeObject {
   const pair = versionPairOf(object.apiVersion, object.kind);
-  if (!pair || parseAPIVersion(object.apiVersion).version === pair.hubVersion) return [];
-  const hubAPIVersion = `${pair.group}/${pair.hubVersion}`;
-  const hub = convertObject(object, hubAPIVersion).object;
-  return versionFindings(hub).errors.map((e) => {
-    const where = `in ${hubAPIVersion} ${e.field}`;
+  if (!pair || parseAPIVersion(object.apiVersion).version === pair.hubVersion) return object;
+  return convertObject(object, `${pair.group}/${pair.hubVersion}`).object;
+}
+
+/** Errors found on `hub` (hubObject(object)), each naming the field as `object` wrote it. */
+export function namedAsWritten(object: KubeObject, hub: KubeObject, errors: FieldError[]): FieldError[] {
+  if (hub === object) return errors;
+  return errors.map((e) => {
+    const where = `in ${hub.apiVersion} ${e.field}`;
     return {
       ...e,
       field: whereWritten(object, hub, e.field),
       detail: e.detail ? `${e.detail} (${where})` : where,
     };
   });
+}
+
+/** The hub version's errors for `object` converted to it, named as written; none for a hub object. */
+export function hubMeaningErrors(object: KubeObject): FieldError[] {
+  const hub = hubObject(object);
+  return hub === object ? [] : namedAsWritten(object, hub, versionFindings(hub).errors);
 }

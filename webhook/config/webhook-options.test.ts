@@ -148,9 +148,47 @@ describe('parseWebhookOptions', () => {
     [['--log-level=loud'], '--log-level: Unsupported value: "loud"'],
     [['--header-timeout=60s'], '--header-timeout: Invalid value: must not be longer than --request-timeout'],
     [['--no-such-flag'], "flags: Unknown option '--no-such-flag'"],
+    [['--allow-local-egress=maybe'], '--allow-local-egress: Invalid value: "maybe": must be true or false'],
+    [
+      ['--allowed-model-images=ghcr.io/acme/,ghcr.io/acme/../'],
+      '--allowed-model-images: Invalid value: "ghcr.io/acme/../": must be a registry or repository prefix',
+    ],
+    [
+      ['--allowed-model-images=registry.example.com'],
+      '--allowed-model-images: Invalid value: "registry.example.com": must be a registry or repository prefix such as "registry.example.com/models/"',
+    ],
   ])('refuses %j', (argv, message) => {
     expect(() => parseWebhookOptions(argv, {})).toThrow(FlagError);
     expect(() => parseWebhookOptions(argv, {})).toThrow(message);
+  });
+
+  it('refuses local egress and allows any model image unless told otherwise', () => {
+    expect(parseWebhookOptions([], {}).admissionPolicy).toEqual({
+      allowLocalEgress: false,
+      allowedModelImages: [],
+    });
+    const { admissionPolicy } = parseWebhookOptions(
+      ['--allow-local-egress', '--allowed-model-images=registry.example.com/models/,ghcr.io/acme/'],
+      {},
+    );
+    expect(admissionPolicy.allowLocalEgress).toBe(true);
+    expect(admissionPolicy.allowedModelImages).toEqual([
+      {
+        text: 'registry.example.com/models/',
+        registry: 'registry.example.com',
+        path: ['models'],
+        below: true,
+      },
+      { text: 'ghcr.io/acme/', registry: 'ghcr.io', path: ['acme'], below: true },
+    ]);
+    const fromEnv = parseWebhookOptions([], {
+      WEBHOOK_ALLOW_LOCAL_EGRESS: 'true',
+      WEBHOOK_ALLOWED_MODEL_IMAGES: 'acme/',
+    }).admissionPolicy;
+    expect(fromEnv).toEqual({
+      allowLocalEgress: true,
+      allowedModelImages: [{ text: 'acme/', registry: 'docker.io', path: ['acme'], below: true }],
+    });
   });
 
   it('documents every flag with its environment variable', () => {

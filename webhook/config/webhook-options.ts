@@ -13,6 +13,12 @@ import {
 } from '../../shared/config/flags.ts';
 import type { FlagSet, FlagSpec } from '../../shared/config/flags.ts';
 import type { LogLevel } from '../../shared/logging/logger.ts';
+import type { AdmissionPolicy } from '../../shared/validation/admission-policy.ts';
+import {
+  IMAGE_PREFIX_FORMS,
+  parseImagePrefix,
+  type ImagePrefix,
+} from '../../shared/validation/allowed-model-images.ts';
 import { LOG_LEVELS } from '../../shared/logging/logger.ts';
 import { canonicalServingName, InvalidServingNameError } from '../certs/serving-names.ts';
 import { parseDuration } from './duration.ts';
@@ -52,6 +58,8 @@ export interface WebhookOptions {
   secretReferenceChecks: boolean;
   referenceCacheTtlMs: number;
   referenceTimeoutMs: number;
+  /** Installation rules beyond the API's: local egress, the images AIModels may run. */
+  admissionPolicy: AdmissionPolicy;
 }
 
 /** Where the webhook runs when neither a flag nor $POD_NAMESPACE (the downward API) says. */
@@ -158,6 +166,16 @@ const OPTION_SPECS = {
     default: '2s',
     help: 'how long a lookup may take before it is skipped',
   },
+  'allow-local-egress': {
+    type: 'boolean',
+    default: 'false',
+    help: 'admit model endpoints and route destinations at loopback, link-local and cloud metadata hosts (give the controller the same)',
+  },
+  'allowed-model-images': {
+    type: 'list',
+    default: '',
+    help: 'registry or repository prefixes AIModel images must be under, e.g. registry.example.com/models/,ghcr.io/acme/ (repeatable, comma-separated); empty: any image',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 type Flag = keyof typeof OPTION_SPECS;
@@ -190,6 +208,14 @@ function parseExtraSAN(text: string): string {
     if (err instanceof InvalidServingNameError) throw invalidFlagValue('extra-sans', text, err.allowed);
     throw err;
   }
+}
+
+function parseImagePrefixes(text: string): ImagePrefix[] {
+  return parseListFlag(text).map((prefix) => {
+    const parsed = parseImagePrefix(prefix);
+    if (!parsed) throw invalidFlagValue('allowed-model-images', prefix, IMAGE_PREFIX_FORMS);
+    return parsed;
+  });
 }
 
 /** Any length: lifetimes, and the CA announcement lead, which sets rotation times, never a timer's delay. */
@@ -254,6 +280,10 @@ export function parseWebhookOptions(
     secretReferenceChecks: parseBooleanFlag('secret-reference-checks', str('secret-reference-checks')),
     referenceCacheTtlMs: parseTimerDuration('reference-cache-ttl', str('reference-cache-ttl')),
     referenceTimeoutMs: parseTimerDuration('reference-timeout', str('reference-timeout')),
+    admissionPolicy: {
+      allowLocalEgress: parseBooleanFlag('allow-local-egress', str('allow-local-egress')),
+      allowedModelImages: parseImagePrefixes(str('allowed-model-images')),
+    },
   };
   checkConsistency(options, str('renew-fraction'));
   return options;

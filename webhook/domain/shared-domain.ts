@@ -1,9 +1,11 @@
-// The operator's own rules, from shared/: what main.ts gives the handlers.
+// The operator's own rules, from shared/, with the installation's admission policy: what main.ts gives the
+// handlers.
 import { referencedObjects } from '../../shared/api/references.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { findKindVersion } from '../../shared/api/kinds.ts';
 import { convertObject } from '../../shared/conversion/convert.ts';
 import { applyDefaults } from '../../shared/defaulting/defaults.ts';
+import { DEFAULT_ADMISSION_POLICY, type AdmissionPolicy } from '../../shared/validation/admission-policy.ts';
 import {
   formatFieldError,
   validateCreate,
@@ -25,12 +27,17 @@ function referencesOf(object: KubeObject): ObjectReference[] {
   }
 }
 
-export const sharedDomain: WebhookDomain = {
-  validateObject,
-  validateCreate,
-  validateUpdate,
-  formatFieldError,
-  applyDefaults,
-  convertObject,
-  referencedObjects: referencesOf,
-};
+export function createSharedDomain(policy: AdmissionPolicy): WebhookDomain {
+  return {
+    validateObject,
+    validateCreate: (object) => validateCreate(object, policy),
+    validateUpdate: (object, old) => validateUpdate(object, old, policy),
+    formatFieldError,
+    applyDefaults,
+    convertObject,
+    referencedObjects: referencesOf,
+  };
+}
+
+/** With the default policy: no local egress, any image. */
+export const sharedDomain: WebhookDomain = createSharedDomain(DEFAULT_ADMISSION_POLICY);
