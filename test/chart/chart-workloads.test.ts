@@ -89,6 +89,13 @@ describe('workloads with default values', () => {
     findObject(objects, 'MutatingWebhookConfiguration', options.mutatingWebhookConfiguration);
   });
 
+  it('refuses local egress in both processes by default, and allows any model image', () => {
+    const controllerConfig = parseControllerConfig(commandLine(onlyContainer(controller)).flags, {});
+    const webhookOptions = parseWebhookOptions(commandLine(onlyContainer(webhook)).flags, {});
+    expect(controllerConfig.allowLocalEgress).toBe(false);
+    expect(webhookOptions.admissionPolicy).toEqual({ allowLocalEgress: false, allowedModelImages: [] });
+  });
+
   it('probes the controller where it serves /healthz and /readyz', () => {
     const container = onlyContainer(controller);
     const config = parseControllerConfig(commandLine(container).flags, {});
@@ -277,6 +284,26 @@ describe('workloads with other values', () => {
       requests: { cpu: '0.25' },
       limits: { cpu: '1', memory: '1Gi' },
     });
+  });
+
+  it('gives security.allowLocalEgress to both processes and security.allowedModelImages to the webhook', async () => {
+    const objects = await renderChart({
+      values: {
+        security: {
+          allowLocalEgress: true,
+          allowedModelImages: ['registry.example.com/models/', 'ghcr.io/acme/'],
+        },
+      },
+    });
+    const flagsOf = (name: string) =>
+      commandLine(onlyContainer(findObject<Deployment>(objects, 'Deployment', name))).flags;
+    expect(parseControllerConfig(flagsOf(CONTROLLER), {}).allowLocalEgress).toBe(true);
+    const { admissionPolicy } = parseWebhookOptions(flagsOf(WEBHOOK), {});
+    expect(admissionPolicy.allowLocalEgress).toBe(true);
+    expect(admissionPolicy.allowedModelImages.map((p) => p.text)).toEqual([
+      'registry.example.com/models/',
+      'ghcr.io/acme/',
+    ]);
   });
 
   it('passes no gateway requests or limits when the whole value is removed', async () => {

@@ -52,6 +52,16 @@ describe('values.schema.json', () => {
       "at '/gateway/resources/limits': additional properties 'ephemeral-storage' not allowed",
     ],
     [
+      'model image prefixes joined into one value',
+      { security: { allowedModelImages: ['ghcr.io/acme/,ghcr.io/other/'] } },
+      "at '/security/allowedModelImages/0'",
+    ],
+    [
+      'local egress allowed in words',
+      { security: { allowLocalEgress: 'yes' } },
+      "at '/security/allowLocalEgress': got string, want boolean",
+    ],
+    [
       'an unknown log level',
       { logLevel: 'verbose' },
       "at '/logLevel': value must be one of 'error', 'warn', 'info', 'debug'",

@@ -26,6 +26,7 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 {{- with $controller.watchNamespaces }}
 - --namespaces={{ join "," . }}
 {{- end }}
+- --allow-local-egress={{ dig "allowLocalEgress" false (.Values.security | default dict) }}
 {{- range $controller.extraArgs }}
 - {{ . | quote }}
 {{- end }}
@@ -50,6 +51,12 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - --service-namespace={{ .Release.Namespace }}
 - --reference-checks={{ $webhook.referenceWarnings.enabled }}
 - --secret-reference-checks={{ and $webhook.referenceWarnings.enabled $webhook.referenceWarnings.secrets }}
+{{- /* The same value as the controller's, so that admission and the gateways agree. */}}
+{{- $security := .Values.security | default dict }}
+- --allow-local-egress={{ dig "allowLocalEgress" false $security }}
+{{- with dig "allowedModelImages" (list) $security }}
+- --allowed-model-images={{ join "," . }}
+{{- end }}
 {{- if eq $certificates.mode "selfManaged" }}
 - --cert-mode=self-managed
 - --secret-name={{ include "ai-gateway-operator.webhook.certificateSecretName" . }}
