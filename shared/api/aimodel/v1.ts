@@ -141,11 +141,11 @@ export const aiModelSpecV1Schema: JSONSchema = objectField(
       'x-kubernetes-preserve-unknown-fields': true,
     },
     endpoint: stringField(
-      'The API endpoint of a model served outside the cluster, or the address an in-cluster model is known by.',
+      'The API endpoint of a model served outside the cluster, or the address an in-cluster model is known by: an http or https URL. Its host may not be a loopback, link-local or cloud metadata host (localhost, 127.0.0.0/8, ::1, 0.0.0.0, 169.254.0.0/16, fe80::/10, metadata.google.internal, ..., however spelled) unless the operator is installed with security.allowLocalEgress.',
       { format: 'uri', maxLength: 2048 },
     ),
     image: stringField(
-      'Container image that serves the model in the cluster. Without it, the model is served at endpoint.',
+      'Container image that serves the model in the cluster. Without it, the model is served at endpoint. The operator may be installed to allow only images under some registries or repositories (security.allowedModelImages).',
       {
         minLength: 1,
         maxLength: 1024,

@@ -42,10 +42,13 @@ export const aiModelSpecV1alpha1Schema: JSONSchema = objectField(
       maxLength: 128,
     }),
     version: stringField('The specific version of the AI model. v1: modelVersion.', { maxLength: 128 }),
-    endpoint: stringField('The internal endpoint where the model is served.', {
-      minLength: 1,
-      maxLength: 2048,
-    }),
+    endpoint: stringField(
+      'The internal endpoint where the model is served, as "host:port" or a URL; not a loopback, link-local or cloud metadata host unless the operator allows local egress. v1: endpoint, with "http://" before a "host:port".',
+      {
+        minLength: 1,
+        maxLength: 2048,
+      },
+    ),
     resourceRequests: objectField('Resources requested to serve the model. v1: resources.requests.', {
       cpu: stringField('CPU, e.g. "2" or "500m".', { maxLength: 64 }),
       memory: stringField('Memory, e.g. "8Gi".', { maxLength: 64 }),

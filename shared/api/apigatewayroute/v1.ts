@@ -40,16 +40,16 @@ const HEADER_VALUE_CHARACTERS = "!#%&'()*+,\\-./0-9:<=>?@A-Z\\[\\]^_`a-z|~";
  */
 export const HEADER_VALUE_PATTERN = `^([${HEADER_VALUE_CHARACTERS}]([ ${HEADER_VALUE_CHARACTERS}]*[${HEADER_VALUE_CHARACTERS}])?)?$`;
 /**
- * Digits and dots only: an IP address to a resolver, and neither a Service name (which starts with a
- * letter) nor a DNS name (whose top-level label is never all digits). `[.]` needs no escape in CEL.
- */
-/**
  * What the gateway refuses in a request path (shared/gateway/request-path-check.ts), so a route path
  * holding it could never be reached: an escaped "/", "\\", ";", "?", "#", "%" or ".", or a dot segment.
  */
 export const UNREACHABLE_ROUTE_PATH_PATTERN = '%(2[fFeE35]|5[cC]|3[bBfF])|/[.][.]?(/|$)';
 export const UNREACHABLE_ROUTE_PATH_DETAIL =
   'must not hold an escaped "/", "\\", ";", "?", "#", "%" or ".", nor a "." or ".." segment: the gateway refuses requests for such paths';
+/**
+ * Digits and dots only: an IP address to a resolver, and neither a Service name (which starts with a
+ * letter) nor a DNS name (whose top-level label is never all digits). `[.]` needs no escape in CEL.
+ */
 export const NUMERIC_HOST_PATTERN = '^[0-9]+([.][0-9]+)*$';
 export const NOT_AN_IP_ADDRESS_DETAIL = 'must be a Service name, not an IP address';
 export const MAX_GATEWAY_NAME_LENGTH = 50;
@@ -117,7 +117,7 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
       HTTP_METHODS,
     ),
     destinationService: stringField(
-      'The Kubernetes Service to route traffic to: a Service name in the route\'s namespace or a DNS name such as "my-svc.other-ns.svc.cluster.local", not an IP address. Exactly one of destinationService and aiModelRef must be set.',
+      'The Kubernetes Service to route traffic to: a Service name in the route\'s namespace or a DNS name such as "my-svc.other-ns.svc.cluster.local", not an IP address, and not a loopback or cloud metadata name (localhost, *.localhost, metadata.google.internal, ...) unless the operator is installed with security.allowLocalEgress. Exactly one of destinationService and aiModelRef must be set.',
       {
         minLength: 1,
         maxLength: 253,

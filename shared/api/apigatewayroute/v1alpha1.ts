@@ -54,7 +54,7 @@ export const apiGatewayRouteSpecV1alpha1Schema: JSONSchema = objectField(
       ],
     }),
     targetService: stringField(
-      'The Service to route to, as "host" or "host:port" (port 80 when omitted), the host not an IP address. v1: destinationService and destinationPort.',
+      'The Service to route to, as "host" or "host:port" (port 80 when omitted), the host not an IP address, nor a loopback or cloud metadata name unless the operator allows local egress. v1: destinationService and destinationPort.',
       {
         minLength: 1,
         maxLength: 259,
