@@ -122,13 +122,23 @@ describe('Informer', () => {
     expect(events).toEqual(['add a', 'add b']);
   });
 
-  it('drops managedFields from cached objects', async () => {
+  it("drops managedFields and kubectl's last-applied copy from cached objects, listed or watched", async () => {
     const api = new FakeKubeApi();
-    api.seed(CONFIG_MAPS, configMap('a', {}, { managedFields: [{ manager: 'kubectl', fieldsV1: {} }] }));
+    const heavy = {
+      managedFields: [{ manager: 'kubectl', fieldsV1: {} }],
+      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":"copy"}', keep: 'me' },
+    };
+    api.seed(CONFIG_MAPS, configMap('a', {}, heavy));
     const { informer, clock, start } = startInformer(api);
     void start();
     await clock.advance(0);
-    expect(informer.store.get(ref('a'))?.metadata.managedFields).toBeUndefined();
+    await api.create(CONFIG_MAPS, configMap('b', {}, heavy));
+    await clock.advance(0);
+    for (const name of ['a', 'b']) {
+      const cached = informer.store.get(ref(name));
+      expect(cached?.metadata.managedFields).toBeUndefined();
+      expect(cached?.metadata.annotations).toEqual({ keep: 'me' });
+    }
   });
 
   it('finds children by owner UID through the built-in index', async () => {

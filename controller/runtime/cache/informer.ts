@@ -11,6 +11,7 @@ import { Reflector } from '../watch/reflector.ts';
 import type { ReflectorHealth, ReflectorOptions, ReflectorSink } from '../watch/reflector.ts';
 import { keyOfObject } from './object-key.ts';
 import { ObjectStore } from './object-store.ts';
+import { trimForCache } from './trim-for-cache.ts';
 import type { IndexFunc } from './object-store.ts';
 
 export interface EventHandler<T extends KubeObject> {
@@ -36,16 +37,9 @@ export interface InformerOptions<T extends KubeObject> {
   selector?: SelectorOptions;
   clock: Clock;
   logger: Logger;
-  /** Applied to every object before it is cached; by default drops metadata.managedFields. */
+  /** Applied to every object before it is cached; by default trimForCache. */
   transform?: (object: T) => T;
   tuning?: ReflectorTuning;
-}
-
-/** managedFields is often the largest part of an object and nothing in a controller reads it. */
-export function dropManagedFields<T extends KubeObject>(object: T): T {
-  if (object.metadata.managedFields === undefined) return object;
-  const { managedFields: _dropped, ...metadata } = object.metadata;
-  return { ...object, metadata };
 }
 
 export class Informer<T extends KubeObject = KubeObject> {
@@ -63,7 +57,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   constructor(opts: InformerOptions<T>) {
     this.resource = opts.resource;
     this.selector = opts.selector ?? {};
-    this.transform = opts.transform ?? dropManagedFields;
+    this.transform = opts.transform ?? trimForCache;
     this.logger = opts.logger.child({ resource: describeResource(opts.resource) });
     const sink: ReflectorSink<T> = {
       replace: (objects) => this.replace(objects),

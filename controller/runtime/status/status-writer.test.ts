@@ -106,4 +106,20 @@ describe('StatusWriter', () => {
     }
     expect(writer.size).toBe(2);
   });
+
+  it('remembers its write without managedFields, so it holds no more than the cache would', async () => {
+    const { api, object: cached } = seeded();
+    const replace = api.replace.bind(api);
+    const bodies: KubeObject[] = [];
+    api.replace = (async (resource, object, opts) => {
+      bodies.push(object);
+      const written = await replace(resource, object, opts);
+      return { ...written, metadata: { ...written.metadata, managedFields: [{ manager: 'operator' }] } };
+    }) as FakeKubeApi['replace'];
+    const writer = new StatusWriter(api);
+    await writer.update(CONFIG_MAPS, cached, () => ({ phase: 'Ready', seen: 1 }));
+    await writer.update(CONFIG_MAPS, cached, () => ({ phase: 'Ready', seen: 2 }));
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]?.metadata.managedFields).toBeUndefined();
+  });
 });

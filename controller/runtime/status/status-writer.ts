@@ -7,6 +7,7 @@ import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import { refOf } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { deepEqual } from '../../../shared/util/json.ts';
+import { trimForCache } from '../cache/trim-for-cache.ts';
 
 export interface StatusUpdateOutcome<T extends KubeObject> {
   /** False when the computed status equalled the current one and nothing was sent. */
@@ -91,7 +92,9 @@ export class StatusWriter {
         if (version) staleVersions.add(version);
       }
       this.written.delete(key);
-      this.written.set(key, { staleVersions, object: outcome.object });
+      // Kept until the cache catches up, which a status-only change may never prompt a look at: trimmed
+      // like a cached object, so that it costs no more than one.
+      this.written.set(key, { staleVersions, object: trimForCache(outcome.object) });
       for (const oldest of this.written.keys()) {
         if (this.written.size <= this.maxRemembered) break;
         this.written.delete(oldest);

@@ -19,21 +19,18 @@ export const NAMESPACES: ResourceDescriptor = {
 
 /** A TcpProxy in front of the API server the e2e kubeconfig points at; clusterApi(proxy.port) uses it. */
 export async function startApiServerProxy(): Promise<TcpProxy> {
-  const server = loadKubeConfig(e2eKubeconfig()).getCurrentCluster()?.server ?? '';
-  const url = new URL(server);
+  const url = new URL(loadKubeConfig(e2eKubeconfig()).cluster.server);
   return TcpProxy.start(url.hostname, Number(url.port || 443));
 }
 
 /** A client of the e2e cluster; `viaPort` sends it through a local proxy listening there instead. */
 export function clusterApi(viaPort?: number): HttpKubeApi {
-  const kc = loadKubeConfig(e2eKubeconfig());
-  if (viaPort !== undefined) {
-    const current = kc.getCurrentCluster();
-    kc.clusters = kc.clusters.map((c) =>
-      c.name === current?.name ? { ...c, server: `https://127.0.0.1:${viaPort}` } : c,
-    );
-  }
-  return HttpKubeApi.fromKubeConfig(kc, { requestTimeoutMs: 15_000 });
+  const access = loadKubeConfig(e2eKubeconfig());
+  const server = viaPort === undefined ? access.cluster.server : `https://127.0.0.1:${viaPort}`;
+  return HttpKubeApi.fromKubeConfig(
+    { ...access, cluster: { ...access.cluster, server } },
+    { requestTimeoutMs: 15_000 },
+  );
 }
 
 export async function createNamespace(api: KubeApi, prefix: string): Promise<string> {

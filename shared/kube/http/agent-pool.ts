@@ -16,6 +16,8 @@ export interface AgentPoolOptions {
   /** 'http:' only for a plain-HTTP server (a local proxy); TLS material is then ignored. */
   protocol: 'http:' | 'https:';
   idleTimeoutMs?: number;
+  /** An http:// or https:// proxy every connection goes through (Node's built-in proxy support). */
+  proxyUrl?: string;
 }
 
 /** The agent for one request; `release()` once the request (or stream) has ended. */
@@ -83,6 +85,9 @@ export class AgentPool {
       keepAlive: true,
       keepAliveMsecs: TCP_KEEPALIVE_MS,
       timeout: this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      ...(this.opts.proxyUrl
+        ? { proxyEnv: { HTTPS_PROXY: this.opts.proxyUrl, HTTP_PROXY: this.opts.proxyUrl } }
+        : {}),
       ...material,
     };
     const agent = this.opts.protocol === 'http:' ? new http.Agent(options) : new https.Agent(options);

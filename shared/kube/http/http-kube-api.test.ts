@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KubeConfig } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCertificateAuthority, createServerCertificate } from '../../tls/certificates.ts';
+import type { ClusterAccess } from '../config/cluster-access.ts';
 import { ApiConnectionError, ApiDecodeError, ApiError, isGone } from '../api-error.ts';
 import type { WatchEvent } from '../kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS } from '../well-known-resources.ts';
@@ -24,19 +24,17 @@ type Handler = (seen: Seen, res: ServerResponse) => void;
 const TOKEN = 'test-token';
 let server: https.Server;
 let caPem: string;
+let otherCaPem: string;
 let port: number;
 let handler: Handler = (_seen, res) => res.end();
 const seen: Seen[] = [];
 
-function kubeConfigFor(serverUrl: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'test', server: serverUrl, caData: Buffer.from(caPem).toString('base64') }],
-    users: [{ name: 'test', token: TOKEN }],
-    contexts: [{ name: 'test', cluster: 'test', user: 'test' }],
-    currentContext: 'test',
-  });
-  return kc;
+function kubeConfigFor(serverUrl: string): ClusterAccess {
+  return {
+    source: 'test',
+    cluster: { server: serverUrl, caData: Buffer.from(caPem), insecureSkipTlsVerify: false },
+    user: { name: 'test', token: TOKEN },
+  };
 }
 
 function api(): HttpKubeApi {
@@ -56,6 +54,7 @@ beforeAll(async () => {
     ipAddresses: ['127.0.0.1'],
   });
   caPem = ca.certPem;
+  otherCaPem = createCertificateAuthority({ commonName: 'other-ca', validForMs: 3_600_000 }).certPem;
   server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -92,18 +91,15 @@ describe('HttpKubeApi', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kube-ca-'));
     try {
       const caFile = join(dir, 'ca.crt');
-      writeFileSync(
-        caFile,
-        createCertificateAuthority({ commonName: 'other-ca', validForMs: 3_600_000 }).certPem,
+      writeFileSync(caFile, otherCaPem);
+      const client = HttpKubeApi.fromKubeConfig(
+        {
+          source: 'test',
+          cluster: { server: `https://127.0.0.1:${port}`, caFile, insecureSkipTlsVerify: false },
+          user: { name: 'test', token: TOKEN },
+        },
+        { requestTimeoutMs: 2000 },
       );
-      const kc = new KubeConfig();
-      kc.loadFromOptions({
-        clusters: [{ name: 'test', server: `https://127.0.0.1:${port}`, caFile }],
-        users: [{ name: 'test', token: TOKEN }],
-        contexts: [{ name: 'test', cluster: 'test', user: 'test' }],
-        currentContext: 'test',
-      });
-      const client = HttpKubeApi.fromKubeConfig(kc, { requestTimeoutMs: 2000 });
       await expect(client.list(CONFIG_MAPS, {})).rejects.toThrow(ApiConnectionError);
       writeFileSync(caFile, caPem);
       await expect(client.list(CONFIG_MAPS, {})).resolves.toMatchObject({ items: [] });

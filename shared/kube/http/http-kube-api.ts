@@ -1,5 +1,4 @@
 // KubeApi over HTTPS: builds paths and query strings, decodes answers, frames watch streams.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api/meta.ts';
 import { isKubeObject } from '../../api/meta.ts';
 import { ApiDecodeError } from '../api-error.ts';
@@ -19,8 +18,9 @@ import type {
 import { refOf } from '../kube-api.ts';
 import { apiVersionOf, collectionPath, objectPath } from '../resource.ts';
 import type { ObjectRef, ResourceDescriptor } from '../resource.ts';
+import { accessCredentials } from '../auth/access-credentials.ts';
+import type { ClusterAccess } from '../config/cluster-access.ts';
 import { HttpsTransport } from './https-transport.ts';
-import { kubeConfigCredentials } from './kube-config-credentials.ts';
 import type { HttpsTransportOptions, HttpVerb } from './https-transport.ts';
 import { splitLines } from './ndjson.ts';
 
@@ -66,8 +66,12 @@ export class HttpKubeApi implements KubeApi {
     this.transport = transport;
   }
 
-  static fromKubeConfig(kc: KubeConfig, opts?: HttpsTransportOptions): HttpKubeApi {
-    return new HttpKubeApi(new HttpsTransport(kubeConfigCredentials(kc), opts));
+  /** A client for the access loadKubeConfig() found. */
+  static fromKubeConfig(access: ClusterAccess, opts: HttpsTransportOptions = {}): HttpKubeApi {
+    const proxyUrl = access.cluster.proxyUrl;
+    return new HttpKubeApi(
+      new HttpsTransport(accessCredentials(access), { ...opts, ...(proxyUrl ? { proxyUrl } : {}) }),
+    );
   }
 
   async list<T extends KubeObject>(

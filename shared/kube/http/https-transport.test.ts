@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { KubeConfig } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import {
 import type { CertificateAuthority, KeyPairPem } from '../../tls/certificates.ts';
 import type { CredentialSource } from './credential-source.ts';
 import { HttpsTransport } from './https-transport.ts';
-import { kubeConfigCredentials } from './kube-config-credentials.ts';
+import { accessCredentials } from '../auth/access-credentials.ts';
 
 interface Seen {
   path: string;
@@ -23,7 +24,7 @@ interface Seen {
   clientName: string | undefined;
 }
 
-type Route = (res: ServerResponse, socket: TLSSocket, servedBefore: boolean) => void;
+type Route = (res: ServerResponse, socket: TLSSocket, servedBefore: boolean, req: IncomingMessage) => void;
 
 let ca: CertificateAuthority;
 let clientOne: KeyPairPem;
@@ -47,6 +48,8 @@ const routes: Record<string, Route> = {
     openStreams.push(res);
   },
   '/drop-if-reused': (res, socket, servedBefore) => (servedBefore ? socket.destroy() : res.end('{}')),
+  '/only-fresh-tokens': (res, _socket, _servedBefore, req) =>
+    req.headers.authorization === 'Bearer revoked' ? res.writeHead(401).end('{}') : res.end('{}'),
 };
 
 beforeAll(async () => {
@@ -82,7 +85,7 @@ beforeAll(async () => {
     const servedBefore = served.has(socket);
     served.add(socket);
     req.resume();
-    (routes[path] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res, socket, servedBefore);
+    (routes[path] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res, socket, servedBefore, req);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -114,10 +117,11 @@ function staticSource(client: KeyPairPem = clientOne): CredentialSource {
   };
 }
 
-function transport(source: CredentialSource, idleTimeoutMs?: number): HttpsTransport {
+function transport(source: CredentialSource, idleTimeoutMs?: number, proxyUrl?: string): HttpsTransport {
   const t = new HttpsTransport(source, {
     requestTimeoutMs: 5_000,
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+    ...(proxyUrl ? { proxyUrl } : {}),
   });
   transports.push(t);
   return t;
@@ -136,8 +140,11 @@ async function nextChunk(chunks: AsyncIterator<Buffer>): Promise<string> {
   return next.done ? '' : next.value.toString();
 }
 
-/** A kubeconfig whose user authenticates with client certificate files, which the test then rotates. */
-function certificateFiles(client: KeyPairPem): { kc: KubeConfig; rotate: (next: KeyPairPem) => void } {
+/** Access whose user authenticates with client certificate files, which the test then rotates. */
+function certificateFiles(client: KeyPairPem): {
+  source: CredentialSource;
+  rotate: (next: KeyPairPem) => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'kube-client-cert-'));
   dirs.push(dir);
   const certFile = join(dir, 'client.crt');
@@ -147,16 +154,16 @@ function certificateFiles(client: KeyPairPem): { kc: KubeConfig; rotate: (next: 
     writeFileSync(keyFile, next.keyPem);
   };
   rotate(client);
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      { name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(ca.certPem).toString('base64') },
-    ],
-    users: [{ name: 'u', certFile, keyFile }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
+  const source = accessCredentials({
+    source: 'test',
+    cluster: {
+      server: `https://127.0.0.1:${port}`,
+      caData: Buffer.from(ca.certPem),
+      insecureSkipTlsVerify: false,
+    },
+    user: { name: 'u', clientCertificateFile: certFile, clientKeyFile: keyFile },
   });
-  return { kc, rotate };
+  return { source, rotate };
 }
 
 describe('HttpsTransport connections', () => {
@@ -168,8 +175,8 @@ describe('HttpsTransport connections', () => {
   });
 
   it('uses a client certificate rotated in its files from the next request on, on a new connection', async () => {
-    const { kc, rotate } = certificateFiles(clientOne);
-    const t = transport(kubeConfigCredentials(kc));
+    const { source, rotate } = certificateFiles(clientOne);
+    const t = transport(source);
     await get(t);
     await get(t);
     rotate(clientTwo);
@@ -187,8 +194,8 @@ describe('HttpsTransport connections', () => {
   });
 
   it('keeps a watch open across a rotation and closes its connection once the watch ends', async () => {
-    const { kc, rotate } = certificateFiles(clientOne);
-    const t = transport(kubeConfigCredentials(kc));
+    const { source, rotate } = certificateFiles(clientOne);
+    const t = transport(source);
     const stream = await t.openStream({ verb: 'GET', path: '/stream' });
     const chunks = stream.body[Symbol.asyncIterator]();
     expect(await nextChunk(chunks)).toBe('first\n');
@@ -233,5 +240,51 @@ describe('HttpsTransport connections', () => {
     openStreams[0]?.write('after silence\n');
     expect(await nextChunk(chunks)).toBe('after silence\n');
     stream.close();
+  });
+
+  it('goes through an http proxy-url with CONNECT, keeping the connection', async () => {
+    const tunnels: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (req: IncomingMessage, client: net.Socket) => {
+      tunnels.push(req.url ?? '');
+      const upstream = net.connect(port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const t = transport(
+        staticSource(),
+        undefined,
+        `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      );
+      await get(t);
+      await get(t);
+      expect(tunnels).toEqual([`127.0.0.1:${port}`]);
+      expect(seen.map((s) => s.clientName)).toEqual(['one', 'one']);
+      t.close();
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('tells the credentials a 401 answered them, so the next request gets fresh ones', async () => {
+    let token = 'revoked';
+    const source: CredentialSource = {
+      server: `https://127.0.0.1:${port}`,
+      credentials: async () => ({
+        tls: { ca: Buffer.from(ca.certPem) },
+        headers: { Authorization: `Bearer ${token}` },
+        onUnauthorized: () => (token = 'renewed'),
+      }),
+    };
+    const t = transport(source);
+    await expect(get(t, '/only-fresh-tokens')).rejects.toMatchObject({ status: 401 });
+    await expect(get(t, '/only-fresh-tokens')).resolves.toMatchObject({ status: 200 });
   });
 });

@@ -41,6 +41,8 @@ export interface HttpsTransportOptions {
   userAgent?: string;
   /** Idle kept-alive connections are closed after this long. */
   idleTimeoutMs?: number;
+  /** An http:// or https:// proxy to reach the server through (the kubeconfig's proxy-url). */
+  proxyUrl?: string;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -98,6 +100,7 @@ export class HttpsTransport {
     this.agents = new AgentPool({
       protocol: new URL(source.server).protocol === 'http:' ? 'http:' : 'https:',
       ...(opts.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: opts.idleTimeoutMs }),
+      ...(opts.proxyUrl ? { proxyUrl: opts.proxyUrl } : {}),
     });
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -177,12 +180,10 @@ export class HttpsTransport {
     const client = url.protocol === 'http:' ? http : https;
     const attempt = (retry: boolean) =>
       new Promise<IncomingMessage>((resolve, reject) => {
-        const lease: AgentLease | undefined = credentials.proxyAgent
-          ? undefined
-          : this.agents.acquire(credentials.tls);
-        const request = client.request(url, { ...options, agent: credentials.proxyAgent ?? lease?.agent });
+        const lease: AgentLease = this.agents.acquire(credentials.tls);
+        const request = client.request(url, { ...options, agent: lease.agent });
         let answered = false;
-        request.on('close', () => lease?.release());
+        request.on('close', () => lease.release());
         request.on('error', (err) => {
           const resend = retry && !answered && !req.signal?.aborted && lostReusedConnection(request, err);
           if (resend) resolve(attempt(false));
@@ -190,6 +191,7 @@ export class HttpsTransport {
         });
         request.on('response', (res) => {
           answered = true;
+          if (res.statusCode === 401) credentials.onUnauthorized?.();
           resolve(res);
         });
         request.end(payload);
