@@ -266,5 +266,16 @@ describe('a real Prometheus during a run', () => {
       }
     }
     expect(empty).toEqual([]);
+
+    // And the convergence panels tell what the run did: shop and legacy Ready of four routes, both models.
+    const stat = async (title: string) => {
+      const panel = dashboard.panels.find((p) => p.title === title);
+      const answers = await Promise.all(
+        (panel?.targets ?? []).map(async (t) => (await prometheus!.query(substitute(t.expr)))[0]?.value[1]),
+      );
+      return answers.map(Number);
+    };
+    expect(await stat('APIGatewayRoutes Ready')).toEqual([2, 4]);
+    expect(await stat('AIModels Ready')).toEqual([2, 2]);
   });
 });
