@@ -17,6 +17,8 @@ export interface BenchOptions {
   kubeconfig: string | undefined;
   /** Where the JSON report goes, besides standard output. */
   out: string | undefined;
+  /** Compare with the controller-runtime baseline (models only) instead of the usual stages. */
+  baseline: boolean;
 }
 
 export class BenchOptionsError extends Error {
@@ -44,6 +46,8 @@ export const BENCH_USAGE = `Usage: node bench/controller/main.ts [flags]
   --log-level LEVEL       controller --log-level (default warn); logs go to <cluster state dir>/bench-logs
   --kubeconfig PATH       a cluster from \`npm run cluster:up\`; default: start a fresh one
   --out PATH              also write the report as JSON here
+  --baseline              instead: N models converged by this controller and by a controller-runtime
+                          baseline (bench/controller/baseline, built with Go), compared
 `;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -60,6 +64,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'log-level': { type: 'string', default: 'warn' },
       kubeconfig: { type: 'string' },
       out: { type: 'string' },
+      baseline: { type: 'boolean', default: false },
     },
   });
   return {
@@ -71,5 +76,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     logLevel: values['log-level'],
     kubeconfig: values.kubeconfig,
     out: values.out,
+    baseline: values.baseline,
   };
 }

@@ -6,6 +6,7 @@
 // 3. steady state: writes while nothing changes, and after a controller restart;
 // 4. memory: the controller's resident memory with its caches holding the workload, and holding 10,000
 //    more labelled ConfigMaps.
+// With --baseline it compares the controller with a controller-runtime baseline instead (compare-baseline.ts).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +33,8 @@ import {
 } from '../../e2e/controller/support/operator-cluster.ts';
 import type { ControllerWrites } from '../../e2e/controller/support/operator-cluster.ts';
 import { BENCH_USAGE, parseBenchOptions } from './bench-options.ts';
+import { compareWithBaseline, formatBaselineReport } from './compare-baseline.ts';
+import type { BaselineReport } from './compare-baseline.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { isAvailable, isReady, timeUntil } from './convergence.ts';
 import { inParallel } from './in-parallel.ts';
@@ -116,6 +119,17 @@ async function startController(kubeconfig: string, opts: BenchOptions, name: str
       `--log-level=${opts.logLevel}`,
     ],
   });
+}
+
+async function runBaseline(opts: BenchOptions, cluster: LocalCluster): Promise<BaselineReport> {
+  const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
+    requestTimeoutMs: 60_000,
+  });
+  await installCrds();
+  await addFakeNodes(api, opts.count + 10);
+  const report = await compareWithBaseline(api, cluster, opts);
+  process.stdout.write(formatBaselineReport(report));
+  return report;
 }
 
 async function run(opts: BenchOptions, cluster: LocalCluster): Promise<Report> {
@@ -263,8 +277,9 @@ async function main(argv: string[]): Promise<void> {
   process.env[KUBECONFIG_ENV] = cluster.kubeconfigPath;
   log(`cluster ${cluster.id} at ${cluster.apiServerUrl}`);
   try {
-    const report = await run(opts, cluster);
-    printReport(report);
+    let report: Report | BaselineReport;
+    if (opts.baseline) report = await runBaseline(opts, cluster);
+    else printReport((report = await run(opts, cluster)));
     if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
   } finally {
     if (started) await cluster.stop();

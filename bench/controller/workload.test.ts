@@ -31,7 +31,9 @@ describe('controller benchmark workload', () => {
       routesPerGateway: 50,
       cachedObjects: 0,
       steadySeconds: 30,
+      baseline: false,
     });
+    expect(parseBenchOptions(['--baseline']).baseline).toBe(true);
     expect(() => parseBenchOptions(['--count', '0'])).toThrow(BenchOptionsError);
     expect(() => parseBenchOptions(['--count', '0'])).toThrow(
       '--count: Invalid value: "0": must be an integer >= 1',

@@ -20,6 +20,8 @@ export interface ControllerProcessOptions {
   args: readonly string[];
   /** Defaults to controller/main.ts; dist/controller/main.js runs the build. */
   script?: string;
+  /** Another program taking the same flags, instead of Node running `script` (the benchmark's baseline). */
+  executable?: string;
   /** Defaults to the e2e cluster's. */
   kubeconfig?: string;
   /** Defaults to .e2e/controller-logs. */
@@ -58,9 +60,9 @@ export class ControllerProcess {
     const logPath = join(logDir, `${opts.name}-${Date.now()}.log`);
     const log = createWriteStream(logPath);
     const child = spawn(
-      process.execPath,
+      opts.executable ?? process.execPath,
       [
-        opts.script ?? 'controller/main.ts',
+        ...(opts.executable ? [] : [opts.script ?? 'controller/main.ts']),
         `--kubeconfig=${opts.kubeconfig ?? e2eKubeconfig()}`,
         `--health-probe-bind-address=127.0.0.1:${health}`,
         `--metrics-bind-address=127.0.0.1:${health}`,
