@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { loadSeed, seedFiles } from '../../test/fixtures/seeds.ts';
 import type { KubeObject } from '../api/meta.ts';
 import { modelV1, modelV1alpha1, routeV1, routeV1alpha1 } from '../api/testing/arbitraries.ts';
 import { convertObject } from '../conversion/convert.ts';
@@ -39,6 +43,26 @@ const alphaRoute = (targetService: string): KubeObject => ({
 
 const messages = (object: KubeObject, policy?: AdmissionPolicy) =>
   validateCreate(object, policy).errors.map(formatFieldError);
+
+const SAMPLES_DIR = new URL('../../samples/', import.meta.url).pathname;
+/** The operator's own kinds in samples/, as `kubectl apply -f samples/` creates them. */
+const samples = readdirSync(SAMPLES_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .flatMap((f) =>
+    parseAllDocuments(readFileSync(join(SAMPLES_DIR, f), 'utf8'))
+      .map((d) => d.toJS() as KubeObject)
+      .filter((o) => /\.example\.com\//.test(o.apiVersion))
+      .map((o): [string, KubeObject] => [`${f} ${o.kind}`, o]),
+  );
+
+describe('the seed examples and samples', () => {
+  it.each([...seedFiles().map((f): [string, KubeObject] => [basename(f), loadSeed(f)]), ...samples])(
+    '%s passes the default policy',
+    (_name, object) => {
+      expect(validateCreate(object).errors).toEqual([]);
+    },
+  );
+});
 
 describe('local egress at admission', () => {
   it.each([
