@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image, two processes: the chart runs `node dist/controller/main.js` and `node dist/webhook/main.js`.
+# One image, three programs: the chart runs `node dist/controller/main.js` and `node dist/webhook/main.js`,
+# and the controller runs `node dist/gateway-reloader/main.js` beside nginx in every gateway pod.
 
 # Build: compile the TypeScript (tsconfig.build.json writes dist/), then drop the dev dependencies.
 FROM node:24-bookworm-slim AS build
@@ -11,6 +12,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY shared ./shared
 COPY controller ./controller
 COPY webhook ./webhook
+COPY gateway-reloader ./gateway-reloader
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # Run: Node.js and nothing else (no shell, no package manager), as the unprivileged uid 65532. Files stay

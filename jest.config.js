@@ -21,7 +21,7 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{shared,controller,webhook,test,bench,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{shared,controller,webhook,gateway-reloader,test,bench,scripts}/**/*.test.ts'],
     },
     {
       ...common,

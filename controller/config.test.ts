@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { FlagError } from '../shared/config/flags.ts';
-import { DEFAULT_GATEWAY_IMAGE, controllerUsage, parseControllerConfig } from './config.ts';
+import {
+  DEFAULT_GATEWAY_IMAGE,
+  DEFAULT_RELOADER_IMAGE,
+  controllerUsage,
+  gatewayPodSettings,
+  parseControllerConfig,
+} from './config.ts';
 
 describe('parseControllerConfig', () => {
   it('has defaults for everything', () => {
@@ -18,7 +24,37 @@ describe('parseControllerConfig', () => {
       gatewayResolver: undefined,
       gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       allowLocalEgress: false,
+      gatewayReloaderImage: DEFAULT_RELOADER_IMAGE,
+      gatewayReloaderPort: 9901,
+      gatewayWorkerShutdownTimeoutSeconds: 300,
+      gatewayTerminationGracePeriodSeconds: 330,
     });
+  });
+
+  it("takes the gateway pods' reloader and shutdown times from flags and variables", () => {
+    const config = parseControllerConfig(
+      [
+        '--gateway-reloader-image=registry.example/ago:1.2.3',
+        '--gateway-worker-shutdown-timeout-seconds=600',
+      ],
+      {
+        CONTROLLER_GATEWAY_RELOADER_PORT: '9100',
+        CONTROLLER_GATEWAY_TERMINATION_GRACE_PERIOD_SECONDS: '660',
+      },
+    );
+    expect(gatewayPodSettings(config)).toEqual({
+      image: DEFAULT_GATEWAY_IMAGE,
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      reloaderImage: 'registry.example/ago:1.2.3',
+      reloaderStatusPort: 9100,
+      workerShutdownTimeoutSeconds: 600,
+      terminationGracePeriodSeconds: 660,
+    });
+  });
+
+  it('defaults the reloader to this version of the operator image', async () => {
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+    expect(DEFAULT_RELOADER_IMAGE).toBe(`ghcr.io/example/ai-gateway-operator:${version}`);
   });
 
   it('reads flags, then CONTROLLER_* variables', () => {
@@ -138,6 +174,18 @@ describe('parseControllerConfig', () => {
     ],
     [['--leader-election-id=Bad_Id'], '--leader-election-id: Invalid value: "Bad_Id"'],
     [['--no-such-flag'], "flags: Unknown option '--no-such-flag'"],
+    [
+      ['--gateway-reloader-port=8080'],
+      '--gateway-reloader-port: Invalid value: "8080": must be a port from 1 to 65535 other than nginx\'s 8080',
+    ],
+    [
+      ['--gateway-worker-shutdown-timeout-seconds=0'],
+      '--gateway-worker-shutdown-timeout-seconds: Invalid value: "0": must be a whole number of seconds from 1 to 86400',
+    ],
+    [
+      ['--gateway-worker-shutdown-timeout-seconds=600'],
+      '--gateway-termination-grace-period-seconds: Invalid value: "330": must exceed --gateway-worker-shutdown-timeout-seconds (600)',
+    ],
   ])('rejects %j naming the flag and what is allowed', (argv, message) => {
     expect(() => parseControllerConfig(argv, {})).toThrow(FlagError);
     expect(() => parseControllerConfig(argv, {})).toThrow(message);

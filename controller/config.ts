@@ -16,9 +16,14 @@ import { GatewayOptionError } from '../shared/gateway/errors.ts';
 import { resolverAddress } from '../shared/gateway/gateway-options.ts';
 import type { LogLevel } from '../shared/logging/logger.ts';
 import { LOG_LEVELS } from '../shared/logging/logger.ts';
+import { DEFAULT_RELOADER_STATUS_PORT } from '../shared/gateway/reloader-pod-layout.ts';
+import { DEFAULT_LISTEN_PORT } from '../shared/gateway/gateway-options.ts';
 import { QuantityFormatError, canonicalQuantity } from './children/canonical-quantity.ts';
+import type { GatewayPodSettings } from './children/gateway/gateway-pod.ts';
 
 export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.30';
+/** This operator's image (the chart passes the one it installs), which runs the gateway pods' reloader. */
+export const DEFAULT_RELOADER_IMAGE = 'ghcr.io/example/ai-gateway-operator:0.1.0';
 
 export interface BindAddress {
   host: string;
@@ -44,6 +49,10 @@ export interface ControllerConfig {
   gatewayResources: { requests: Record<string, string>; limits: Record<string, string> };
   /** Let gateways proxy to loopback, link-local and cloud metadata hosts, which they refuse by default. */
   allowLocalEgress: boolean;
+  gatewayReloaderImage: string;
+  gatewayReloaderPort: number;
+  gatewayWorkerShutdownTimeoutSeconds: number;
+  gatewayTerminationGracePeriodSeconds: number;
 }
 
 /** Flag name → spec. The environment variable is CONTROLLER_ + the flag in upper snake case. */
@@ -86,6 +95,22 @@ const CONTROLLER_FLAGS = {
   },
   'gateway-cpu-limit': { default: '', help: 'CPU limit of the gateway containers; empty: none' },
   'gateway-memory-limit': { default: '256Mi', help: 'memory limit of the gateway containers; empty: none' },
+  'gateway-reloader-image': {
+    default: DEFAULT_RELOADER_IMAGE,
+    help: "this operator's image: it runs the reloader in every gateway pod",
+  },
+  'gateway-reloader-port': {
+    default: String(DEFAULT_RELOADER_STATUS_PORT),
+    help: "port of the gateway reloaders' GET /status, which the controller reads from each gateway pod",
+  },
+  'gateway-worker-shutdown-timeout-seconds': {
+    default: '300',
+    help: "how long nginx's old workers finish their requests (streamed answers) after a reload or stop (1-86400)",
+  },
+  'gateway-termination-grace-period-seconds': {
+    default: '330',
+    help: 'how long a stopping gateway pod has, more than the worker shutdown timeout (2-86400)',
+  },
   'allow-local-egress': {
     type: 'boolean',
     default: 'false',
@@ -137,6 +162,27 @@ function parseName(flag: Flag, text: string, pattern: string, maxLength: number)
     );
   }
   return text;
+}
+
+function parseSeconds(flag: Flag, str: (flag: Flag) => string, min: number): number {
+  const text = str(flag);
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > 86_400)
+    throw invalidFlagValue(flag, text, `must be a whole number of seconds from ${min} to 86400`);
+  return n;
+}
+
+/** Any port but nginx's own in the same pod. */
+function parseReloaderPort(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535 || n === DEFAULT_LISTEN_PORT) {
+    throw invalidFlagValue(
+      'gateway-reloader-port',
+      text,
+      `must be a port from 1 to 65535 other than nginx's ${DEFAULT_LISTEN_PORT}`,
+    );
+  }
+  return n;
 }
 
 function parseResolver(text: string): string {
@@ -202,6 +248,18 @@ export function parseControllerConfig(
   const gatewayImage = str('gateway-image');
   if (!/^\S+$/.test(gatewayImage))
     throw invalidFlagValue('gateway-image', gatewayImage, 'must be an image reference');
+  const reloaderImage = str('gateway-reloader-image');
+  if (!/^\S+$/.test(reloaderImage))
+    throw invalidFlagValue('gateway-reloader-image', reloaderImage, 'must be an image reference');
+  const shutdownSeconds = parseSeconds('gateway-worker-shutdown-timeout-seconds', str, 1);
+  const graceSeconds = parseSeconds('gateway-termination-grace-period-seconds', str, 2);
+  if (graceSeconds <= shutdownSeconds) {
+    throw invalidFlagValue(
+      'gateway-termination-grace-period-seconds',
+      String(graceSeconds),
+      `must exceed --gateway-worker-shutdown-timeout-seconds (${shutdownSeconds}), or streams are cut before nginx lets them finish`,
+    );
+  }
   const resolver = optional('gateway-resolver');
   const metrics = str('metrics-bind-address');
   return {
@@ -223,6 +281,22 @@ export function parseControllerConfig(
     gatewayResolver: resolver === undefined ? undefined : parseResolver(resolver),
     gatewayResources: parseGatewayResources(str),
     allowLocalEgress: parseBooleanFlag('allow-local-egress', str('allow-local-egress')),
+    gatewayReloaderImage: reloaderImage,
+    gatewayReloaderPort: parseReloaderPort(str('gateway-reloader-port')),
+    gatewayWorkerShutdownTimeoutSeconds: shutdownSeconds,
+    gatewayTerminationGracePeriodSeconds: graceSeconds,
+  };
+}
+
+/** What the controller's settings say about the gateway pods. */
+export function gatewayPodSettings(config: ControllerConfig): GatewayPodSettings {
+  return {
+    image: config.gatewayImage,
+    resources: config.gatewayResources,
+    reloaderImage: config.gatewayReloaderImage,
+    reloaderStatusPort: config.gatewayReloaderPort,
+    workerShutdownTimeoutSeconds: config.gatewayWorkerShutdownTimeoutSeconds,
+    terminationGracePeriodSeconds: config.gatewayTerminationGracePeriodSeconds,
   };
 }
 

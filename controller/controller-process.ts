@@ -9,6 +9,7 @@ import { startHealthServer } from '../shared/observability/health-server.ts';
 import { createMetricsRegistry } from '../shared/observability/metrics-registry.ts';
 import { withReadinessMetrics } from '../shared/observability/readiness-metrics.ts';
 import { FIELD_MANAGER } from './children/labels.ts';
+import { gatewayPodSettings } from './config.ts';
 import type { ControllerConfig } from './config.ts';
 import { registerOperatorResourceMetrics } from './metrics/custom-resource-metrics.ts';
 import { addAIModelController } from './reconcilers/aimodel/aimodel-controller.ts';
@@ -81,9 +82,8 @@ export async function runControllerProcess(
   registerOperatorResourceMetrics(registry, deps.caches);
   addAIModelController(manager, deps);
   addGatewayController(manager, deps, {
-    image: config.gatewayImage,
+    pod: gatewayPodSettings(config),
     resolver: config.gatewayResolver,
-    resources: config.gatewayResources,
     allowLocalEgress: config.allowLocalEgress,
   });
 

@@ -5,7 +5,7 @@ import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { renderGatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
 import { renderGatewayChildren } from '../../controller/children/gateway/gateway-children.ts';
-import { DEFAULT_GATEWAY_IMAGE, parseControllerConfig } from '../../controller/config.ts';
+import { gatewayPodSettings, parseControllerConfig } from '../../controller/config.ts';
 import { planModelChildren } from '../../controller/reconcilers/aimodel/plan-model-children.ts';
 import { servedModel, serviceRoute } from '../../e2e/controller/support/objects.ts';
 
@@ -65,9 +65,8 @@ export function floorChildren(namespace: string, load: Workload): KubeObject[] {
       routes,
       apiKeySecrets: [],
       config,
-      image: DEFAULT_GATEWAY_IMAGE,
       // What the controller renders with its default flags, so the floor creates the same Deployments.
-      resources: parseControllerConfig([], {}).gatewayResources,
+      pod: gatewayPodSettings(parseControllerConfig([], {})),
     });
     children.push(rendered.configMap, rendered.service, rendered.deployment);
   }

@@ -4,6 +4,7 @@ import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { claimGaps, gatewayClaim, isClaimed, modelClaim } from './child-claim.ts';
 import { renderGatewayChildren } from './gateway/gateway-children.ts';
+import { testGatewayPodSettings } from './gateway/testing/pod-settings.ts';
 import { renderModelConfigMap } from './model/model-config-map.ts';
 
 const model: AIModelV1 = {
@@ -67,7 +68,7 @@ describe('child claims', () => {
       routes: [route],
       apiKeySecrets: [],
       config: { config: 'events {}\n', files: {}, hash: 'h' },
-      image: 'nginx:test',
+      pod: testGatewayPodSettings(),
     });
     expect(isClaimed(children.deployment, gatewayClaim('edge'))).toBe(true);
     expect(claimGaps(children.deployment, gatewayClaim('default'))).toEqual([

@@ -1,5 +1,5 @@
 // The slice of the built-in kinds the controller writes (and reads back for status): ConfigMap, Service
-// and apps/v1 Deployment, in their JSON shape.
+// and apps/v1 Deployment, in their JSON shape; and of the gateway pods it reads.
 import type { KubeObject, ObjectMeta } from '../../shared/api/meta.ts';
 import type { EnvVar, ResourceRequirements } from '../../shared/api/aimodel/v1.ts';
 
@@ -61,10 +61,12 @@ export interface Container {
   name: string;
   image: string;
   command?: string[];
+  args?: string[];
   ports: { name: string; containerPort: number; protocol: 'TCP' }[];
   env?: EnvVar[];
   resources?: ResourceRequirements;
-  readinessProbe: Probe;
+  /** Without one, the container counts as ready once it runs. */
+  readinessProbe?: Probe;
   livenessProbe: Probe;
   securityContext: ContainerSecurityContext;
   volumeMounts?: VolumeMount[];
@@ -81,7 +83,15 @@ export interface PodTemplate {
   metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
   spec: {
     automountServiceAccountToken: false;
-    securityContext: { runAsNonRoot: true; seccompProfile: { type: 'RuntimeDefault' } };
+    /** Lets one container see and signal the processes of the others (same user only). */
+    shareProcessNamespace?: boolean;
+    terminationGracePeriodSeconds?: number;
+    securityContext: {
+      runAsNonRoot: true;
+      runAsUser?: number;
+      runAsGroup?: number;
+      seccompProfile: { type: 'RuntimeDefault' };
+    };
     containers: Container[];
     volumes?: Volume[];
   };
@@ -116,4 +126,17 @@ export interface Deployment extends KubeObject {
     template: PodTemplate;
   };
   status?: DeploymentStatus;
+}
+
+/** A pod as the controller reads it (gateway pods, for their reloader's address); never written. */
+export interface Pod extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  spec: { containers: Pick<Container, 'name' | 'ports'>[] };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    conditions?: { type: string; status: 'True' | 'False' | 'Unknown' }[];
+  };
 }

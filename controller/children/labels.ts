@@ -6,7 +6,7 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'ai-gateway-operator';
 export const MODEL_LABEL = 'ai-gateway-operator/aimodel';
 export const GATEWAY_LABEL = 'ai-gateway-operator/gateway';
-/** The pod template annotation whose change rolls the pods when their configuration changes. */
+/** The pod template annotation whose change rolls a model's pods when their configuration changes. */
 export const CONFIG_HASH_ANNOTATION = 'ai-gateway-operator/config-hash';
 
 /** Label selector for every object this operator manages, for list/watch. */
@@ -30,6 +30,9 @@ export function modelLabels(model: string): Record<string, string> {
 export function gatewaySelectorLabels(gateway: string): Record<string, string> {
   return { [GATEWAY_LABEL]: gateway, 'app.kubernetes.io/component': 'gateway' };
 }
+
+/** Label selector for the pods of every gateway, whose reloaders the controller asks. */
+export const GATEWAY_PODS_SELECTOR = `${MANAGED_SELECTOR},app.kubernetes.io/component=gateway`;
 
 export function gatewayLabels(gateway: string): Record<string, string> {
   return {

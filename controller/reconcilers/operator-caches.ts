@@ -1,10 +1,11 @@
-// The caches both controllers read: the two custom resources, and the children this operator wrote
-// (selected by label, so unrelated ConfigMaps, Services and Deployments never fill memory).
+// The caches both controllers read: the two custom resources, the children this operator wrote and the
+// gateway pods (selected by label, so unrelated ConfigMaps, Services, Deployments and pods never fill
+// memory).
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../shared/kube/well-known-resources.ts';
-import type { ConfigMap, Deployment, Service } from '../children/kube-objects.ts';
-import { MANAGED_SELECTOR } from '../children/labels.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, PODS, SERVICES } from '../../shared/kube/well-known-resources.ts';
+import type { ConfigMap, Deployment, Pod, Service } from '../children/kube-objects.ts';
+import { GATEWAY_PODS_SELECTOR, MANAGED_SELECTOR } from '../children/labels.ts';
 import type { InformerCache } from '../runtime/cache/informer-cache.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from './custom-resources.ts';
 import { WatchedObjects } from './watched-objects.ts';
@@ -15,6 +16,8 @@ export interface OperatorCaches {
   configMaps: WatchedObjects<ConfigMap>;
   services: WatchedObjects<Service>;
   deployments: WatchedObjects<Deployment>;
+  /** Read for the address of their reloaders, which tell what configuration each pod serves. */
+  gatewayPods: WatchedObjects<Pod>;
 }
 
 /** `namespaces` empty: the whole cluster. */
@@ -25,5 +28,6 @@ export function createOperatorCaches(cache: InformerCache, namespaces: readonly 
     configMaps: new WatchedObjects(cache, CONFIG_MAPS, namespaces, MANAGED_SELECTOR),
     services: new WatchedObjects(cache, SERVICES, namespaces, MANAGED_SELECTOR),
     deployments: new WatchedObjects(cache, DEPLOYMENTS, namespaces, MANAGED_SELECTOR),
+    gatewayPods: new WatchedObjects(cache, PODS, namespaces, GATEWAY_PODS_SELECTOR),
   };
 }

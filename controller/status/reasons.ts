@@ -14,6 +14,7 @@ const PROGRESS = [
   'RollingOut',
   'RolloutComplete',
   'GatewayProgressing',
+  'GatewayReloading',
   'Retrying',
 ] as const;
 
@@ -29,6 +30,8 @@ const PROBLEMS = [
   'ResolverNotFound',
   'GatewayRolloutStalled',
   'GatewayScaledToZero',
+  'GatewayConfigRefused',
+  'ReloaderUnreachable',
 ] as const;
 
 /** Reasons of Events that no condition carries. */

@@ -16,6 +16,8 @@ export const ACCEPTED = 'Accepted';
 
 export type PendingReason =
   | typeof REASON.GatewayProgressing
+  | typeof REASON.GatewayReloading
+  | typeof REASON.ReloaderUnreachable
   | typeof REASON.GatewayRolloutStalled
   | typeof REASON.BackendNotFound
   | typeof REASON.ResolverNotFound;
@@ -23,7 +25,7 @@ export type PendingReason =
 export type RouteOutcome =
   /** The gateway runs a configuration that holds the route. */
   | { kind: 'ready'; message: string }
-  /** Not served yet, for a reason expected to pass (a rollout, a missing AIModel); `accepted` says the route is in the configuration. */
+  /** Not served yet, for a reason expected to pass (a rollout, a reload, a missing AIModel); `accepted` says the route is in the configuration. */
   | { kind: 'pending'; reason: PendingReason; message: string; accepted: boolean }
   /** In the configuration, but no pod serves it and none is coming (the gateway is scaled to zero). */
   | { kind: 'unserved'; reason: typeof REASON.GatewayScaledToZero; message: string }
@@ -32,6 +34,8 @@ export type RouteOutcome =
    * operator did not make holds the name of a gateway child.
    */
   | { kind: 'rejected'; reason: typeof REASON.RouteConflict | typeof REASON.ChildConflict; message: string }
+  /** In the configuration, but nginx refused that configuration and serves the one before. */
+  | { kind: 'refused'; reason: typeof REASON.GatewayConfigRefused; message: string }
   /** The spec cannot be served as it is; nothing will change until it does. */
   | { kind: 'invalid'; message: string }
   /** Writing the gateway failed; the reconcile is retried. */
@@ -85,6 +89,16 @@ function decide(outcome: RouteOutcome): Decision {
           condition(ACCEPTED, 'False', outcome.reason, outcome.message),
           condition(READY, 'False', outcome.reason, outcome.message),
           condition(PROGRESSING, 'False', outcome.reason, 'Waiting for the conflict to be resolved'),
+          condition(DEGRADED, 'True', outcome.reason, outcome.message),
+        ],
+      };
+    case 'refused':
+      return {
+        state: 'Failed',
+        conditions: [
+          condition(ACCEPTED, 'True', REASON.Accepted, 'The route is in the gateway configuration'),
+          condition(READY, 'False', outcome.reason, outcome.message),
+          condition(PROGRESSING, 'False', outcome.reason, 'Waiting for a configuration nginx takes'),
           condition(DEGRADED, 'True', outcome.reason, outcome.message),
         ],
       };

@@ -27,6 +27,8 @@ export interface ClusterState {
   /** What the API server reports as its gitVersion. */
   kubernetesVersion: string;
   kubectlPath: string;
+  /** The block fake pods get their addresses from; no other running cluster uses it. */
+  podCidr: string;
   /** In start order; stopped in reverse. */
   components: ComponentRecord[];
   stopped: boolean;

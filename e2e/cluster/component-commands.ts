@@ -1,11 +1,13 @@
 // The command lines of the control plane's processes. Everything listens on 127.0.0.1 only, and the
 // controllers that would reach out to machines, clouds or node networks are left out.
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ControlPlaneAssets } from './assets.ts';
-import { NODE_IP, POD_CIDR, SERVICE_CLUSTER_IP_RANGE } from './layout.ts';
+import { NODE_IP, SERVICE_CLUSTER_IP_RANGE } from './layout.ts';
 import type { ClusterLayout } from './layout.ts';
 
-export type ComponentName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
+export type ComponentName =
+  'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok' | 'fake-reloaders';
 
 export interface ComponentCommand {
   name: ComponentName;
@@ -90,7 +92,7 @@ export function apiServerCommand(layout: ClusterLayout, assets: ControlPlaneAsse
       // The `kubernetes` Endpoints would have to name a loopback address, which validation rejects.
       '--endpoint-reconciler-type=none',
       // Webhooks and aggregated APIs given as a Service are reached at an endpoint (a fake pod's loopback
-      // address, see POD_CIDR), never at the Service's cluster IP, which nothing here routes.
+      // address, see choosePodCidr), never at the Service's cluster IP, which nothing here routes.
       '--enable-aggregator-routing=true',
       // It taints every new Node not-ready until the node lifecycle controller, which needs kubelet
       // heartbeats and is not run here, lifts the taint; kwok marks the node Ready itself.
@@ -165,10 +167,26 @@ export function kwokCommand(layout: ClusterLayout, assets: ControlPlaneAssets): 
       '--manage-all-nodes=false',
       `--manage-nodes-with-annotation-selector=${selector}`,
       `--node-ip=${NODE_IP}`,
-      `--cidr=${POD_CIDR}`,
+      `--cidr=${layout.podCidr}`,
       // No --server-address: kwok's kubelet-like server (logs, exec) is not needed, so it listens nowhere.
     ],
     // kwok also reads ~/.kwok/kwok.yaml when it exists; a home of its own keeps the run hermetic.
     env: { HOME: join(layout.stateDir, 'kwok-home') },
+  };
+}
+
+/**
+ * Plays the reloader of every gateway pod, which kwok runs no container for (see fake-reloaders.ts). Runs
+ * with the Node.js of whoever starts the cluster, from this source tree.
+ */
+export function fakeReloadersCommand(layout: ClusterLayout): ComponentCommand {
+  return {
+    name: 'fake-reloaders',
+    command: process.execPath,
+    args: [
+      fileURLToPath(new URL('./fake-reloaders-main.ts', import.meta.url)),
+      `--state-dir=${layout.stateDir}`,
+      `--health-port=${layout.ports.fakeReloaders}`,
+    ],
   };
 }

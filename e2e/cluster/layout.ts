@@ -11,6 +11,8 @@ export interface ClusterPorts {
   apiServer: number;
   controllerManager: number;
   scheduler: number;
+  /** The fake reloaders' /healthz. */
+  fakeReloaders: number;
 }
 
 export interface ClusterLayout {
@@ -26,6 +28,8 @@ export interface ClusterLayout {
   /** kwok's configuration (its Stage objects). */
   kwokConfigPath: string;
   nodeName: string;
+  /** Where kwok takes fake pods' addresses from: see choosePodCidr. */
+  podCidr: string;
 }
 
 /** Services get virtual IPs from here; nothing ever routes to them, they only have to be valid. */
@@ -33,9 +37,20 @@ export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
 export const API_SERVER_SERVICE_IP = '10.96.0.1';
 /**
  * Fake pods get their IPs from the loopback block: anything that tries to reach a pod (the API server
- * calling a webhook through its Service, say) stays on this machine and is refused instead of being sent out.
+ * calling a webhook through its Service, say) stays on this machine and is refused instead of being sent
+ * out. Each running cluster takes a /16 of its own, 127.<64-254>.0.0/16, because the fake gateway reloaders
+ * listen on pod addresses: two clusters must not hand out the same one.
  */
-export const POD_CIDR = '127.66.0.1/16';
+export function choosePodCidr(taken: readonly string[], random: () => number = Math.random): string {
+  const free: string[] = [];
+  for (let octet = 64; octet <= 254; octet++) {
+    const cidr = `127.${octet}.0.1/16`;
+    if (!taken.includes(cidr)) free.push(cidr);
+  }
+  const cidr = free[Math.floor(random() * free.length)];
+  if (cidr === undefined) throw new Error('every pod address block of the loopback network is taken');
+  return cidr;
+}
 /** The fake node's address, for the same reason. */
 export const NODE_IP = '127.0.0.1';
 
@@ -43,7 +58,12 @@ export function apiServerUrl(layout: ClusterLayout): string {
   return `https://127.0.0.1:${layout.ports.apiServer}`;
 }
 
-export function planLayout(id: string, stateDir: string, ports: ClusterPorts): ClusterLayout {
+export function planLayout(
+  id: string,
+  stateDir: string,
+  ports: ClusterPorts,
+  podCidr: string,
+): ClusterLayout {
   const kubeconfigDir = join(stateDir, 'kubeconfig');
   const pkiDir = join(stateDir, 'pki');
   return {
@@ -65,5 +85,6 @@ export function planLayout(id: string, stateDir: string, ports: ClusterPorts): C
     },
     kwokConfigPath: join(stateDir, 'kwok.yaml'),
     nodeName: 'kwok-node-0',
+    podCidr,
   };
 }

@@ -38,3 +38,9 @@ export async function nodeIsReady(api: AdminApi, nodeName: string): Promise<bool
 export async function defaultServiceAccountExists(api: AdminApi): Promise<boolean> {
   return (await api.getJson('/api/v1/namespaces/default/serviceaccounts/default')) !== undefined;
 }
+
+/** The fake reloaders have listed the gateway pods once. */
+export async function fakeReloadersAreReady(healthPort: number): Promise<boolean> {
+  const res = await requestText(`http://127.0.0.1:${healthPort}/healthz`, { timeoutMs: 2_000 });
+  return res.status === 200;
+}

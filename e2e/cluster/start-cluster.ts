@@ -1,18 +1,20 @@
 // Brings up a complete local control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler
-// and kwok with one fake node, each on free loopback ports, under a fresh state directory.
+// and kwok with one fake node, and the fake reloaders of gateway pods, each on free loopback ports, under
+// a fresh state directory.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AdminApi } from './admin-api.ts';
 import { resolveAssets } from './assets.ts';
 import type { ControlPlaneAssets } from './assets.ts';
-import { writeClusterState } from './cluster-state.ts';
+import { readClusterState, writeClusterState } from './cluster-state.ts';
 import type { ClusterState, ComponentRecord } from './cluster-state.ts';
 import {
   apiServerCommand,
   controllerManagerCommand,
   etcdCommand,
+  fakeReloadersCommand,
   kwokCommand,
   schedulerCommand,
 } from './component-commands.ts';
@@ -22,16 +24,17 @@ import { fakeNodeManifest } from './fake-node.ts';
 import { freeLoopbackPorts } from './free-ports.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { writeKwokConfig } from './kwok-config.ts';
-import { API_SERVER_SERVICE_IP, apiServerUrl, planLayout } from './layout.ts';
+import { API_SERVER_SERVICE_IP, apiServerUrl, choosePodCidr, planLayout } from './layout.ts';
 import type { ClusterLayout } from './layout.ts';
 import type { CertificateFiles } from './pki.ts';
 import { writeClusterPki } from './pki.ts';
-import { logTail, stopProcessGroup } from './process-group.ts';
+import { isRunning, logTail, stopProcessGroup } from './process-group.ts';
 import { pruneStoppedClusters } from './prune-state-dirs.ts';
 import { LocalCluster } from './local-cluster.ts';
 import {
   apiServerIsReady,
   componentIsHealthy,
+  fakeReloadersAreReady,
   defaultServiceAccountExists,
   etcdIsHealthy,
   nodeIsReady,
@@ -75,6 +78,25 @@ function writeKubeconfigs(layout: ClusterLayout): void {
   write(layout.kubeconfigs.kwok, 'kwok', layout.pki.kwok);
 }
 
+/** The pod address blocks of the clusters running from `stateRoot`. */
+function podCidrsInUse(stateRoot: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(stateRoot).filter((name) => name.startsWith('cluster-'));
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    try {
+      const state = readClusterState(join(stateRoot, name));
+      const running = !state.stopped && state.components.some((c) => isRunning(c.pid));
+      return running && state.podCidr ? [state.podCidr] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 async function prepareLayout(stateRoot: string, assets: ControlPlaneAssets): Promise<ClusterLayout> {
   const id = newClusterId();
   const ports = await freeLoopbackPorts([
@@ -83,8 +105,14 @@ async function prepareLayout(stateRoot: string, assets: ControlPlaneAssets): Pro
     'apiServer',
     'controllerManager',
     'scheduler',
+    'fakeReloaders',
   ] as const);
-  const layout = planLayout(id, join(stateRoot, `cluster-${id}`), ports);
+  const layout = planLayout(
+    id,
+    join(stateRoot, `cluster-${id}`),
+    ports,
+    choosePodCidr(podCidrsInUse(stateRoot)),
+  );
   for (const dir of [
     layout.logsDir,
     layout.pkiDir,
@@ -131,6 +159,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
     adminKeyPath: layout.pki.admin.keyPath,
     kubernetesVersion: '',
     kubectlPath: assets.kubectl,
+    podCidr: layout.podCidr,
     components: [],
     stopped: false,
   };
@@ -152,6 +181,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
       ),
       start(schedulerCommand(layout, assets), () => componentIsHealthy(layout.ports.scheduler)),
       start(kwokCommand(layout, assets), () => nodeIsReady(api, layout.nodeName)),
+      start(fakeReloadersCommand(layout), () => fakeReloadersAreReady(layout.ports.fakeReloaders)),
     ]);
     const failure = results.find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderGatewayChildren } from '../../controller/children/gateway/gateway-children.ts';
+import { testGatewayPodSettings } from '../../controller/children/gateway/testing/pod-settings.ts';
 import { DemoOutput } from './demo-output.ts';
 import { followGateway } from './follow-gateway.ts';
 import type { GatewaySnapshot } from './gateway-snapshot.ts';
@@ -13,7 +14,7 @@ function gatewayObjects(config: string): Record<string, unknown> {
     routes: [],
     apiKeySecrets: [],
     config: { config, files: {}, hash: 'h' },
-    image: 'nginx:test',
+    pod: testGatewayPodSettings(),
   });
   return {
     '/api/v1/namespaces/shop/configmaps/agw-edge': children.configMap,

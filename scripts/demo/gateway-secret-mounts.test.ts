@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderGatewayDeployment } from '../../controller/children/gateway/gateway-children.ts';
+import { testGatewayPodSettings } from '../../controller/children/gateway/testing/pod-settings.ts';
 import { apiKeySecretMounts } from './gateway-secret-mounts.ts';
 
 function gatewayDeployment(apiKeySecrets: string[]) {
@@ -9,7 +10,7 @@ function gatewayDeployment(apiKeySecrets: string[]) {
     routes: [],
     apiKeySecrets,
     config: { config: 'events {}\n', files: {}, hash: 'h' },
-    image: 'nginx:test',
+    pod: testGatewayPodSettings(),
   });
 }
 

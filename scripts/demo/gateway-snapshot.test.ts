@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderGatewayChildren } from '../../controller/children/gateway/gateway-children.ts';
+import { testGatewayPodSettings } from '../../controller/children/gateway/testing/pod-settings.ts';
 import { GatewayNotFoundError, readGatewaySnapshot } from './gateway-snapshot.ts';
 import type { JsonReader } from './gateway-snapshot.ts';
 
@@ -9,7 +10,7 @@ const children = renderGatewayChildren({
   routes: [],
   apiKeySecrets: ['team-keys', 'missing-keys'],
   config: { config: 'events {}\n', files: { 'gateway-api-keys.js': '// js' }, hash: 'h' },
-  image: 'nginx:test',
+  pod: testGatewayPodSettings(),
 });
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');

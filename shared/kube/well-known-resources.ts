@@ -17,6 +17,14 @@ export const SERVICES: ResourceDescriptor = {
   namespaced: true,
 };
 
+export const PODS: ResourceDescriptor = {
+  group: '',
+  version: 'v1',
+  resource: 'pods',
+  kind: 'Pod',
+  namespaced: true,
+};
+
 export const DEPLOYMENTS: ResourceDescriptor = {
   group: 'apps',
   version: 'v1',

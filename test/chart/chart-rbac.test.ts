@@ -29,6 +29,8 @@ const CONTROLLER_RULES: PolicyRule[] = [
     verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
   },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  // Read only: the addresses of the gateway pods' reloaders.
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
 ];
 
 const INJECTION_RULES: PolicyRule[] = [

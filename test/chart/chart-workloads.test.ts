@@ -65,6 +65,10 @@ describe('workloads with default values', () => {
       gatewayImage: 'nginxinc/nginx-unprivileged:1.30',
       gatewayResolver: undefined,
       gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      // The gateway pods' reloader runs from the chart's own image.
+      gatewayReloaderImage: controller.spec.template.spec.containers[0]?.image,
+      gatewayWorkerShutdownTimeoutSeconds: 300,
+      gatewayTerminationGracePeriodSeconds: 330,
     });
   });
 

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
+import { RELOADER_SCRIPT } from '../../controller/children/gateway/gateway-pod.ts';
 import { renderChart } from './helm.ts';
 import type { Deployment } from './rendered-objects.ts';
 import { objectsOfKind } from './rendered-objects.ts';
@@ -34,7 +35,8 @@ describe('the image and the chart', () => {
       (d) => d.spec.template.spec.containers[0]?.args?.[0] ?? '',
     );
     expect(scripts.sort()).toEqual(['dist/controller/main.js', 'dist/webhook/main.js']);
-    for (const script of scripts) {
+    // The controller runs the third in every gateway pod, from the same image.
+    for (const script of [...scripts, RELOADER_SCRIPT]) {
       const source = sourceOf(script);
       expect(existsSync(join(ROOT, source))).toBe(true);
       expect(build.include).toContain(source.split('/')[0]);

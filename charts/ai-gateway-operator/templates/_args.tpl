@@ -14,6 +14,10 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - --metrics-bind-address=:{{ $controller.ports.metrics }}
 - --health-probe-bind-address=:{{ $controller.ports.health }}
 - --gateway-image={{ .Values.gateway.image }}
+{{- /* The gateway pods' reloader runs from this chart's own image. */}}
+- --gateway-reloader-image={{ include "ai-gateway-operator.image" . }}
+- --gateway-worker-shutdown-timeout-seconds={{ .Values.gateway.workerShutdownTimeoutSeconds }}
+- --gateway-termination-grace-period-seconds={{ .Values.gateway.terminationGracePeriodSeconds }}
 {{- with .Values.gateway.resolver }}
 - --gateway-resolver={{ . }}
 {{- end }}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
-import { CONFIG_HASH_ANNOTATION, GATEWAY_LABEL, MANAGED_BY_LABEL } from '../labels.ts';
+import { GATEWAY_LABEL, MANAGED_BY_LABEL } from '../labels.ts';
 import { renderGatewayChildren, renderGatewayDeployment } from './gateway-children.ts';
 import type { GatewayChildrenInput } from './gateway-children.ts';
 
@@ -19,7 +19,13 @@ const input: GatewayChildrenInput = {
   routes: [route('b', 'uid-b'), route('a', 'uid-a')],
   apiKeySecrets: ['keys-two', 'keys-one'],
   config: { config: 'events {}\n', files: { 'gateway-api-keys.js': '// js' }, hash: 'abc123' },
-  image: 'nginx-unprivileged:test',
+  pod: {
+    image: 'nginx-unprivileged:test',
+    reloaderImage: 'operator:test',
+    reloaderStatusPort: 9901,
+    workerShutdownTimeoutSeconds: 300,
+    terminationGracePeriodSeconds: 330,
+  },
 };
 const children = renderGatewayChildren(input);
 
@@ -56,14 +62,21 @@ describe('gateway children', () => {
     expect(children.configMap.data).toEqual({ 'nginx.conf': 'events {}\n', 'gateway-api-keys.js': '// js' });
   });
 
-  it('runs nginx on 8080 from the mounted configuration, read-only, with the hash on the pods', () => {
+  it('runs nginx on 8080 from the mounted configuration, read-only', () => {
     const { deployment } = children;
     expect(deployment.spec.replicas).toBeUndefined();
-    expect(deployment.spec.template.metadata.annotations).toEqual({ [CONFIG_HASH_ANNOTATION]: 'abc123' });
     const [nginx] = deployment.spec.template.spec.containers;
     expect(nginx).toMatchObject({
       image: 'nginx-unprivileged:test',
-      command: ['nginx', '-e', 'stderr', '-c', '/etc/gateway/config/nginx.conf', '-g', 'daemon off;'],
+      command: [
+        'nginx',
+        '-e',
+        'stderr',
+        '-c',
+        '/etc/gateway/config/nginx.conf',
+        '-g',
+        'daemon off; worker_shutdown_timeout 300s; error_log /tmp/reload-errors.log emerg;',
+      ],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
       readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
       livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
@@ -81,10 +94,22 @@ describe('gateway children', () => {
     });
   });
 
+  it('leaves the configuration out of the pod template: a change of routes rolls no pod', () => {
+    const other = renderGatewayDeployment({
+      ...input,
+      config: { config: 'events { }\n', files: {}, hash: 'def456' },
+    });
+    expect(other.spec.template).toEqual(children.deployment.spec.template);
+    expect(JSON.stringify(children.deployment)).not.toContain('abc123');
+  });
+
   it('writes requests and limits in the form the API server stores them', () => {
     const deployment = renderGatewayDeployment({
       ...input,
-      resources: { requests: { cpu: '0.1', memory: '65536Ki' }, limits: { cpu: '1000m', memory: '256Mi' } },
+      pod: {
+        ...input.pod,
+        resources: { requests: { cpu: '0.1', memory: '65536Ki' }, limits: { cpu: '1000m', memory: '256Mi' } },
+      },
     });
     expect(deployment.spec.template.spec.containers[0]?.resources).toEqual({
       requests: { cpu: '100m', memory: '64Mi' },
@@ -94,8 +119,8 @@ describe('gateway children', () => {
 
   it('leaves out what is not set', () => {
     const resources = (requests: Record<string, string>, limits: Record<string, string>) =>
-      renderGatewayDeployment({ ...input, resources: { requests, limits } }).spec.template.spec.containers[0]
-        ?.resources;
+      renderGatewayDeployment({ ...input, pod: { ...input.pod, resources: { requests, limits } } }).spec
+        .template.spec.containers[0]?.resources;
     expect(resources({ cpu: '100m' }, {})).toEqual({ requests: { cpu: '100m' } });
     expect(resources({}, { memory: '1Gi' })).toEqual({ limits: { memory: '1Gi' } });
     expect(resources({}, {})).toBeUndefined();

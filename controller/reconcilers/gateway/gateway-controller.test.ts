@@ -1,14 +1,21 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import { configHashInText } from '../../../shared/gateway/config-status.ts';
+import type { ReloaderStatus } from '../../../shared/gateway/reloader-status.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import type { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { testGatewayPodSettings } from '../../children/gateway/testing/pod-settings.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
+import type { PodReport } from '../../status/config-serving.ts';
+import { RELOAD_CHECK_MS } from '../../status/served-route-outcome.ts';
 import { findCondition } from '../../status/conditions.ts';
 import { CHILD_CONFLICT_RETRY_MS } from '../child-conflicts.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import { OperatorHarness } from '../testing/operator-harness.ts';
 import { KUBE_DNS } from './cluster-dns.ts';
 import { addGatewayController } from './gateway-controller.ts';
+import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { RESOLVER_RETRY_MS } from './gateway-reconciler.ts';
 
 const NS = 'shop';
@@ -27,17 +34,77 @@ function route(
   };
 }
 
+/**
+ * Plays the reloaders of a gateway's pods: one per available replica of its Deployment, each reporting the
+ * configuration in the ConfigMap as loaded (the kubelet and nginx at once), unless a test holds them on
+ * the one they run (`hold`) or has nginx refuse what is mounted (`refuse`).
+ */
+class FakeReloaders implements GatewayPodReporter {
+  private readonly api: FakeKubeApi;
+  held: string | null | undefined;
+  refusal: string | undefined;
+
+  constructor(api: FakeKubeApi) {
+    this.api = api;
+  }
+
+  mountedHash(ref = DEFAULT_GW): string | null {
+    return configHashInText(this.api.peek<ConfigMap>(CONFIG_MAPS, ref)?.data['nginx.conf'] ?? '') ?? null;
+  }
+
+  /** The pods keep running what they run now, as while the kubelet has not updated their mount. */
+  hold(ref = DEFAULT_GW): void {
+    this.held = this.mountedHash(ref);
+  }
+
+  release(): void {
+    this.held = undefined;
+    this.refusal = undefined;
+  }
+
+  /** nginx refuses every configuration mounted from now on, and keeps running the one it runs. */
+  refuse(error: string, ref = DEFAULT_GW): void {
+    this.hold(ref);
+    this.refusal = error;
+  }
+
+  async reports(namespace: string, gateway: string): Promise<PodReport[]> {
+    const ref = { namespace, name: `agw-${gateway}` };
+    const pods = this.api.peek<Deployment>(DEPLOYMENTS, ref)?.status?.availableReplicas ?? 0;
+    const mounted = this.mountedHash(ref);
+    const status: ReloaderStatus = {
+      mountedHash: mounted,
+      loadedHash: this.held === undefined ? mounted : this.held,
+      refused:
+        this.refusal !== undefined && mounted !== null && mounted !== this.held
+          ? { hash: mounted, error: this.refusal }
+          : null,
+      problem: null,
+      lastReloadSeconds: 0.1,
+    };
+    return Array.from({ length: pods }, (_, i) => ({ pod: `${ref.name}-${i}`, kind: 'status', status }));
+  }
+}
+
 let harness: OperatorHarness;
+let reloaders: FakeReloaders;
 
 const SETTINGS = {
-  image: 'nginx:test',
-  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+  pod: {
+    ...testGatewayPodSettings(),
+    resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+  },
   allowLocalEgress: false,
 };
 
+function addController(h: OperatorHarness, resolver: string | undefined): void {
+  reloaders = new FakeReloaders(h.api);
+  addGatewayController(h.manager, h.deps, { ...SETTINGS, resolver }, reloaders);
+}
+
 async function start(resolver: string | undefined, ...routes: APIGatewayRouteV1[]): Promise<OperatorHarness> {
   harness = new OperatorHarness();
-  addGatewayController(harness.manager, harness.deps, { ...SETTINGS, resolver });
+  addController(harness, resolver);
   harness.api.seed(API_GATEWAY_ROUTES, ...routes);
   harness.start();
   await harness.settle();
@@ -96,7 +163,7 @@ describe('gateway controller', () => {
     expect(deployment?.metadata.ownerReferences?.every((o) => !o.controller && !o.blockOwnerDeletion)).toBe(
       true,
     );
-    expect(deployment?.spec.template.spec.containers[0]?.resources).toEqual(SETTINGS.resources);
+    expect(deployment?.spec.template.spec.containers[0]?.resources).toEqual(SETTINGS.pod.resources);
     expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Pending' });
     expect(ready(h, 'orders')).toMatchObject({ status: 'False', reason: 'GatewayProgressing' });
 
@@ -105,20 +172,56 @@ describe('gateway controller', () => {
     expect(ready(h, 'users')).toMatchObject({ status: 'True' });
   });
 
-  it('keeps a served route Ready while a configuration for another route rolls out', async () => {
+  it('brings a new route to running pods by a reload, not a rollout, and keeps the served ones Ready', async () => {
     const h = await start('10.96.0.10', route('orders'));
     await rollOut(h);
     expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Ready' });
     const statusWrites = () =>
       h.api.calls.filter((c) => c.subresource === 'status' && c.name === 'orders').length;
     const before = statusWrites();
+    const template = h.get<Deployment>(DEPLOYMENTS, DEFAULT_GW)?.spec.template;
+    reloaders.hold();
     await h.api.create(API_GATEWAY_ROUTES, route('users'));
     await h.settle();
+    expect(config(h)).toContain('"/users"');
+    expect(h.get<Deployment>(DEPLOYMENTS, DEFAULT_GW)?.spec.template).toEqual(template);
     expect(routeStatus(h, 'users')).toMatchObject({ state: 'Pending' });
+    expect(ready(h, 'users')).toMatchObject({ status: 'False', reason: 'GatewayReloading' });
+    expect(routeStatus(h, 'users')?.message).toContain(
+      '0 of 1 pods serve it (agw-default-0: nginx is loading it)',
+    );
     expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Ready' });
-    await rollOut(h);
+
+    // The pods' reloaders are asked again until they report the configuration loaded.
+    reloaders.release();
+    await h.settle(RELOAD_CHECK_MS);
     expect(routeStatus(h, 'users')).toMatchObject({ state: 'Ready' });
     expect(statusWrites()).toBe(before);
+    expect(h.events.filter((e) => e.reason === 'GatewayReloading')).toEqual([]);
+  });
+
+  it('reports a configuration nginx refused on the changed route only, with what nginx said', async () => {
+    const h = await start('10.96.0.10', route('orders'));
+    await rollOut(h);
+    reloaders.refuse('[emerg] unknown directive "bogus" in /etc/gateway/config/nginx.conf:3');
+    await h.api.create(API_GATEWAY_ROUTES, route('users'));
+    await h.settle();
+    expect(routeStatus(h, 'users')).toMatchObject({ state: 'Failed' });
+    expect(ready(h, 'users')).toMatchObject({ status: 'False', reason: 'GatewayConfigRefused' });
+    expect(routeStatus(h, 'users')?.message).toContain('unknown directive "bogus"');
+    expect(findCondition(routeStatus(h, 'users')?.conditions, 'Accepted')).toMatchObject({ status: 'True' });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ name: 'users', type: 'Warning', reason: 'GatewayConfigRefused' }),
+    );
+    // nginx keeps serving the configuration before, which holds orders.
+    expect(routeStatus(h, 'orders')).toMatchObject({ state: 'Ready' });
+
+    reloaders.release();
+    await h.api.patch(API_GATEWAY_ROUTES, { namespace: NS, name: 'users' }, 'merge', {
+      spec: { path: '/people' },
+    });
+    await h.settle();
+    expect(routeStatus(h, 'users')).toMatchObject({ state: 'Ready' });
   });
 
   it('reports the routes of a gateway scaled to zero as not Ready, and Ready again once it serves', async () => {
@@ -242,7 +345,7 @@ describe('gateway controller', () => {
   it("writes nothing while an object it did not make holds a gateway child's name, then carries on", async () => {
     harness = new OperatorHarness();
     const h = harness;
-    addGatewayController(h.manager, h.deps, { ...SETTINGS, resolver: '10.96.0.10' });
+    addController(h, '10.96.0.10');
     h.api.seed(SERVICES, {
       apiVersion: 'v1',
       kind: 'Service',
@@ -375,7 +478,7 @@ describe('gateway controller', () => {
     const before = h.api.calls.length;
     await h.stop();
     harness = new OperatorHarness({ api: h.api, clock: h.clock });
-    addGatewayController(harness.manager, harness.deps, { ...SETTINGS, resolver: '10.96.0.10' });
+    addController(harness, '10.96.0.10');
     harness.start();
     await harness.settle(10_000);
     const writes = h.api.calls.slice(before).filter((c) => !['list', 'watch', 'get'].includes(c.verb));

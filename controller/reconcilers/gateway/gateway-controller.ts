@@ -1,8 +1,10 @@
 // The gateway controller: one key per gateway (namespace/gateway-name). Route events map to the gateway
 // they name (the old and the new one when a route moves), AIModel events to the gateways whose routes
-// send traffic to the model, and events on gateway children to their gateway (drift, rollout progress).
-import type { AIModelV1, ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
+// send traffic to the model, and events on gateway children and pods to their gateway (drift, rollout
+// progress, a pod that turned ready and whose reloader can be asked).
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import type { GatewayPodSettings } from '../../children/gateway/gateway-pod.ts';
 import { GATEWAY_LABEL } from '../../children/labels.ts';
 import { objectKey } from '../../runtime/cache/object-key.ts';
 import type { Controller } from '../../runtime/controller/controller.ts';
@@ -11,6 +13,8 @@ import type { Manager } from '../../runtime/manager/manager.ts';
 import type { ControllerDependencies } from '../controller-dependencies.ts';
 import { enqueueOwnerFromLabel } from '../owned-by-label.ts';
 import { ClusterDns } from './cluster-dns.ts';
+import { PODS_BY_GATEWAY, ReloaderStatusReader, indexPodByGateway } from './gateway-pod-reports.ts';
+import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { GatewayReconciler } from './gateway-reconciler.ts';
 import {
   ROUTES_BY_GATEWAY,
@@ -21,22 +25,24 @@ import {
 } from './route-indexes.ts';
 
 export interface GatewaySettings {
-  image: string;
+  pod: GatewayPodSettings;
   /** Undefined: discovered from the kube-dns Service. */
   resolver: string | undefined;
-  resources: ResourceRequirements;
   /** Whether gateways may proxy to loopback, link-local and cloud metadata hosts. */
   allowLocalEgress: boolean;
 }
 
+/** `pods` reads the gateway pods' reloaders; by default over HTTP at the addresses the pod cache shows. */
 export function addGatewayController(
   manager: Pick<Manager, 'addController'>,
   deps: ControllerDependencies,
   settings: GatewaySettings,
+  pods: GatewayPodReporter = new ReloaderStatusReader(deps.caches.gatewayPods),
 ): Controller {
   const { caches } = deps;
   caches.routes.addIndex(ROUTES_BY_GATEWAY, indexByGateway);
   caches.routes.addIndex(ROUTES_BY_MODEL, indexByModel);
+  caches.gatewayPods.addIndex(PODS_BY_GATEWAY, indexPodByGateway);
   const reconciler = new GatewayReconciler({
     api: deps.api,
     applier: deps.applier,
@@ -46,10 +52,10 @@ export function addGatewayController(
     services: caches.services,
     deployments: caches.deployments,
     dns: new ClusterDns({ api: deps.api, clock: deps.clock, configured: settings.resolver }),
+    pods,
     events: deps.events,
     clock: deps.clock,
-    image: settings.image,
-    resources: settings.resources,
+    pod: settings.pod,
     allowLocalEgress: settings.allowLocalEgress,
   });
   const controller = manager.addController({
@@ -78,5 +84,6 @@ export function addGatewayController(
   caches.configMaps.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));
   caches.services.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));
   caches.deployments.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));
+  caches.gatewayPods.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));
   return controller;
 }

@@ -1,11 +1,13 @@
 // Brings one gateway (namespace/name, shared by every route that names it) to what its routes ask for:
 // renders the nginx configuration of the served routes, applies the ConfigMap, Deployment and Service
-// when the cache shows them different, and reports each route's outcome in its status. When no route
+// when the cache shows them different, and reports each route's outcome in its status: Ready once the
+// Deployment is rolled out and every ready pod's reloader reports the new configuration loaded (a change
+// of routes reaches running pods by a reload, not a rollout). When no route
 // names the gateway any more, its children are deleted (a route that moved to another gateway still
 // owns them, so the garbage collector would not). Routes that fail validation do not count: with no
 // other route the gateway's children stay as they are. Nothing is written while an object the operator
 // did not make holds the name of a gateway child.
-import type { AIModelV1, ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
@@ -14,6 +16,7 @@ import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-kn
 import { errorMessage } from '../../../shared/util/error-message.ts';
 import { renderGatewayChildren } from '../../children/gateway/gateway-children.ts';
 import { gatewayChildName } from '../../children/gateway/gateway-names.ts';
+import type { GatewayPodSettings } from '../../children/gateway/gateway-pod.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { gatewayClaim, isClaimed } from '../../children/child-claim.ts';
 import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
@@ -27,18 +30,21 @@ import type {
 } from '../../runtime/controller/reconciler.ts';
 import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
 import { StatusWriter } from '../../runtime/status/status-writer.ts';
-import { READY, findCondition } from '../../status/conditions.ts';
+import { configServing } from '../../status/config-serving.ts';
 import { REASON } from '../../status/reasons.ts';
 import type { Reason } from '../../status/reasons.ts';
 import { deploymentRollout } from '../../status/deployment-rollout.ts';
 import type { Rollout } from '../../status/deployment-rollout.ts';
 import { computeRouteStatus } from '../../status/route-status.ts';
 import type { RouteOutcome } from '../../status/route-status.ts';
+import { servedRouteOutcome, servingRecheckMs } from '../../status/served-route-outcome.ts';
+import type { GatewayServing } from '../../status/served-route-outcome.ts';
 import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '../child-conflicts.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import type { WatchedObjects } from '../watched-objects.ts';
 import type { ClusterDns } from './cluster-dns.ts';
+import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { planGateway } from './plan-gateway.ts';
 import type { GatewayPlan } from './plan-gateway.ts';
 import { ROUTES_BY_GATEWAY } from './route-indexes.ts';
@@ -54,33 +60,18 @@ export interface GatewayReconcilerOptions {
   services: Cache<Service>;
   deployments: Cache<Deployment>;
   dns: Pick<ClusterDns, 'lookup'>;
+  /** What each ready gateway pod's reloader reports about the configuration its nginx runs. */
+  pods: GatewayPodReporter;
   events: Pick<EventRecorder, 'event'>;
   clock: Clock;
-  /** The nginx image of the gateway Deployments. */
-  image: string;
-  /** Requests and limits of the nginx containers. */
-  resources: ResourceRequirements;
+  /** Images, resources and shutdown times of the gateway pods. */
+  pod: GatewayPodSettings;
   /** Whether gateways may proxy to loopback, link-local and cloud metadata hosts (--allow-local-egress). */
   allowLocalEgress: boolean;
 }
 
 /** How soon a gateway without a DNS resolver is looked at again. */
 export const RESOLVER_RETRY_MS = 30_000;
-
-/**
- * A route that was Ready at this generation stays Ready while a configuration made for other routes
- * rolls out: the pods that serve meanwhile, old and new, all hold it. Without this, adding one route
- * would flap every other route of the gateway.
- */
-function stillServed(route: APIGatewayRouteV1, rollout: Rollout): boolean {
-  const ready = findCondition(route.status?.conditions, READY);
-  return (
-    rollout.state === 'Progressing' &&
-    rollout.availableReplicas > 0 &&
-    ready?.status === 'True' &&
-    route.status?.observedGeneration === route.metadata.generation
-  );
-}
 
 /** What the plan alone decides for a route: invalid or losing a conflict, whatever else happens. */
 function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutcome | undefined {
@@ -91,12 +82,8 @@ function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutco
   return undefined;
 }
 
-function servedOutcome(
-  route: APIGatewayRouteV1,
-  plan: GatewayPlan,
-  gatewayName: string,
-  rollout: Rollout,
-): RouteOutcome {
+/** A route the gateway takes: waiting for its AIModel, or as its pods serve the configuration. */
+function servedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan, view: GatewayServing): RouteOutcome {
   const missingModel = plan.missingModels.get(route);
   if (missingModel !== undefined) {
     return {
@@ -106,39 +93,20 @@ function servedOutcome(
       accepted: true,
     };
   }
-  if (rollout.desiredReplicas === 0) {
-    return {
-      kind: 'unserved',
-      reason: REASON.GatewayScaledToZero,
-      message: `The gateway Deployment ${gatewayName} has 0 replicas: no pod serves the route`,
-    };
-  }
-  if (rollout.state === 'Available' || stillServed(route, rollout)) {
-    return { kind: 'ready', message: `Served by gateway ${gatewayName}` };
-  }
-  if (rollout.state === 'Failed') {
-    return {
-      kind: 'pending',
-      reason: REASON.GatewayRolloutStalled,
-      message: rollout.message,
-      accepted: true,
-    };
-  }
-  return {
-    kind: 'pending',
-    reason: REASON.GatewayProgressing,
-    message: `Gateway ${gatewayName} is rolling out the configuration that holds this route`,
-    accepted: true,
-  };
+  return servedRouteOutcome(route, view);
 }
 
-/** The reason of the Warning Event an outcome deserves; none for being served or a rollout in progress. */
+/** The reason of the Warning Event an outcome deserves; none for being served, a rollout or a reload. */
 function warningReason(outcome: RouteOutcome): Reason | undefined {
   switch (outcome.kind) {
     case 'ready':
       return undefined;
     case 'pending':
-      return outcome.reason === REASON.GatewayProgressing ? undefined : outcome.reason;
+      return outcome.reason === REASON.GatewayProgressing || outcome.reason === REASON.GatewayReloading
+        ? undefined
+        : outcome.reason;
+    case 'refused':
+      return outcome.reason;
     case 'unserved':
       return outcome.reason;
     case 'rejected':
@@ -194,6 +162,7 @@ export class GatewayReconciler implements Reconciler {
     }
 
     let rollout: Rollout;
+    let hash: string;
     const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
     try {
       const config = renderGatewayConfig({
@@ -210,9 +179,9 @@ export class GatewayReconciler implements Reconciler {
         routes: plan.members,
         apiKeySecrets: plan.apiKeySecrets,
         config,
-        image: this.opts.image,
-        resources: this.opts.resources,
+        pod: this.opts.pod,
       });
+      hash = config.hash;
       const ref = { namespace, name: gatewayName };
       const cached = {
         configMap: this.opts.configMaps.get(ref),
@@ -263,11 +232,15 @@ export class GatewayReconciler implements Reconciler {
         served: plan.served.length,
       });
     }
+    const serving = configServing(hash, await this.opts.pods.reports(namespace, gateway, ctx.signal));
+    const view: GatewayServing = { gatewayName, rollout, serving };
     await this.reportAll(
       routes,
-      (route) => plannedOutcome(route, plan) ?? servedOutcome(route, plan, gatewayName, rollout),
+      (route) => plannedOutcome(route, plan) ?? servedOutcome(route, plan, view),
       ctx,
     );
+    const recheck = servingRecheckMs(serving);
+    return recheck === undefined ? undefined : { requeueAfter: recheck };
   }
 
   private referencedModels(routes: readonly APIGatewayRouteV1[]): AIModelV1[] {
