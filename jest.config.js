@@ -22,6 +22,7 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/{shared,controller,webhook,gateway-reloader,test,bench,scripts}/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/unit-timeout.ts'],
     },
     {
       ...common,
