@@ -1,0 +1,129 @@
+// How long a gateway pod takes to serve a changed configuration, by the number of routes: a real nginx
+// and the reloader (as the pod runs them, e2e/gateway-reload/support/gateway-pod.ts) start with N routes;
+// then, again and again, one route's path changes and the new configuration is written into the mount the
+// way the kubelet does. Measured: from the kubelet's swap of `..data` to the reloader reporting the new
+// configuration loaded (noticing it, the signal, nginx parsing and starting new workers) and to the new
+// path answering 200; and the reloader's own figure, from the signal to nginx answering with the new hash.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
+import { GATEWAY_CONFIG_FILE, renderGatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
+import type { GatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
+import {
+  FIXTURE_GATEWAY,
+  FIXTURE_NAMESPACE,
+  gatewayRoute,
+} from '../../shared/gateway/testing/gateway-fixtures.ts';
+import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
+import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
+import { sendRequest } from '../../test/nginx/http-request.ts';
+import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { startGatewayPod } from '../../e2e/gateway-reload/support/gateway-pod.ts';
+import { percentile } from './latency-stats.ts';
+
+/** Routes share this many backend Services, as routes of a real gateway share a few. */
+const SERVICES = 20;
+
+export interface ReloadTimes {
+  routes: number;
+  configKiB: number;
+  runs: number;
+  /** Median and slowest, in milliseconds. */
+  mountToLoaded: { medianMs: number; maxMs: number };
+  mountToServed: { medianMs: number; maxMs: number };
+  signalToLoaded: { medianMs: number; maxMs: number };
+}
+
+function routes(count: number, port: number, changed: string | undefined): APIGatewayRouteV1[] {
+  return Array.from({ length: count }, (_, i) =>
+    gatewayRoute(`route-${i}`, {
+      path: i === 0 && changed !== undefined ? changed : `/api/v${i % 7}/items-${i}`,
+      method: i % 2 === 0 ? 'GET' : 'ANY',
+      destinationService: `svc-${i % SERVICES}`,
+      destinationPort: port,
+      // A tenth match a header too, as routes of several teams on one path do.
+      ...(i % 10 === 5 ? { headers: [{ name: 'x-tenant', value: `tenant-${i}` }] } : {}),
+    }),
+  );
+}
+
+function summary(values: readonly number[]): { medianMs: number; maxMs: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { medianMs: percentile(sorted, 50), maxMs: sorted.at(-1) ?? 0 };
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+    await sleep(5);
+  }
+}
+
+/** `runs` changes of a gateway with `count` routes. */
+export async function measureReloadTimes(count: number, runs: number): Promise<ReloadTimes> {
+  const backend = await startEchoBackend('bench');
+  const dns = await startLoopbackDnsServer(
+    Array.from({ length: SERVICES }, (_, i) => `svc-${i}.${FIXTURE_NAMESPACE}.svc.cluster.local`),
+  );
+  const port = await freeLoopbackPort();
+  const render = (runtimeDirectory: string, changed?: string): GatewayConfig =>
+    renderGatewayConfig({
+      namespace: FIXTURE_NAMESPACE,
+      gateway: FIXTURE_GATEWAY,
+      routes: routes(count, backend.port, changed),
+      models: [],
+      resolver: dns.address,
+      listenAddress: '127.0.0.1',
+      listenPort: port,
+      runtimeDirectory,
+      accessLog: '/dev/null',
+      workerProcesses: 2,
+    });
+  const volume = (config: GatewayConfig) => ({ [GATEWAY_CONFIG_FILE]: config.config, ...config.files });
+  let first: GatewayConfig | undefined;
+  const pod = await startGatewayPod(
+    { port, statusHost: '127.0.0.1', statusPort: await freeLoopbackPort(), pollIntervalMs: 1000 },
+    (directories) => volume((first = render(directories.runtime))),
+  );
+  try {
+    await pod.waitFor(first?.hash ?? '', 'loaded', 120_000);
+    const mountToLoaded: number[] = [];
+    const mountToServed: number[] = [];
+    const signalToLoaded: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const path = `/changed-${run}`;
+      const next = render(pod.directories.runtime, path);
+      const started = performance.now();
+      await pod.mount(volume(next));
+      let loadedAt: number | undefined;
+      await until(
+        async () => {
+          const status = await pod.status();
+          if (status.refused?.hash === next.hash) throw new Error(`nginx refused: ${status.refused.error}`);
+          if (status.loadedHash !== next.hash) return false;
+          loadedAt ??= performance.now();
+          signalToLoaded.push((status.lastReloadSeconds ?? NaN) * 1000);
+          return true;
+        },
+        120_000,
+        `the reload of ${count} routes`,
+      );
+      mountToLoaded.push((loadedAt ?? NaN) - started);
+      await until(async () => (await sendRequest(port, path)).status === 200, 60_000, `serving ${path}`);
+      mountToServed.push(performance.now() - started);
+    }
+    return {
+      routes: count,
+      configKiB: Math.round(Buffer.byteLength(first?.config ?? '') / 1024),
+      runs,
+      mountToLoaded: summary(mountToLoaded),
+      mountToServed: summary(mountToServed),
+      signalToLoaded: summary(signalToLoaded),
+    };
+  } finally {
+    await pod.stop();
+    await dns.close();
+    await backend.close();
+  }
+}
