@@ -83,11 +83,18 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
   const volume = (config: GatewayConfig) => ({ [GATEWAY_CONFIG_FILE]: config.config, ...config.files });
   let first: GatewayConfig | undefined;
   const pod = await startGatewayPod(
-    { port, statusHost: '127.0.0.1', statusPort: await freeLoopbackPort(), pollIntervalMs: 1000 },
+    {
+      port,
+      statusHost: '127.0.0.1',
+      statusPort: await freeLoopbackPort(),
+      // A gateway of 10,000 routes takes tens of seconds to start and to reload on a busy machine.
+      startTimeoutMs: 600_000,
+      reloadTimeoutSeconds: 600,
+    },
     (directories) => volume((first = render(directories.runtime))),
   );
   try {
-    await pod.waitFor(first?.hash ?? '', 'loaded', 120_000);
+    await pod.waitFor(first?.hash ?? '', 'loaded', 600_000);
     const mountToLoaded: number[] = [];
     const mountToServed: number[] = [];
     const signalToLoaded: number[] = [];
@@ -106,7 +113,7 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
           signalToLoaded.push((status.lastReloadSeconds ?? NaN) * 1000);
           return true;
         },
-        120_000,
+        600_000,
         `the reload of ${count} routes`,
       );
       mountToLoaded.push((loadedAt ?? NaN) - started);

@@ -34,6 +34,9 @@ export interface GatewayPodOptions {
   workerShutdownTimeoutSeconds?: number;
   /** The reloader's look at the mount besides file events. */
   pollIntervalMs?: number;
+  /** How long nginx may take to start, and the reloader to see a reload through: large gateways take long. */
+  startTimeoutMs?: number;
+  reloadTimeoutSeconds?: number;
 }
 
 export interface GatewayPodDirectories {
@@ -157,7 +160,7 @@ export async function startGatewayPod(
         if (child.exitCode !== null) throw new Error(`nginx exited: ${await readFile(nginxLogPath, 'utf8')}`);
         return (await canConnect(options.port)) || undefined;
       },
-      15_000,
+      options.startTimeoutMs ?? 15_000,
     );
     return child;
   };
@@ -172,6 +175,7 @@ export async function startGatewayPod(
       `--nginx-url=http://127.0.0.1:${options.port}`,
       `--status-address=${options.statusHost}:${options.statusPort}`,
       `--poll-interval-ms=${options.pollIntervalMs ?? 1000}`,
+      `--reload-timeout-seconds=${options.reloadTimeoutSeconds ?? 60}`,
     ],
     join(directories.logs, 'reloader.log'),
   );
