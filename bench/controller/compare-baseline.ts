@@ -1,10 +1,10 @@
 // bench:controller --baseline: this project's controller against a controller-runtime baseline (the Go
 // program in bench/controller/baseline/, which reconciles AIModels the same way), one after the other on
-// the same cluster, each in a fresh namespace with N served models: time until all are Ready, writes per
-// model counted by the API server, and resident memory idle (caches synced), after converging, restarted
-// on the workload, and with 10,000 more labelled ConfigMaps cached. Each controller then takes over the
-// other's converged models, which must cost no write: the check that both make the same children and
-// the same status.
+// the same cluster, each in a fresh namespace with N served models: time until all are Ready and the
+// controller's CPU time meanwhile, writes per model counted by the API server, and resident memory idle
+// (caches synced), after converging, restarted on the workload, and with 10,000 more labelled ConfigMaps
+// cached. Each controller then takes over the other's converged models, which must cost no write: the
+// check that both make the same children and the same status.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,6 +39,8 @@ const SETTLE_MS = 10_000;
 
 export interface ControllerFigures {
   seconds: number;
+  /** CPU time the controller used from the first model created until all were Ready. */
+  cpuSeconds: number;
   writes: ControllerWrites;
   writesPerModel: number;
   /** Writes answered 409 Conflict. */
@@ -168,6 +170,7 @@ async function measure(run: Run, contender: Contender, other: Contender): Promis
   const namespace = await createNamespace(api, `bench-${contender.id}`);
   let controller = await contender.start(contender.id, [namespace]);
   const idle = await residentMiB(controller);
+  const cpuBefore = await controller.metric('process_cpu_seconds_total');
 
   const beforeSamples = await cluster.apiServerMetrics();
   log(`${contender.id}: creating ${opts.count} AIModels in ${namespace}`);
@@ -184,6 +187,7 @@ async function measure(run: Run, contender: Contender, other: Contender): Promis
     started,
     CONVERGE_TIMEOUT_MS,
   );
+  const cpuSeconds = (await controller.metric('process_cpu_seconds_total')) - cpuBefore;
   await sleep(2_000);
   const convergedSamples = await cluster.apiServerMetrics();
   const writes = controllerWrites(convergedSamples);
@@ -223,6 +227,7 @@ async function measure(run: Run, contender: Contender, other: Contender): Promis
   await removeNamespace(api, namespace);
   return {
     seconds,
+    cpuSeconds,
     writes: diff,
     writesPerModel: total(diff) / opts.count,
     conflicts,
@@ -259,6 +264,7 @@ export function formatBaselineReport(r: BaselineReport): string {
   const go = r.controllerRuntime;
   const rows: [string, number | undefined, number | undefined, (n: number) => string][] = [
     ['all Ready', ts.seconds, go.seconds, (n) => `${n.toFixed(1)} s`],
+    ['CPU time converging', ts.cpuSeconds, go.cpuSeconds, (n) => `${n.toFixed(1)} s`],
     ['writes per model', ts.writesPerModel, go.writesPerModel, (n) => n.toFixed(2)],
     ['RSS idle, caches synced', ts.memoryMiB.idle, go.memoryMiB.idle, mib],
     ['RSS after converging', ts.memoryMiB.converged, go.memoryMiB.converged, mib],
