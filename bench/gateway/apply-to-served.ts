@@ -36,6 +36,10 @@ export interface ApplyToServed {
   ready: { p50Ms: number; p99Ms: number };
   /** How long `kubectl apply` itself took (a process start and one request). */
   kubectl: { p50Ms: number };
+  /** From `kubectl apply` to the new ConfigMap written into the pod's volume (the controller's part). */
+  mounted: { p50Ms: number; p99Ms: number };
+  /** nginx's reload as the reloader saw it: from its signal to nginx answering with the new hash. */
+  reload: { p50Ms: number; p99Ms: number };
 }
 
 function stats(values: readonly number[]): { p50Ms: number; p99Ms: number } {
@@ -96,6 +100,8 @@ export async function measureApplyToServed(
     const served: number[] = [];
     const ready: number[] = [];
     const kubectl: number[] = [];
+    const mounted: number[] = [];
+    const reload: number[] = [];
     for (let i = 0; i < changes; i++) {
       const name = `applied-${i}`;
       const path = `/applied-${i}`;
@@ -104,6 +110,8 @@ export async function measureApplyToServed(
       kubectl.push(performance.now() - started);
       await until(async () => (await sendRequest(port, path)).status === 200, 120_000, `serving ${path}`);
       served.push(performance.now() - started);
+      mounted.push(pod.lastMountedAt - started);
+      reload.push(((await pod.pod.status()).lastReloadSeconds ?? NaN) * 1000);
       await until(
         async () => {
           const r = await api.get<APIGatewayRouteV1>(API_GATEWAY_ROUTES, { namespace, name });
@@ -119,6 +127,8 @@ export async function measureApplyToServed(
       served: stats(served),
       ready: stats(ready),
       kubectl: { p50Ms: stats(kubectl).p50Ms },
+      mounted: stats(mounted),
+      reload: stats(reload),
     };
   } finally {
     await pod?.stop();

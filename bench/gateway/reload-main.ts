@@ -54,7 +54,7 @@ function reloadLine(r: ReloadTimes): string {
     `${String(r.routes).padStart(6)} routes (${r.configKiB} KiB): mount → loaded ${ms(r.mountToLoaded.medianMs)} ` +
     `(max ${ms(r.mountToLoaded.maxMs)}), mount → served ${ms(r.mountToServed.medianMs)} ` +
     `(max ${ms(r.mountToServed.maxMs)}), of which signal → loaded ${ms(r.signalToLoaded.medianMs)} ` +
-    `(max ${ms(r.signalToLoaded.maxMs)}); median of ${r.runs}`
+    `(max ${ms(r.signalToLoaded.maxMs)}); nginx master CPU ${ms(r.masterCpu.medianMs)}; median of ${r.runs}`
   );
 }
 
@@ -63,6 +63,8 @@ function applyLines(a: ApplyToServed): string[] {
     `kubectl apply → served: p50 ${ms(a.served.p50Ms)}, p99 ${ms(a.served.p99Ms)} (${a.changes} routes, ` +
       `kubectl itself p50 ${ms(a.kubectl.p50Ms)})`,
     `kubectl apply → route Ready: p50 ${ms(a.ready.p50Ms)}, p99 ${ms(a.ready.p99Ms)}`,
+    `of which kubectl apply → ConfigMap in the pod's volume: p50 ${ms(a.mounted.p50Ms)}, p99 ${ms(a.mounted.p99Ms)}; ` +
+      `nginx reload (signal → new hash answered): p50 ${ms(a.reload.p50Ms)}, p99 ${ms(a.reload.p99Ms)}`,
     'not included: the kubelet writes a changed ConfigMap into a running pod at its next sync of the pod,',
     'up to --sync-frequency (1 min by default) plus its ConfigMap cache delay, so add up to ~60-90 s in a cluster',
   ];

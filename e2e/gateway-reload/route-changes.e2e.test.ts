@@ -4,7 +4,8 @@
 // kubelet does. While 50 server-sent-event streams of tens of seconds and a steady load run, 100 route
 // changes are applied: no request fails, no stream is cut, every change is served, the pod template never
 // changes and nginx is never restarted. Each changed route turns Ready once the pod reports it loaded, and
-// a configuration nginx refuses is reported on the route with nginx's words.
+// a configuration nginx refuses is reported on the route with nginx's words. The namespace enforces the
+// restricted Pod Security Standard.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
@@ -20,6 +21,7 @@ import { kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from '../controller/support/controller-process.ts';
 import { serviceRoute } from '../controller/support/objects.ts';
 import { deleteNamespace, getObject, prepareTestNamespace } from '../controller/support/operator-cluster.ts';
+import { NAMESPACES } from '../controller-runtime/support/cluster-api.ts';
 import { startClusterGatewayPod, type ClusterGatewayPod } from './support/cluster-gateway-pod.ts';
 import { readStream, startSteadyLoad, type StreamResult } from './support/sse-client.ts';
 
@@ -63,6 +65,10 @@ function percentile(values: readonly number[], p: number): number {
 
 beforeAll(async () => {
   ({ api, namespace } = await prepareTestNamespace('reload'));
+  // The gateway pods meet the restricted Pod Security Standard: the API server would refuse them here.
+  await api.patch(NAMESPACES, { name: namespace }, 'merge', {
+    metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+  });
   backend = await startEchoBackend('echo');
   dns = await startLoopbackDnsServer([`echo.${namespace}.svc.cluster.local`]);
   controller = await ControllerProcess.start({
@@ -98,6 +104,9 @@ describe('route changes on a running gateway', () => {
     const ref = { namespace, name: 'agw-default' };
     const before = await getObject<Deployment>(api, DEPLOYMENTS, ref);
     const master = running.pod.nginxPid;
+    const stableReady = (await readyAtGeneration('stable'))?.status?.conditions?.find(
+      (c) => c.type === 'Ready',
+    );
 
     let streaming = true;
     const streams: StreamResult[] = [];
@@ -147,6 +156,11 @@ describe('route changes on a running gateway', () => {
     const pods = await api.list<Pod>(PODS, { namespace, labelSelector: `${GATEWAY_LABEL}=default` });
     expect(pods.items.map((p) => p.metadata.name)).toEqual([running.podName]);
     expect(running.pod.nginxPid).toBe(master);
+    // The unchanged route stayed Ready throughout: its condition never turned.
+    const stableAfter = (await readyAtGeneration('stable'))?.status?.conditions?.find(
+      (c) => c.type === 'Ready',
+    );
+    expect(stableAfter?.lastTransitionTime).toBe(stableReady?.lastTransitionTime);
     // Every route Ready at its generation: the pod reported the configuration that holds it.
     await kubectl(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'agr', '--all']);
     const longest = Math.max(...streams.map((s) => s.seconds));

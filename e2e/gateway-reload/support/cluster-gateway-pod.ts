@@ -5,6 +5,7 @@
 // would do this on its next sync of the pod, up to a minute or more later), made runnable here by
 // localGatewayConfig (a loopback port and local directories instead of the pod's).
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConfigMap, Pod } from '../../../controller/children/kube-objects.ts';
 import { GATEWAY_LABEL } from '../../../controller/children/labels.ts';
@@ -37,6 +38,8 @@ export interface ClusterGatewayPod {
   tamper: ((nginxConf: string) => string) | undefined;
   /** ConfigMap versions written into the volume so far. */
   readonly mounts: number;
+  /** When (performance.now()) the latest version was written into the volume. */
+  readonly lastMountedAt: number;
   stop(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export async function startClusterGatewayPod(options: ClusterGatewayPodOptions):
 
   let stopped = false;
   let mounts = 1;
+  let lastMountedAt = performance.now();
   const handle: ClusterGatewayPod = {
     pod,
     podName: kwokPod.metadata.name ?? '',
@@ -103,6 +107,9 @@ export async function startClusterGatewayPod(options: ClusterGatewayPodOptions):
     tamper: undefined,
     get mounts() {
       return mounts;
+    },
+    get lastMountedAt() {
+      return lastMountedAt;
     },
     async stop() {
       stopped = true;
@@ -122,6 +129,7 @@ export async function startClusterGatewayPod(options: ClusterGatewayPodOptions):
         if (tamper) data[GATEWAY_CONFIG_FILE] = tamper(data[GATEWAY_CONFIG_FILE] ?? '');
         await pod.mount(data);
         mounts += 1;
+        lastMountedAt = performance.now();
       } catch (err) {
         if (!stopped)
           process.stderr.write(`gateway pod sync of ${namespace}/${gateway}: ${errorMessage(err)}\n`);
