@@ -32,6 +32,7 @@ const PROBLEMS = [
   'GatewayScaledToZero',
   'GatewayConfigRefused',
   'ReloaderUnreachable',
+  'ApiKeySecretRefused',
 ] as const;
 
 /** Reasons of Events that no condition carries. */

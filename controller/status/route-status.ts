@@ -27,8 +27,15 @@ export type RouteOutcome =
   | { kind: 'ready'; message: string }
   /** Not served yet, for a reason expected to pass (a rollout, a reload, a missing AIModel); `accepted` says the route is in the configuration. */
   | { kind: 'pending'; reason: PendingReason; message: string; accepted: boolean }
-  /** In the configuration, but no pod serves it and none is coming (the gateway is scaled to zero). */
-  | { kind: 'unserved'; reason: typeof REASON.GatewayScaledToZero; message: string }
+  /**
+   * In the configuration, but no request passes: no pod serves it and none is coming (the gateway is
+   * scaled to zero), or its API-key Secret may not hold keys and is not mounted.
+   */
+  | {
+      kind: 'unserved';
+      reason: typeof REASON.GatewayScaledToZero | typeof REASON.ApiKeySecretRefused;
+      message: string;
+    }
   /**
    * Not in the configuration until someone acts: another route holds the same match, or an object the
    * operator did not make holds the name of a gateway child.

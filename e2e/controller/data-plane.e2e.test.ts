@@ -67,6 +67,7 @@ describe('the gateway configuration from the cluster in a real nginx', () => {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { namespace, name: 'client-keys' },
+      type: 'gateway.example.com/api-key',
       stringData: { 'team-a': API_KEY },
     });
     await api.create(

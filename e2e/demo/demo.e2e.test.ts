@@ -124,7 +124,7 @@ describe('npm run demo -- --no-wait', () => {
     expect(answers).toEqual([
       'http://gateway/hello/world => HTTP 200, answered by Service echo: GET /hello/world',
       expect.stringMatching(/^http:\/\/gateway\/secure\/data => HTTP 401 from the gateway: .*API key/),
-      "-H 'Authorization: Bearer demo-key-team-a' http://gateway/secure/data => " +
+      "-H 'Authorization: Bearer demo-key-for-team-a' http://gateway/secure/data => " +
         'HTTP 200, answered by Service echo: GET /secure/data',
       'http://gateway/legacy => HTTP 200, answered by Service echo: GET /legacy',
       expect.stringMatching(/^http:\/\/gateway\/nowhere => HTTP 404 from the gateway: /),

@@ -8,6 +8,8 @@ export const API_KEY_HANDLER = `${API_KEY_MODULE}.check`;
 
 /** The largest key the gateway accepts, in characters. */
 export const MAX_API_KEY_LENGTH = 512;
+/** The shortest: a shorter value in a key Secret is ignored (and reported in the route's status). */
+export const MIN_API_KEY_LENGTH = 16;
 
 // ES5 syntax plus import/export, which both njs engines run (the tests run njs 1.0, as the nginx images
 // ship it), and no state kept between requests: njs 0.8.6 and later reuse a VM for many requests.
@@ -21,9 +23,10 @@ import crypto from 'crypto';
 // RFC 6750 bearer-token characters; anything else is never a key.
 var KEY = /^[A-Za-z0-9._~+\/-]+=*$/;
 var MAX_KEY_LENGTH = ${MAX_API_KEY_LENGTH};
+var MIN_KEY_LENGTH = ${MIN_API_KEY_LENGTH};
 
 function isKey(value) {
-  return value.length > 0 && value.length <= MAX_KEY_LENGTH && KEY.test(value);
+  return value.length >= MIN_KEY_LENGTH && value.length <= MAX_KEY_LENGTH && KEY.test(value);
 }
 
 // Keys are compared as SHA-256 digests, so the time a comparison takes says nothing about a key.

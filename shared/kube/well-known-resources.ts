@@ -17,6 +17,15 @@ export const SERVICES: ResourceDescriptor = {
   namespaced: true,
 };
 
+/** Read only: the API-key Secrets routes name, to check they are marked for the purpose. */
+export const SECRETS: ResourceDescriptor = {
+  group: '',
+  version: 'v1',
+  resource: 'secrets',
+  kind: 'Secret',
+  namespaced: true,
+};
+
 export const PODS: ResourceDescriptor = {
   group: '',
   version: 'v1',

@@ -29,6 +29,8 @@ const CONTROLLER_RULES: PolicyRule[] = [
     verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
   },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  // Get only (never list or watch): the API-key Secrets routes name, checked for their mark.
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
   // Read only: the addresses of the gateway pods' reloaders.
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
 ];
@@ -124,8 +126,9 @@ describe('RBAC with default values', () => {
         verbs: ['get', 'update'],
       },
     ]);
+    // Besides the controller's get of key Secrets: nothing else touches Secrets.
     const secretRules = everyRule(objects).filter((r) => r.resources.includes('secrets'));
-    expect(secretRules.flatMap((r) => r.verbs).sort()).toEqual(['get', 'update']);
+    expect(secretRules.flatMap((r) => r.verbs).sort()).toEqual(['get', 'get', 'update']);
   });
 
   it('lets the webhook read Secrets (for reference warnings) only when a value asks for it', async () => {

@@ -10,9 +10,11 @@
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
+import type { KubeObject } from '../../../shared/api/meta.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
-import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import { isNotFound } from '../../../shared/kube/api-error.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
 import { renderGatewayChildren } from '../../children/gateway/gateway-children.ts';
 import { gatewayChildName } from '../../children/gateway/gateway-names.ts';
@@ -43,6 +45,8 @@ import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '.
 import { ChildWriter } from '../child-writer.ts';
 import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import type { WatchedObjects } from '../watched-objects.ts';
+import { keySecretVerdict, shortKeysMessage } from './api-key-secret.ts';
+import type { KeySecret, KeySecretVerdict } from './api-key-secret.ts';
 import type { ClusterDns } from './cluster-dns.ts';
 import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { planGateway } from './plan-gateway.ts';
@@ -72,6 +76,38 @@ export interface GatewayReconcilerOptions {
 
 /** How soon a gateway without a DNS resolver is looked at again. */
 export const RESOLVER_RETRY_MS = 30_000;
+
+/**
+ * How soon a gateway whose routes require keys is looked at again: Secrets are read, not watched (the
+ * controller may get them but not list them), so a Secret marked, unmarked or edited is seen by then.
+ */
+export const KEY_SECRET_RECHECK_MS = 60_000;
+
+/** What each key Secret the served routes name turned out to be; absent when it does not exist. */
+type KeySecrets = Map<string, KeySecretVerdict>;
+
+function keySecretOf(route: APIGatewayRouteV1): string | undefined {
+  return route.spec.authenticationRequired === true ? route.spec.apiKeySecretRef?.name : undefined;
+}
+
+/**
+ * A served route's outcome given its key Secret: one that may not hold keys is not mounted, so no
+ * request passes (as for a missing Secret), and ignored short keys are named after the outcome's words.
+ */
+function withKeySecret(route: APIGatewayRouteV1, outcome: RouteOutcome, secrets: KeySecrets): RouteOutcome {
+  const name = keySecretOf(route);
+  const verdict = name === undefined ? undefined : secrets.get(name);
+  if (name === undefined || verdict === undefined) return outcome;
+  if (!verdict.usable) {
+    return {
+      kind: 'unserved',
+      reason: REASON.ApiKeySecretRefused,
+      message: `${verdict.message}; every request is answered 401 until it is`,
+    };
+  }
+  if (verdict.shortKeys.length === 0) return outcome;
+  return { ...outcome, message: `${outcome.message}; ${shortKeysMessage(name, verdict.shortKeys)}` };
+}
 
 /** What the plan alone decides for a route: invalid or losing a conflict, whatever else happens. */
 function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutcome | undefined {
@@ -161,6 +197,7 @@ export class GatewayReconciler implements Reconciler {
       return { requeueAfter: RESOLVER_RETRY_MS };
     }
 
+    const keySecrets = await this.keySecrets(namespace, plan.apiKeySecrets, ctx.signal);
     let rollout: Rollout;
     let hash: string;
     const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
@@ -177,7 +214,7 @@ export class GatewayReconciler implements Reconciler {
         namespace,
         gateway,
         routes: plan.members,
-        apiKeySecrets: plan.apiKeySecrets,
+        apiKeySecrets: plan.apiKeySecrets.filter((name) => keySecrets.get(name)?.usable !== false),
         config,
         pod: this.opts.pod,
       });
@@ -236,11 +273,38 @@ export class GatewayReconciler implements Reconciler {
     const view: GatewayServing = { gatewayName, rollout, serving };
     await this.reportAll(
       routes,
-      (route) => plannedOutcome(route, plan) ?? servedOutcome(route, plan, view),
+      (route) =>
+        plannedOutcome(route, plan) ?? withKeySecret(route, servedOutcome(route, plan, view), keySecrets),
       ctx,
     );
-    const recheck = servingRecheckMs(serving);
-    return recheck === undefined ? undefined : { requeueAfter: recheck };
+    const rechecks = [
+      servingRecheckMs(serving),
+      plan.apiKeySecrets.length > 0 ? KEY_SECRET_RECHECK_MS : undefined,
+    ];
+    const recheck = Math.min(...rechecks.filter((ms) => ms !== undefined));
+    return Number.isFinite(recheck) ? { requeueAfter: recheck } : undefined;
+  }
+
+  private async keySecrets(
+    namespace: string,
+    names: readonly string[],
+    signal: AbortSignal,
+  ): Promise<KeySecrets> {
+    const verdicts: KeySecrets = new Map();
+    for (const name of names) {
+      try {
+        verdicts.set(
+          name,
+          keySecretVerdict(
+            await this.opts.api.get<KubeObject & KeySecret>(SECRETS, { namespace, name }, { signal }),
+          ),
+        );
+      } catch (err) {
+        // A missing Secret stays mounted (optional): its keys apply as soon as it is created.
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return verdicts;
   }
 
   private referencedModels(routes: readonly APIGatewayRouteV1[]): AIModelV1[] {
