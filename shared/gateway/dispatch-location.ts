@@ -1,11 +1,25 @@
 // One nginx location and the maps that choose which of its candidate routes serves a request: the first
 // candidate (in precedence order) whose host and header conditions hold and whose method matches. When
 // the conditions of some routes hold but none takes the method, the answer is 405 with the methods they
-// take in Allow; otherwise 404. A GET route takes HEAD too (see methodsTaken).
+// take in Allow; otherwise 404. A GET route takes HEAD too (see methodsTaken). The Allow list is a map
+// read only by the 405 answer, so a request a route takes does not compute it.
 import { HTTP_METHODS, type HTTPMethod } from '../api/apigatewayroute/v1.ts';
 import type { LocationPlan } from './location-plan.ts';
-import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
-import { ALLOW_VARIABLE, braced, locationVariable, routeLocationName } from './nginx-names.ts';
+import {
+  block,
+  comment,
+  directive,
+  type NginxBlock,
+  type NginxDirective,
+  type NginxNode,
+} from './nginx-config-text.ts';
+import {
+  ALLOW_VARIABLE,
+  braced,
+  DISPATCH_LOCATION_VARIABLE,
+  locationVariable,
+  routeLocationName,
+} from './nginx-names.ts';
 import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
 import type { NumberedRoute } from './prepared-route.ts';
 import { methodsTaken } from './route-match.ts';
@@ -14,8 +28,8 @@ import { isConditional, routeSelectionBit } from './route-selection.ts';
 export interface DispatchRendering {
   maps: NginxBlock[];
   location: NginxBlock;
-  /** Whether the location may answer 405 (and sets the Allow list for it). */
-  answersMethodNotAllowed: boolean;
+  /** The location's entry in the Allow map (see allowMap), when it may answer 405. */
+  allow?: NginxDirective;
 }
 
 /** The jump to the chosen route's named location; the file test always fails (nothing exists under /dev/null). */
@@ -95,7 +109,6 @@ export function dispatchLocation(plan: LocationPlan, index: number): DispatchRen
   if (catchAll === 0) {
     return {
       maps: [],
-      answersMethodNotAllowed: false,
       location: block('location', locationArgs, [
         ...header,
         ...jumpTo(`@${routeLocationName(first.number)}`),
@@ -113,17 +126,33 @@ export function dispatchLocation(plan: LocationPlan, index: number): DispatchRen
     if (withMethod.length > 0) methodRoutes.set(method, withMethod);
   }
   const checks: NginxNode[] = [block('if', [`(${route}`, '=', '404)'], [directive('return', 404)])];
-  if (methodRoutes.size > 0) {
-    // The Allow list is fixed when every route with a named method takes every host and header.
-    const fixed = [...methodRoutes.values()].flat().every((c) => !isConditional(c));
-    if (!fixed) maps.push(...allowMaps(methodRoutes, index));
-    const allow = fixed ? quotedText([...methodRoutes.keys()].join(', ')) : locationVariable(index, 'allow');
-    checks.push(directive('set', ALLOW_VARIABLE, allow));
-    checks.push(block('if', [`(${route}`, '=', '405)'], [directive('return', 405)]));
+  if (methodRoutes.size === 0) {
+    return {
+      maps,
+      location: block('location', locationArgs, [...header, ...checks, ...jumpTo(`@${route}`)]),
+    };
   }
+  // The Allow list is fixed when every route with a named method takes every host and header.
+  const fixed = [...methodRoutes.values()].flat().every((c) => !isConditional(c));
+  if (!fixed) maps.push(...allowMaps(methodRoutes, index));
+  const allow = fixed ? quotedText([...methodRoutes.keys()].join(', ')) : locationVariable(index, 'allow');
+  checks.push(directive('set', DISPATCH_LOCATION_VARIABLE, index));
+  checks.push(block('if', [`(${route}`, '=', '405)'], [directive('return', 405)]));
   return {
     maps,
-    answersMethodNotAllowed: methodRoutes.size > 0,
+    allow: directive(quotedLiteral(String(index)), allow),
     location: block('location', locationArgs, [...header, ...checks, ...jumpTo(`@${route}`)]),
   };
+}
+
+/**
+ * The Allow list of the 405 answer: that of the location that answered, by the index it set. Absent when
+ * no location answers 405; then nginx's own 405 (TRACE) has no Allow, as no variable names one.
+ */
+export function allowMap(dispatches: readonly DispatchRendering[]): NginxBlock[] {
+  const entries = dispatches.flatMap((d) => (d.allow === undefined ? [] : [d.allow]));
+  if (entries.length === 0) return [];
+  return [
+    block('map', [DISPATCH_LOCATION_VARIABLE, ALLOW_VARIABLE], [...entries, directive('default', '""')]),
+  ];
 }

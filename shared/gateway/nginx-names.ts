@@ -25,8 +25,10 @@ export function headerVariable(name: string): string {
   return `$http_${name.toLowerCase().replace(/-/g, '_')}`;
 }
 
-/** Set by a dispatch location to the methods its routes accept, for the 405 answer's Allow header. */
+/** The methods the routes of the location that answered 405 accept, for its Allow header. */
 export const ALLOW_VARIABLE = '$gw_allow';
+/** Set by a dispatch location that may answer 405 to its index, which chooses its Allow list. */
+export const DISPATCH_LOCATION_VARIABLE = '$gw_dispatch_location';
 export const ROUTE_NAME_VARIABLE = '$gw_route_name';
 export const UPSTREAM_HOST_VARIABLE = '$gw_upstream_host';
 export const API_KEY_DIRECTORY_VARIABLE = '$gw_api_key_directory';

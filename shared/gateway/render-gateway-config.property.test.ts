@@ -12,7 +12,15 @@ import { FIXTURE_GATEWAY, FIXTURE_NAMESPACE } from './testing/gateway-fixtures.t
 import { parseNginxConfig, type ParsedDirective } from './testing/nginx-config-parser.ts';
 import { routeSetArbitrary, type RouteSet } from './testing/route-set-arbitrary.ts';
 
-const TOP_LEVEL = new Set(['load_module', 'worker_processes', 'pid', 'error_log', 'events', 'http']);
+const TOP_LEVEL = new Set([
+  'load_module',
+  'worker_processes',
+  'pcre_jit',
+  'pid',
+  'error_log',
+  'events',
+  'http',
+]);
 const HTTP_LEVEL = new Set([
   'server_tokens',
   'default_type',

@@ -6,7 +6,7 @@ import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import { API_KEY_HANDLER, API_KEY_MODULE, API_KEY_SCRIPT, API_KEY_SCRIPT_FILE } from './api-key-script.ts';
 import { backendUpstreams } from './backend-upstream.ts';
 import { configStatusLocation, withConfigHash } from './config-status.ts';
-import { dispatchLocation } from './dispatch-location.ts';
+import { allowMap, dispatchLocation } from './dispatch-location.ts';
 import { GatewayRouteError } from './errors.ts';
 import { gatewayOptions, type GatewayConfigInput, type GatewayOptions } from './gateway-options.ts';
 import { planLocations } from './location-plan.ts';
@@ -213,7 +213,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
       ...(hasRootLocation ? [] : [block('location', ['/'], [directive('return', 404)])]),
       ...dispatches.map((d) => d.location),
       ...routes.map((route) => routeLocation(route, options)),
-      ...errorAnswers(dispatches.some((d) => d.answersMethodNotAllowed)),
+      ...errorAnswers(dispatches.some((d) => d.allow !== undefined)),
     ],
   );
   return block(
@@ -253,6 +253,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
       ...routes.flatMap(rateLimitZone),
       ...routes.flatMap((route) => (isConditional(route) ? [routeSelectionMap(route)] : [])),
       ...dispatches.flatMap((d) => d.maps),
+      ...allowMap(dispatches),
       server,
     ],
   );
@@ -277,6 +278,9 @@ export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
       ? [directive('load_module', quotedText(`${options.modulesDirectory}/ngx_http_js_module.so`))]
       : []),
     directive('worker_processes', options.workerProcesses),
+    // Every request runs regular expressions (the path check, route selection); nginx interprets them
+    // unless told to compile them, at several times the cost.
+    directive('pcre_jit', 'on'),
     directive('pid', quotedText(`${options.runtimeDirectory}/nginx.pid`)),
     directive('error_log', options.errorLog === 'stderr' ? 'stderr' : quotedText(options.errorLog), 'warn'),
     block('events', [], [directive('worker_connections', 4096)]),
