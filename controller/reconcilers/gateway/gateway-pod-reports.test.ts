@@ -33,7 +33,9 @@ function pod(name: string, port: number, status: Pod['status'] = {}): Pod {
 }
 
 let server: Server | undefined;
-afterEach(() => server?.close());
+afterEach(() => {
+  server?.close();
+});
 
 describe('gateway pod reports', () => {
   it('counts running, ready pods that are not stopping', () => {
