@@ -12,6 +12,7 @@ import {
 
 export interface FloorProxy {
   port: number;
+  workerPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -52,6 +53,7 @@ export async function startFloorProxy(backendPort: number): Promise<FloorProxy> 
     );
     return {
       port,
+      workerPids: () => nginx.workerPids(),
       async stop() {
         await nginx.stop();
         await removeNginxWorkspace(workspace);

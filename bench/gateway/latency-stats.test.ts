@@ -49,4 +49,10 @@ describe('medianOfRuns', () => {
   it('averages the middle two of an even number of runs', () => {
     expect(medianOfRuns([run(100, 1), run(300, 3)])).toMatchObject({ throughputPerSecond: 200, p50Ms: 2 });
   });
+
+  it('gives the median CPU time per request only when every run read it', () => {
+    const withCpu = (cpuUsPerRequest: number) => ({ ...run(100, 1), cpuUsPerRequest });
+    expect(medianOfRuns([withCpu(60), withCpu(90), withCpu(70)]).cpuUsPerRequest).toBe(70);
+    expect(medianOfRuns([withCpu(60), run(100, 1)])).not.toHaveProperty('cpuUsPerRequest');
+  });
 });

@@ -7,6 +7,8 @@ export interface LoadSummary {
   p50Ms: number;
   p99Ms: number;
   meanMs: number;
+  /** CPU time the server under test spent per measured request, when it was read. */
+  cpuUsPerRequest?: number;
 }
 
 /** The nearest-rank percentile (0 < p <= 100) of sorted values; 0 for none. */
@@ -47,7 +49,9 @@ function median(values: readonly number[]): number {
  * disturbed by other work on the machine does not decide the result; requests and errors summed.
  */
 export function medianOfRuns(runs: readonly LoadSummary[]): LoadSummary {
-  const of = (field: keyof LoadSummary) => median(runs.map((run) => run[field]));
+  const of = (field: 'throughputPerSecond' | 'p50Ms' | 'p99Ms' | 'meanMs') =>
+    median(runs.map((run) => run[field]));
+  const cpu = runs.flatMap((run) => (run.cpuUsPerRequest === undefined ? [] : [run.cpuUsPerRequest]));
   return {
     requests: runs.reduce((sum, run) => sum + run.requests, 0),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
@@ -55,5 +59,6 @@ export function medianOfRuns(runs: readonly LoadSummary[]): LoadSummary {
     p50Ms: of('p50Ms'),
     p99Ms: of('p99Ms'),
     meanMs: of('meanMs'),
+    ...(cpu.length === runs.length && cpu.length > 0 ? { cpuUsPerRequest: median(cpu) } : {}),
   };
 }

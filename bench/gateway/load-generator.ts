@@ -1,7 +1,9 @@
 // A closed-loop HTTP load generator: `concurrency` clients on kept-alive connections, each sending its
-// next request when the previous one is answered, for a fixed time after a warm-up.
+// next request when the previous one is answered, for a fixed time after a warm-up; optionally with the
+// CPU time a process spent per measured request.
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { summarizeLoad, type LoadSummary } from './latency-stats.ts';
 
 export interface LoadOptions {
@@ -12,6 +14,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Requests in this leading time are sent but not measured (connections, caches, JIT). */
   warmupMs: number;
+  /** CPU time (ns) of the server under test so far, read when the measured time starts and ends. */
+  cpuTimeNs?: () => number;
 }
 
 function send(agent: Agent, options: LoadOptions): Promise<number> {
@@ -46,7 +50,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       else errors += 1;
     }
   };
+  const cpuAtStart = sleep(options.warmupMs).then(() => options.cpuTimeNs?.());
   await Promise.all(Array.from({ length: options.concurrency }, client));
+  const cpuAtEnd = options.cpuTimeNs?.();
   agent.destroy();
-  return summarizeLoad(latencies, errors, options.durationMs);
+  const summary = summarizeLoad(latencies, errors, options.durationMs);
+  const cpuStart = await cpuAtStart;
+  if (cpuStart === undefined || cpuAtEnd === undefined || summary.requests === 0) return summary;
+  return { ...summary, cpuUsPerRequest: (cpuAtEnd - cpuStart) / 1000 / summary.requests };
 }

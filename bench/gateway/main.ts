@@ -5,7 +5,8 @@
 // Each concurrency level is a separate round: at 1 the difference in p50 is the latency a hop adds to a
 // request; at higher levels client, proxy and backend compete for the same cores, so the round shows
 // throughput under saturation. Each target runs `repeat` times, interleaved with the others, and counts
-// with the median of its runs, so that a burst of other work on the machine does not decide a ratio.
+// with the median of its runs, so that a burst of other work on the machine does not decide a ratio; the
+// nginx workers' CPU time per request is shown too, as the one figure other work hardly moves.
 // Usage: node bench/gateway/main.ts [--duration 5] [--concurrency 1,16] [--warmup 1] [--repeat 3]
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
 import { startFloorProxy } from './floor-proxy.ts';
 import { medianOfRuns, type LoadSummary } from './latency-stats.ts';
 import { runLoad } from './load-generator.ts';
+import { cpuTimeNs } from './process-cpu.ts';
 
 const API_KEY = 'bench-key-0123456789abcdef';
 const TARGETS = ['direct', 'floor', 'gateway', 'gateway+api-key'] as const;
@@ -82,6 +84,7 @@ function row(name: string, summary: LoadSummary): string {
     summary.p50Ms.toFixed(3).padStart(8),
     summary.p99Ms.toFixed(3).padStart(8),
     String(summary.errors).padStart(7),
+    (summary.cpuUsPerRequest === undefined ? '-' : summary.cpuUsPerRequest.toFixed(1)).padStart(13),
   ];
   return cells.join(' ');
 }
@@ -92,17 +95,23 @@ interface Round {
 }
 
 function ratio(through: LoadSummary, base: LoadSummary) {
+  const cpu =
+    through.cpuUsPerRequest !== undefined && base.cpuUsPerRequest !== undefined
+      ? { cpuPerRequest: through.cpuUsPerRequest / base.cpuUsPerRequest }
+      : {};
   return {
     throughput: through.throughputPerSecond / base.throughputPerSecond,
     p50: through.p50Ms / base.p50Ms,
     p99: through.p99Ms / base.p99Ms,
     addedP50Ms: through.p50Ms - base.p50Ms,
+    ...cpu,
   };
 }
 
 function ratioLine(name: string, base: string, r: ReturnType<typeof ratio>): string {
   const added = `${r.addedP50Ms >= 0 ? '+' : ''}${r.addedP50Ms.toFixed(3)} ms`;
-  return `${name} / ${base}: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)} (${added}), p99 x${r.p99.toFixed(2)}`;
+  const cpu = r.cpuPerRequest === undefined ? '' : `, nginx CPU per request x${r.cpuPerRequest.toFixed(2)}`;
+  return `${name} / ${base}: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)} (${added}), p99 x${r.p99.toFixed(2)}${cpu}`;
 }
 
 function roundRatios({ results }: Round) {
@@ -126,6 +135,7 @@ function printRound(round: Round, settings: ReturnType<typeof options>): void {
       'p50 ms'.padStart(8),
       'p99 ms'.padStart(8),
       'errors'.padStart(7),
+      'nginx us/req'.padStart(13),
     ].join(' '),
   );
   for (const target of TARGETS) console.log(row(target, round.results[target]));
@@ -175,11 +185,22 @@ async function main(): Promise<void> {
   });
   try {
     await writeSecretVolume(join(gateway.apiKeysDirectory, 'bench-keys'), { bench: API_KEY });
-    const requests: Record<Target, { port: number; path: string; headers?: Record<string, string> }> = {
+    // The nginx workers' CPU time per request: what a request costs each proxy, however busy the machine.
+    const floorCpu = () => cpuTimeNs(floor.workerPids());
+    const gatewayCpu = () => cpuTimeNs(gateway.nginx.workerPids());
+    const requests: Record<
+      Target,
+      { port: number; path: string; headers?: Record<string, string>; cpuTimeNs?: () => number }
+    > = {
       direct: { port: backend.port, path: '/bench/items/1' },
-      floor: { port: floor.port, path: '/bench/items/1' },
-      gateway: { port: gateway.port, path: '/bench/items/1' },
-      'gateway+api-key': { port: gateway.port, path: '/bench/keyed/1', headers: { 'X-API-Key': API_KEY } },
+      floor: { port: floor.port, path: '/bench/items/1', cpuTimeNs: floorCpu },
+      gateway: { port: gateway.port, path: '/bench/items/1', cpuTimeNs: gatewayCpu },
+      'gateway+api-key': {
+        port: gateway.port,
+        path: '/bench/keyed/1',
+        headers: { 'X-API-Key': API_KEY },
+        cpuTimeNs: gatewayCpu,
+      },
     };
     const rounds: Round[] = [];
     for (const concurrency of settings.concurrencies) {
