@@ -19,6 +19,8 @@ export interface BenchOptions {
   out: string | undefined;
   /** Compare with the controller-runtime baseline (models only) instead of the usual stages. */
   baseline: boolean;
+  /** How many times --baseline measures both, alternating which goes first. */
+  rounds: number;
 }
 
 export class BenchOptionsError extends Error {
@@ -48,6 +50,7 @@ export const BENCH_USAGE = `Usage: node bench/controller/main.ts [flags]
   --out PATH              also write the report as JSON here
   --baseline              instead: N models converged by this controller and by a controller-runtime
                           baseline (bench/controller/baseline, built with Go), compared
+  --rounds N              --baseline: measure both N times, alternating which goes first; medians (default 1)
 `;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -65,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       kubeconfig: { type: 'string' },
       out: { type: 'string' },
       baseline: { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '1' },
     },
   });
   return {
@@ -77,5 +81,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     kubeconfig: values.kubeconfig,
     out: values.out,
     baseline: values.baseline,
+    rounds: positiveInteger('rounds', values.rounds, 1),
   };
 }

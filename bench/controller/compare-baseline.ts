@@ -50,14 +50,19 @@ export interface ControllerFigures {
   takeoverWrites: number;
 }
 
-export interface BaselineReport {
+interface Pair {
+  typescript: ControllerFigures;
+  controllerRuntime: ControllerFigures;
+}
+
+export interface BaselineReport extends Pair {
   count: number;
   workers: number;
   cachedObjects: number;
   /** 1-minute load average when the run started and when it ended. */
   loadAverage: { start: number; end: number };
-  typescript: ControllerFigures;
-  controllerRuntime: ControllerFigures;
+  /** Each round's figures; the report's own are their medians (counts: their sums). */
+  rounds: Pair[];
 }
 
 interface Contender {
@@ -247,16 +252,61 @@ export async function compareWithBaseline(
   const cacheNamespace =
     opts.cachedObjects > 0 ? await createCachedConfigMaps(api, opts.cachedObjects) : undefined;
   const run: Run = { api, cluster, opts, cacheNamespace };
-  const report: BaselineReport = {
+  const rounds: Pair[] = [];
+  for (let round = 1; round <= opts.rounds; round++) {
+    // Alternating which goes first, so a change in the machine's load does not always favour one.
+    if (round % 2 === 1) {
+      const ts = await measure(run, typescript, controllerRuntime);
+      rounds.push({ typescript: ts, controllerRuntime: await measure(run, controllerRuntime, typescript) });
+    } else {
+      const go = await measure(run, controllerRuntime, typescript);
+      rounds.push({ typescript: await measure(run, typescript, controllerRuntime), controllerRuntime: go });
+    }
+  }
+  return {
     count: opts.count,
     workers: opts.workers,
     cachedObjects: opts.cachedObjects,
-    loadAverage: { start: loadAtStart, end: 0 },
-    typescript: await measure(run, typescript, controllerRuntime),
-    controllerRuntime: await measure(run, controllerRuntime, typescript),
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+    typescript: combined(rounds.map((r) => r.typescript)),
+    controllerRuntime: combined(rounds.map((r) => r.controllerRuntime)),
+    rounds,
   };
-  report.loadAverage.end = loadavg()[0] ?? 0;
-  return report;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** Medians of the rounds' measures, sums of their counts. */
+export function combined(rounds: readonly ControllerFigures[]): ControllerFigures {
+  const of = (pick: (f: ControllerFigures) => number) => median(rounds.map(pick));
+  const cached = rounds.flatMap((f) => (f.memoryMiB.cached === undefined ? [] : [f.memoryMiB.cached]));
+  return {
+    seconds: of((f) => f.seconds),
+    cpuSeconds: of((f) => f.cpuSeconds),
+    writes: {
+      children: sum(rounds.map((f) => f.writes.children)),
+      status: sum(rounds.map((f) => f.writes.status)),
+    },
+    writesPerModel: of((f) => f.writesPerModel),
+    conflicts: sum(rounds.map((f) => f.conflicts)),
+    memoryMiB: {
+      idle: of((f) => f.memoryMiB.idle),
+      converged: of((f) => f.memoryMiB.converged),
+      restarted: of((f) => f.memoryMiB.restarted),
+      ...(cached.length > 0 ? { cached: median(cached) } : {}),
+    },
+    takeoverWrites: sum(rounds.map((f) => f.takeoverWrites)),
+  };
 }
 
 export function formatBaselineReport(r: BaselineReport): string {
@@ -272,8 +322,10 @@ export function formatBaselineReport(r: BaselineReport): string {
     [`RSS with ${r.cachedObjects} more ConfigMaps`, ts.memoryMiB.cached, go.memoryMiB.cached, mib],
     ['per cached ConfigMap', perObject(ts, r), perObject(go, r), (n) => `${n.toFixed(2)} KiB`],
   ];
+  const perRound = (pick: (p: Pair) => ControllerFigures, what: (f: ControllerFigures) => number) =>
+    r.rounds.map((p) => what(pick(p)).toFixed(1)).join(', ');
   const lines = [
-    `N = ${r.count} AIModels, ${r.workers} workers; load average ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end`,
+    `N = ${r.count} AIModels, ${r.workers} workers, ${r.rounds.length === 1 ? '1 round' : `medians of ${r.rounds.length} rounds`}; load average ${r.loadAverage.start.toFixed(1)} at the start, ${r.loadAverage.end.toFixed(1)} at the end`,
     `${''.padEnd(34)}${'this project'.padStart(14)}${'controller-runtime'.padStart(20)}${'ratio'.padStart(8)}`,
     ...rows
       .filter(([, a, b]) => a !== undefined && b !== undefined)
@@ -281,6 +333,26 @@ export function formatBaselineReport(r: BaselineReport): string {
         ([label, a = 0, b = 0, format]) =>
           `${label.padEnd(34)}${format(a).padStart(14)}${format(b).padStart(20)}${(b === 0 ? '-' : (a / b).toFixed(2)).padStart(8)}`,
       ),
+    ...(r.rounds.length === 1
+      ? []
+      : [
+          `all Ready per round (s): this project ${perRound(
+            (p) => p.typescript,
+            (f) => f.seconds,
+          )}; ` +
+            `controller-runtime ${perRound(
+              (p) => p.controllerRuntime,
+              (f) => f.seconds,
+            )} (this project first in odd rounds)`,
+          `CPU time per round (s): this project ${perRound(
+            (p) => p.typescript,
+            (f) => f.cpuSeconds,
+          )}; ` +
+            `controller-runtime ${perRound(
+              (p) => p.controllerRuntime,
+              (f) => f.cpuSeconds,
+            )}`,
+        ]),
     `writes: this project ${ts.writes.children} children + ${ts.writes.status} status (${ts.conflicts} answered 409), ` +
       `controller-runtime ${go.writes.children} + ${go.writes.status} (${go.conflicts} answered 409)`,
     `taking over the other's converged models: controller-runtime wrote ${ts.takeoverWrites}, this project ${go.takeoverWrites} (0: same children and status)`,
