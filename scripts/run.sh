@@ -68,7 +68,9 @@ node_modules_current() {
 
 npm_ci() {
   # The project's npm on the project's Node, not the machine's: the same npm that wrote the lock file.
-  "$tools_bin/npm" ci --no-audit --no-fund && return
+  # Packages already in npm's cache are taken from it (the lock file pins each by its integrity hash),
+  # and a dropped connection to the registry is tried again, so a reinstall rarely needs the network.
+  "$tools_bin/npm" ci --no-audit --no-fund --prefer-offline --fetch-retries=5 && return
   hint "npm ci could not install the dependencies from the npm registry ($(registry)): check the network" \
     "and npm's registry and proxy settings, then run again"
   return 1
