@@ -352,7 +352,11 @@ describe('the chart on a cluster', () => {
           true,
         ],
         [CONTROLLER, ['update', 'apigatewayroutes.gateway.example.com', '-n', 'default'], false],
-        [CONTROLLER, ['get', 'secrets', '-n', 'default'], false],
+        // It reads the API-key Secrets routes name, one by one: never lists or watches Secrets.
+        [CONTROLLER, ['get', 'secrets', '-n', 'default'], true],
+        [CONTROLLER, ['list', 'secrets', '-n', 'default'], false],
+        [CONTROLLER, ['watch', 'secrets', '-n', 'default'], false],
+        [CONTROLLER, ['update', 'secrets', '-n', 'default'], false],
         [CONTROLLER, ['update', `leases.coordination.k8s.io/${CONTROLLER}`, '-n', NAMESPACE], true],
         [CONTROLLER, ['update', 'leases.coordination.k8s.io/someone-else', '-n', NAMESPACE], false],
         [CONTROLLER, ['create', 'leases.coordination.k8s.io', '-n', NAMESPACE], false],
