@@ -37,6 +37,14 @@ function jumpTo(target: string): NginxNode[] {
   return [directive('root', '/dev/null'), directive('try_files', '/gateway-route', target)];
 }
 
+/**
+ * At http level: the jumps' file test answered from a cache of its failure, not by a stat() per request,
+ * which is among the dearest things a request does where system calls are slow (gVisor, some VMs).
+ */
+export function jumpTestCache(): NginxNode[] {
+  return [directive('open_file_cache', 'max=1'), directive('open_file_cache_errors', 'on')];
+}
+
 /** A PCRE matching the request methods a route takes. */
 function methodPattern(method: HTTPMethod): string {
   if (method === 'ANY') return '[^:]*';

@@ -36,6 +36,8 @@ const HTTP_LEVEL = new Set([
   'resolver',
   'resolver_timeout',
   'limit_req_status',
+  'open_file_cache',
+  'open_file_cache_errors',
   'js_import',
   'proxy_http_version',
   'proxy_set_header',

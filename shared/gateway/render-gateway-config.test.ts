@@ -369,6 +369,11 @@ describe('renderGatewayConfig', () => {
   it('jumps straight to a route that takes every request of its location', () => {
     const { config } = render([gatewayRoute('all', { path: '/all', ...service() })]);
     expect(argsOf(location(config, '^~', '/all/'), 'try_files')).toEqual([['/gateway-route', '@gw_route_0']]);
+    // The file test of the jump always fails; its answer is kept rather than asked for on every request.
+    const http = parseNginxConfig(config).find((d) => d.name === 'http');
+    if (!http) throw new Error('no http block');
+    expect(argsOf(http, 'open_file_cache')).toEqual([['max=1']]);
+    expect(argsOf(http, 'open_file_cache_errors')).toEqual([['on']]);
     expect(
       directives(config).filter((d) => d.name === 'map' && d.args[1]?.value.startsWith('$gw_location')),
     ).toEqual([]);

@@ -6,7 +6,7 @@ import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
 import { API_KEY_HANDLER, API_KEY_MODULE, API_KEY_SCRIPT, API_KEY_SCRIPT_FILE } from './api-key-script.ts';
 import { backendUpstreams } from './backend-upstream.ts';
 import { configStatusLocation, withConfigHash } from './config-status.ts';
-import { allowMap, dispatchLocation } from './dispatch-location.ts';
+import { allowMap, dispatchLocation, jumpTestCache } from './dispatch-location.ts';
 import { GatewayRouteError } from './errors.ts';
 import { gatewayOptions, type GatewayConfigInput, type GatewayOptions } from './gateway-options.ts';
 import { planLocations } from './location-plan.ts';
@@ -240,6 +240,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
       ),
       directive('resolver_timeout', '5s'),
       directive('limit_req_status', 429),
+      ...(routes.length > 0 ? jumpTestCache() : []),
       ...(usesApiKeys
         ? [directive('js_import', API_KEY_MODULE, 'from', quotedText(API_KEY_SCRIPT_FILE))]
         : []),
