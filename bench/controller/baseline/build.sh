@@ -44,7 +44,7 @@ main() {
     flock 9
   fi
   if [ ! -f "$target/.complete" ]; then
-    say "building $target (a first build downloads controller-runtime's Go modules)"
+    say "building $target (the first on a machine downloads controller-runtime's Go modules)"
     partial="$target.partial.$$"
     rm -rf "$partial"
     mkdir -p "$partial"
