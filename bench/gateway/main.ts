@@ -4,10 +4,11 @@
 // ratios show what the gateway costs beyond any nginx proxy and beyond none.
 // Each concurrency level is a separate round: at 1 the difference in p50 is the latency a hop adds to a
 // request; at higher levels client, proxy and backend compete for the same cores, so the round shows
-// throughput under saturation. Each target runs `repeat` times, interleaved with the others, and counts
-// with the median of its runs, so that a burst of other work on the machine does not decide a ratio; the
-// nginx workers' CPU time per request is shown too, as the one figure other work hardly moves.
-// Usage: node bench/gateway/main.ts [--duration 5] [--concurrency 1,16] [--warmup 1] [--repeat 3]
+// throughput under saturation. Each target runs `repeat` times, interleaved with the others; the table
+// shows each target's median run, the ratios the median of the ratios of runs made side by side (see
+// run-ratios.ts), so that a burst of other work on the machine does not decide a ratio; the nginx workers'
+// CPU time per request is shown too, as the one figure other work hardly moves.
+// Usage: node bench/gateway/main.ts [--duration 3] [--concurrency 1,16] [--warmup 1] [--repeat 5]
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
 import { startFloorProxy } from './floor-proxy.ts';
 import { medianOfRuns, type LoadSummary } from './latency-stats.ts';
 import { runLoad } from './load-generator.ts';
+import { pairedRatio, type RunRatio } from './run-ratios.ts';
 import { cpuTimeNs } from './process-cpu.ts';
 
 const API_KEY = 'bench-key-0123456789abcdef';
@@ -37,10 +39,10 @@ function positiveNumber(name: string, value: string | undefined): number {
 function options() {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '1,16' },
       warmup: { type: 'string', default: '1' },
-      repeat: { type: 'string', default: '3' },
+      repeat: { type: 'string', default: '5' },
     },
   });
   return {
@@ -91,42 +93,31 @@ function row(name: string, summary: LoadSummary): string {
 
 interface Round {
   concurrency: number;
+  /** Each target's runs, in the order they were made. */
+  runs: Record<Target, LoadSummary[]>;
+  /** Each target's median run (see medianOfRuns). */
   results: Record<Target, LoadSummary>;
 }
 
-function ratio(through: LoadSummary, base: LoadSummary) {
-  const cpu =
-    through.cpuUsPerRequest !== undefined && base.cpuUsPerRequest !== undefined
-      ? { cpuPerRequest: through.cpuUsPerRequest / base.cpuUsPerRequest }
-      : {};
-  return {
-    throughput: through.throughputPerSecond / base.throughputPerSecond,
-    p50: through.p50Ms / base.p50Ms,
-    p99: through.p99Ms / base.p99Ms,
-    addedP50Ms: through.p50Ms - base.p50Ms,
-    ...cpu,
-  };
-}
-
-function ratioLine(name: string, base: string, r: ReturnType<typeof ratio>): string {
+function ratioLine(name: string, base: string, r: RunRatio): string {
   const added = `${r.addedP50Ms >= 0 ? '+' : ''}${r.addedP50Ms.toFixed(3)} ms`;
   const cpu = r.cpuPerRequest === undefined ? '' : `, nginx CPU per request x${r.cpuPerRequest.toFixed(2)}`;
   return `${name} / ${base}: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)} (${added}), p99 x${r.p99.toFixed(2)}${cpu}`;
 }
 
-function roundRatios({ results }: Round) {
+function roundRatios({ runs }: Round) {
   return {
-    floorVsDirect: ratio(results.floor, results.direct),
-    gatewayVsFloor: ratio(results.gateway, results.floor),
-    gatewayVsDirect: ratio(results.gateway, results.direct),
-    gatewayWithApiKeyVsFloor: ratio(results['gateway+api-key'], results.floor),
-    gatewayWithApiKeyVsDirect: ratio(results['gateway+api-key'], results.direct),
+    floorVsDirect: pairedRatio(runs.floor, runs.direct),
+    gatewayVsFloor: pairedRatio(runs.gateway, runs.floor),
+    gatewayVsDirect: pairedRatio(runs.gateway, runs.direct),
+    gatewayWithApiKeyVsFloor: pairedRatio(runs['gateway+api-key'], runs.floor),
+    gatewayWithApiKeyVsDirect: pairedRatio(runs['gateway+api-key'], runs.direct),
   };
 }
 
 function printRound(round: Round, settings: ReturnType<typeof options>): void {
   console.log(
-    `\nconcurrency ${round.concurrency}, median of ${settings.repeat} runs of ${settings.durationMs / 1000} s per target, loopback`,
+    `\nconcurrency ${round.concurrency}, ${settings.repeat} runs of ${settings.durationMs / 1000} s per target, loopback: median runs, median ratios of side-by-side runs`,
   );
   console.log(
     [
@@ -153,7 +144,7 @@ function goals(rounds: Round[]) {
   const results: { goal: string; value: string; met: boolean }[] = [];
   const saturated = at(16);
   if (saturated) {
-    const value = ratio(saturated.results.gateway, saturated.results.floor).throughput;
+    const value = pairedRatio(saturated.runs.gateway, saturated.runs.floor).throughput;
     results.push({
       goal: `gateway throughput at concurrency 16 >= ${GOALS.throughputRatioAt16}x the floor`,
       value: `x${value.toFixed(2)}`,
@@ -162,7 +153,7 @@ function goals(rounds: Round[]) {
   }
   const single = at(1);
   if (single) {
-    const value = ratio(single.results.gateway, single.results.floor).addedP50Ms;
+    const value = pairedRatio(single.runs.gateway, single.runs.floor).addedP50Ms;
     results.push({
       goal: `gateway p50 at concurrency 1 <= the floor's + ${GOALS.addedP50MsAt1} ms`,
       value: `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`,
@@ -223,7 +214,7 @@ async function main(): Promise<void> {
       const results = Object.fromEntries(
         TARGETS.map((target) => [target, medianOfRuns(runs[target])]),
       ) as Record<Target, LoadSummary>;
-      const round = { concurrency, results };
+      const round = { concurrency, runs, results };
       printRound(round, settings);
       rounds.push(round);
     }
@@ -237,7 +228,11 @@ async function main(): Promise<void> {
       JSON.stringify({
         settings,
         loadAverage: { before: loadBefore, after: loadAfter },
-        rounds: rounds.map((round) => ({ ...round, ratios: roundRatios(round) })),
+        rounds: rounds.map((round) => ({
+          concurrency: round.concurrency,
+          results: round.results,
+          ratios: roundRatios(round),
+        })),
         goals: checked,
       }),
     );
