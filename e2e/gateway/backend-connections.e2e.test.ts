@@ -179,14 +179,19 @@ describe('connections from the gateway to its backends', () => {
     const workers = gateway.nginx.workerPids();
     gateway.dns.silent = true;
     try {
-      // A new route to a backend the gateway had resolved: the new workers start with its address.
+      // A new route to a backend the gateway had resolved, and one to a backend new to it (so the zone
+      // the addresses live in is sized anew): the new workers start with the addresses they had.
       await gateway.reconfigure([
         ...routes,
         gatewayRoute('kept-c', { path: '/kept-c', destinationService: 'kept', destinationPort: kept.port }),
+        gatewayRoute('fresh', { path: '/fresh', destinationService: 'fresh', destinationPort: kept.port }),
       ]);
       expect(gateway.nginx.workerPids().some((pid) => workers.includes(pid))).toBe(false);
       expect((await served('/kept-c')).backend).toBe('kept');
       expect((await served('/kept-a')).backend).toBe('kept');
+      expect((await served('/ai/chat')).backend).toBe('kept');
+      // The new name has no answer yet.
+      expect((await gateway.request('/fresh')).status).toBe(502);
     } finally {
       gateway.dns.silent = false;
     }
