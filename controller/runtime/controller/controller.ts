@@ -72,6 +72,7 @@ export class Controller {
       ...(opts.metrics ? { metrics: workQueueMetricsHooks(opts.metrics, opts.name) } : {}),
     });
     opts.metrics?.trackUnfinishedWork(this.queue);
+    opts.metrics?.initController(opts.name);
   }
 
   /** Feeds `informer`'s events, mapped by `handler`, into this controller once it starts. */

@@ -46,3 +46,24 @@ describe('runtimeMetrics', () => {
     expect(text).toContain('workqueue_depth{name="routes"} 0');
   });
 });
+
+describe('series at zero before the first event', () => {
+  it('exports every series of a controller and its queue before anything happened', async () => {
+    const registry = new Registry();
+    const metrics = runtimeMetrics(registry);
+    metrics.initController('aimodel');
+    workQueueMetricsHooks(metrics, 'aimodel');
+    const text = await registry.metrics();
+    for (const result of ['success', 'error', 'requeue', 'requeue_after'])
+      expect(text).toContain(`controller_runtime_reconcile_total{controller="aimodel",result="${result}"} 0`);
+    expect(text).toContain('controller_runtime_reconcile_errors_total{controller="aimodel"} 0');
+    expect(text).toContain('controller_runtime_terminal_reconcile_errors_total{controller="aimodel"} 0');
+    expect(text).toContain('controller_runtime_reconcile_time_seconds_count{controller="aimodel"} 0');
+    expect(text).toContain('controller_runtime_reconcile_time_seconds_bucket{le="+Inf",controller="aimodel"} 0');
+    expect(text).toContain('controller_runtime_active_workers{controller="aimodel"} 0');
+    expect(text).toContain('workqueue_adds_total{name="aimodel"} 0');
+    expect(text).toContain('workqueue_retries_total{name="aimodel"} 0');
+    expect(text).toContain('workqueue_queue_duration_seconds_count{name="aimodel"} 0');
+    expect(text).toContain('workqueue_work_duration_seconds_count{name="aimodel"} 0');
+  });
+});

@@ -22,7 +22,15 @@ export interface RuntimeMetrics {
   leaderElectionMasterStatus: Gauge<'name'>;
   /** Work queues whose in-flight work the unfinished/longest-running gauges report at scrape time. */
   trackUnfinishedWork(queue: WorkQueue): void;
+  /**
+   * Exports every series of `controller` at zero before its first reconcile, as controller-runtime does:
+   * a series that appears only with its first observation hides that observation from rate() and
+   * increase(), and alerts on absent series cannot tell "none yet" from "not scraped".
+   */
+  initController(controller: string): void;
 }
+
+const RECONCILE_RESULTS: readonly ReconcileResultLabel[] = ['success', 'error', 'requeue', 'requeue_after'];
 
 const RECONCILE_TIME_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5,
@@ -116,6 +124,13 @@ function create(registry: Registry): RuntimeMetrics {
     trackUnfinishedWork: (queue) => {
       queues.add(queue);
     },
+    initController(controller) {
+      for (const result of RECONCILE_RESULTS) this.reconcileTotal.inc({ controller, result }, 0);
+      this.reconcileErrors.inc({ controller }, 0);
+      this.terminalReconcileErrors.inc({ controller }, 0);
+      this.reconcileTime.zero({ controller });
+      this.activeWorkers.set({ controller }, 0);
+    },
   };
 }
 
@@ -152,9 +167,14 @@ export function runtimeMetrics(registry: Registry): RuntimeMetrics {
   return metrics;
 }
 
-/** Hooks a WorkQueue reports through into the workqueue_* families under label name=`name`. */
+/** Hooks a WorkQueue reports through into the workqueue_* families under label name=`name`, its series at zero. */
 export function workQueueMetricsHooks(metrics: RuntimeMetrics, name: string): WorkQueueMetricsHooks {
   const labels = { name };
+  metrics.workqueueAdds.inc(labels, 0);
+  metrics.workqueueDepth.set(labels, 0);
+  metrics.workqueueRetries.inc(labels, 0);
+  metrics.workqueueQueueDuration.zero(labels);
+  metrics.workqueueWorkDuration.zero(labels);
   return {
     added: () => metrics.workqueueAdds.inc(labels),
     depth: (depth) => metrics.workqueueDepth.set(labels, depth),
