@@ -16,12 +16,12 @@ import { addAIModelController } from './reconcilers/aimodel/aimodel-controller.t
 import { addGatewayController } from './reconcilers/gateway/gateway-controller.ts';
 import { createOperatorCaches } from './reconcilers/operator-caches.ts';
 import { ServerSideApplier } from './runtime/apply/server-side-applier.ts';
-import { systemClock } from './runtime/clock/clock.ts';
+import { systemClock } from '../shared/time/clock.ts';
 import { EventRecorder } from './runtime/events/event-recorder.ts';
 import { defaultIdentity } from './runtime/leader/leader-elector.ts';
 import { Manager } from './runtime/manager/manager.ts';
-import type { SignalSource } from './runtime/manager/signals.ts';
-import { stopOnTerminationSignals } from './runtime/manager/signals.ts';
+import type { SignalSource } from '../shared/process/signals.ts';
+import { stopOnTerminationSignals } from '../shared/process/signals.ts';
 
 const REPORTING_CONTROLLER = 'gateway.example.com/ai-gateway-operator';
 

@@ -1,7 +1,7 @@
 // What every reconciler of this operator works with, built once per process.
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { ServerSideApplier } from '../runtime/apply/server-side-applier.ts';
-import type { Clock } from '../runtime/clock/clock.ts';
+import type { Clock } from '../../shared/time/clock.ts';
 import type { EventRecorder } from '../runtime/events/event-recorder.ts';
 import type { OperatorCaches } from './operator-caches.ts';
 

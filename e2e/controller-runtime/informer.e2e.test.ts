@@ -6,7 +6,7 @@ import { ApiError, isConflict, isNotFound } from '../../shared/kube/api-error.ts
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { InformerCache } from '../../controller/runtime/cache/informer-cache.ts';
-import { systemClock } from '../../controller/runtime/clock/clock.ts';
+import { systemClock } from '../../shared/time/clock.ts';
 import { waitFor } from '../setup/cluster-env.ts';
 import { clusterApi, configMap, createNamespace, deleteNamespace } from './support/cluster-api.ts';
 

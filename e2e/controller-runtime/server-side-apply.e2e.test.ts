@@ -7,7 +7,7 @@ import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { ServerSideApplier } from '../../controller/runtime/apply/server-side-applier.ts';
 import { Informer } from '../../controller/runtime/cache/informer.ts';
-import { systemClock } from '../../controller/runtime/clock/clock.ts';
+import { systemClock } from '../../shared/time/clock.ts';
 import { e2eCluster, sumSamples, waitFor } from '../setup/cluster-env.ts';
 import { CountingApi } from './support/counting-api.ts';
 import { clusterApi, configMap, createNamespace, deleteNamespace } from './support/cluster-api.ts';

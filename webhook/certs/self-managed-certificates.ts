@@ -5,7 +5,7 @@
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
-import { exponentialDelayMs } from '../../shared/util/exponential-delay.ts';
+import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
 import type { CABundleInjector } from './ca-bundle-injector.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';
 import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-secret.ts';

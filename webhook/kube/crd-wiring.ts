@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../shared/api/meta.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
-import { exponentialDelayMs } from '../../shared/util/exponential-delay.ts';
+import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
 import { conversionWebhookOf, pointAtService } from './conversion-service.ts';
 import type { ServiceReference } from './conversion-service.ts';
 import { updateObject } from './update-object.ts';

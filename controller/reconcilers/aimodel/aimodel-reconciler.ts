@@ -17,7 +17,7 @@ import { computeModelStatus } from '../../status/model-status.ts';
 import type { ModelOutcome } from '../../status/model-status.ts';
 import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
 import type { ObjectStore } from '../../runtime/cache/object-store.ts';
-import type { Clock } from '../../runtime/clock/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 import { TerminalError } from '../../runtime/controller/reconciler.ts';
 import type {
   ReconcileContext,

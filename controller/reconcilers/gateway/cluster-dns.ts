@@ -5,7 +5,7 @@ import { isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import { SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { Service } from '../../children/kube-objects.ts';
-import type { Clock } from '../../runtime/clock/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 
 export const KUBE_DNS = { namespace: 'kube-system', name: 'kube-dns' };
 const RETRY_INTERVAL_MS = 30_000;

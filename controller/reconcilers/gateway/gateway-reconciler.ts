@@ -23,7 +23,7 @@ import type { ConfigMap, Deployment, Service } from '../../children/kube-objects
 import { gatewayClaim, isClaimed } from '../../children/child-claim.ts';
 import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
 import { objectKey } from '../../runtime/cache/object-key.ts';
-import type { Clock } from '../../runtime/clock/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 import type {
   ReconcileContext,
   ReconcileRequest,

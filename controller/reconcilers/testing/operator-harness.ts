@@ -10,7 +10,7 @@ import { FIELD_MANAGER } from '../../children/labels.ts';
 import { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
 import type { EventInput } from '../../runtime/events/event-recorder.ts';
 import { Manager } from '../../runtime/manager/manager.ts';
-import { FakeClock } from '../../runtime/testing/fake-clock.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import type { ControllerDependencies } from '../controller-dependencies.ts';
 import { createOperatorCaches } from '../operator-caches.ts';
 

@@ -6,7 +6,7 @@ import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import type { ReadinessCheckResult } from '../../../shared/observability/readiness-checks.ts';
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 import { Informer } from './informer.ts';
 import type { InformerOptions, ReflectorTuning } from './informer.ts';
 

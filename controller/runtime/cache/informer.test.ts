@@ -4,7 +4,7 @@ import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
 import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import { Informer } from './informer.ts';
 import { InformerCache } from './informer-cache.ts';
 import { OWNER_UID_INDEX } from './object-store.ts';

@@ -6,7 +6,7 @@ import type { KubeApi, SelectorOptions } from '../../../shared/kube/kube-api.ts'
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 import { Reflector } from '../watch/reflector.ts';
 import type { ReflectorHealth, ReflectorOptions, ReflectorSink } from '../watch/reflector.ts';
 import { keyOfObject } from './object-key.ts';

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../shared/logging/logger.ts';
 import { Informer } from '../cache/informer.ts';
 import { enqueueForObject } from '../handlers/enqueue.ts';
 import { runtimeMetrics } from '../metrics/runtime-metrics.ts';
-import { FakeClock, settle } from '../testing/fake-clock.ts';
+import { FakeClock, settle } from '../../../shared/time/testing/fake-clock.ts';
 import { Controller } from './controller.ts';
 import { TerminalError } from './reconciler.ts';
 import type { ReconcileContext, ReconcileRequest, ReconcileResult, Reconciler } from './reconciler.ts';

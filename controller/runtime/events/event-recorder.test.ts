@@ -4,7 +4,7 @@ import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
 import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import { EventRecorder } from './event-recorder.ts';
 import type { EventInput } from './event-recorder.ts';
 

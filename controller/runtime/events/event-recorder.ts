@@ -11,7 +11,7 @@ import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import { toMicroTime } from '../../../shared/kube/micro-time.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
-import type { Clock, Timer } from '../clock/clock.ts';
+import type { Clock, Timer } from '../../../shared/time/clock.ts';
 
 export type EventType = 'Normal' | 'Warning';
 

@@ -5,7 +5,7 @@ import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { LEASES } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { runtimeMetrics } from '../metrics/runtime-metrics.ts';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import { LeaderElectionConfigError, LeaderElector } from './leader-elector.ts';
 import type { LeadershipEnd } from './leader-elector.ts';
 import type { Lease } from './lease-lock.ts';

@@ -12,8 +12,8 @@ import { hostname } from 'node:os';
 import { isAlreadyExists, isConflict } from '../../../shared/kube/api-error.ts';
 import { toMicroTime } from '../../../shared/kube/micro-time.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
-import { sleep } from '../clock/clock.ts';
-import type { Clock } from '../clock/clock.ts';
+import { sleep } from '../../../shared/time/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.ts';
 import type { Lease, LeaseLock, LeaseSpec } from './lease-lock.ts';
 

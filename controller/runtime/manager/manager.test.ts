@@ -9,7 +9,7 @@ import type { ReadinessCheck } from '../../../shared/observability/readiness-che
 import type { ReconcileContext, ReconcileRequest, Reconciler } from '../controller/reconciler.ts';
 import { enqueueForObject } from '../handlers/enqueue.ts';
 import type { Lease } from '../leader/lease-lock.ts';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import { EXIT_FAILURE, EXIT_OK, Manager } from './manager.ts';
 import type { LeaderElectionOptions } from './manager.ts';
 

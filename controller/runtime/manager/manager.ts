@@ -13,8 +13,8 @@ import type { ReadinessCheck } from '../../../shared/observability/readiness-che
 import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { ReflectorTuning } from '../cache/informer.ts';
 import { InformerCache } from '../cache/informer-cache.ts';
-import { systemClock } from '../clock/clock.ts';
-import type { Clock } from '../clock/clock.ts';
+import { systemClock } from '../../../shared/time/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 import { Controller } from '../controller/controller.ts';
 import type { ControllerOptions } from '../controller/controller.ts';
 import { LeaderElector } from '../leader/leader-elector.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import { WorkQueue } from '../workqueue/work-queue.ts';
 import { runtimeMetrics, workQueueMetricsHooks } from './runtime-metrics.ts';
 

@@ -15,10 +15,10 @@ import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
-import { DEFAULT_BACKOFF, ExponentialBackoff } from '../backoff/exponential-backoff.ts';
-import type { BackoffOptions } from '../backoff/exponential-backoff.ts';
-import { sleep } from '../clock/clock.ts';
-import type { Clock, Timer } from '../clock/clock.ts';
+import { DEFAULT_BACKOFF, ExponentialBackoff } from '../../../shared/time/exponential-backoff.ts';
+import type { BackoffOptions } from '../../../shared/time/exponential-backoff.ts';
+import { sleep } from '../../../shared/time/clock.ts';
+import type { Clock, Timer } from '../../../shared/time/clock.ts';
 import { recoveryAfter } from './recovery.ts';
 import type { RecoveryWait } from './recovery.ts';
 

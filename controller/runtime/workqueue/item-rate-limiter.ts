@@ -1,6 +1,6 @@
 // Per-key exponential retry delay, the per-key half of controller-runtime's default: 5 ms doubling on every
 // failure of the same key, capped at 1000 s, and forgotten when the key succeeds.
-import { exponentialDelayMs } from '../../../shared/util/exponential-delay.ts';
+import { exponentialDelayMs } from '../../../shared/time/exponential-delay.ts';
 
 export interface ItemRateLimiterOptions {
   baseDelayMs: number;

@@ -1,7 +1,7 @@
 // How long a key waits before it is retried. controller-runtime's default is the larger of two limits:
 // the key's own exponential backoff, and one token bucket shared by every key (10 per second, bursts of
 // 100), so that after an API server outage a thousand failing keys do not all retry within milliseconds.
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../../../shared/time/clock.ts';
 import { ItemExponentialRateLimiter } from './item-rate-limiter.ts';
 
 export interface RateLimiter {

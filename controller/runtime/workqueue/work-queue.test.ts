@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import { WorkQueue } from './work-queue.ts';
 
 function newQueue(clock = new FakeClock()) {

@@ -5,7 +5,7 @@
 // - failed keys come back after a per-key exponential delay (addRateLimited), forget() resets it;
 // - addAfter() delays a key (requeueAfter), keeping the earliest time when asked twice;
 // - shutDown() stops handing out work at once; drain() waits for the keys in flight.
-import type { Clock, Timer } from '../clock/clock.ts';
+import type { Clock, Timer } from '../../../shared/time/clock.ts';
 import { DelayHeap } from './delay-heap.ts';
 import { Fifo } from './fifo.ts';
 import { defaultControllerRateLimiter } from './rate-limiter.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from './testing/fake-clock.ts';
 import { ExponentialBackoff } from './exponential-backoff.ts';
 
 describe('ExponentialBackoff', () => {

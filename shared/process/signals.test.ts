@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
-import { silentLogger } from '../../../shared/logging/logger.ts';
+import { silentLogger } from '../logging/logger.ts';
 import { stopOnTerminationSignals } from './signals.ts';
 
 class FakeProcess extends EventEmitter {

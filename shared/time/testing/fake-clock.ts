@@ -1,6 +1,6 @@
 // A Clock for tests: time moves only when the test advances it, firing due timers in order and letting
 // the promise chains they start settle before the next one fires.
-import type { Clock, Timer } from '../clock/clock.ts';
+import type { Clock, Timer } from '../clock.ts';
 
 interface PendingTimer {
   at: number;

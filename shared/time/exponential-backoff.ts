@@ -1,8 +1,8 @@
 // Delays between retries of a long-running loop (list/watch, lease acquisition): doubling from
 // `initialMs` up to `maxMs`, jittered so many clients do not retry in step, and reset once the loop has
 // gone `resetAfterMs` without a failure.
-import { exponentialDelayMs } from '../../../shared/util/exponential-delay.ts';
-import type { Clock } from '../clock/clock.ts';
+import { exponentialDelayMs } from './exponential-delay.ts';
+import type { Clock } from './clock.ts';
 
 export interface BackoffOptions {
   initialMs: number;

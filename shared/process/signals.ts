@@ -1,6 +1,6 @@
 // The thin bridge from process signals to a graceful stop: the first SIGTERM or SIGINT asks the manager
 // to stop (finish in-flight work, release the Lease); a second one means "now" and exits at once.
-import type { Logger } from '../../../shared/logging/logger.ts';
+import type { Logger } from '../logging/logger.ts';
 
 export interface Stoppable {
   stop(reason: string): void;
