@@ -22,6 +22,16 @@ export interface GatewayConfigInput {
   listenAddress?: string;
   /** Directory holding one directory per API-key Secret, named after the Secret. */
   apiKeysDirectory?: string;
+  /**
+   * Directory holding one directory per provider-credentials Secret, named after the Secret, with a file
+   * per data key a model names (AIModel spec.credentials).
+   */
+  credentialsDirectory?: string;
+  /**
+   * Port of the gateway's own metrics (requests and tokens of AI routes, Prometheus text at /metrics), on
+   * listenAddress like the routes.
+   */
+  metricsPort?: number;
   /** Directory of nginx's dynamic modules (the njs module). */
   modulesDirectory?: string;
   /** The only writable directory: pid file and temporary files. */
@@ -44,6 +54,8 @@ export type GatewayOptions = Required<Omit<GatewayConfigInput, 'listenAddress'>>
 
 export const DEFAULT_LISTEN_PORT = 8080;
 export const DEFAULT_API_KEYS_DIRECTORY = '/etc/gateway/api-keys';
+export const DEFAULT_CREDENTIALS_DIRECTORY = '/etc/gateway/credentials';
+export const DEFAULT_METRICS_PORT = 9113;
 /** Where the nginx-unprivileged image keeps its dynamic modules, njs among them. */
 export const DEFAULT_MODULES_DIRECTORY = '/etc/nginx/modules';
 export const DEFAULT_RUNTIME_DIRECTORY = '/tmp';
@@ -134,6 +146,11 @@ export function gatewayOptions(input: GatewayConfigInput): GatewayOptions {
     resolver: resolverAddress(input.resolver),
     listenPort: portOption('listenPort', input.listenPort ?? DEFAULT_LISTEN_PORT),
     apiKeysDirectory: pathOption('apiKeysDirectory', input.apiKeysDirectory ?? DEFAULT_API_KEYS_DIRECTORY),
+    credentialsDirectory: pathOption(
+      'credentialsDirectory',
+      input.credentialsDirectory ?? DEFAULT_CREDENTIALS_DIRECTORY,
+    ),
+    metricsPort: portOption('metricsPort', input.metricsPort ?? DEFAULT_METRICS_PORT),
     modulesDirectory: pathOption('modulesDirectory', input.modulesDirectory ?? DEFAULT_MODULES_DIRECTORY),
     runtimeDirectory: pathOption('runtimeDirectory', input.runtimeDirectory ?? DEFAULT_RUNTIME_DIRECTORY),
     trustedCertificatesFile: pathOption(

@@ -7,12 +7,14 @@ import {
   MAX_MODEL_NAME_LENGTH,
   MAX_PARAMETERS_BYTES,
   MODEL_NAME_LENGTH_DETAIL,
+  RESERVED_CREDENTIAL_HEADERS,
   type AIModelSpecV1,
   type EnvVar,
 } from '../api/aimodel/v1.ts';
 import {
   NOT_AN_IP_ADDRESS_DETAIL,
   NUMERIC_HOST_PATTERN,
+  ONE_BACKEND_DETAIL,
   UNREACHABLE_ROUTE_PATH_DETAIL,
   UNREACHABLE_ROUTE_PATH_PATTERN,
   type APIGatewayRouteSpecV1,
@@ -68,12 +70,26 @@ export function routeV1Rules(object: KubeObject): RuleFindings {
   const spec = (isPlainObject(object.spec) ? object.spec : {}) as Partial<APIGatewayRouteSpecV1>;
   const errors: FieldError[] = [];
   const warnings: string[] = [];
-  if ((spec.destinationService === undefined) === (spec.aiModelRef === undefined)) {
+  const backends = [spec.destinationService, spec.aiModelRef, spec.aiModelRouting];
+  if (backends.filter((b) => b !== undefined).length !== 1) {
+    errors.push({ field: 'spec', type: 'Invalid', badValue: spec, detail: ONE_BACKEND_DETAIL });
+  }
+  if (spec.aiModelRouting !== undefined && spec.method !== 'ANY' && spec.method !== 'POST') {
     errors.push({
-      field: 'spec',
+      field: 'spec.method',
       type: 'Invalid',
-      badValue: spec,
-      detail: 'exactly one of destinationService or aiModelRef must be set',
+      badValue: spec.method,
+      detail: 'method must be ANY or POST with aiModelRouting',
+    });
+  }
+  if (
+    spec.consumers !== undefined &&
+    (spec.aiModelRouting === undefined || spec.authenticationRequired !== true)
+  ) {
+    errors.push({
+      field: 'spec.consumers',
+      type: 'Forbidden',
+      detail: 'consumers are only allowed with aiModelRouting and authenticationRequired',
     });
   }
   errors.push(...routePathErrors(spec.path));
@@ -215,6 +231,33 @@ function parametersRules(parameters: unknown): FieldError[] {
   ];
 }
 
+/** The CRD's CEL rules on spec.credentials. */
+function credentialsRules(credentials: unknown): FieldError[] {
+  if (!isPlainObject(credentials)) return [];
+  const errors: FieldError[] = [];
+  const { scheme, headerName } = credentials;
+  if ((scheme === 'Header') !== (headerName !== undefined)) {
+    errors.push({
+      field: 'spec.credentials',
+      type: 'Invalid',
+      badValue: credentials,
+      detail: 'headerName is required with scheme Header and allowed with it only',
+    });
+  }
+  if (
+    typeof headerName === 'string' &&
+    (RESERVED_CREDENTIAL_HEADERS as readonly string[]).includes(headerName.toLowerCase())
+  ) {
+    errors.push({
+      field: 'spec.credentials.headerName',
+      type: 'Invalid',
+      badValue: headerName,
+      detail: 'headerName may not be a header the gateway sets itself or one that frames the message',
+    });
+  }
+  return errors;
+}
+
 export function modelV1Rules(object: KubeObject): RuleFindings {
   const spec = (isPlainObject(object.spec) ? object.spec : {}) as Partial<AIModelSpecV1>;
   const errors: FieldError[] = [];
@@ -243,6 +286,10 @@ export function modelV1Rules(object: KubeObject): RuleFindings {
   errors.push(...resourceRules(spec.resources));
   errors.push(...parametersRules(spec.parameters));
   if (typeof spec.endpoint === 'string') errors.push(...endpointErrors(spec.endpoint, spec.endpoint));
+  errors.push(...credentialsRules(spec.credentials));
+  if (Array.isArray(spec.fallbacks) && spec.fallbacks.some((f) => isPlainObject(f) && f.name === name)) {
+    warnings.push('spec.fallbacks names the model itself; that entry is ignored');
+  }
   if (spec.image === undefined) {
     const ignored = (['replicas', 'resources', 'env', 'port'] as const).filter((f) => spec[f] !== undefined);
     if (ignored.length > 0) {

@@ -132,7 +132,7 @@ describe('validateObject', () => {
   it('reports missing required fields and the backend rule together', () => {
     expect(messages(route({ method: 'GET' }))).toEqual([
       'spec.path: Required value',
-      'spec: Invalid value: exactly one of destinationService or aiModelRef must be set',
+      'spec: Invalid value: exactly one of destinationService, aiModelRef or aiModelRouting must be set',
     ]);
   });
 
@@ -245,7 +245,7 @@ describe('validateObject', () => {
   it('joins several errors as the API server does', () => {
     const errors = validateObject(route({ method: 'GET' })).errors;
     expect(formatFieldErrors(errors)).toBe(
-      '[spec.path: Required value, spec: Invalid value: exactly one of destinationService or aiModelRef must be set]',
+      '[spec.path: Required value, spec: Invalid value: exactly one of destinationService, aiModelRef or aiModelRouting must be set]',
     );
   });
 

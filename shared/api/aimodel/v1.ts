@@ -60,6 +60,59 @@ export interface EnvVar {
   valueFrom?: { secretKeyRef?: KeySelector; configMapKeyRef?: KeySelector };
 }
 
+/**
+ * How the gateway presents a model's provider key: `Authorization: Bearer <key>` (OpenAI, HuggingFace,
+ * vLLM and most OpenAI-compatible servers), `api-key: <key>` (Azure OpenAI), `x-api-key: <key>`
+ * (Anthropic), or the key as the value of headerName.
+ */
+export const CREDENTIAL_SCHEMES = ['Bearer', 'AzureAPIKey', 'AnthropicAPIKey', 'Header'] as const;
+export type CredentialScheme = (typeof CREDENTIAL_SCHEMES)[number];
+
+/** The Secret type that marks a Secret whose keys a gateway may send to a model's provider. */
+export const PROVIDER_CREDENTIALS_SECRET_TYPE = 'ai.example.com/provider-credentials';
+/** The label that marks such a Secret of another type (e.g. Opaque), with the value "true". */
+export const PROVIDER_CREDENTIALS_SECRET_LABEL = 'ai.example.com/provider-credentials';
+
+/**
+ * Request headers a credential may not be sent in: those the gateway sets itself or that frame the
+ * message. Lower case.
+ */
+export const RESERVED_CREDENTIAL_HEADERS = [
+  'host',
+  'connection',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'keep-alive',
+  'proxy-connection',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+  'x-request-id',
+] as const;
+
+export interface SecretKeyReference {
+  name: string;
+  key: string;
+}
+
+export interface ProviderCredentials {
+  secretKeyRef: SecretKeyReference;
+  scheme?: CredentialScheme;
+  headerName?: string;
+}
+
+export interface ModelReference {
+  name: string;
+}
+
+/** Fallback models a model may name. */
+export const MAX_FALLBACKS = 3;
+
 export interface AIModelSpecV1 {
   modelName: string;
   modelProvider: ModelProvider;
@@ -74,6 +127,9 @@ export interface AIModelSpecV1 {
   env?: EnvVar[];
   port?: number;
   accessPolicies?: string[];
+  credentials?: ProviderCredentials;
+  providerModelName?: string;
+  fallbacks?: ModelReference[];
 }
 
 export interface AIModelStatusV1 {
@@ -203,6 +259,69 @@ export const aiModelSpecV1Schema: JSONSchema = objectField(
       'Names of the access policies (e.g. teams) allowed to use this model.',
       stringField('An access policy name.', { minLength: 1, maxLength: 253 }),
       { maxItems: 64, 'x-kubernetes-list-type': 'set' },
+    ),
+    credentials: objectField(
+      `The provider key the gateway presents when it proxies to this model; the client's own API key is never passed on. The Secret must be in the model's namespace and marked for the purpose (type ${PROVIDER_CREDENTIALS_SECRET_TYPE} or label ${PROVIDER_CREDENTIALS_SECRET_LABEL}="true"). Gateway pods mount only the named key and read it on every request, so a rotated key applies without a restart; while it is missing, requests are answered 503 and never sent without it.`,
+      {
+        secretKeyRef: objectField(
+          'The Secret key that holds the provider key.',
+          {
+            name: stringField('Name of the Secret in the model\'s namespace.', {
+              minLength: 1,
+              maxLength: 253,
+              pattern: DNS_SUBDOMAIN_PATTERN,
+            }),
+            key: stringField('The data key of the Secret; may not start with ".".', {
+              minLength: 1,
+              maxLength: 253,
+              pattern: '^[-_a-zA-Z0-9][-._a-zA-Z0-9]*$',
+            }),
+          },
+          { required: ['name', 'key'] },
+        ),
+        scheme: enumField(
+          'How the key is sent: Bearer ("Authorization: Bearer <key>": OpenAI, HuggingFace, vLLM), AzureAPIKey ("api-key: <key>"), AnthropicAPIKey ("x-api-key: <key>") or Header (the key as the value of headerName).',
+          CREDENTIAL_SCHEMES,
+          { default: 'Bearer' },
+        ),
+        headerName: stringField(
+          'The request header that carries the key, with scheme Header only. Not a header the gateway sets itself (Host, X-Forwarded-*, X-Request-ID, ...) or one that frames the message.',
+          { minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$' },
+        ),
+      },
+      {
+        required: ['secretKeyRef'],
+        'x-kubernetes-validations': [
+          cel(
+            "(has(self.scheme) && self.scheme == 'Header') == has(self.headerName)",
+            'headerName is required with scheme Header and allowed with it only',
+          ),
+          cel(
+            `!has(self.headerName) || !(self.headerName.lowerAscii() in [${RESERVED_CREDENTIAL_HEADERS.map((h) => `'${h}'`).join(', ')}])`,
+            'headerName may not be a header the gateway sets itself or one that frames the message',
+            { fieldPath: '.headerName' },
+          ),
+        ],
+      },
+    ),
+    providerModelName: stringField(
+      'The name the provider knows the model by, sent as "model" in the request body when the gateway chooses the model by name (aiModelRouting); default modelName.',
+      { minLength: 1, maxLength: 253, pattern: '^[^\\s"\\\\]+$' },
+    ),
+    fallbacks: arrayField(
+      `AIModels in this namespace to try, in order, when this model cannot answer a request that a route chooses by model name (aiModelRouting): a connection error, a timeout, a 5xx or a 429, before anything was sent to the client. At most ${MAX_FALLBACKS}; the fallbacks' own fallbacks are not followed.`,
+      objectField(
+        'A reference to an AIModel in the same namespace.',
+        {
+          name: stringField('Name of the AIModel.', {
+            minLength: 1,
+            maxLength: 253,
+            pattern: DNS_SUBDOMAIN_PATTERN,
+          }),
+        },
+        { required: ['name'] },
+      ),
+      { maxItems: MAX_FALLBACKS, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
     ),
   },
   {

@@ -53,6 +53,7 @@ export const UNREACHABLE_ROUTE_PATH_DETAIL =
 export const NUMERIC_HOST_PATTERN = '^[0-9]+([.][0-9]+)*$';
 export const NOT_AN_IP_ADDRESS_DETAIL = 'must be a Service name, not an IP address';
 export const MAX_GATEWAY_NAME_LENGTH = 50;
+export const ONE_BACKEND_DETAIL = 'exactly one of destinationService, aiModelRef or aiModelRouting must be set';
 
 export interface HeaderMatch {
   /** Header name, matched case-insensitively. */
@@ -63,6 +64,34 @@ export interface HeaderMatch {
 
 export interface LocalObjectReference {
   name: string;
+}
+
+/** The operations an aiModelRouting route serves below its path, as OpenAI's API names them. */
+export const OPENAI_OPERATIONS = ['/chat/completions', '/completions', '/embeddings'] as const;
+export const MAX_ROUTED_MODELS = 32;
+export const MAX_CONSUMERS = 64;
+/** A consumer is a data key of the route's API-key Secret. */
+export const CONSUMER_NAME_PATTERN = '^[-_a-zA-Z0-9][-._a-zA-Z0-9]*$';
+
+export interface AIModelRouting {
+  /** AIModels in the route's namespace; the request body's "model" chooses one by its spec.modelName. */
+  models: LocalObjectReference[];
+}
+
+export interface TokenBudget {
+  /** Tokens (prompt and completion) a consumer may use per window. */
+  tokens: number;
+  windowSeconds: number;
+}
+
+export interface Consumer {
+  /** A data key of the route's API-key Secret: the consumer that presents that key. */
+  name: string;
+  /** Requests per second; unset: only the route's limit. */
+  rateLimit?: number;
+  /** AIModel names (metadata.name) the consumer may use; unset: all the route serves. */
+  allowedModels?: string[];
+  tokenBudget?: TokenBudget;
 }
 
 export interface APIGatewayRouteSpecV1 {
@@ -80,6 +109,8 @@ export interface APIGatewayRouteSpecV1 {
   requestTimeoutSeconds?: number;
   aiModelRef?: LocalObjectReference;
   apiKeySecretRef?: LocalObjectReference;
+  aiModelRouting?: AIModelRouting;
+  consumers?: Consumer[];
 }
 
 export interface APIGatewayRouteStatusV1 {
@@ -192,13 +223,85 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
       'A Secret in this namespace holding the accepted API keys: each data value is one key, of 1 to 512 characters from A-Z, a-z, 0-9 and "-._~+/" with optional trailing "=" (surrounding whitespace, such as a final newline, is ignored); data key names are free but must not start with ".". The gateway pods mount the Secret and read it on every request, so keys added or removed apply as soon as the kubelet updates the mount (about a minute), without a restart. Used when authenticationRequired is true; without it, every request is answered 401.',
       'Secret',
     ),
+    aiModelRouting: objectField(
+      `Serves the OpenAI API below path, choosing the AIModel by the request body's "model": POST <path>/chat/completions, <path>/completions and <path>/embeddings go to the model whose spec.modelName it names (with its credentials, and its fallbacks when it cannot answer), GET <path>/models lists the models the caller may use. An unknown or forbidden model is answered 404 in OpenAI's error format. The request reaches the model's endpoint path plus the operation (an in-cluster model: /v1 plus the operation). method must be ANY or POST (POST: no model list). Instead of destinationService and aiModelRef.`,
+      {
+        models: arrayField(
+          'The AIModels in this namespace the route serves; their modelNames must differ.',
+          objectField(
+            'A reference to an AIModel in the same namespace.',
+            {
+              name: stringField('Name of the AIModel.', {
+                minLength: 1,
+                maxLength: 253,
+                pattern: DNS_SUBDOMAIN_PATTERN,
+              }),
+            },
+            { required: ['name'] },
+          ),
+          {
+            minItems: 1,
+            maxItems: MAX_ROUTED_MODELS,
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['name'],
+          },
+        ),
+      },
+      { required: ['models'] },
+    ),
+    consumers: arrayField(
+      'Named consumers of an aiModelRouting route with authenticationRequired: each is a data key of the apiKeySecretRef Secret, whose value is that consumer\'s key. A consumer may have its own request rate, an allowlist of models and a token budget; the access log and the gateway\'s metrics count requests and tokens per consumer. Keys of the Secret not listed here still pass, as consumers without limits.',
+      objectField(
+        'A consumer of the route: limits that apply to requests with its key.',
+        {
+          name: stringField('The data key of the API-key Secret that holds the consumer\'s key.', {
+            minLength: 1,
+            maxLength: 253,
+            pattern: CONSUMER_NAME_PATTERN,
+          }),
+          rateLimit: integerField(
+            'Requests per second the consumer may send through this route (counted per second, across the gateway pod\'s workers); more are answered 429.',
+            { minimum: 1, maximum: 1000000, format: 'int32' },
+          ),
+          allowedModels: arrayField(
+            'AIModels (metadata.name) of aiModelRouting the consumer may use; unset: all of them. Others are answered 404, as if they did not exist, and left out of GET <path>/models.',
+            stringField('Name of an AIModel.', { minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN }),
+            { maxItems: MAX_ROUTED_MODELS, 'x-kubernetes-list-type': 'set' },
+          ),
+          tokenBudget: objectField(
+            'Tokens (prompt plus completion, as the model reports them in usage) the consumer may use per window, counted per gateway pod; once spent, requests are answered 429 until the window ends.',
+            {
+              tokens: integerField('Tokens per window.', { minimum: 1, maximum: 1000000000, format: 'int32' }),
+              windowSeconds: integerField('The window, in seconds (fixed windows from the epoch).', {
+                minimum: 1,
+                maximum: 2592000,
+                format: 'int32',
+              }),
+            },
+            { required: ['tokens', 'windowSeconds'] },
+          ),
+        },
+        { required: ['name'] },
+      ),
+      { maxItems: MAX_CONSUMERS, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+    ),
   },
   {
     required: ['path', 'method'],
     'x-kubernetes-validations': [
       cel(
-        'has(self.destinationService) != has(self.aiModelRef)',
-        'exactly one of destinationService or aiModelRef must be set',
+        '[has(self.destinationService), has(self.aiModelRef), has(self.aiModelRouting)].filter(x, x).size() == 1',
+        ONE_BACKEND_DETAIL,
+      ),
+      cel(
+        "!has(self.aiModelRouting) || self.method == 'ANY' || self.method == 'POST'",
+        'method must be ANY or POST with aiModelRouting',
+        { fieldPath: '.method' },
+      ),
+      cel(
+        '!has(self.consumers) || (has(self.aiModelRouting) && has(self.authenticationRequired) && self.authenticationRequired)',
+        'consumers are only allowed with aiModelRouting and authenticationRequired',
+        { fieldPath: '.consumers', reason: 'FieldValueForbidden' },
       ),
       cel(
         '!has(self.destinationService) || has(self.destinationPort)',
