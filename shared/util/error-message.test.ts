@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { runInNewContext } from 'node:vm';
 import { errorMessage } from './error-message.ts';
 
 describe('errorMessage', () => {
@@ -11,5 +12,28 @@ describe('errorMessage', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(errorMessage(cyclic)).toBe('[object Object]');
+  });
+
+  it('reads an Error made in another realm', () => {
+    expect(errorMessage(runInNewContext('new RangeError("elsewhere")'))).toBe('elsewhere');
+  });
+
+  it('never throws, even for values that refuse to become text', () => {
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare.toJSON = () => {
+      throw new Error('no JSON');
+    };
+    expect(errorMessage(bare)).toBe('[object Object]');
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('no prototype');
+        },
+      },
+    );
+    expect(typeof errorMessage(hostile)).toBe('string');
+    expect(errorMessage(10n)).toBe('10');
+    expect(errorMessage(Symbol('s'))).toBe('Symbol(s)');
   });
 });

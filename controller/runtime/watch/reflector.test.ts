@@ -262,6 +262,31 @@ describe('Reflector', () => {
     expect(reflector.health()).toEqual({ healthy: true, synced: true, watching: true });
   });
 
+  it('keeps running when something throws a value that is not an Error, even one with no text form', async () => {
+    const noText = Object.create(null) as { toJSON?: () => never };
+    noText.toJSON = () => {
+      throw new Error('no JSON either');
+    };
+    const thrown: unknown[] = [undefined, noText, 'plain'];
+    class ThrowingSink extends RecordingSink {
+      override replace(objects: KubeObject[]): void {
+        if (thrown.length > 0) throw thrown.shift();
+        super.replace(objects);
+      }
+    }
+    const sink = new ThrowingSink();
+    const { api, clock, reflector } = await start(new FakeKubeApi(), { sink });
+    expect(reflector.health().lastError).toBe('undefined');
+    await clock.advance(800);
+    expect(reflector.health().lastError).toBe('[object Object]');
+    await clock.advance(1600);
+    expect(reflector.health().lastError).toBe('plain');
+    await clock.advance(3200);
+    expect(listCalls(api)).toBe(4);
+    expect(reflector.hasSynced).toBe(true);
+    expect(sink.calls).toEqual([{ op: 'replace', names: [] }]);
+  });
+
   it('reports unhealthy when the watch keeps failing past its backoff even though it had synced', async () => {
     const { api, clock, reflector } = await start();
     for (let i = 0; i < 10; i++)
