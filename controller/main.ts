@@ -3,6 +3,7 @@ import { commandName, FlagError, helpRequested } from '../shared/config/flags.ts
 import { createLogger } from '../shared/logging/logger.ts';
 import { controllerUsage, parseControllerConfig } from './config.ts';
 import { runControllerProcess } from './controller-process.ts';
+import { errorMessage } from '../shared/util/error-message.ts';
 
 async function main(argv: string[]): Promise<number> {
   if (helpRequested(argv)) {
@@ -31,7 +32,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(
-      `${JSON.stringify({ level: 'error', component: 'controller', message: 'cannot start', error: (err as Error).message, timestamp: new Date().toISOString() })}\n`,
+      `${JSON.stringify({ level: 'error', component: 'controller', message: 'cannot start', error: errorMessage(err), timestamp: new Date().toISOString() })}\n`,
     );
     process.exit(1);
   },

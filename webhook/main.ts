@@ -4,6 +4,7 @@ import { createLogger } from '../shared/logging/logger.ts';
 import { parseWebhookOptions, webhookUsage } from './config/webhook-options.ts';
 import { createSharedDomain } from './domain/shared-domain.ts';
 import { startWebhookProcess } from './webhook-process.ts';
+import { errorMessage } from '../shared/util/error-message.ts';
 
 async function main(argv: string[]): Promise<void> {
   if (helpRequested(argv)) {
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
     webhook.stop().then(
       () => logger.info('stopped'),
       (err: unknown) => {
-        logger.error('stop failed', { error: (err as Error).message });
+        logger.error('stop failed', { error: errorMessage(err) });
         process.exitCode = 1;
       },
     );
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   process.stderr.write(
-    `${JSON.stringify({ level: 'error', component: 'webhook', message: 'cannot start', error: (err as Error).message, timestamp: new Date().toISOString() })}\n`,
+    `${JSON.stringify({ level: 'error', component: 'webhook', message: 'cannot start', error: errorMessage(err), timestamp: new Date().toISOString() })}\n`,
   );
   process.exit(1);
 });

@@ -24,6 +24,7 @@ import { createCertificateExpiryMetrics } from './metrics/certificate-expiry-met
 import { createWebhookMetrics } from './metrics/webhook-metrics.ts';
 import { kubeObjectExists } from './references/kube-object-exists.ts';
 import { createCachedReferenceChecker, noReferenceChecks } from './references/reference-checker.ts';
+import { errorMessage } from '../shared/util/error-message.ts';
 
 export interface WebhookProcess {
   readonly port: number;
@@ -49,7 +50,7 @@ function connect(options: WebhookOptions, logger: Logger): KubeApi | undefined {
   } catch (err) {
     if (needed) throw err;
     // A webhook serving from a cert dir works without a cluster; it only cannot look references up.
-    logger.warn('no cluster access; reference checks are off', { error: (err as Error).message });
+    logger.warn('no cluster access; reference checks are off', { error: errorMessage(err) });
     return undefined;
   }
 }

@@ -4,6 +4,7 @@
 // that names it.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../util/error-message.ts';
 
 export interface FlagSpec {
   /** `list`: may be repeated, values joined with commas. `boolean`: given bare, it means true (as Go flags). */
@@ -66,7 +67,7 @@ export function readFlags<F extends string>(
       ),
     }).values as Record<string, string | string[] | undefined>;
   } catch (err) {
-    throw new FlagError('flags', `${(err as Error).message}; see --help`, { cause: err });
+    throw new FlagError('flags', `${errorMessage(err)}; see --help`, { cause: err });
   }
   return (flag) => {
     const fromFlag = values[flag];

@@ -12,6 +12,7 @@ import { parseAPIVersion } from '../api/kinds.ts';
 import type { KubeObject } from '../api/meta.ts';
 import { canonicalJSON, cloneJSON, deepEqual, isPlainObject, type JSONObject } from '../util/json.ts';
 import type { MappedContent, VersionPair } from './version-pair.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 const SECTIONS = ['spec', 'status'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -55,7 +56,7 @@ function parseLeftovers(raw: string | undefined, key: string, warnings: string[]
     }
     return result;
   } catch (err) {
-    warnings.push(`metadata.annotations[${key}]: ignored: ${(err as Error).message}`);
+    warnings.push(`metadata.annotations[${key}]: ignored: ${errorMessage(err)}`);
     return {};
   }
 }

@@ -1,6 +1,7 @@
 // Typed failures of API calls. `ApiError` carries what the API server answered (HTTP status, the
 // Status reason and message) together with what was asked (verb and path); `ApiConnectionError` means
 // no answer arrived at all. Callers branch on these, never on message text.
+import { errorMessage } from '../util/error-message.ts';
 
 /** metav1.Status, as the API server returns it for failures and in watch ERROR events. */
 export interface KubeStatus {
@@ -53,7 +54,7 @@ export class ApiConnectionError extends Error {
   readonly verb: string;
   readonly path: string;
   constructor(verb: string, path: string, cause: unknown) {
-    super(`${verb} ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${verb} ${path}: ${errorMessage(cause)}`, { cause });
     this.name = 'ApiConnectionError';
     this.verb = verb;
     this.path = path;

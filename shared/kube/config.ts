@@ -11,6 +11,7 @@ import { SERVICE_ACCOUNT_DIR, inClusterAccess } from './config/in-cluster.ts';
 import { KubeConfigError } from './config/kube-config-error.ts';
 import { parseKubeconfig } from './config/parse-kubeconfig.ts';
 import type { KubeconfigFile } from './config/parse-kubeconfig.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 export type { ClusterAccess } from './config/cluster-access.ts';
 export { KubeConfigError } from './config/kube-config-error.ts';
@@ -20,7 +21,7 @@ function readKubeconfig(path: string): KubeconfigFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new KubeConfigError(`cannot read kubeconfig ${path}: ${(err as Error).message}`, path, {
+    throw new KubeConfigError(`cannot read kubeconfig ${path}: ${errorMessage(err)}`, path, {
       cause: err,
     });
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.ts';
 import { ReadinessChecks, formatReadinessReport } from './readiness-checks.ts';
 import { closeGracefully, listen } from './server-lifecycle.ts';
 import type { ReadinessCheck } from './readiness-checks.ts';
+import { errorMessage } from '../util/error-message.ts';
 
 export interface HealthServerOptions {
   registry: Registry;
@@ -64,7 +65,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   const readiness = new ReadinessChecks();
   const server: Server = createServer((req, res) => {
     handle(req, res, opts.registry, readiness).catch((err: unknown) => {
-      opts.logger.error('health endpoint failed', { path: req.url, error: (err as Error).message });
+      opts.logger.error('health endpoint failed', { path: req.url, error: errorMessage(err) });
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.end();
     });

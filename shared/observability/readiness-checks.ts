@@ -1,5 +1,6 @@
 // Named readiness checks, evaluated together: a process is ready when every check passes. Each check is a
 // cheap synchronous probe of state the process already holds (a loaded certificate, a synced cache).
+import { errorMessage } from '../util/error-message.ts';
 
 export type ReadinessCheckResult = boolean | { ok: true } | { ok: false; reason: string };
 export type ReadinessCheck = () => ReadinessCheckResult;
@@ -32,7 +33,7 @@ function runCheck(name: string, check: ReadinessCheck): CheckOutcome {
     return { name, ok: false, reason };
   } catch (err) {
     // A throwing probe means "not ready", never a failed health endpoint.
-    return { name, ok: false, reason: `check failed: ${(err as Error).message}` };
+    return { name, ok: false, reason: `check failed: ${errorMessage(err)}` };
   }
 }
 

@@ -2,6 +2,7 @@
 // signs for servers (with SANs) and clients (with organizations, which Kubernetes reads as groups).
 // Pure functions over node-forge; callers decide where the PEMs go.
 import forge from 'node-forge';
+import { errorMessage } from '../util/error-message.ts';
 
 export interface KeyPairPem {
   certPem: string;
@@ -158,7 +159,7 @@ export function describeCertificate(certPem: string): CertificateInfo {
   try {
     cert = forge.pki.certificateFromPem(certPem);
   } catch (err) {
-    throw new Error(`not a PEM X.509 certificate: ${(err as Error).message}`, { cause: err });
+    throw new Error(`not a PEM X.509 certificate: ${errorMessage(err)}`, { cause: err });
   }
   const cn = (attrs: forge.pki.Certificate['subject']): string => String(attrs.getField('CN')?.value ?? '');
   const san = cert.getExtension('subjectAltName') as {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { CertificateReloader } from './certificate-reloader.ts';
 import type { CertificateConsumer } from './self-managed-certificates.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 export interface CertDirSourceOptions {
   dir: string;
@@ -49,7 +50,7 @@ export class CertDirSource {
         readFile(join(dir, keyFile), 'utf8'),
       ]);
     } catch (err) {
-      logger.error('cannot read the serving certificate files', { dir, error: (err as Error).message });
+      logger.error('cannot read the serving certificate files', { dir, error: errorMessage(err) });
       return false;
     }
     return this.#reloader.offer({ certPem, keyPem }, dir);

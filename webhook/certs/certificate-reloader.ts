@@ -3,6 +3,7 @@
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import type { CertificateConsumer } from './self-managed-certificates.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 export class CertificateReloader {
   readonly #server: CertificateConsumer;
@@ -25,7 +26,7 @@ export class CertificateReloader {
       this.#lastError = undefined;
       return true;
     } catch (err) {
-      const message = (err as Error).message;
+      const message = errorMessage(err);
       // A writer replacing two files is seen half-done now and then; say it once, not on every retry.
       if (message !== this.#lastError) {
         this.#logger.error('serving certificate refused; keeping the previous one', {

@@ -5,6 +5,7 @@ import { CertificateReloader } from './certificate-reloader.ts';
 import type { CertificateSecretStore } from './certificate-secret-store.ts';
 import { SECRET_KEYS } from './certificate-secret.ts';
 import type { CertificateConsumer } from './self-managed-certificates.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 export interface SecretSourceOptions {
   store: Pick<CertificateSecretStore, 'read' | 'namespace' | 'name'>;
@@ -44,7 +45,7 @@ export class SecretSource {
       logger.error('cannot read the serving certificate Secret', {
         namespace: store.namespace,
         name: store.name,
-        error: (err as Error).message,
+        error: errorMessage(err),
       });
       return false;
     }

@@ -15,6 +15,7 @@ import type { CertificateState, RotationPolicy, ServingIdentity } from './certif
 import { normalizePem } from './certificate-state.ts';
 import type { InjectedSince } from './plan-certificates.ts';
 import { nextRotationTime, planCertificates } from './plan-certificates.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 export interface CertificateConsumer {
   /** Validates and serves the pair; throws when it is unusable. */
@@ -130,7 +131,7 @@ export class SelfManagedCertificates {
           logger.warn('certificate Secret unusable; replacing its content', {
             namespace: store.namespace,
             name: store.name,
-            error: (err as Error).message,
+            error: errorMessage(err),
           });
         }
       }
@@ -173,7 +174,7 @@ export class SelfManagedCertificates {
       if (due) delayMs = Math.min(delayMs, Math.max(0, due.getTime() - this.#now().getTime()) + 10);
     } catch (err) {
       this.#failures++;
-      this.#lastError = (err as Error).message;
+      this.#lastError = errorMessage(err);
       delayMs = exponentialDelayMs(this.#failures, {
         initialMs: RETRY_BASE_MS,
         maxMs: Math.min(RETRY_MAX_MS, this.#opts.checkIntervalMs),

@@ -12,6 +12,7 @@ import { conversionWebhookOf, pointAtService } from './conversion-service.ts';
 import type { ServiceReference } from './conversion-service.ts';
 import { updateObject } from './update-object.ts';
 import { CUSTOM_RESOURCE_DEFINITIONS } from './webhook-resources.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 export const INJECT_CA_FROM_ANNOTATION = 'cert-manager.io/inject-ca-from';
 
@@ -101,7 +102,7 @@ export class CRDWiring {
       const retryInMs = exponentialDelayMs(this.#failures, { initialMs: retryBaseMs, maxMs: retryMaxMs });
       logger.error('wiring the CRD conversion failed; retrying', {
         target: err instanceof CRDWiringError ? err.target : undefined,
-        error: (err as Error).message,
+        error: errorMessage(err),
         failures: this.#failures,
         retryInMs,
       });

@@ -5,6 +5,7 @@ import type { KubeObject } from '../../shared/api/meta.ts';
 import { isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 /** Changes the object in place; true when something changed. `target` is for error messages. */
 export type ObjectChange = (object: KubeObject, target: string) => boolean;
@@ -28,7 +29,7 @@ export async function updateObject(
     try {
       object = await api.get(resource, { name });
     } catch (err) {
-      throw fail(target, isNotFound(err) ? 'not found' : (err as Error).message, err);
+      throw fail(target, isNotFound(err) ? 'not found' : errorMessage(err), err);
     }
     if (!change(object, target)) return false;
     try {
@@ -36,7 +37,7 @@ export async function updateObject(
       return true;
     } catch (err) {
       if (isConflict(err) && attempt < MAX_CONFLICT_RETRIES) continue;
-      throw fail(target, (err as Error).message, err);
+      throw fail(target, errorMessage(err), err);
     }
   }
 }

@@ -3,6 +3,7 @@
 // a warning must never slow down or block admission.
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { ObjectReference, ReferencedKind } from '../domain/webhook-domain.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 export interface ReferenceChecker {
   /** One warning per reference known to be missing. */
@@ -58,7 +59,7 @@ export function createCachedReferenceChecker(opts: CachedReferenceCheckerOptions
           kind: ref.kind,
           namespace: ref.namespace,
           name: ref.name,
-          error: (err as Error).message,
+          error: errorMessage(err),
         });
         return undefined;
       },

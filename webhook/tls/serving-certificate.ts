@@ -4,6 +4,7 @@ import { createSecureContext } from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
 import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
 import { describeCertificate, splitPemBundle } from '../../shared/tls/certificates.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 
 export class InvalidServingCertificateError extends Error {
   /** Where the pair came from: a file path or a Secret's namespace/name. */
@@ -59,7 +60,7 @@ export function checkServingCertificate(
     // Node refuses a key that does not match the certificate here.
     createSecureContext(secureContextOptions(pair));
   } catch (err) {
-    throw new InvalidServingCertificateError((err as Error).message, source, { cause: err });
+    throw new InvalidServingCertificateError(errorMessage(err), source, { cause: err });
   }
   if (info.notAfter.getTime() <= now.getTime()) {
     throw new InvalidServingCertificateError(`expired at ${info.notAfter.toISOString()}`, source);

@@ -6,6 +6,7 @@ import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import { SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { Service } from '../../children/kube-objects.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 
 export const KUBE_DNS = { namespace: 'kube-system', name: 'kube-dns' };
 const RETRY_INTERVAL_MS = 30_000;
@@ -48,7 +49,7 @@ export class ClusterDns {
         now,
         isNotFound(err)
           ? `Service ${KUBE_DNS.namespace}/${KUBE_DNS.name} not found`
-          : `cannot read Service ${KUBE_DNS.namespace}/${KUBE_DNS.name}: ${(err as Error).message}`,
+          : `cannot read Service ${KUBE_DNS.namespace}/${KUBE_DNS.name}: ${errorMessage(err)}`,
       );
     }
   }

@@ -13,6 +13,7 @@ import { keyOfObject } from './object-key.ts';
 import { ObjectStore } from './object-store.ts';
 import { trimForCache } from './trim-for-cache.ts';
 import type { IndexFunc } from './object-store.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 
 export interface EventHandler<T extends KubeObject> {
   onAdd?(object: T): void;
@@ -158,7 +159,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         event: kind,
         namespace: object.metadata.namespace,
         name: object.metadata.name,
-        error: (err as Error).message,
+        error: errorMessage(err),
       });
     }
   }

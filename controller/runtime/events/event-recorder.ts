@@ -12,6 +12,7 @@ import { toMicroTime } from '../../../shared/kube/micro-time.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import type { Clock, Timer } from '../../../shared/time/clock.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -144,7 +145,7 @@ export class EventRecorder {
             namespace: regarding.metadata.namespace,
             name: regarding.metadata.name,
             reason: input.reason,
-            error: (err as Error).message,
+            error: errorMessage(err),
           });
           this.series.delete(key);
           return false;
@@ -181,7 +182,7 @@ export class EventRecorder {
               else
                 this.opts.logger.warn('could not update event series', {
                   event: series.name,
-                  error: (err as Error).message,
+                  error: errorMessage(err),
                 });
             }
           }),

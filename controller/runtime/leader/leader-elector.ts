@@ -16,6 +16,7 @@ import { sleep } from '../../../shared/time/clock.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.ts';
 import type { Lease, LeaseLock, LeaseSpec } from './lease-lock.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 
 export interface LeaderElectionTiming {
   leaseDurationMs: number;
@@ -160,7 +161,7 @@ export class LeaderElector {
       this.logger.info('released the leader lease');
     } catch (err) {
       // The lease then simply expires; a successor waits one lease duration longer.
-      this.logger.warn('could not release the leader lease', { error: (err as Error).message });
+      this.logger.warn('could not release the leader lease', { error: errorMessage(err) });
     }
   }
 
@@ -190,9 +191,9 @@ export class LeaderElector {
       return true;
     } catch (err) {
       if (isConflict(err) || isAlreadyExists(err)) {
-        this.logger.debug('lost a race for the leader lease', { error: (err as Error).message });
+        this.logger.debug('lost a race for the leader lease', { error: errorMessage(err) });
       } else if (!signal.aborted) {
-        this.logger.warn('leader lease request failed', { error: (err as Error).message });
+        this.logger.warn('leader lease request failed', { error: errorMessage(err) });
       }
       return false;
     }

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import type { ClusterSettings, ExecConfig, UserSettings } from './cluster-access.ts';
 import { KubeConfigError } from './kube-config-error.ts';
+import { errorMessage } from '../../util/error-message.ts';
 
 export interface NamedCluster {
   name: string;
@@ -197,7 +198,7 @@ export function parseKubeconfig(text: string, path: string): KubeconfigFile {
   try {
     document = parse(text);
   } catch (err) {
-    throw new KubeConfigError(`${path}: not YAML: ${(err as Error).message}`, path, { cause: err });
+    throw new KubeConfigError(`${path}: not YAML: ${errorMessage(err)}`, path, { cause: err });
   }
   const top = r.object(document, 'document');
   const clusters = r.list(top.clusters, 'clusters').map((value, i) => {
