@@ -59,7 +59,9 @@ describe('series at zero before the first event', () => {
     expect(text).toContain('controller_runtime_reconcile_errors_total{controller="aimodel"} 0');
     expect(text).toContain('controller_runtime_terminal_reconcile_errors_total{controller="aimodel"} 0');
     expect(text).toContain('controller_runtime_reconcile_time_seconds_count{controller="aimodel"} 0');
-    expect(text).toContain('controller_runtime_reconcile_time_seconds_bucket{le="+Inf",controller="aimodel"} 0');
+    expect(text).toContain(
+      'controller_runtime_reconcile_time_seconds_bucket{le="+Inf",controller="aimodel"} 0',
+    );
     expect(text).toContain('controller_runtime_active_workers{controller="aimodel"} 0');
     expect(text).toContain('workqueue_adds_total{name="aimodel"} 0');
     expect(text).toContain('workqueue_retries_total{name="aimodel"} 0');

@@ -266,7 +266,7 @@ export const aiModelSpecV1Schema: JSONSchema = objectField(
         secretKeyRef: objectField(
           'The Secret key that holds the provider key.',
           {
-            name: stringField('Name of the Secret in the model\'s namespace.', {
+            name: stringField("Name of the Secret in the model's namespace.", {
               minLength: 1,
               maxLength: 253,
               pattern: DNS_SUBDOMAIN_PATTERN,

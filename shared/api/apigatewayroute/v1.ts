@@ -53,7 +53,8 @@ export const UNREACHABLE_ROUTE_PATH_DETAIL =
 export const NUMERIC_HOST_PATTERN = '^[0-9]+([.][0-9]+)*$';
 export const NOT_AN_IP_ADDRESS_DETAIL = 'must be a Service name, not an IP address';
 export const MAX_GATEWAY_NAME_LENGTH = 50;
-export const ONE_BACKEND_DETAIL = 'exactly one of destinationService, aiModelRef or aiModelRouting must be set';
+export const ONE_BACKEND_DETAIL =
+  'exactly one of destinationService, aiModelRef or aiModelRouting must be set';
 
 export interface HeaderMatch {
   /** Header name, matched case-insensitively. */
@@ -250,28 +251,36 @@ export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
       { required: ['models'] },
     ),
     consumers: arrayField(
-      'Named consumers of an aiModelRouting route with authenticationRequired: each is a data key of the apiKeySecretRef Secret, whose value is that consumer\'s key. A consumer may have its own request rate, an allowlist of models and a token budget; the access log and the gateway\'s metrics count requests and tokens per consumer. Keys of the Secret not listed here still pass, as consumers without limits.',
+      "Named consumers of an aiModelRouting route with authenticationRequired: each is a data key of the apiKeySecretRef Secret, whose value is that consumer's key. A consumer may have its own request rate, an allowlist of models and a token budget; the access log and the gateway's metrics count requests and tokens per consumer. Keys of the Secret not listed here still pass, as consumers without limits.",
       objectField(
         'A consumer of the route: limits that apply to requests with its key.',
         {
-          name: stringField('The data key of the API-key Secret that holds the consumer\'s key.', {
+          name: stringField("The data key of the API-key Secret that holds the consumer's key.", {
             minLength: 1,
             maxLength: 253,
             pattern: CONSUMER_NAME_PATTERN,
           }),
           rateLimit: integerField(
-            'Requests per second the consumer may send through this route (counted per second, across the gateway pod\'s workers); more are answered 429.',
+            "Requests per second the consumer may send through this route (counted per second, across the gateway pod's workers); more are answered 429.",
             { minimum: 1, maximum: 1000000, format: 'int32' },
           ),
           allowedModels: arrayField(
             'AIModels (metadata.name) of aiModelRouting the consumer may use; unset: all of them. Others are answered 404, as if they did not exist, and left out of GET <path>/models.',
-            stringField('Name of an AIModel.', { minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN }),
+            stringField('Name of an AIModel.', {
+              minLength: 1,
+              maxLength: 253,
+              pattern: DNS_SUBDOMAIN_PATTERN,
+            }),
             { maxItems: MAX_ROUTED_MODELS, 'x-kubernetes-list-type': 'set' },
           ),
           tokenBudget: objectField(
             'Tokens (prompt plus completion, as the model reports them in usage) the consumer may use per window, counted per gateway pod; once spent, requests are answered 429 until the window ends.',
             {
-              tokens: integerField('Tokens per window.', { minimum: 1, maximum: 1000000000, format: 'int32' }),
+              tokens: integerField('Tokens per window.', {
+                minimum: 1,
+                maximum: 1000000000,
+                format: 'int32',
+              }),
               windowSeconds: integerField('The window, in seconds (fixed windows from the epoch).', {
                 minimum: 1,
                 maximum: 2592000,
