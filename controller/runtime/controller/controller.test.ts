@@ -9,7 +9,7 @@ import { enqueueForObject } from '../handlers/enqueue.ts';
 import { runtimeMetrics } from '../metrics/runtime-metrics.ts';
 import { FakeClock, settle } from '../../../shared/time/testing/fake-clock.ts';
 import { Controller } from './controller.ts';
-import { TerminalError } from './reconciler.ts';
+import { isTerminalError, TerminalError } from './reconciler.ts';
 import type { ReconcileContext, ReconcileRequest, ReconcileResult, Reconciler } from './reconciler.ts';
 
 type Behaviour = (request: ReconcileRequest, ctx: ReconcileContext) => Promise<ReconcileResult | void>;
@@ -175,6 +175,23 @@ describe('Controller', () => {
     expect(reconciler.calls).toHaveLength(2);
   });
 
+  it('does not retry an error that wraps a TerminalError in its cause chain', async () => {
+    const { clock, registry, reconciler, controller } = setup();
+    reconciler.then(async () => {
+      const terminal = new TerminalError('spec.path must start with /');
+      throw new Error('applying children', { cause: new Error('rendering', { cause: terminal }) });
+    });
+    void controller.start();
+    controller.enqueue(ns('a'));
+    await clock.advance(3_600_000);
+    expect(reconciler.calls).toHaveLength(1);
+    expect(
+      await metricValue(registry, 'controller_runtime_terminal_reconcile_errors_total', {
+        controller: 'test',
+      }),
+    ).toBe(1);
+  });
+
   it('comes back after requeueAfter, and after the backoff for requeue', async () => {
     const { clock, registry, reconciler, controller } = setup();
     reconciler.then(
@@ -286,5 +303,25 @@ describe('Controller', () => {
     await clock.advance(0);
     await settle();
     expect(reconciler.calls.map((c) => c.key)).toEqual(['ns/existing', 'ns/new']);
+  });
+});
+
+describe('isTerminalError', () => {
+  it('finds a TerminalError itself or anywhere in the cause chain, and nothing else', () => {
+    const terminal = new TerminalError('invalid');
+    expect(isTerminalError(terminal)).toBe(true);
+    expect(isTerminalError(new Error('outer', { cause: terminal }))).toBe(true);
+    expect(isTerminalError(new Error('a', { cause: new Error('b', { cause: terminal }) }))).toBe(true);
+    expect(isTerminalError(new Error('plain'))).toBe(false);
+    expect(isTerminalError(new Error('outer', { cause: 'terminal' }))).toBe(false);
+    expect(isTerminalError(undefined)).toBe(false);
+    expect(isTerminalError('TerminalError')).toBe(false);
+  });
+
+  it('ends on a cause chain that loops', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    expect(isTerminalError(a)).toBe(false);
   });
 });

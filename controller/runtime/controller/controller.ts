@@ -3,7 +3,8 @@
 // - success: forget the key's backoff;
 // - { requeueAfter }: forget the backoff and come back after that delay;
 // - { requeue: true }: come back after the key's next backoff delay;
-// - TerminalError: log and count, do not retry until the object changes;
+// - TerminalError (or an error wrapping one in its cause chain): log and count, do not retry until the
+//   object changes;
 // - any other error: log, count, retry after the key's next backoff delay (5 ms doubling to 1000 s).
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../../shared/api/meta.ts';
@@ -18,7 +19,7 @@ import type { ReconcileResultLabel, RuntimeMetrics } from '../metrics/runtime-me
 import { workQueueMetricsHooks } from '../metrics/runtime-metrics.ts';
 import type { RateLimiter } from '../workqueue/rate-limiter.ts';
 import { WorkQueue } from '../workqueue/work-queue.ts';
-import { TerminalError } from './reconciler.ts';
+import { isTerminalError } from './reconciler.ts';
 import type { ReconcileRequest, Reconciler } from './reconciler.ts';
 
 export interface ControllerOptions {
@@ -169,7 +170,7 @@ export class Controller {
       result = 'error';
       this.metrics?.reconcileErrors.inc(labels);
       const fields = { error: errorMessage(err) };
-      if (err instanceof TerminalError) {
+      if (isTerminalError(err)) {
         this.metrics?.terminalReconcileErrors.inc(labels);
         this.queue.forget(key);
         logger.error('reconcile failed permanently; waiting for the object to change', fields);

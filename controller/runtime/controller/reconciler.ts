@@ -26,11 +26,26 @@ export interface Reconciler {
 /**
  * A failure retrying cannot fix, such as an invalid spec: it is logged and counted, and the key is not
  * retried until the object changes (which enqueues it again). Record the reason on the object's status
- * before throwing it.
+ * before throwing it. An error that wraps one (in its `cause` chain) is terminal too: see isTerminalError.
  */
 export class TerminalError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'TerminalError';
   }
+}
+
+/**
+ * Whether `err` is a TerminalError or wraps one through `cause`, however deep, as Go's errors.Is
+ * finds a wrapped error: adding context to a terminal failure must not make it retried.
+ */
+export function isTerminalError(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let current = err; typeof current === 'object' && current !== null;) {
+    if (current instanceof TerminalError) return true;
+    if (seen.has(current)) return false;
+    seen.add(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
