@@ -192,11 +192,11 @@ describe('Controller', () => {
     ).toBe(1);
   });
 
-  it('comes back after requeueAfter, and after the backoff for requeue', async () => {
+  it('comes back after requeueAfter, and only then', async () => {
     const { clock, registry, reconciler, controller } = setup();
     reconciler.then(
       async () => ({ requeueAfter: 30_000 }),
-      async () => ({ requeue: true }),
+      async () => ({ requeueAfter: 0 }),
     );
     void controller.start();
     controller.enqueue(ns('a'));
@@ -204,8 +204,8 @@ describe('Controller', () => {
     expect(reconciler.calls).toHaveLength(1);
     await clock.advance(1);
     expect(reconciler.calls).toHaveLength(2);
-    await clock.advance(5);
-    expect(reconciler.calls.map((c) => c.at)).toEqual([0, 30_000, 30_005]);
+    await clock.advance(3_600_000);
+    expect(reconciler.calls.map((c) => c.at)).toEqual([0, 30_000]);
     expect(
       await metricValue(registry, 'controller_runtime_reconcile_total', {
         controller: 'test',
@@ -216,6 +216,12 @@ describe('Controller', () => {
       await metricValue(registry, 'controller_runtime_reconcile_total', {
         controller: 'test',
         result: 'requeue',
+      }),
+    ).toBe(0);
+    expect(
+      await metricValue(registry, 'controller_runtime_reconcile_total', {
+        controller: 'test',
+        result: 'success',
       }),
     ).toBe(1);
   });

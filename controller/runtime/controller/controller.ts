@@ -2,7 +2,6 @@
 // Results map to controller-runtime's semantics:
 // - success: forget the key's backoff;
 // - { requeueAfter }: forget the backoff and come back after that delay;
-// - { requeue: true }: come back after the key's next backoff delay;
 // - TerminalError (or an error wrapping one in its cause chain): log and count, do not retry until the
 //   object changes;
 // - any other error: log, count, retry after the key's next backoff delay (5 ms doubling to 1000 s).
@@ -159,9 +158,6 @@ export class Controller {
         this.queue.forget(key);
         this.queue.addAfter(key, outcome.requeueAfter);
         result = 'requeue_after';
-      } else if (outcome?.requeue) {
-        this.queue.addRateLimited(key);
-        result = 'requeue';
       } else {
         this.queue.forget(key);
         result = 'success';

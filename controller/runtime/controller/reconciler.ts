@@ -6,10 +6,11 @@ import type { ObjectRef } from '../../../shared/kube/resource.ts';
 export type ReconcileRequest = ObjectRef;
 
 export interface ReconcileResult {
-  /** Reconcile again after this many milliseconds (e.g. to poll something outside the cluster). */
+  /**
+   * Reconcile again after this many milliseconds (e.g. to poll something outside the cluster). There is
+   * no `requeue: true`, which controller-runtime deprecates: a reconciler that wants to come back says when.
+   */
   requeueAfter?: number;
-  /** Reconcile again soon, with the same per-key backoff as an error but without logging one. */
-  requeue?: boolean;
 }
 
 export interface ReconcileContext {

@@ -30,6 +30,8 @@ export interface RuntimeMetrics {
   initController(controller: string): void;
 }
 
+// 'requeue' counts controller-runtime's deprecated `requeue: true`, which reconcilers here cannot return;
+// it is still exported, at zero, so dashboards that sum or divide by it find the series.
 const RECONCILE_RESULTS: readonly ReconcileResultLabel[] = ['success', 'error', 'requeue', 'requeue_after'];
 
 const RECONCILE_TIME_BUCKETS = [
