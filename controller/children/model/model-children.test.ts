@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
-import { configHash } from '../config-hash.ts';
+import { contentHash } from '../../../shared/util/content-hash.ts';
 import { CONFIG_HASH_ANNOTATION, MANAGED_BY_LABEL, MODEL_LABEL } from '../labels.ts';
 import { MissingUidError } from '../owner-references.ts';
 import {
@@ -66,7 +66,7 @@ describe('model children', () => {
       'app.kubernetes.io/component': 'model-server',
     });
     expect(d.spec.template.metadata.labels).toMatchObject(d.spec.selector.matchLabels);
-    expect(d.spec.template.metadata.annotations?.[CONFIG_HASH_ANNOTATION]).toBe(configHash(cm.data));
+    expect(d.spec.template.metadata.annotations?.[CONFIG_HASH_ANNOTATION]).toBe(contentHash(cm.data));
     const [container] = d.spec.template.spec.containers;
     expect(container).toMatchObject({
       image: 'ghcr.io/example/gemma:1',

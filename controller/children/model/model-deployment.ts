@@ -2,8 +2,8 @@
 import type { AIModelV1, EnvVar } from '../../../shared/api/aimodel/v1.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 import { DEFAULT_MODEL_PORT, DEFAULT_MODEL_REPLICAS } from '../../../shared/defaulting/defaults.ts';
+import { contentHash } from '../../../shared/util/content-hash.ts';
 import { canonicalResources } from '../canonical-quantity.ts';
-import { configHash } from '../config-hash.ts';
 import type { ConfigMap, Deployment, Probe } from '../kube-objects.ts';
 import { CONFIG_HASH_ANNOTATION, modelLabels, modelSelectorLabels } from '../labels.ts';
 import { controllerReference } from '../owner-references.ts';
@@ -49,7 +49,7 @@ export function renderModelDeployment(model: AIModelV1, configMap: ConfigMap, im
       template: {
         metadata: {
           labels: modelLabels(name),
-          annotations: { [CONFIG_HASH_ANNOTATION]: configHash(configMap.data) },
+          annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(configMap.data) },
         },
         spec: {
           automountServiceAccountToken: false,

@@ -9,9 +9,9 @@
 //
 // Values must be written the way the API server stores them (e.g. quantities in canonical form, '1'
 // not '1000m'), or the comparison sees a difference on every reconcile.
-import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { canonicalJSON, isPlainObject } from '../../../shared/util/json.ts';
+import { contentHash } from '../../../shared/util/content-hash.ts';
+import { isPlainObject } from '../../../shared/util/json.ts';
 
 export const DEFAULT_APPLIED_HASH_ANNOTATION = 'gateway.example.com/applied-hash';
 
@@ -48,17 +48,13 @@ function isOrderedSubsequence(desired: unknown[], actual: unknown[]): boolean {
   return true;
 }
 
-export function desiredStateHash(desired: KubeObject): string {
-  return createHash('sha256').update(canonicalJSON(desired)).digest('hex').slice(0, 32);
-}
-
 /** A copy of `desired` carrying the hash of its own content in `annotation`. */
 export function withDesiredStateHash<T extends KubeObject>(desired: T, annotation: string): T {
   const { [annotation]: _previous, ...annotations } = desired.metadata.annotations ?? {};
   const base = { ...desired, metadata: { ...desired.metadata, annotations } };
   return {
     ...base,
-    metadata: { ...base.metadata, annotations: { ...annotations, [annotation]: desiredStateHash(base) } },
+    metadata: { ...base.metadata, annotations: { ...annotations, [annotation]: contentHash(base) } },
   };
 }
 
