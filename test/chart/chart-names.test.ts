@@ -14,9 +14,13 @@ const LONGEST_FULLNAME = `f${'o'.repeat(50)}f`;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Every optional object: namespaced RBAC with the DNS Role, the Lease, the PDB, and the monitoring objects. */
+/**
+ * Every optional object: namespaced RBAC with the DNS Role, the Lease, the PDB, the monitoring objects and the
+ * NetworkPolicies.
+ */
 const EVERY_OBJECT = {
   controller: { watchNamespaces: ['team-a'] },
+  networkPolicy: { enabled: true, egress: { enabled: true, apiServer: { cidrs: ['10.0.0.2/32'] } } },
   metrics: {
     serviceMonitor: { enabled: true },
     prometheusRule: { enabled: true },
@@ -119,6 +123,8 @@ describe('object names', () => {
         'Deployment/ai-gateway-operator-webhook',
         'Lease/ai-gateway-operator-controller',
         'MutatingWebhookConfiguration/ai-gateway-operator-mutating',
+        'NetworkPolicy/ai-gateway-operator-controller',
+        'NetworkPolicy/ai-gateway-operator-webhook',
         'PodDisruptionBudget/ai-gateway-operator-webhook',
         'PrometheusRule/ai-gateway-operator',
         'Role/ai-gateway-operator-controller-dns',
