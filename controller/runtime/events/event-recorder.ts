@@ -12,6 +12,7 @@ import { toMicroTime } from '../../../shared/kube/micro-time.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import type { Clock, Timer } from '../../../shared/time/clock.ts';
+import { TokenBucket } from '../../../shared/time/token-bucket.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
 
 export type EventType = 'Normal' | 'Warning';
@@ -52,11 +53,6 @@ interface Series {
   created: Promise<boolean>;
 }
 
-interface Allowance {
-  tokens: number;
-  refilledAt: number;
-}
-
 const NOTE_LIMIT = 1024;
 // The same values client-go's event broadcaster uses for isomorphic events.
 const DEFAULT_SERIES_WINDOW_MS = 6 * 60_000;
@@ -72,7 +68,8 @@ function objectId(o: KubeObject): string {
 export class EventRecorder {
   private readonly opts: EventRecorderOptions;
   private readonly series = new Map<string, Series>();
-  private readonly allowances = new Map<string, Allowance>();
+  /** Per object, the distinct Events it may still start; least recently allowed first. */
+  private readonly allowances = new Map<string, TokenBucket>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private heartbeat: Timer | undefined;
   private sequence = 0n;
@@ -93,7 +90,7 @@ export class EventRecorder {
       this.armHeartbeat();
       return;
     }
-    if (!this.allow(objectId(regarding), now)) {
+    if (!this.allow(objectId(regarding))) {
       this.opts.logger.debug('event dropped: too many events for this object', {
         namespace: regarding.metadata.namespace,
         name: regarding.metadata.name,
@@ -201,17 +198,14 @@ export class EventRecorder {
     }, this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
   }
 
-  private allow(object: string, now: number): boolean {
-    const burst = this.opts.burst ?? DEFAULT_BURST;
-    const every = this.opts.refillEveryMs ?? DEFAULT_REFILL_EVERY_MS;
-    const allowance = this.allowances.get(object) ?? { tokens: burst, refilledAt: now };
-    const refills = Math.floor((now - allowance.refilledAt) / every);
-    if (refills > 0) {
-      allowance.tokens = Math.min(burst, allowance.tokens + refills);
-      allowance.refilledAt += refills * every;
-    }
-    if (allowance.tokens <= 0) return false;
-    allowance.tokens--;
+  private allow(object: string): boolean {
+    const allowance =
+      this.allowances.get(object) ??
+      new TokenBucket(this.opts.clock, {
+        burst: this.opts.burst ?? DEFAULT_BURST,
+        refillEveryMs: this.opts.refillEveryMs ?? DEFAULT_REFILL_EVERY_MS,
+      });
+    if (!allowance.tryTake()) return false;
     this.allowances.delete(object);
     this.allowances.set(object, allowance);
     return true;

@@ -2,6 +2,7 @@
 // the key's own exponential backoff, and one token bucket shared by every key (10 per second, bursts of
 // 100), so that after an API server outage a thousand failing keys do not all retry within milliseconds.
 import type { Clock } from '../../../shared/time/clock.ts';
+import { TokenBucket } from '../../../shared/time/token-bucket.ts';
 import { ItemExponentialRateLimiter } from './item-rate-limiter.ts';
 
 export interface RateLimiter {
@@ -20,25 +21,15 @@ export const DEFAULT_BUCKET: BucketOptions = { perSecond: 10, burst: 100 };
 
 /** A token bucket: each retry takes a token, waiting for it when none is left (a reservation, as Go's rate.Limiter). */
 export class BucketRateLimiter implements RateLimiter {
-  private readonly clock: Clock;
-  private readonly opts: BucketOptions;
-  private tokens: number;
-  private updatedAt: number;
+  private readonly bucket: TokenBucket;
 
   constructor(clock: Clock, opts: Partial<BucketOptions> = {}) {
-    this.clock = clock;
-    this.opts = { ...DEFAULT_BUCKET, ...opts };
-    this.tokens = this.opts.burst;
-    this.updatedAt = clock.now();
+    const { perSecond, burst } = { ...DEFAULT_BUCKET, ...opts };
+    this.bucket = new TokenBucket(clock, { burst, refillEveryMs: 1000 / perSecond });
   }
 
   when(): number {
-    const now = this.clock.now();
-    const { perSecond, burst } = this.opts;
-    this.tokens = Math.min(burst, this.tokens + ((now - this.updatedAt) / 1000) * perSecond);
-    this.updatedAt = now;
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / perSecond) * 1000);
+    return this.bucket.reserve();
   }
 
   numRequeues(): number {
