@@ -32,6 +32,19 @@ const CASES: Record<string, { values: Record<string, unknown>; apiVersions?: str
     },
     apiVersions: ['monitoring.coreos.com/v1/ServiceMonitor'],
   },
+  // Valid objects, not enforced ones: the local control plane has no network plugin.
+  'NetworkPolicies with egress, namespaced controller': {
+    values: {
+      controller: { watchNamespaces: ['default'] },
+      networkPolicy: {
+        enabled: true,
+        metricsFrom: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+        ],
+        egress: { enabled: true, apiServer: { cidrs: ['10.0.0.2/32', 'fd00::2/128'] } },
+      },
+    },
+  },
 };
 
 describe('the rendered chart on the API server', () => {

@@ -3,10 +3,7 @@
 // processes reach what they connect to. The chart README's policies for the gateway and model pods select
 // the labels the controller puts on them and admit the ports those pods listen on. Whether a network
 // plugin enforces any of it is not tested here (nor by the e2e tests: the local control plane has none).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { parseAllDocuments } from 'yaml';
 import { gatewayLabels, modelLabels } from '../../controller/children/labels.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { DEFAULT_MODEL_PORT } from '../../shared/defaulting/defaults.ts';
@@ -15,6 +12,8 @@ import { DEFAULT_RELOADER_STATUS_PORT } from '../../shared/gateway/reloader-pod-
 import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
 import { CHART_DIR, KUBE_VERSION, renderChart, renderRefusal, runHelm, withValuesFile } from './helm.ts';
 import { VALUE_SETS } from './modes.ts';
+import type { NetworkPolicy, Peer, Rule } from './network-policies.ts';
+import { readmeNetworkPolicies, selects } from './network-policies.ts';
 import type { Deployment, RenderedObject } from './rendered-objects.ts';
 import { containerPort, findObject, objectsOfKind } from './rendered-objects.ts';
 
@@ -22,55 +21,6 @@ const RELEASE = 'ai-gateway-operator';
 const NAMESPACE = 'ai-gateway-operator';
 const CONTROLLER = `${RELEASE}-controller`;
 const WEBHOOK = `${RELEASE}-webhook`;
-
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-interface Peer {
-  ipBlock?: { cidr: string; except?: string[] };
-  namespaceSelector?: LabelSelector;
-  podSelector?: LabelSelector;
-}
-interface PolicyPort {
-  port?: number | string;
-  protocol?: string;
-}
-interface Rule {
-  from?: Peer[];
-  to?: Peer[];
-  ports?: PolicyPort[];
-}
-type NetworkPolicy = RenderedObject & {
-  spec: {
-    podSelector: LabelSelector;
-    policyTypes: string[];
-    ingress?: Rule[];
-    egress?: Rule[];
-  };
-};
-
-/** Whether a selector selects an object with these labels, as the API server reads it; none selects none. */
-function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return false;
-  return (
-    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
-    (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
-      switch (operator) {
-        case 'In':
-          return key in labels && values.includes(labels[key]!);
-        case 'NotIn':
-          return !(key in labels) || !values.includes(labels[key]!);
-        case 'Exists':
-          return key in labels;
-        case 'DoesNotExist':
-          return !(key in labels);
-        default:
-          throw new Error(`unknown operator ${operator}`);
-      }
-    })
-  );
-}
 
 const namespaceLabels = (name: string) => ({ 'kubernetes.io/metadata.name': name });
 const podLabels = (deployment: Deployment) => deployment.spec.template.metadata.labels;
@@ -327,11 +277,7 @@ describe('NetworkPolicies', () => {
 });
 
 describe("the chart README's policies for the gateway and model pods", () => {
-  const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
-  const section = /^### The gateway and model pods$([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
-  const policies = [...section.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)]
-    .flatMap((m) => parseAllDocuments(m[1]!).map((d) => d.toJS() as NetworkPolicy))
-    .filter((o) => o.kind === 'NetworkPolicy');
+  const policies = readmeNetworkPolicies();
   const gatewayPods = gatewayLabels('default');
   const modelPods = modelLabels('llama');
   const gatewayPolicy = policies.find((p) => selects(p.spec.podSelector, gatewayPods));
