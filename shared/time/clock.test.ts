@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FakeClock } from './testing/fake-clock.ts';
-import { sleep } from './clock.ts';
+import { setRepeatingTimer, sleep, systemClock } from './clock.ts';
 
 describe('sleep', () => {
   it('resolves once the clock passes the delay', async () => {
@@ -20,6 +20,46 @@ describe('sleep', () => {
     controller.abort();
     await slept;
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('setRepeatingTimer', () => {
+  it('fires every interval until cancelled, even when the callback cancels it', async () => {
+    const clock = new FakeClock(0);
+    const fired: number[] = [];
+    const timer = setRepeatingTimer(clock, () => fired.push(clock.now()), 100);
+    await clock.advance(350);
+    expect(fired).toEqual([100, 200, 300]);
+    timer.cancel();
+    await clock.advance(1000);
+    expect(fired).toEqual([100, 200, 300]);
+    expect(clock.pendingTimers).toBe(0);
+
+    const once = setRepeatingTimer(
+      clock,
+      () => {
+        fired.push(clock.now());
+        once.cancel();
+      },
+      100,
+    );
+    await clock.advance(1000);
+    expect(fired).toEqual([100, 200, 300, 1450]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('systemClock', () => {
+  it('fires timers, unref ones too, and not a cancelled one', async () => {
+    const fired = await new Promise<boolean>((resolve) => {
+      systemClock.setTimer(() => resolve(true), 1, { unref: true });
+    });
+    expect(fired).toBe(true);
+    let late = false;
+    const timer = systemClock.setTimer(() => (late = true), 1);
+    timer.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(late).toBe(false);
   });
 });
 

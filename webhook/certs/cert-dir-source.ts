@@ -6,6 +6,8 @@ import type { FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../shared/logging/logger.ts';
+import { setRepeatingTimer, systemClock } from '../../shared/time/clock.ts';
+import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { CertificateReloader } from './certificate-reloader.ts';
 import type { CertificateConsumer } from './self-managed-certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
@@ -18,14 +20,17 @@ export interface CertDirSourceOptions {
   logger: Logger;
   debounceMs?: number;
   pollIntervalMs?: number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 export class CertDirSource {
-  readonly #opts: Required<Omit<CertDirSourceOptions, 'server' | 'logger'>> & { logger: Logger };
+  readonly #opts: Required<Omit<CertDirSourceOptions, 'server' | 'logger' | 'clock'>> & { logger: Logger };
+  readonly #clock: Clock;
   readonly #reloader: CertificateReloader;
   #watcher: FSWatcher | undefined;
-  #debounce: NodeJS.Timeout | undefined;
-  #poll: NodeJS.Timeout | undefined;
+  #debounce: Timer | undefined;
+  #poll: Timer | undefined;
 
   constructor(opts: CertDirSourceOptions) {
     this.#opts = {
@@ -36,6 +41,7 @@ export class CertDirSource {
       pollIntervalMs: opts.pollIntervalMs ?? 60_000,
       logger: opts.logger,
     };
+    this.#clock = opts.clock ?? systemClock;
     this.#reloader = new CertificateReloader(opts.server, opts.logger);
   }
 
@@ -59,8 +65,8 @@ export class CertDirSource {
   async start(): Promise<boolean> {
     const loaded = await this.reload();
     this.#watcher = watch(this.#opts.dir, () => {
-      clearTimeout(this.#debounce);
-      this.#debounce = setTimeout(() => void this.reload(), this.#opts.debounceMs);
+      this.#debounce?.cancel();
+      this.#debounce = this.#clock.setTimer(() => void this.reload(), this.#opts.debounceMs);
     });
     this.#watcher.on('error', (err) =>
       this.#opts.logger.warn('watching the certificate directory failed; polling only', {
@@ -68,14 +74,15 @@ export class CertDirSource {
         error: err.message,
       }),
     );
-    this.#poll = setInterval(() => void this.reload(), this.#opts.pollIntervalMs);
-    this.#poll.unref();
+    this.#poll = setRepeatingTimer(this.#clock, () => void this.reload(), this.#opts.pollIntervalMs, {
+      unref: true,
+    });
     return loaded;
   }
 
   stop(): void {
     this.#watcher?.close();
-    clearTimeout(this.#debounce);
-    clearInterval(this.#poll);
+    this.#debounce?.cancel();
+    this.#poll?.cancel();
   }
 }

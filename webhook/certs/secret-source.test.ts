@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
+import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { SECRETS } from '../kube/webhook-resources.ts';
@@ -19,7 +20,7 @@ const pair = createServerCertificate(ca, {
 });
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-function setup(data?: Record<string, string>) {
+function setup(data?: Record<string, string>, clock?: FakeClock) {
   const api = new FakeKubeApi();
   if (data) {
     api.seed(SECRETS, {
@@ -35,6 +36,7 @@ function setup(data?: Record<string, string>) {
     server: { loadCertificate: (p: KeyPairPem) => served.push(p) },
     logger: silentLogger,
     pollIntervalMs: 60_000,
+    ...(clock ? { clock } : {}),
   });
   return { api, served, source };
 }
@@ -53,5 +55,23 @@ describe('SecretSource', () => {
     const failing = setup({ 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) });
     failing.api.failNext('get', FakeKubeApi.apiError('GET', 403, 'Forbidden'));
     expect(await failing.source.reload()).toBe(false);
+  });
+
+  it('reads the Secret again every poll interval until stopped', async () => {
+    const clock = new FakeClock();
+    const { api, source } = setup({ 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) }, clock);
+    const gets = () => api.calls.filter((c) => c.verb === 'get').length;
+    expect(await source.start()).toBe(true);
+    expect(gets()).toBe(1);
+    await clock.advance(59_999);
+    expect(gets()).toBe(1);
+    await clock.advance(1);
+    expect(gets()).toBe(2);
+    await clock.advance(60_000);
+    expect(gets()).toBe(3);
+    source.stop();
+    await clock.advance(600_000);
+    expect(gets()).toBe(3);
+    expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 // Serves the certificate from a Secret someone else manages (cert-manager, an administrator), read-only:
 // the Secret is read again every interval and a changed pair is served.
 import type { Logger } from '../../shared/logging/logger.ts';
+import { setRepeatingTimer, systemClock } from '../../shared/time/clock.ts';
+import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { CertificateReloader } from './certificate-reloader.ts';
 import type { CertificateSecretStore } from './certificate-secret-store.ts';
 import { SECRET_KEYS } from './certificate-secret.ts';
@@ -12,12 +14,14 @@ export interface SecretSourceOptions {
   server: CertificateConsumer;
   logger: Logger;
   pollIntervalMs: number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 export class SecretSource {
   readonly #opts: SecretSourceOptions;
   readonly #reloader: CertificateReloader;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: Timer | undefined;
 
   constructor(opts: SecretSourceOptions) {
     this.#opts = opts;
@@ -53,12 +57,16 @@ export class SecretSource {
 
   async start(): Promise<boolean> {
     const loaded = await this.reload();
-    this.#timer = setInterval(() => void this.reload(), this.#opts.pollIntervalMs);
-    this.#timer.unref();
+    this.#timer = setRepeatingTimer(
+      this.#opts.clock ?? systemClock,
+      () => void this.reload(),
+      this.#opts.pollIntervalMs,
+      { unref: true },
+    );
     return loaded;
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    this.#timer?.cancel();
   }
 }

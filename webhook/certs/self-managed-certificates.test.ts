@@ -4,6 +4,7 @@ import type { KubeObject } from '../../shared/api/meta.ts';
 import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
 import { splitPemBundle } from '../../shared/tls/certificates.ts';
 import {
   CUSTOM_RESOURCE_DEFINITIONS,
@@ -72,7 +73,7 @@ function seedCRD(api: FakeKubeApi): void {
 }
 
 /** A replica: its own manager and the certificate its server presents. */
-function replica(api: FakeKubeApi, clock: { now: Date }, inject = true) {
+function replica(api: FakeKubeApi, clock: FakeClock, inject = true) {
   const served: { pair?: KeyPairPem; loads: number } = { loads: 0 };
   const manager = new SelfManagedCertificates({
     store: kubeCertificateSecretStore(api, 'ops', 'webhook-certs'),
@@ -88,7 +89,7 @@ function replica(api: FakeKubeApi, clock: { now: Date }, inject = true) {
     issuer,
     logger: silentLogger,
     checkIntervalMs: 60 * S,
-    now: () => clock.now,
+    clock,
   });
   return { manager, served };
 }
@@ -131,7 +132,7 @@ describe('SelfManagedCertificates', () => {
   it('provisions the Secret, injects the bundle everywhere and serves the certificate', async () => {
     const api = new FakeKubeApi();
     seedTargets(api);
-    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const r = replica(api, clock);
     expect(r.manager.injectionReadiness()).toEqual({ ok: false, reason: 'CA bundle not injected yet' });
     const state = await r.manager.reconcile();
@@ -174,7 +175,7 @@ describe('SelfManagedCertificates', () => {
   it('lets replicas starting together agree on one Secret', async () => {
     const api = new FakeKubeApi();
     seedTargets(api);
-    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const replicas = [replica(api, clock), replica(api, clock), replica(api, clock)];
     await Promise.all(replicas.map((r) => r.manager.reconcile()));
     const served = replicas.map((r) => r.served.pair?.certPem);
@@ -187,7 +188,7 @@ describe('SelfManagedCertificates', () => {
   it('rotates serving certificates and the CA without a moment where a replica is untrusted', async () => {
     const api = new FakeKubeApi();
     seedTargets(api);
-    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const a = replica(api, clock);
     const b = replica(api, clock);
     await a.manager.reconcile();
@@ -196,7 +197,7 @@ describe('SelfManagedCertificates', () => {
     const secretWrites: number[] = [];
     // Replicas wake at different times; both must stay trusted by the bundle after every step.
     for (let t = 0; t <= 420; t += 3) {
-      clock.now = new Date(Date.parse('2026-01-01T00:00:00Z') + t * S);
+      await clock.advance(Date.parse('2026-01-01T00:00:00Z') + t * S - clock.now());
       await (t % 2 === 0 ? a : b).manager.reconcile();
       expect(trustedEverywhere(api, a.served.pair)).toBe(true);
       expect(trustedEverywhere(api, b.served.pair)).toBe(true);
@@ -213,8 +214,8 @@ describe('SelfManagedCertificates', () => {
     const api = new FakeKubeApi();
     seedTargets(api);
     const start = Date.parse('2026-01-01T00:00:00Z');
-    const clock = { now: new Date(start) };
-    const at = (seconds: number) => (clock.now = new Date(start + seconds * S));
+    const clock = new FakeClock(start);
+    const at = (seconds: number) => clock.advance(start + seconds * S - clock.now());
     const r = replica(api, clock);
     const firstCA = (await r.manager.reconcile()).ca;
     const stored = () =>
@@ -227,28 +228,28 @@ describe('SelfManagedCertificates', () => {
 
     // Injection breaks before the CA is due; the next CA is announced in the Secret all the same.
     await api.delete(CUSTOM_RESOURCE_DEFINITIONS, { name: 'aimodels.ai.example.com' });
-    at(201);
+    await at(201);
     await expect(r.manager.reconcile()).rejects.toThrow('CustomResourceDefinition aimodels.ai.example.com');
     const nextCA = stored().nextCA;
     expect(nextCA).toBeDefined();
 
     // Long past the lead time, the old CA still signs: the API server may not trust the next one.
-    at(260);
+    await at(260);
     await expect(r.manager.reconcile()).rejects.toThrow('CustomResourceDefinition aimodels.ai.example.com');
     expect(stored().ca).toEqual(firstCA);
     expect(signedBy(r.served.pair, firstCA)).toBe(true);
 
     // Injection works again; the lead time starts now.
     seedCRD(api);
-    at(270);
+    await at(270);
     await r.manager.reconcile();
     expect(stored().ca).toEqual(firstCA);
     expect(stored().nextCA).toEqual(nextCA);
-    at(275);
+    await at(275);
     await r.manager.reconcile();
     expect(stored().ca).toEqual(firstCA);
 
-    at(281);
+    await at(281);
     await r.manager.reconcile();
     expect(stored().ca).toEqual(nextCA);
     expect(signedBy(r.served.pair, nextCA)).toBe(true);
@@ -259,17 +260,17 @@ describe('SelfManagedCertificates', () => {
     const api = new FakeKubeApi();
     seedTargets(api);
     const start = Date.parse('2026-01-01T00:00:00Z');
-    const clock = { now: new Date(start) };
-    const at = (seconds: number) => (clock.now = new Date(start + seconds * S));
+    const clock = new FakeClock(start);
+    const at = (seconds: number) => clock.advance(start + seconds * S - clock.now());
     const a = replica(api, clock);
     const b = replica(api, clock);
     await a.manager.reconcile();
-    at(201);
+    await at(201);
     const announced = await a.manager.reconcile();
     expect(announced.nextCA).toBeDefined();
 
     // b first meets the next CA past the lead time: it does not promote, it injects.
-    at(215);
+    await at(215);
     expect((await b.manager.reconcile()).ca).toEqual(announced.ca);
     // a injected it at 201 and promotes; b adopts what a wrote.
     expect((await a.manager.reconcile()).ca).toEqual(announced.nextCA);
@@ -281,23 +282,23 @@ describe('SelfManagedCertificates', () => {
   it('lets the next CA sign after the lead time alone when injection is off', async () => {
     const api = new FakeKubeApi();
     const start = Date.parse('2026-01-01T00:00:00Z');
-    const clock = { now: new Date(start) };
+    const clock = new FakeClock(start);
     const r = replica(api, clock, false);
     await r.manager.reconcile();
-    clock.now = new Date(start + 201 * S);
+    await clock.advance(start + 201 * S - clock.now());
     const announced = await r.manager.reconcile();
-    clock.now = new Date(start + 212 * S);
+    await clock.advance(start + 212 * S - clock.now());
     expect((await r.manager.reconcile()).ca).toEqual(announced.nextCA);
   });
 
   it('adopts the winner on an update race', async () => {
     const api = new FakeKubeApi();
     seedTargets(api);
-    const clock = { now: new Date('2026-01-01T00:00:00Z') };
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const a = replica(api, clock);
     const b = replica(api, clock);
     await a.manager.reconcile();
-    clock.now = new Date(Date.parse('2026-01-01T00:00:00Z') + 61 * S);
+    await clock.advance(61 * S);
     await Promise.all([a.manager.reconcile(), b.manager.reconcile()]);
     expect(a.served.pair?.certPem).toBe(b.served.pair?.certPem);
     expect(
@@ -314,7 +315,7 @@ describe('SelfManagedCertificates', () => {
       metadata: { namespace: 'ops', name: 'webhook-certs' },
       data: { junk: 'eA==' },
     } as KubeObject);
-    const r = replica(api, { now: new Date() });
+    const r = replica(api, new FakeClock());
     const state = await r.manager.reconcile();
     expect(r.served.pair).toEqual(state.serving);
   });
@@ -322,7 +323,7 @@ describe('SelfManagedCertificates', () => {
   it('stays not ready, saying why, while a target is missing', async () => {
     const api = new FakeKubeApi();
     seedTargets(api, false);
-    const r = replica(api, { now: new Date() });
+    const r = replica(api, new FakeClock());
     await expect(r.manager.reconcile()).rejects.toThrow(
       'injecting the CA bundle into CustomResourceDefinition aimodels.ai.example.com: not found',
     );
@@ -330,9 +331,28 @@ describe('SelfManagedCertificates', () => {
     expect(r.served.pair).toBeDefined();
   });
 
+  it('runs rounds through its clock: again soon after a failure, then when renewal is due, none once stopped', async () => {
+    const api = new FakeKubeApi();
+    seedTargets(api, false);
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const r = replica(api, clock);
+    r.manager.start();
+    await clock.advance(0);
+    expect(r.manager.injectionReadiness()).toMatchObject({ ok: false });
+    expect(clock.nextTimerAt()).toBe(clock.now() + 500);
+    seedCRD(api);
+    await clock.advance(500);
+    expect(r.manager.injectionReadiness()).toBe(true);
+    // The serving certificate issued at the start is due for renewal after 2/3 of its 90 s, before the
+    // check interval has passed.
+    expect(clock.nextTimerAt()).toBe(Date.parse('2026-01-01T00:00:00Z') + 60 * S + 10);
+    r.manager.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('is ready without injection when injection is off', async () => {
     const api = new FakeKubeApi();
-    const r = replica(api, { now: new Date() }, false);
+    const r = replica(api, new FakeClock(), false);
     await r.manager.reconcile();
     expect(r.manager.injectionReadiness()).toBe(true);
   });

@@ -5,6 +5,8 @@
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import { systemClock } from '../../shared/time/clock.ts';
+import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
 import type { CABundleInjector } from './ca-bundle-injector.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';
@@ -33,7 +35,8 @@ export interface SelfManagedCertificatesOptions {
   logger: Logger;
   /** How often the Secret is read again and the bundle re-injected, whatever the rotation schedule. */
   checkIntervalMs: number;
-  now?: () => Date;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -42,20 +45,20 @@ const RETRY_MAX_MS = 30_000;
 
 export class SelfManagedCertificates {
   readonly #opts: SelfManagedCertificatesOptions;
-  readonly #now: () => Date;
+  readonly #clock: Clock;
   #servedCertPem: string | undefined;
   #injectedBundle: string | undefined;
   /** Each CA of the bundle last injected → when a bundle holding it was first injected. */
   readonly #injectedSince = new Map<string, Date>();
   #wantedBundle: string | undefined;
   #lastError: string | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: Timer | undefined;
   #running = false;
   #failures = 0;
 
   constructor(opts: SelfManagedCertificatesOptions) {
     this.#opts = opts;
-    this.#now = opts.now ?? (() => new Date());
+    this.#clock = opts.clock ?? systemClock;
   }
 
   /** One round: settle the Secret, inject its bundle, serve its certificate. Throws what failed. */
@@ -85,7 +88,7 @@ export class SelfManagedCertificates {
 
   stop(): void {
     this.#running = false;
-    clearTimeout(this.#timer);
+    this.#timer?.cancel();
   }
 
   /** Ready once the served certificate's CA is trusted by the API server (or injection is off). */
@@ -100,7 +103,7 @@ export class SelfManagedCertificates {
 
   /** What lets the next CA sign: only a bundle this process has injected is known to be trusted. */
   #recordInjected(trustBundle: readonly string[]): void {
-    const now = this.#now();
+    const now = new Date(this.#clock.now());
     for (const pem of this.#injectedSince.keys()) {
       if (!trustBundle.includes(pem)) this.#injectedSince.delete(pem);
     }
@@ -136,7 +139,7 @@ export class SelfManagedCertificates {
         }
       }
       const plan = planCertificates(current, {
-        now: this.#now(),
+        now: new Date(this.#clock.now()),
         policy: this.#opts.policy,
         identity: this.#opts.identity,
         issuer: this.#opts.issuer,
@@ -171,7 +174,7 @@ export class SelfManagedCertificates {
       this.#lastError = undefined;
       this.#failures = 0;
       const due = nextRotationTime(state, this.#opts.policy, this.#injectedSinceForPlan());
-      if (due) delayMs = Math.min(delayMs, Math.max(0, due.getTime() - this.#now().getTime()) + 10);
+      if (due) delayMs = Math.min(delayMs, Math.max(0, due.getTime() - this.#clock.now()) + 10);
     } catch (err) {
       this.#failures++;
       this.#lastError = errorMessage(err);
@@ -187,7 +190,6 @@ export class SelfManagedCertificates {
       });
     }
     if (!this.#running) return;
-    this.#timer = setTimeout(() => void this.#round(), delayMs);
-    this.#timer.unref();
+    this.#timer = this.#clock.setTimer(() => void this.#round(), delayMs, { unref: true });
   }
 }

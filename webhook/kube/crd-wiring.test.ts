@@ -3,6 +3,7 @@ import type { KubeObject } from '../../shared/api/meta.ts';
 import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
+import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
 import { CRDWiring } from './crd-wiring.ts';
 import { CUSTOM_RESOURCE_DEFINITIONS } from './webhook-resources.ts';
 
@@ -131,6 +132,7 @@ describe('CRD wiring', () => {
     api.failNext('get', forbidden);
     api.failNext('get', forbidden);
     const logger = recordingLogger();
+    const clock = new FakeClock(0);
     const wiring = new CRDWiring({
       api,
       crds: ['a.example.com'],
@@ -138,8 +140,19 @@ describe('CRD wiring', () => {
       injectCAFrom: INJECT_CA_FROM,
       logger,
       retryBaseMs: 5,
+      clock,
     });
-    await wiring.start();
+    const gets = () => api.calls.filter((c) => c.verb === 'get').length;
+    const started = wiring.start();
+    await clock.advance(4);
+    expect(gets()).toBe(1);
+    await clock.advance(1);
+    expect(gets()).toBe(2);
+    await clock.advance(9);
+    expect(gets()).toBe(2);
+    await clock.advance(1);
+    await started;
+    expect(clock.pendingTimers).toBe(0);
     expect(stored(api, 'a.example.com').annotations).toMatchObject({
       'cert-manager.io/inject-ca-from': INJECT_CA_FROM,
     });
@@ -166,12 +179,14 @@ describe('CRD wiring', () => {
   it('checks again every recheck interval, so CRDs re-applied from crds/ are wired again', async () => {
     const api = new FakeKubeApi();
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: SHIPPED_SERVICE }));
+    const clock = new FakeClock(0);
     const wiring = new CRDWiring({
       api,
       crds: ['a.example.com'],
       service: SERVICE,
       logger: silentLogger,
       recheckMs: 5,
+      clock,
     });
     try {
       await wiring.start();
@@ -184,28 +199,31 @@ describe('CRD wiring', () => {
       const serviceName = () =>
         (stored(api, 'a.example.com').clientConfig as { service: { name: string } }).service.name;
       expect(serviceName()).toBe(SHIPPED_SERVICE.name);
-      for (let waited = 0; serviceName() !== SERVICE.name && waited < 2000; waited += 5) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await clock.advance(5);
       expect(serviceName()).toBe(SERVICE.name);
     } finally {
       wiring.stop();
     }
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('stops retrying when stopped', async () => {
     const api = new FakeKubeApi();
+    const clock = new FakeClock(0);
     const wiring = new CRDWiring({
       api,
       crds: ['missing.example.com'],
       service: SERVICE,
       logger: silentLogger,
       retryBaseMs: 60_000,
+      clock,
     });
     const done = wiring.start();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await clock.advance(10);
     wiring.stop();
     await done;
+    await clock.advance(3_600_000);
     expect(api.calls.filter((c) => c.verb === 'get')).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(0);
   });
 });

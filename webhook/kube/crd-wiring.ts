@@ -7,6 +7,8 @@
 import type { KubeObject } from '../../shared/api/meta.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
+import { systemClock } from '../../shared/time/clock.ts';
+import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
 import { conversionWebhookOf, pointAtService } from './conversion-service.ts';
 import type { ServiceReference } from './conversion-service.ts';
@@ -27,6 +29,8 @@ export interface CRDWiringOptions {
   retryMaxMs?: number;
   /** How long after a successful pass the next one runs; undefined: none. */
   recheckMs?: number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 export class CRDWiringError extends Error {
@@ -44,7 +48,7 @@ const fail = (target: string, message: string, cause?: unknown) =>
 
 export class CRDWiring {
   readonly #opts: CRDWiringOptions;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: Timer | undefined;
   #running = false;
   #failures = 0;
   #settle: (() => void) | undefined;
@@ -84,7 +88,7 @@ export class CRDWiring {
 
   stop(): void {
     this.#running = false;
-    clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#settle?.();
   }
 
@@ -111,8 +115,8 @@ export class CRDWiring {
   }
 
   #schedule(delayMs: number): void {
-    this.#timer = setTimeout(() => void this.#attempt(), delayMs);
-    this.#timer.unref();
+    const clock = this.#opts.clock ?? systemClock;
+    this.#timer = clock.setTimer(() => void this.#attempt(), delayMs, { unref: true });
   }
 }
 

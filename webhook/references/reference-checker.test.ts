@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
 import { SERVICES } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
+import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { sharedDomain } from '../domain/shared-domain.ts';
 import type { ObjectReference } from '../domain/webhook-domain.ts';
@@ -23,21 +24,21 @@ describe('cached reference checker', () => {
       kind: 'Service',
       metadata: { namespace: 'shop', name: 'orders' },
     });
-    let time = 0;
+    const clock = new FakeClock(0);
     const checker = createCachedReferenceChecker({
       exists: kubeObjectExists(api),
       kinds: ['Service', 'ConfigMap', 'AIModel'],
       logger: silentLogger,
       ttlMs: 1000,
       timeoutMs: 1000,
-      now: () => time,
+      clock,
     });
     expect(await checker.check([svc('orders'), svc('billing')])).toEqual([
       'spec.destinationService: Service "billing" not found in namespace "shop"; the object is accepted and will be used once it exists',
     ]);
     await checker.check([svc('orders'), svc('billing')]);
     expect(api.calls.filter((c) => c.verb === 'get')).toHaveLength(2);
-    time = 1001;
+    await clock.advance(1001);
     api.seed(SERVICES, {
       apiVersion: 'v1',
       kind: 'Service',
@@ -114,5 +115,33 @@ describe('cached reference checker', () => {
     const started = Date.now();
     expect(await checker.check([svc('orders')])).toEqual([]);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('times a lookup out on its clock, and leaves no timer once a lookup answers', async () => {
+    const clock = new FakeClock(0);
+    let answer: ((exists: boolean) => void) | undefined;
+    const checker = createCachedReferenceChecker({
+      exists: (_kind, _namespace, name) =>
+        name === 'slow' ? new Promise(() => undefined) : new Promise((resolve) => (answer = resolve)),
+      kinds: ['Service'],
+      logger: silentLogger,
+      ttlMs: 0,
+      timeoutMs: 50,
+      clock,
+    });
+    let settled = false;
+    const slow = checker.check([svc('slow')]).then((warnings) => {
+      settled = true;
+      return warnings;
+    });
+    await clock.advance(49);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    expect(await slow).toEqual([]);
+    const quick = checker.check([svc('billing')]);
+    await clock.advance(0);
+    answer?.(false);
+    expect(await quick).toEqual([missingReferenceWarning(svc('billing'))]);
+    expect(clock.pendingTimers).toBe(0);
   });
 });

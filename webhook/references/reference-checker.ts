@@ -2,6 +2,8 @@
 // applies asks about the same Service once) and bounded in time, and a lookup that fails says nothing:
 // a warning must never slow down or block admission.
 import type { Logger } from '../../shared/logging/logger.ts';
+import { systemClock } from '../../shared/time/clock.ts';
+import type { Clock, Timer } from '../../shared/time/clock.ts';
 import type { ObjectReference, ReferencedKind } from '../domain/webhook-domain.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 
@@ -22,7 +24,8 @@ export interface CachedReferenceCheckerOptions {
   ttlMs: number;
   /** How long one lookup may take before it is given up. */
   timeoutMs: number;
-  now?: () => number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 interface CacheEntry {
@@ -36,24 +39,24 @@ export function missingReferenceWarning(ref: ObjectReference): string {
   return `${ref.field}: ${ref.kind} "${ref.name}" not found in namespace "${ref.namespace}"; the object is accepted and will be used once it exists`;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+function withTimeout<T>(clock: Clock, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: Timer | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`lookup timed out after ${ms}ms`)), ms);
+    timer = clock.setTimer(() => reject(new Error(`lookup timed out after ${ms}ms`)), ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => timer?.cancel());
 }
 
 export function createCachedReferenceChecker(opts: CachedReferenceCheckerOptions): ReferenceChecker {
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
   const cache = new Map<string, CacheEntry>();
 
   function lookup(ref: ObjectReference): Promise<boolean | undefined> {
     const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
     const hit = cache.get(key);
-    if (hit && hit.expiresAt > now()) return hit.exists;
+    if (hit && hit.expiresAt > clock.now()) return hit.exists;
     if (cache.size >= MAX_CACHE_ENTRIES) cache.clear();
-    const exists = withTimeout(opts.exists(ref.kind, ref.namespace, ref.name), opts.timeoutMs).catch(
+    const exists = withTimeout(clock, opts.exists(ref.kind, ref.namespace, ref.name), opts.timeoutMs).catch(
       (err: unknown) => {
         opts.logger.debug('reference lookup failed', {
           kind: ref.kind,
@@ -64,7 +67,7 @@ export function createCachedReferenceChecker(opts: CachedReferenceCheckerOptions
         return undefined;
       },
     );
-    cache.set(key, { exists, expiresAt: now() + opts.ttlMs });
+    cache.set(key, { exists, expiresAt: clock.now() + opts.ttlMs });
     return exists;
   }
 
