@@ -1,6 +1,8 @@
 // One server under test, in its own process so it does not share an event loop with the load: either the
 // real webhook, or a bare Node HTTPS server that reads the body and answers canned bytes (the floor).
-// Prints {"port": N} on standard output once listening.
+// Both serve with the same TLS settings (the webhook's TLS policy) and keep-alive timeout, so only the
+// work done per request differs. Prints {"port": N} on standard output once listening; exits cleanly on
+// SIGTERM, so that a CPU profile asked for with --cpu-prof is written.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,15 +11,18 @@ import { createLogger, parseLogLevel } from '../../shared/logging/logger.ts';
 import { createMetricsRegistry } from '../../shared/observability/metrics-registry.ts';
 import { sharedDomain } from '../../webhook/domain/shared-domain.ts';
 import { createWebhookApp } from '../../webhook/http/webhook-app.ts';
-import { startWebhookServer } from '../../webhook/http/webhook-server.ts';
+import { DEFAULT_TIMEOUTS, startWebhookServer } from '../../webhook/http/webhook-server.ts';
 import { createWebhookMetrics } from '../../webhook/metrics/webhook-metrics.ts';
 import { noReferenceChecks } from '../../webhook/references/reference-checker.ts';
+import { secureContextOptions } from '../../webhook/tls/serving-certificate.ts';
 
 const [mode, certDir, cannedFile, logLevel = 'warn'] = process.argv.slice(2);
 const pair = {
   certPem: readFileSync(`${certDir}/tls.crt`, 'utf8'),
   keyPem: readFileSync(`${certDir}/tls.key`, 'utf8'),
 };
+
+process.once('SIGTERM', () => process.exit(0));
 
 if (mode === 'bare') {
   const canned = new Map<string, Buffer>(
@@ -26,7 +31,7 @@ if (mode === 'bare') {
     ),
   );
   const server = createServer(
-    { cert: pair.certPem, key: pair.keyPem, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 },
+    { ...secureContextOptions(pair), keepAliveTimeout: DEFAULT_TIMEOUTS.keepAliveMs },
     (req, res) => {
       req.resume();
       req.on('end', () => {

@@ -12,6 +12,8 @@ export interface LoadOptions {
   maxDurationMs: number;
   /** Requests sent first and not measured (JIT, TLS sessions, lazy schema compilation). */
   warmup: number;
+  /** CPU time of the server so far, in nanoseconds, read before and after the measured requests. */
+  serverCpuNs?: () => number;
 }
 
 export interface LoadResult {
@@ -20,6 +22,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   throughputPerSec: number;
+  /** Server CPU time per measured request, when `serverCpuNs` was given. */
+  serverCpuUsPerRequest?: number;
 }
 
 function once(agent: Agent, opts: LoadOptions): Promise<boolean> {
@@ -48,12 +52,21 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  // One kept-alive connection per client, opened during the warm-up by as many clients as measured.
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency, ca: opts.caPem });
   try {
-    for (let i = 0; i < opts.warmup; i++) await once(agent, opts);
+    let warm = 0;
+    const warmClient = async () => {
+      while (warm < opts.warmup) {
+        warm++;
+        await once(agent, opts);
+      }
+    };
+    await Promise.all(Array.from({ length: opts.concurrency }, warmClient));
     const latencies: number[] = [];
     let errors = 0;
     let sent = 0;
+    const cpuBefore = opts.serverCpuNs?.();
     const started = performance.now();
     const deadline = started + opts.maxDurationMs;
     const client = async () => {
@@ -67,6 +80,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     };
     await Promise.all(Array.from({ length: opts.concurrency }, client));
     const elapsedSec = (performance.now() - started) / 1000;
+    const cpuAfter = opts.serverCpuNs?.();
     latencies.sort((a, b) => a - b);
     return {
       requests: latencies.length,
@@ -74,6 +88,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       throughputPerSec: latencies.length / elapsedSec,
+      ...(cpuBefore !== undefined && cpuAfter !== undefined && latencies.length > 0
+        ? { serverCpuUsPerRequest: (cpuAfter - cpuBefore) / 1000 / latencies.length }
+        : {}),
     };
   } finally {
     agent.destroy();
