@@ -1,8 +1,15 @@
 // The HTTP side of the webhook: one path per kind and role plus /convert. Every request gets an answer —
 // a review (allowed, denied, or failed with a reason) or a 4xx/5xx with a metav1.Status body — and no
 // request, however malformed, can take the process down.
+//
+// A plain review (POST to a webhook path exactly, with a Content-Length within the limit, no content
+// encoding and no charset) is read and answered directly on Node's request and response, as the API server
+// sends every review; everything else (other methods and paths, compressed or chunked bodies, charsets,
+// bodies over the limit) goes through Express and body-parser. Both ways share the handlers and the
+// answers, so a request is answered the same whichever way it takes.
 import express from 'express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIKind } from '../../shared/api/kinds.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
@@ -18,6 +25,7 @@ import type { WebhookMetrics } from '../metrics/webhook-metrics.ts';
 import type { ReferenceChecker } from '../references/reference-checker.ts';
 import { BadRequestError } from './bad-request-error.ts';
 import { failureStatus } from './kube-status.ts';
+import { readPlainBody, isPlainReview, type BodyError } from './plain-body.ts';
 
 export interface WebhookAppOptions {
   kinds: readonly APIKind[];
@@ -28,20 +36,19 @@ export interface WebhookAppOptions {
   maxBodyBytes: number;
 }
 
+/** A Node request listener, for an HTTP(S) server. */
+export type WebhookApp = (req: IncomingMessage, res: ServerResponse) => void;
+
 export const CONVERT_PATH = '/convert';
 export const validatePath = (k: APIKind): string => `/validate/${k.plural}`;
 export const mutatePath = (k: APIKind): string => `/mutate/${k.plural}`;
 
 type AdmissionHandler = (req: AdmissionRequest) => Promise<AdmissionResponse> | AdmissionResponse;
 
-interface BodyParserError extends Error {
-  status?: number;
-  type?: string;
-  length?: number;
-  limit?: number;
-}
+/** Answers a parsed review body; throws (or rejects) for what the error handler answers. */
+type ReviewHandler = (body: unknown, res: ServerResponse) => Promise<void> | void;
 
-function bodyErrorMessage(err: BodyParserError): string {
+function bodyErrorMessage(err: BodyError): string {
   switch (err.type) {
     case 'entity.too.large':
       return `request body: Too long: ${err.length ?? 'more than the limit'} bytes; must be at most ${err.limit} bytes`;
@@ -54,45 +61,43 @@ function bodyErrorMessage(err: BodyParserError): string {
   }
 }
 
-// Express reads a missing body as {}; say what is actually wrong instead.
-const requireBody: RequestHandler = (req, _res, next) => {
-  const length = req.headers['content-length'];
-  if (length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined)) {
-    next(new BadRequestError('request body: Required value: must be a JSON review'));
-    return;
-  }
-  next();
-};
-
-function instrument(metrics: WebhookMetrics, webhook: string): RequestHandler {
-  return (_req, res, next) => {
-    const done = metrics.requestStarted(webhook);
-    res.on('finish', () => done(res.statusCode));
-    // A client that goes away still leaves the in-flight gauge.
-    res.on('close', () => done(res.writableFinished ? res.statusCode : 499));
-    next();
-  };
+/** `value` as JSON in one buffer, written with the headers in one go. */
+function sendJSON(res: ServerResponse, code: number, value: unknown, headers?: Record<string, string>): void {
+  const body = Buffer.from(JSON.stringify(value));
+  res.writeHead(code, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': body.length,
+  });
+  res.end(body);
 }
 
-export function createWebhookApp(opts: WebhookAppOptions): express.Express {
-  const { logger, metrics } = opts;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  // The API server sends application/json; anything else is still read as JSON so the answer names the
-  // real problem instead of an empty body.
-  const json = express.json({ limit: opts.maxBodyBytes, type: () => true, strict: true });
-  const paths: string[] = [];
+// Express reads a missing body as {}; say what is actually wrong instead.
+function missingBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined);
+}
+const MISSING_BODY = 'request body: Required value: must be a JSON review';
 
-  function admissionRoute(
+function track(metrics: WebhookMetrics, webhook: string, res: ServerResponse): void {
+  const done = metrics.requestStarted(webhook);
+  res.on('finish', () => done(res.statusCode));
+  // A client that goes away still leaves the in-flight gauge.
+  res.on('close', () => done(res.writableFinished ? res.statusCode : 499));
+}
+
+export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
+  const { logger, metrics } = opts;
+  const handlers = new Map<string, ReviewHandler>();
+
+  function admissionHandler(
     path: string,
     role: 'validate' | 'mutate',
     apiKind: APIKind,
     handle: AdmissionHandler,
   ) {
-    paths.push(path);
-    app.post(path, instrument(metrics, path), requireBody, json, async (req: Request, res: Response) => {
-      const review = parseAdmissionReview(req.body);
+    return async (body: unknown, res: ServerResponse): Promise<void> => {
+      const review = parseAdmissionReview(body);
       const started = performance.now();
       const fields = {
         webhook: path,
@@ -134,65 +139,56 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
         warnings: response.warnings?.length ?? 0,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
-      res.json(admissionReview(response));
-    });
+      sendJSON(res, 200, admissionReview(response));
+    };
   }
 
   for (const apiKind of opts.kinds) {
-    admissionRoute(validatePath(apiKind), 'validate', apiKind, (r) =>
-      validateAdmission(r, apiKind, { domain: opts.domain, references: opts.references }),
+    const validate = validatePath(apiKind);
+    const mutate = mutatePath(apiKind);
+    handlers.set(
+      validate,
+      admissionHandler(validate, 'validate', apiKind, (r) =>
+        validateAdmission(r, apiKind, { domain: opts.domain, references: opts.references }),
+      ),
     );
-    admissionRoute(mutatePath(apiKind), 'mutate', apiKind, (r) =>
-      mutateAdmission(r, apiKind, { domain: opts.domain }),
+    handlers.set(
+      mutate,
+      admissionHandler(mutate, 'mutate', apiKind, (r) =>
+        mutateAdmission(r, apiKind, { domain: opts.domain }),
+      ),
     );
   }
 
-  paths.push(CONVERT_PATH);
-  app.post(
-    CONVERT_PATH,
-    instrument(metrics, CONVERT_PATH),
-    requireBody,
-    json,
-    (req: Request, res: Response) => {
-      const review = parseConversionReview(req.body);
-      const started = performance.now();
-      const { response, warnings, internalError } = convertObjects(review, { domain: opts.domain });
-      const fields = {
-        webhook: CONVERT_PATH,
-        uid: review.uid,
-        desiredAPIVersion: review.desiredAPIVersion,
-        objects: review.objects.length,
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      };
-      if (internalError !== undefined) {
-        logger.error('conversion failed', {
-          ...fields,
-          error: errorMessage(internalError),
-          stack: internalError instanceof Error ? internalError.stack : undefined,
-        });
-      } else if (response.result.status === 'Failure') {
-        logger.warn('conversion failed', { ...fields, reason: response.result.message });
-      } else {
-        logger.debug('conversion done', { ...fields, ...(warnings.length > 0 ? { warnings } : {}) });
-      }
-      res.json(conversionReview(response));
-    },
-  );
-
-  app.all('/{*path}', (req: Request, res: Response) => {
-    if (paths.includes(req.path)) {
-      res
-        .set('Allow', 'POST')
-        .status(405)
-        .json(failureStatus(405, `${req.method} ${req.path}: method not allowed; use POST`));
-      return;
+  handlers.set(CONVERT_PATH, (body, res) => {
+    const review = parseConversionReview(body);
+    const started = performance.now();
+    const { response, warnings, internalError } = convertObjects(review, { domain: opts.domain });
+    const fields = {
+      webhook: CONVERT_PATH,
+      uid: review.uid,
+      desiredAPIVersion: review.desiredAPIVersion,
+      objects: review.objects.length,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+    if (internalError !== undefined) {
+      logger.error('conversion failed', {
+        ...fields,
+        error: errorMessage(internalError),
+        stack: internalError instanceof Error ? internalError.stack : undefined,
+      });
+    } else if (response.result.status === 'Failure') {
+      logger.warn('conversion failed', { ...fields, reason: response.result.message });
+    } else {
+      logger.debug('conversion done', { ...fields, ...(warnings.length > 0 ? { warnings } : {}) });
     }
-    res.status(404).json(failureStatus(404, `${req.path}: not found; webhook paths are ${paths.join(', ')}`));
+    sendJSON(res, 200, conversionReview(response));
   });
+  const paths = [...handlers.keys()];
 
-  // Express 5 routes rejected promises here too.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = err as BodyParserError;
+  /** The answer to anything thrown while reading or answering a request. */
+  function refuse(err: unknown, path: string, res: ServerResponse): void {
+    const e = err as BodyError;
     let code: number;
     let message: string;
     if (err instanceof BadRequestError) {
@@ -204,15 +200,63 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
     } else {
       code = 500;
       message = 'internal error; the webhook logged it';
-      logger.error('request failed', { path: req.path, error: errorMessage(err), stack: e.stack });
+      logger.error('request failed', { path, error: errorMessage(err), stack: e.stack });
     }
-    logger.info('request refused', { path: req.path, code, reason: message });
+    logger.info('request refused', { path, code, reason: message });
     if (res.headersSent) {
       res.end();
       return;
     }
-    res.status(code).json(failureStatus(code, message));
-  });
+    sendJSON(res, code, failureStatus(code, message));
+  }
 
-  return app;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // The API server sends application/json; anything else is still read as JSON so the answer names the
+  // real problem instead of an empty body.
+  const json = express.json({ limit: opts.maxBodyBytes, type: () => true, strict: true });
+  for (const [path, handle] of handlers) {
+    app.post(
+      path,
+      (req: Request, res: Response, next: NextFunction) => {
+        track(metrics, path, res);
+        next(missingBody(req) ? new BadRequestError(MISSING_BODY) : undefined);
+      },
+      json,
+      (req: Request, res: Response) => handle(req.body, res),
+    );
+  }
+  app.all('/{*path}', (req: Request, res: Response) => {
+    if (paths.includes(req.path)) {
+      const message = `${req.method} ${req.path}: method not allowed; use POST`;
+      sendJSON(res, 405, failureStatus(405, message), { Allow: 'POST' });
+      return;
+    }
+    sendJSON(res, 404, failureStatus(404, `${req.path}: not found; webhook paths are ${paths.join(', ')}`));
+  });
+  // Express 5 routes rejected promises here too.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => refuse(err, req.path, res));
+
+  return (req, res) => {
+    const handle = req.method === 'POST' ? handlers.get(req.url ?? '') : undefined;
+    if (handle === undefined || missingBody(req) || !isPlainReview(req, opts.maxBodyBytes)) {
+      app(req, res);
+      return;
+    }
+    const path = req.url as string;
+    track(metrics, path, res);
+    readPlainBody(req, (err, body) => {
+      if (err !== undefined) {
+        refuse(err, path, res);
+        return;
+      }
+      try {
+        const answered = handle(body, res);
+        if (answered instanceof Promise) answered.catch((e: unknown) => refuse(e, path, res));
+      } catch (e) {
+        refuse(e, path, res);
+      }
+    });
+  };
 }
