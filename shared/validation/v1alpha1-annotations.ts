@@ -17,9 +17,31 @@ function annotationsBytes(annotations: Record<string, string> | undefined): numb
   );
 }
 
+/**
+ * Read as v1alpha1, an object carries its own annotations (but those conversion writes), the fields
+ * v1alpha1 cannot hold (values of its spec and status, as JSON, and the names of fields its own
+ * v1alpha1-fields annotation holds), and conversion warnings (fixed texts, and at most that annotation
+ * again with what JSON.parse says of it). Each is part of the object's JSON at most once, or twice for
+ * that annotation: all together they hold less than three times the bytes of the object as JSON, plus
+ * the fixed texts and names of the mapping. An object that small cannot exceed the API server's bound,
+ * and is not converted to find out.
+ */
+const FIXED_TEXT_BYTES = 16 * 1024;
+
+function tooSmallToExceed(object: KubeObject): boolean {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(object);
+  } catch {
+    return false;
+  }
+  return json !== undefined && 3 * Buffer.byteLength(json) + FIXED_TEXT_BYTES <= MAX_ANNOTATIONS_BYTES;
+}
+
 export function v1alpha1AnnotationsErrors(object: KubeObject): FieldError[] {
   const alpha = object.apiVersion.replace(/\/v1$/, '/v1alpha1');
   if (alpha === object.apiVersion || !findKindVersion(alpha, object.kind)) return [];
+  if (tooSmallToExceed(object)) return [];
   let converted: KubeObject;
   try {
     converted = convertObject(object, alpha).object;
