@@ -1,9 +1,10 @@
 // Entry point of the controller process: `node controller/main.ts [flags]` or `node dist/controller/main.js`.
 import { commandName, FlagError, helpRequested } from '../shared/config/flags.ts';
 import { createLogger } from '../shared/logging/logger.ts';
+import { processSignals } from '../shared/process/signals.ts';
+import { errorMessage } from '../shared/util/error-message.ts';
 import { controllerUsage, parseControllerConfig } from './config.ts';
 import { runControllerProcess } from './controller-process.ts';
-import { errorMessage } from '../shared/util/error-message.ts';
 
 async function main(argv: string[]): Promise<number> {
   if (helpRequested(argv)) {
@@ -19,11 +20,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ component: 'controller', level: config.logLevel });
-  return runControllerProcess(config, logger, {
-    on: (signal, listener) => process.on(signal, listener),
-    off: (signal, listener) => process.off(signal, listener),
-    exit: (code) => process.exit(code),
-  });
+  return runControllerProcess(config, logger, processSignals);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,10 +1,11 @@
 // Entry point of the webhook process: `node webhook/main.ts [flags]` or `node dist/webhook/main.js`.
 import { commandName, FlagError, helpRequested } from '../shared/config/flags.ts';
 import { createLogger } from '../shared/logging/logger.ts';
+import { processSignals, stopOnTerminationSignals } from '../shared/process/signals.ts';
+import { errorMessage } from '../shared/util/error-message.ts';
 import { parseWebhookOptions, webhookUsage } from './config/webhook-options.ts';
 import { createSharedDomain } from './domain/shared-domain.ts';
 import { startWebhookProcess } from './webhook-process.ts';
-import { errorMessage } from '../shared/util/error-message.ts';
 
 async function main(argv: string[]): Promise<void> {
   if (helpRequested(argv)) {
@@ -31,11 +32,9 @@ async function main(argv: string[]): Promise<void> {
   });
   const webhook = await startWebhookProcess(options, createSharedDomain(options.admissionPolicy), logger);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
+  // The first SIGTERM or SIGINT closes the servers and lets the process end; a second one exits at once.
+  const stop = (reason: string) => {
+    logger.info('stopping', { reason });
     webhook.stop().then(
       () => logger.info('stopped'),
       (err: unknown) => {
@@ -44,8 +43,7 @@ async function main(argv: string[]): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnTerminationSignals({ stop }, processSignals, logger);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

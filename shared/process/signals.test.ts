@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { silentLogger } from '../logging/logger.ts';
-import { stopOnTerminationSignals } from './signals.ts';
+import { processSignals, stopOnTerminationSignals } from './signals.ts';
 
 class FakeProcess extends EventEmitter {
   exitCode: number | undefined;
@@ -27,5 +27,20 @@ describe('stopOnTerminationSignals', () => {
     const uninstall = stopOnTerminationSignals({ stop: () => undefined }, proc, silentLogger);
     uninstall();
     expect(proc.listenerCount('SIGTERM') + proc.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('listens to this process and lets go of it again', () => {
+    const before = process.listenerCount('SIGTERM') + process.listenerCount('SIGINT');
+    const reasons: string[] = [];
+    const uninstall = stopOnTerminationSignals(
+      { stop: (reason) => reasons.push(reason) },
+      processSignals,
+      silentLogger,
+    );
+    expect(process.listenerCount('SIGTERM') + process.listenerCount('SIGINT')).toBe(before + 2);
+    process.emit('SIGINT');
+    expect(reasons).toEqual(['received SIGINT']);
+    uninstall();
+    expect(process.listenerCount('SIGTERM') + process.listenerCount('SIGINT')).toBe(before);
   });
 });

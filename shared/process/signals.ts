@@ -1,5 +1,6 @@
-// The thin bridge from process signals to a graceful stop: the first SIGTERM or SIGINT asks the manager
-// to stop (finish in-flight work, release the Lease); a second one means "now" and exits at once.
+// The thin bridge from process signals to a graceful stop, for every process of the operator: the first
+// SIGTERM or SIGINT asks the process to stop (the controller finishes in-flight work and releases the
+// Lease; the webhook closes its servers); a second one means "now" and exits at once.
 import type { Logger } from '../logging/logger.ts';
 
 export interface Stoppable {
@@ -11,6 +12,13 @@ export interface SignalSource {
   off(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
   exit(code: number): void;
 }
+
+/** The running process's signals, and its exit. */
+export const processSignals: SignalSource = {
+  on: (signal, listener) => process.on(signal, listener),
+  off: (signal, listener) => process.off(signal, listener),
+  exit: (code) => process.exit(code),
+};
 
 /** Installs the handlers; returns a function that removes them. */
 export function stopOnTerminationSignals(
