@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logging/logger.ts';
 import { startHealthServer } from '../shared/observability/health-server.ts';
 import { createMetricsRegistry } from '../shared/observability/metrics-registry.ts';
 import { withReadinessMetrics } from '../shared/observability/readiness-metrics.ts';
+import { errorMessage } from '../shared/util/error-message.ts';
 import { createCABundleInjector } from './certs/ca-bundle-injector.ts';
 import { CertDirSource } from './certs/cert-dir-source.ts';
 import { createCertificateIssuer } from './certs/certificate-issuer.ts';
@@ -24,7 +25,6 @@ import { createCertificateExpiryMetrics } from './metrics/certificate-expiry-met
 import { createWebhookMetrics } from './metrics/webhook-metrics.ts';
 import { kubeObjectExists } from './references/kube-object-exists.ts';
 import { createCachedReferenceChecker, noReferenceChecks } from './references/reference-checker.ts';
-import { errorMessage } from '../shared/util/error-message.ts';
 
 export interface WebhookProcess {
   readonly port: number;

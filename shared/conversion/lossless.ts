@@ -10,9 +10,9 @@
 //      annotation on T.
 import { parseAPIVersion } from '../api/kinds.ts';
 import type { KubeObject } from '../api/meta.ts';
+import { errorMessage } from '../util/error-message.ts';
 import { canonicalJSON, cloneJSON, deepEqual, isPlainObject, type JSONObject } from '../util/json.ts';
 import type { MappedContent, VersionPair } from './version-pair.ts';
-import { errorMessage } from '../util/error-message.ts';
 
 const SECTIONS = ['spec', 'status'] as const;
 type Section = (typeof SECTIONS)[number];

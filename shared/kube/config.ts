@@ -5,13 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { errorMessage } from '../util/error-message.ts';
 import type { ClusterAccess } from './config/cluster-access.ts';
 import { currentContextAccess } from './config/current-context.ts';
 import { SERVICE_ACCOUNT_DIR, inClusterAccess } from './config/in-cluster.ts';
 import { KubeConfigError } from './config/kube-config-error.ts';
 import { parseKubeconfig } from './config/parse-kubeconfig.ts';
 import type { KubeconfigFile } from './config/parse-kubeconfig.ts';
-import { errorMessage } from '../util/error-message.ts';
 
 export type { ClusterAccess } from './config/cluster-access.ts';
 export { KubeConfigError } from './config/kube-config-error.ts';

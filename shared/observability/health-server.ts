@@ -4,10 +4,10 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logging/logger.ts';
+import { errorMessage } from '../util/error-message.ts';
 import { ReadinessChecks, formatReadinessReport } from './readiness-checks.ts';
 import { closeGracefully, listen } from './server-lifecycle.ts';
 import type { ReadinessCheck } from './readiness-checks.ts';
-import { errorMessage } from '../util/error-message.ts';
 
 export interface HealthServerOptions {
   registry: Registry;

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { setRepeatingTimer, systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 import { CertificateReloader } from './certificate-reloader.ts';
 import type { CertificateConsumer } from './self-managed-certificates.ts';
-import { errorMessage } from '../../shared/util/error-message.ts';
 
 export interface CertDirSourceOptions {
   dir: string;

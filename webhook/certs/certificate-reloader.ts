@@ -2,8 +2,8 @@
 // is logged and skipped: the server keeps serving the previous one.
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
-import type { CertificateConsumer } from './self-managed-certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
+import type { CertificateConsumer } from './self-managed-certificates.ts';
 
 export class CertificateReloader {
   readonly #server: CertificateConsumer;

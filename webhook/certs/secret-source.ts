@@ -3,11 +3,11 @@
 import type { Logger } from '../../shared/logging/logger.ts';
 import { setRepeatingTimer, systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 import { CertificateReloader } from './certificate-reloader.ts';
 import type { CertificateSecretStore } from './certificate-secret-store.ts';
 import { SECRET_KEYS } from './certificate-secret.ts';
 import type { CertificateConsumer } from './self-managed-certificates.ts';
-import { errorMessage } from '../../shared/util/error-message.ts';
 
 export interface SecretSourceOptions {
   store: Pick<CertificateSecretStore, 'read' | 'namespace' | 'name'>;

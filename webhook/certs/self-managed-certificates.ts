@@ -8,6 +8,7 @@ import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 import type { CABundleInjector } from './ca-bundle-injector.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';
 import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-secret.ts';
@@ -17,7 +18,6 @@ import type { CertificateState, RotationPolicy, ServingIdentity } from './certif
 import { normalizePem } from './certificate-state.ts';
 import type { InjectedSince } from './plan-certificates.ts';
 import { nextRotationTime, planCertificates } from './plan-certificates.ts';
-import { errorMessage } from '../../shared/util/error-message.ts';
 
 export interface CertificateConsumer {
   /** Validates and serves the pair; throws when it is unusable. */

@@ -10,11 +10,11 @@ import type { Logger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
+import { errorMessage } from '../../shared/util/error-message.ts';
 import { conversionWebhookOf, pointAtService } from './conversion-service.ts';
 import type { ServiceReference } from './conversion-service.ts';
 import { updateObject } from './update-object.ts';
 import { CUSTOM_RESOURCE_DEFINITIONS } from './webhook-resources.ts';
-import { errorMessage } from '../../shared/util/error-message.ts';
 
 export const INJECT_CA_FROM_ANNOTATION = 'cert-manager.io/inject-ca-from';
 

@@ -4,8 +4,8 @@
 import type { Logger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
-import type { ObjectReference, ReferencedKind } from '../domain/webhook-domain.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
+import type { ObjectReference, ReferencedKind } from '../domain/webhook-domain.ts';
 
 export interface ReferenceChecker {
   /** One warning per reference known to be missing. */

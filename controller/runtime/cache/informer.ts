@@ -7,13 +7,13 @@ import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 import { Reflector } from '../watch/reflector.ts';
 import type { ReflectorHealth, ReflectorOptions, ReflectorSink } from '../watch/reflector.ts';
 import { keyOfObject } from './object-key.ts';
 import { ObjectStore } from './object-store.ts';
 import { trimForCache } from './trim-for-cache.ts';
 import type { IndexFunc } from './object-store.ts';
-import { errorMessage } from '../../../shared/util/error-message.ts';
 
 export interface EventHandler<T extends KubeObject> {
   onAdd?(object: T): void;

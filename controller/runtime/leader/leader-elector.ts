@@ -14,9 +14,9 @@ import { toMicroTime } from '../../../shared/kube/micro-time.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import { sleep } from '../../../shared/time/clock.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.ts';
 import type { Lease, LeaseLock, LeaseSpec } from './lease-lock.ts';
-import { errorMessage } from '../../../shared/util/error-message.ts';
 
 export interface LeaderElectionTiming {
   leaseDurationMs: number;

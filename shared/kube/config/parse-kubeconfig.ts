@@ -5,9 +5,9 @@
 // context that uses it fails.
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
+import { errorMessage } from '../../util/error-message.ts';
 import type { ClusterSettings, ExecConfig, UserSettings } from './cluster-access.ts';
 import { KubeConfigError } from './kube-config-error.ts';
-import { errorMessage } from '../../util/error-message.ts';
 
 export interface NamedCluster {
   name: string;
