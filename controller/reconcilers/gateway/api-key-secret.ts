@@ -2,21 +2,18 @@
 // it is marked for the purpose, so that naming an arbitrary Secret (a TLS key, a database password, a
 // service-account token) in a route never turns its values into keys a client could present.
 import { MIN_API_KEY_LENGTH } from '../../../shared/gateway/api-key-script.ts';
+import { secretMarking } from '../secret-marking.ts';
+import type { ReadSecret, SecretMark } from '../secret-marking.ts';
 
 /** The Secret type that marks a key Secret. */
 export const API_KEY_SECRET_TYPE = 'gateway.example.com/api-key';
 /** The label that marks a key Secret of another type (e.g. Opaque), with the value "true". */
 export const API_KEY_SECRET_LABEL = 'gateway.example.com/api-key';
 
-const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const API_KEY_MARK: SecretMark = { type: API_KEY_SECRET_TYPE, label: API_KEY_SECRET_LABEL };
 
 /** The part of a Secret the rules read. */
-export interface KeySecret {
-  metadata: { name?: string; labels?: Record<string, string> };
-  type?: string;
-  /** Base64 values, as the API server returns them. */
-  data?: Record<string, string>;
-}
+export type KeySecret = ReadSecret;
 
 export type KeySecretVerdict =
   | { usable: false; message: string }
@@ -25,15 +22,14 @@ export type KeySecretVerdict =
 
 export function keySecretVerdict(secret: KeySecret): KeySecretVerdict {
   const name = secret.metadata.name ?? '';
-  if (secret.type === SERVICE_ACCOUNT_TOKEN_TYPE) {
+  const marking = secretMarking(secret, API_KEY_MARK);
+  if (marking === 'service-account-token') {
     return {
       usable: false,
       message: `Secret ${name} is a service-account token and can never hold API keys; name a Secret of type ${API_KEY_SECRET_TYPE} instead`,
     };
   }
-  const marked =
-    secret.type === API_KEY_SECRET_TYPE || secret.metadata.labels?.[API_KEY_SECRET_LABEL] === 'true';
-  if (!marked) {
+  if (marking === 'unmarked') {
     return {
       usable: false,
       message: `Secret ${name} is not marked to hold API keys; give it type ${API_KEY_SECRET_TYPE} or the label ${API_KEY_SECRET_LABEL}="true"`,

@@ -52,6 +52,7 @@ import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { planGateway } from './plan-gateway.ts';
 import type { GatewayPlan } from './plan-gateway.ts';
 import { ROUTES_BY_GATEWAY } from './route-indexes.ts';
+import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 
 type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<WatchedObjects<T>, 'get'>;
 
@@ -76,12 +77,6 @@ export interface GatewayReconcilerOptions {
 
 /** How soon a gateway without a DNS resolver is looked at again. */
 export const RESOLVER_RETRY_MS = 30_000;
-
-/**
- * How soon a gateway whose routes require keys is looked at again: Secrets are read, not watched (the
- * controller may get them but not list them), so a Secret marked, unmarked or edited is seen by then.
- */
-export const KEY_SECRET_RECHECK_MS = 60_000;
 
 /** What each key Secret the served routes name turned out to be; absent when it does not exist. */
 type KeySecrets = Map<string, KeySecretVerdict>;
@@ -279,7 +274,7 @@ export class GatewayReconciler implements Reconciler {
     );
     const rechecks = [
       servingRecheckMs(serving),
-      plan.apiKeySecrets.length > 0 ? KEY_SECRET_RECHECK_MS : undefined,
+      plan.apiKeySecrets.length > 0 ? SECRET_RECHECK_MS : undefined,
     ];
     const recheck = Math.min(...rechecks.filter((ms) => ms !== undefined));
     return Number.isFinite(recheck) ? { requeueAfter: recheck } : undefined;
