@@ -9,11 +9,26 @@ import { DEGRADED, PROGRESSING, READY, condition, mergeConditions, toKubeTime } 
 import { REASON } from './reasons.ts';
 import type { Rollout } from './deployment-rollout.ts';
 
+/**
+ * Why gateways cannot present the model's provider key (spec.credentials): they answer its requests 503
+ * until a person creates, fills or marks the Secret.
+ */
+export interface CredentialsProblem {
+  reason: typeof REASON.CredentialsNotFound | typeof REASON.CredentialsRefused;
+  message: string;
+}
+
 export type ModelOutcome =
   /** Served by our Deployment; `rollout` is read from it. */
-  | { kind: 'served'; endpoint: string; rollout: Rollout; desiredReplicas: number }
+  | {
+      kind: 'served';
+      endpoint: string;
+      rollout: Rollout;
+      desiredReplicas: number;
+      credentials?: CredentialsProblem;
+    }
   /** Served outside the cluster, reachable through the ExternalName Service. */
-  | { kind: 'external'; endpoint: string }
+  | { kind: 'external'; endpoint: string; credentials?: CredentialsProblem }
   /** The spec cannot be served as it is; nothing will change until it does. */
   | { kind: 'invalid'; message: string }
   /** A child's name is held by an object the operator did not make; nothing was written. */
@@ -71,19 +86,38 @@ function decideServed(outcome: Extract<ModelOutcome, { kind: 'served' }>): Decis
   };
 }
 
+/**
+ * A model whose provider key gateways cannot present is not Ready, whatever its pods do: requests through
+ * a gateway fail until a person acts, so that is what Ready says. The rollout's own account (Progressing,
+ * Degraded, a phase in flight) stays as it is; a model that would be Ready is Initializing, as one scaled
+ * to zero is: served, but not usable yet.
+ */
+function withCredentials(decision: Decision, problem: CredentialsProblem | undefined): Decision {
+  if (problem === undefined) return decision;
+  return {
+    ...decision,
+    phase: decision.phase === 'Ready' ? 'Initializing' : decision.phase,
+    message: `${problem.message}; ${decision.message}`,
+    ready: condition(READY, 'False', problem.reason, problem.message),
+  };
+}
+
 function decide(outcome: ModelOutcome): Decision {
   switch (outcome.kind) {
     case 'served':
-      return decideServed(outcome);
+      return withCredentials(decideServed(outcome), outcome.credentials);
     case 'external': {
       const message = `Served outside the cluster; reachable at ${outcome.endpoint}`;
-      return {
-        phase: 'Ready',
-        message,
-        ready: condition(READY, 'True', REASON.ExternalEndpoint, message),
-        progressing: condition(PROGRESSING, 'False', REASON.ExternalEndpoint, 'Nothing to roll out'),
-        degraded: notDegraded,
-      };
+      return withCredentials(
+        {
+          phase: 'Ready',
+          message,
+          ready: condition(READY, 'True', REASON.ExternalEndpoint, message),
+          progressing: condition(PROGRESSING, 'False', REASON.ExternalEndpoint, 'Nothing to roll out'),
+          degraded: notDegraded,
+        },
+        outcome.credentials,
+      );
     }
     case 'invalid':
       return {

@@ -33,6 +33,8 @@ const PROBLEMS = [
   'GatewayConfigRefused',
   'ReloaderUnreachable',
   'ApiKeySecretRefused',
+  'CredentialsNotFound',
+  'CredentialsRefused',
 ] as const;
 
 /** Reasons of Events that no condition carries. */

@@ -225,6 +225,42 @@ describe('computeModelStatus', () => {
     expect(findCondition(status.conditions, 'Progressing')).toMatchObject({ ...conflict, status: 'False' });
     expect(findCondition(status.conditions, 'Degraded')).toMatchObject({ ...conflict, status: 'True' });
   });
+  it('is not Ready while gateways cannot present the provider key, and keeps the rollout as it is', () => {
+    const credentials = { reason: 'CredentialsNotFound' as const, message: 'Secret openai not found' };
+    const status = computeModelStatus(model(), { ...served(), credentials } as ModelOutcome, MS0);
+    expect(status).toMatchObject({ phase: 'Initializing', modelEndpoint: 'http://aim-gemma.ml.svc' });
+    expect(status.reason).toMatch(/^Secret openai not found; Serving at /);
+    expect(findCondition(status.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'CredentialsNotFound',
+      message: 'Secret openai not found',
+    });
+    expect(findCondition(status.conditions, 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'RolloutComplete',
+    });
+    expect(findCondition(status.conditions, 'Degraded')).toMatchObject({ status: 'False' });
+
+    const refused = { reason: 'CredentialsRefused' as const, message: 'Secret openai is not marked' };
+    const external = computeModelStatus(
+      model(),
+      { kind: 'external', endpoint: 'https://aim-gemma.ml.svc/v1', credentials: refused },
+      MS0,
+    );
+    expect(external.phase).toBe('Initializing');
+    expect(findCondition(external.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'CredentialsRefused',
+    });
+
+    const rolling = deploymentRollout(
+      deployment(2, { observedGeneration: 2, replicas: 3, updatedReplicas: 1, availableReplicas: 2 }),
+    );
+    const updating = computeModelStatus(model(), { ...served(rolling), credentials } as ModelOutcome, MS0);
+    expect(updating.phase).toBe('Updating');
+    expect(findCondition(updating.conditions, 'Ready')).toMatchObject({ reason: 'CredentialsNotFound' });
+    expect(findCondition(updating.conditions, 'Progressing')).toMatchObject({ status: 'True' });
+  });
 });
 
 describe('computeRouteStatus', () => {

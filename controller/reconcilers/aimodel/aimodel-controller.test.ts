@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
-import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { findCondition } from '../../status/conditions.ts';
 import { CHILD_CONFLICT_RETRY_MS } from '../child-conflicts.ts';
 import { AI_MODELS } from '../custom-resources.ts';
+import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import { OperatorHarness } from '../testing/operator-harness.ts';
 import { addAIModelController } from './aimodel-controller.ts';
 
@@ -282,5 +283,91 @@ describe('AIModel controller', () => {
     await h.settle(1_000);
     expect(h.get(DEPLOYMENTS, CHILD)).toBeDefined();
     expect(status(h)).toMatchObject({ phase: 'Initializing' });
+  });
+  describe('with provider credentials', () => {
+    const credentials = { secretKeyRef: { name: 'openai', key: 'api-key' } };
+    const external = model({ image: undefined, endpoint: 'https://api.example.com/v1', credentials });
+    const providerSecret = (fields: { type?: string; labels?: Record<string, string> } = {}) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: 'ml', name: 'openai', ...(fields.labels ? { labels: fields.labels } : {}) },
+      type: fields.type ?? 'ai.example.com/provider-credentials',
+      data: { 'api-key': Buffer.from('sk-secret-value').toString('base64') },
+    });
+    const ready = (h: OperatorHarness) => findCondition(status(h)?.conditions, 'Ready');
+
+    it('applies the children of a model whose Secret is missing, is not Ready, and reads it again', async () => {
+      const h = await start(external);
+      expect(h.get<Service>(SERVICES, CHILD)?.spec.type).toBe('ExternalName');
+      expect(ready(h)).toMatchObject({
+        status: 'False',
+        reason: 'CredentialsNotFound',
+        message:
+          'Secret openai not found in namespace ml; gateways answer requests for the model 503 until it exists with the key api-key',
+      });
+      expect(status(h)).toMatchObject({
+        phase: 'Initializing',
+        modelEndpoint: 'https://aim-gemma.ml.svc/v1',
+      });
+      expect(h.events.filter((e) => e.reason === 'CredentialsNotFound')).toHaveLength(1);
+
+      // A recheck with nothing changed writes nothing and repeats no Event.
+      const calls = h.api.calls.length;
+      await h.settle(SECRET_RECHECK_MS);
+      const reads = h.api.calls.slice(calls);
+      expect(reads.filter((c) => c.verb === 'get' && c.resource.startsWith('secrets'))).toHaveLength(1);
+      expect(reads.filter((c) => !['get', 'list', 'watch'].includes(c.verb))).toEqual([]);
+      expect(h.events.filter((e) => e.reason === 'CredentialsNotFound')).toHaveLength(1);
+
+      await h.api.create(SECRETS, providerSecret());
+      await h.settle(SECRET_RECHECK_MS);
+      expect(ready(h)).toMatchObject({ status: 'True', reason: 'ExternalEndpoint' });
+      expect(status(h)?.phase).toBe('Ready');
+    });
+
+    it('refuses an unmarked Secret or a service-account token with a Warning, never naming a value', async () => {
+      harness = new OperatorHarness();
+      const h = harness;
+      addAIModelController(h.manager, h.deps);
+      h.api.seed(SECRETS, providerSecret({ type: 'Opaque' }));
+      h.api.seed(AI_MODELS, model({ credentials }));
+      h.start();
+      await h.settle();
+      expect(h.get(DEPLOYMENTS, CHILD)).toBeDefined();
+      expect(ready(h)).toMatchObject({ status: 'False', reason: 'CredentialsRefused' });
+      expect(ready(h)?.message).toContain('Secret openai is not marked to hold provider credentials');
+      expect(h.events).toContainEqual(
+        expect.objectContaining({ type: 'Warning', reason: 'CredentialsRefused', note: ready(h)?.message }),
+      );
+      expect(JSON.stringify([status(h), h.events])).not.toContain('sk-secret-value');
+
+      await h.api.replace(SECRETS, {
+        ...providerSecret({ labels: { 'ai.example.com/provider-credentials': 'true' } }),
+        type: 'kubernetes.io/service-account-token',
+      });
+      await h.settle(SECRET_RECHECK_MS);
+      expect(ready(h)?.message).toContain('Secret openai is a service-account token');
+    });
+
+    it('reports a key missing from a marked Secret, and a model without credentials reads no Secret', async () => {
+      harness = new OperatorHarness();
+      const h = harness;
+      addAIModelController(h.manager, h.deps);
+      h.api.seed(SECRETS, { ...providerSecret(), data: { other: Buffer.from('x').toString('base64') } });
+      h.api.seed(AI_MODELS, external);
+      h.start();
+      await h.settle();
+      expect(ready(h)).toMatchObject({
+        reason: 'CredentialsNotFound',
+        message: 'Secret openai has no key api-key; gateways answer requests for the model 503 until it has',
+      });
+
+      await h.api.patch(AI_MODELS, REF, 'merge', { spec: { credentials: null } });
+      await h.settle();
+      expect(ready(h)).toMatchObject({ status: 'True' });
+      const calls = h.api.calls.length;
+      await h.settle(10 * SECRET_RECHECK_MS);
+      expect(h.api.calls.slice(calls).filter((c) => c.resource.startsWith('secrets'))).toEqual([]);
+    });
   });
 });

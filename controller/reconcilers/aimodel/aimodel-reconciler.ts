@@ -2,19 +2,24 @@
 // Children are applied only when the cache shows them different from what we want, so a steady state
 // costs no writes; a child deleted or edited by hand comes back on the event that reports it. Nothing is
 // written for a spec that fails validation, nor while an object the operator did not make holds the
-// name of a child.
+// name of a child. The Secret of the model's provider key is read (not watched) on every reconcile and
+// again a minute later: a missing, empty or unmarked one makes the model not Ready, but its children are
+// applied all the same, as the model itself can be served.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
+import type { KubeObject } from '../../../shared/api/meta.ts';
+import { isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
-import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { modelClaim } from '../../children/child-claim.ts';
 import { MODEL_LABEL } from '../../children/labels.ts';
 import { deploymentRollout } from '../../status/deployment-rollout.ts';
+import { READY, findCondition } from '../../status/conditions.ts';
 import { computeModelStatus } from '../../status/model-status.ts';
-import type { ModelOutcome } from '../../status/model-status.ts';
+import type { CredentialsProblem, ModelOutcome } from '../../status/model-status.ts';
 import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
 import type { ObjectStore } from '../../runtime/cache/object-store.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
@@ -32,6 +37,9 @@ import { REASON } from '../../status/reasons.ts';
 import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '../child-conflicts.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { AI_MODELS } from '../custom-resources.ts';
+import { credentialsProblem } from '../provider-credentials.ts';
+import { SECRET_RECHECK_MS } from '../secret-marking.ts';
+import type { ReadSecret } from '../secret-marking.ts';
 import { planModelChildren } from './plan-model-children.ts';
 
 type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<ObjectStore<T>, 'get'>;
@@ -53,6 +61,12 @@ function ownedBy(child: Service | Deployment, model: AIModelV1): boolean {
     child.metadata.labels?.[MODEL_LABEL] === model.metadata.name &&
     (child.metadata.ownerReferences ?? []).some((r) => r.uid === model.metadata.uid && r.controller)
   );
+}
+
+/** Whether the model's status already tells the problem, so that a recheck repeats no Event. */
+function alreadyReported(model: AIModelV1, problem: CredentialsProblem): boolean {
+  const ready = findCondition(model.status?.conditions, READY);
+  return ready?.reason === problem.reason && ready.message === problem.message;
 }
 
 export class AIModelReconciler implements Reconciler {
@@ -82,6 +96,7 @@ export class AIModelReconciler implements Reconciler {
       throw new TerminalError(`AIModel ${request.namespace}/${request.name}: ${plan.message}`);
     }
 
+    const credentials = await this.credentialsProblem(model, ctx.signal);
     let outcome: ModelOutcome;
     const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
     const ref = { namespace: request.namespace, name: modelChildName(request.name) };
@@ -109,10 +124,11 @@ export class AIModelReconciler implements Reconciler {
           endpoint: plan.endpoint,
           rollout: deploymentRollout(deployment),
           desiredReplicas: plan.deployment.spec.replicas ?? 1,
+          ...(credentials ? { credentials } : {}),
         };
       } else {
         await this.deleteUnwanted(writer, DEPLOYMENTS, cachedDeployment, model);
-        outcome = { kind: 'external', endpoint: plan.endpoint };
+        outcome = { kind: 'external', endpoint: plan.endpoint, ...(credentials ? { credentials } : {}) };
       }
     } catch (err) {
       if (ctx.signal.aborted) throw err;
@@ -138,7 +154,38 @@ export class AIModelReconciler implements Reconciler {
         note: writer.changes.join(', '),
       });
     }
-    await this.writeStatus(model, outcome, ctx);
+    const { written } = await this.writeStatus(model, outcome, ctx);
+    if (written && credentials && !alreadyReported(model, credentials)) {
+      this.opts.events.event(model, {
+        type: 'Warning',
+        reason: credentials.reason,
+        action: 'Reconcile',
+        note: credentials.message,
+      });
+    }
+    if (model.spec.credentials === undefined) return;
+    return { requeueAfter: SECRET_RECHECK_MS };
+  }
+
+  /** Why gateways cannot present the model's provider key; undefined when they can or it names none. */
+  private async credentialsProblem(
+    model: AIModelV1,
+    signal: AbortSignal,
+  ): Promise<CredentialsProblem | undefined> {
+    const ref = model.spec.credentials?.secretKeyRef;
+    if (ref === undefined) return undefined;
+    const namespace = model.metadata.namespace ?? 'default';
+    let secret: ReadSecret | undefined;
+    try {
+      secret = await this.opts.api.get<KubeObject & ReadSecret>(
+        SECRETS,
+        { namespace, name: ref.name },
+        { signal },
+      );
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return credentialsProblem(ref, namespace, secret);
   }
 
   /** Writes nothing for the model while objects it did not make hold its children's names. */
