@@ -8,7 +8,8 @@
 import { modelServiceURL } from '../api/aimodel/names.ts';
 import { MODEL_PROVIDERS } from '../api/aimodel/v1.ts';
 import type { KubeObject } from '../api/meta.ts';
-import { compact, isPlainObject, type JSONObject } from '../util/json.ts';
+import { isPlainObject, type JSONObject } from '../util/json.ts';
+import { definedFields } from './defined-fields.ts';
 import type { MappedContent, VersionPair } from './version-pair.ts';
 
 const PHASE_OF_STATE: Record<string, string> = {
@@ -54,9 +55,9 @@ function toHub(source: KubeObject): MappedContent {
   const warnings: string[] = [];
   const { spec: s, status: st } = sections(source, warnings);
   const requests = isPlainObject(s.resourceRequests)
-    ? compact({ cpu: s.resourceRequests.cpu, memory: s.resourceRequests.memory })
+    ? definedFields({ cpu: s.resourceRequests.cpu, memory: s.resourceRequests.memory })
     : undefined;
-  const spec = compact({
+  const spec = definedFields({
     modelName: s.modelName,
     modelProvider: hubProvider(s.modelProvider),
     modelVersion: s.version,
@@ -69,7 +70,7 @@ function toHub(source: KubeObject): MappedContent {
   const status =
     st === undefined
       ? undefined
-      : compact({
+      : definedFields({
           observedGeneration: st.observedGeneration,
           phase: typeof st.state === 'string' ? (PHASE_OF_STATE[st.state] ?? 'Initializing') : undefined,
           reason: st.message,
@@ -86,9 +87,9 @@ function fromHub(source: KubeObject): MappedContent {
   const resourceRequests =
     requests === undefined
       ? undefined
-      : compact({ cpu: asText(requests.cpu), memory: asText(requests.memory) });
+      : definedFields({ cpu: asText(requests.cpu), memory: asText(requests.memory) });
   // v1alpha1 requires version and endpoint; a model served in the cluster is known by its Service URL.
-  const spec = compact({
+  const spec = definedFields({
     modelName: s.modelName,
     modelProvider: s.modelProvider,
     version: s.modelVersion ?? '',
@@ -102,7 +103,7 @@ function fromHub(source: KubeObject): MappedContent {
   const status =
     st === undefined
       ? undefined
-      : compact({
+      : definedFields({
           state: typeof st.phase === 'string' ? (STATE_OF_PHASE[st.phase] ?? st.phase) : undefined,
           observedGeneration: st.observedGeneration,
           message: st.reason,

@@ -5,7 +5,8 @@
 //   v1alpha1 rateLimit.requestsPerMinute  <-> v1 rateLimit (per second, rounded up)
 //   v1 method is ANY for a v1alpha1 route, which matched every method.
 import type { KubeObject } from '../api/meta.ts';
-import { compact, isPlainObject, type JSONObject } from '../util/json.ts';
+import { isPlainObject, type JSONObject } from '../util/json.ts';
+import { definedFields } from './defined-fields.ts';
 import type { MappedContent, VersionPair } from './version-pair.ts';
 
 const DEFAULT_TARGET_PORT = 80;
@@ -55,7 +56,7 @@ function toHub(source: KubeObject): MappedContent {
   if (s.authentication !== undefined) spec.authenticationRequired = s.authentication;
   const rateLimit = isPlainObject(s.rateLimit) ? s.rateLimit.requestsPerMinute : undefined;
   if (typeof rateLimit === 'number') spec.rateLimit = Math.ceil(rateLimit / 60);
-  return { spec: compact(spec), status, warnings };
+  return { spec: definedFields(spec), status, warnings };
 }
 
 function fromHub(source: KubeObject): MappedContent {
@@ -72,7 +73,7 @@ function fromHub(source: KubeObject): MappedContent {
     spec.modelName = s.aiModelRef.name;
   if (s.authenticationRequired !== undefined) spec.authentication = s.authenticationRequired;
   if (typeof s.rateLimit === 'number') spec.rateLimit = { requestsPerMinute: s.rateLimit * 60 };
-  return { spec: compact(spec), status, warnings };
+  return { spec: definedFields(spec), status, warnings };
 }
 
 export const apiGatewayRouteVersions: VersionPair = {

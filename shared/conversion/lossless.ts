@@ -89,13 +89,19 @@ function withField(object: KubeObject, section: Section, field: string, value: u
   return { ...object, [section]: content };
 }
 
-/** The fields of `want` that `got` does not reproduce, with null for those `want` does not have. */
+/**
+ * The fields of `want` that `got` does not reproduce, with null for those `want` does not have. In no
+ * particular order: the annotation they go into is canonical JSON, which sorts them.
+ */
 function diffFields(want: JSONObject | undefined, got: JSONObject | undefined): JSONObject {
   const result: JSONObject = {};
-  const names = new Set([...Object.keys(want ?? {}), ...Object.keys(got ?? {})]);
-  for (const name of [...names].sort()) {
+  const add = (name: string) => {
     const w = want?.[name];
     if (!deepEqual(w, got?.[name])) result[name] = w === undefined ? null : w;
+  };
+  if (want !== undefined) for (const name of Object.keys(want)) add(name);
+  if (got !== undefined) {
+    for (const name of Object.keys(got)) if (want === undefined || !Object.hasOwn(want, name)) add(name);
   }
   return result;
 }
@@ -131,13 +137,16 @@ export function convertWithPair(
     const { spec, status } = backward(o);
     return { spec, status };
   };
-  const meaning = meaningInSource(target);
+  // The mapping is pure: what the target maps back to is computed once, and again only if it changes.
+  let back = backward(target);
+  const meaning = { spec: back.spec, status: back.status };
   // Fields can depend on each other (an endpoint derived from status), so passes repeat until none is taken.
   let pending = SECTIONS.flatMap((section) =>
     Object.entries(stored[section] ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([field, value]) => ({ section, field, value })),
   );
+  let changed = false;
   for (let taken = true; taken && pending.length > 0;) {
     taken = false;
     pending = pending.filter(({ section, field, value }) => {
@@ -145,11 +154,12 @@ export function convertWithPair(
       if (!deepEqual(meaningInSource(candidate), meaning)) return true;
       target = candidate;
       taken = true;
+      changed = true;
       return false;
     });
   }
+  if (changed) back = backward(target);
 
-  const back = backward(target);
   const leftovers: Leftovers = {};
   for (const section of SECTIONS) {
     const diff = diffFields(sectionOf(source, section), back[section]);
