@@ -8,6 +8,9 @@ import type { HealthServer } from '../shared/observability/health-server.ts';
 import { startHealthServer } from '../shared/observability/health-server.ts';
 import { createMetricsRegistry } from '../shared/observability/metrics-registry.ts';
 import { withReadinessMetrics } from '../shared/observability/readiness-metrics.ts';
+import type { SignalSource } from '../shared/process/signals.ts';
+import { stopOnTerminationSignals } from '../shared/process/signals.ts';
+import { systemClock } from '../shared/time/clock.ts';
 import { FIELD_MANAGER } from './children/labels.ts';
 import { gatewayPodSettings } from './config.ts';
 import type { ControllerConfig } from './config.ts';
@@ -16,12 +19,9 @@ import { addAIModelController } from './reconcilers/aimodel/aimodel-controller.t
 import { addGatewayController } from './reconcilers/gateway/gateway-controller.ts';
 import { createOperatorCaches } from './reconcilers/operator-caches.ts';
 import { ServerSideApplier } from './runtime/apply/server-side-applier.ts';
-import { systemClock } from '../shared/time/clock.ts';
 import { EventRecorder } from './runtime/events/event-recorder.ts';
 import { defaultIdentity } from './runtime/leader/leader-elector.ts';
 import { Manager } from './runtime/manager/manager.ts';
-import type { SignalSource } from '../shared/process/signals.ts';
-import { stopOnTerminationSignals } from '../shared/process/signals.ts';
 
 const REPORTING_CONTROLLER = 'gateway.example.com/ai-gateway-operator';
 

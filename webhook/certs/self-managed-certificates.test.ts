@@ -3,8 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
+import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { splitPemBundle } from '../../shared/tls/certificates.ts';
 import {
   CUSTOM_RESOURCE_DEFINITIONS,

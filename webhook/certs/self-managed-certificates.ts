@@ -4,10 +4,10 @@
 // new CA sign only after it has itself injected a bundle holding it: writing the Secret is not enough.
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
+import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 import type { CABundleInjector } from './ca-bundle-injector.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';

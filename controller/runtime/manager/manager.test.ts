@@ -6,10 +6,10 @@ import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS, LEASES } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import type { ReadinessCheck } from '../../../shared/observability/readiness-checks.ts';
+import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import type { ReconcileContext, ReconcileRequest, Reconciler } from '../controller/reconciler.ts';
 import { enqueueForObject } from '../handlers/enqueue.ts';
 import type { Lease } from '../leader/lease-lock.ts';
-import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
 import { EXIT_FAILURE, EXIT_OK, Manager } from './manager.ts';
 import type { LeaderElectionOptions } from './manager.ts';
 

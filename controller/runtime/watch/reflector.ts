@@ -14,11 +14,11 @@ import type { KubeApi, SelectorOptions, WatchEvent } from '../../../shared/kube/
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
-import { errorMessage } from '../../../shared/util/error-message.ts';
 import { DEFAULT_BACKOFF, ExponentialBackoff } from '../../../shared/time/exponential-backoff.ts';
 import type { BackoffOptions } from '../../../shared/time/exponential-backoff.ts';
 import { sleep } from '../../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../../shared/time/clock.ts';
+import { errorMessage } from '../../../shared/util/error-message.ts';
 import { recoveryAfter } from './recovery.ts';
 import type { RecoveryWait } from './recovery.ts';
 
