@@ -62,7 +62,7 @@ describe('gateway children', () => {
     expect(children.configMap.data).toEqual({ 'nginx.conf': 'events {}\n', 'gateway-api-keys.js': '// js' });
   });
 
-  it('runs nginx on 8080 from the mounted configuration, read-only', () => {
+  it('runs nginx on 8080 with its metrics on 9113, from the mounted configuration, read-only', () => {
     const { deployment } = children;
     expect(deployment.spec.replicas).toBeUndefined();
     const [nginx] = deployment.spec.template.spec.containers;
@@ -77,7 +77,10 @@ describe('gateway children', () => {
         '-g',
         'daemon off; worker_shutdown_timeout 300s; error_log /tmp/reload-errors.log emerg;',
       ],
-      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+      ports: [
+        { name: 'http', containerPort: 8080, protocol: 'TCP' },
+        { name: 'metrics', containerPort: 9113, protocol: 'TCP' },
+      ],
       readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
       livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
       securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false },

@@ -44,6 +44,10 @@ describe('the gateway pod', () => {
     expect(template.spec.terminationGracePeriodSeconds).toBe(330);
   });
 
+  it("names the port of nginx's metrics", () => {
+    expect(nginx?.ports).toContainEqual({ name: 'metrics', containerPort: 9113, protocol: 'TCP' });
+  });
+
   it('meets the restricted Pod Security Standard with a read-only root filesystem, and holds no token', () => {
     expect(restrictedPodSecurityViolations(template.spec as unknown as PodSpec)).toEqual([]);
     expect(template.spec.automountServiceAccountToken).toBe(false);

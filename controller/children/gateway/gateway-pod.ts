@@ -6,7 +6,11 @@
 // The two containers share the pod's process namespace and run as the same user (the nginx image's 101),
 // so the reloader can signal the nginx master and nothing else: no capability, no service account token.
 import type { ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
-import { DEFAULT_API_KEYS_DIRECTORY, DEFAULT_LISTEN_PORT } from '../../../shared/gateway/gateway-options.ts';
+import {
+  DEFAULT_API_KEYS_DIRECTORY,
+  DEFAULT_LISTEN_PORT,
+  DEFAULT_METRICS_PORT,
+} from '../../../shared/gateway/gateway-options.ts';
 import {
   GATEWAY_CONFIG_DIR,
   NGINX_RUNTIME_DIR,
@@ -24,6 +28,8 @@ export const RELOADER_CONTAINER = 'reloader';
 /** The reloader's entry in the operator's image (whose entrypoint is node). */
 export const RELOADER_SCRIPT = 'dist/gateway-reloader/main.js';
 export const RELOADER_PORT_NAME = 'reload-status';
+/** nginx's own metrics (Prometheus text at /metrics): requests and tokens of AI routes. */
+export const METRICS_PORT_NAME = 'metrics';
 /** The user of the nginx-unprivileged image, given to both containers. */
 export const GATEWAY_USER = 101;
 
@@ -104,7 +110,10 @@ function nginxContainer(settings: GatewayPodSettings, secretMounts: VolumeMount[
         settings.workerShutdownTimeoutSeconds,
       ),
     ],
-    ports: [{ name: 'http', containerPort: DEFAULT_LISTEN_PORT, protocol: 'TCP' }],
+    ports: [
+      { name: 'http', containerPort: DEFAULT_LISTEN_PORT, protocol: 'TCP' },
+      { name: METRICS_PORT_NAME, containerPort: DEFAULT_METRICS_PORT, protocol: 'TCP' },
+    ],
     ...(resources ? { resources } : {}),
     readinessProbe: httpProbe('http', 5, 3),
     livenessProbe: httpProbe('http', 10, 6),
