@@ -75,7 +75,7 @@ export interface Container {
 export interface Volume {
   name: string;
   configMap?: { name: string; items?: { key: string; path: string }[] };
-  secret?: { secretName: string; optional?: boolean };
+  secret?: { secretName: string; optional?: boolean; items?: { key: string; path: string }[] };
   emptyDir?: { medium?: 'Memory'; sizeLimit?: string };
 }
 

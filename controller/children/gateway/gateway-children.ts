@@ -1,5 +1,6 @@
 // The objects that run one gateway: a ConfigMap with the rendered nginx configuration, a Deployment of
-// nginx that mounts it (and the API-key Secrets its routes name) with the reloader beside it, and a Service
+// nginx that mounts it (and the API-key Secrets its routes name, and the provider keys of the models they
+// reach) with the reloader beside it, and a Service
 // on port 80. They are owned by every route the gateway serves, so the garbage collector removes them with
 // the last one.
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
@@ -10,7 +11,11 @@ import type { ConfigMap, Deployment, Service } from '../kube-objects.ts';
 import { gatewayLabels, gatewaySelectorLabels } from '../labels.ts';
 import { sharedOwnerReference } from '../owner-references.ts';
 import { gatewayChildName } from './gateway-names.ts';
-import { renderGatewayPodTemplate, type GatewayPodSettings } from './gateway-pod.ts';
+import {
+  renderGatewayPodTemplate,
+  type CredentialSecretMount,
+  type GatewayPodSettings,
+} from './gateway-pod.ts';
 
 export const GATEWAY_SERVICE_PORT = 80;
 
@@ -27,6 +32,8 @@ export interface GatewayChildrenInput {
   routes: readonly APIGatewayRouteV1[];
   /** Secrets holding the API keys of the served routes. */
   apiKeySecrets: readonly string[];
+  /** Secrets holding the provider keys of the models the served routes reach; unset: none. */
+  credentialSecrets?: readonly CredentialSecretMount[];
   config: GatewayConfig;
   pod: GatewayPodSettings;
 }
@@ -79,7 +86,13 @@ export function renderGatewayDeployment(input: GatewayChildrenInput): Deployment
     metadata: metadata(input),
     spec: {
       selector: { matchLabels: gatewaySelectorLabels(input.gateway) },
-      template: renderGatewayPodTemplate(input.gateway, name, input.apiKeySecrets, input.pod),
+      template: renderGatewayPodTemplate(
+        input.gateway,
+        name,
+        input.apiKeySecrets,
+        input.pod,
+        input.credentialSecrets,
+      ),
     },
   };
 }

@@ -44,6 +44,51 @@ describe('the gateway pod', () => {
     expect(template.spec.terminationGracePeriodSeconds).toBe(330);
   });
 
+  it('mounts only the named keys of provider-credentials Secrets into nginx, optional, sorted', () => {
+    const credentials = renderGatewayPodTemplate('edge', 'agw-edge', ['keys'], settings, [
+      { name: 'openai', keys: ['team-b', 'team-a'] },
+      { name: 'anthropic', keys: ['key'] },
+      { name: 'openai', keys: ['team-a'] },
+    ]);
+    const [withCredentials, reloaderOf] = credentials.spec.containers;
+    expect((credentials.spec.volumes ?? []).filter((v) => v.name.startsWith('credentials-'))).toEqual([
+      {
+        name: 'credentials-0',
+        secret: { secretName: 'anthropic', optional: true, items: [{ key: 'key', path: 'key' }] },
+      },
+      {
+        name: 'credentials-1',
+        secret: {
+          secretName: 'openai',
+          optional: true,
+          items: [
+            { key: 'team-a', path: 'team-a' },
+            { key: 'team-b', path: 'team-b' },
+          ],
+        },
+      },
+    ]);
+    expect(withCredentials?.volumeMounts?.filter((m) => m.name.startsWith('credentials-'))).toEqual([
+      { name: 'credentials-0', mountPath: '/etc/gateway/credentials/anthropic', readOnly: true },
+      { name: 'credentials-1', mountPath: '/etc/gateway/credentials/openai', readOnly: true },
+    ]);
+    // The API-key Secret stays where it was; the reloader reads neither.
+    expect(withCredentials?.volumeMounts).toContainEqual({
+      name: 'api-keys-0',
+      mountPath: '/etc/gateway/api-keys/keys',
+      readOnly: true,
+    });
+    expect(JSON.stringify(reloaderOf)).not.toContain('credentials');
+    // The same Secrets in another order give the same template.
+    expect(
+      renderGatewayPodTemplate('edge', 'agw-edge', ['keys'], settings, [
+        { name: 'openai', keys: ['team-a', 'team-b'] },
+        { name: 'anthropic', keys: ['key'] },
+      ]),
+    ).toEqual(credentials);
+    expect((template.spec.volumes ?? []).some((v) => v.name.startsWith('credentials-'))).toBe(false);
+  });
+
   it("names the port of nginx's metrics", () => {
     expect(nginx?.ports).toContainEqual({ name: 'metrics', containerPort: 9113, protocol: 'TCP' });
   });

@@ -1,13 +1,14 @@
 // The pod of a gateway: nginx serving the mounted ConfigMap, and the reloader (the operator's own image)
 // that has nginx load a new configuration when the kubelet updates the mount, so that a change of routes
 // reaches running pods without a rollout. The template holds nothing that changes with the routes, only
-// what the pod itself is (images, resources, the API-key Secrets it mounts), so only that rolls the pods.
+// what the pod itself is (images, resources, the Secrets it mounts), so only that rolls the pods.
 //
 // The two containers share the pod's process namespace and run as the same user (the nginx image's 101),
 // so the reloader can signal the nginx master and nothing else: no capability, no service account token.
 import type { ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
 import {
   DEFAULT_API_KEYS_DIRECTORY,
+  DEFAULT_CREDENTIALS_DIRECTORY,
   DEFAULT_LISTEN_PORT,
   DEFAULT_METRICS_PORT,
 } from '../../../shared/gateway/gateway-options.ts';
@@ -38,6 +39,12 @@ const RELOADER_RESOURCES: ResourceRequirements = {
   requests: { cpu: '10m', memory: '48Mi' },
   limits: { memory: '128Mi' },
 };
+
+/** A Secret holding provider keys, and the data keys of it that models name: only those are mounted. */
+export interface CredentialSecretMount {
+  name: string;
+  keys: readonly string[];
+}
 
 export interface GatewayPodSettings {
   /** The nginx image. */
@@ -90,6 +97,40 @@ function secretVolumes(secrets: readonly string[]): { volumes: Volume[]; mounts:
     mounts: sorted.map((secretName, i) => ({
       name: `api-keys-${i}`,
       mountPath: `${DEFAULT_API_KEYS_DIRECTORY}/${secretName}`,
+      readOnly: true,
+    })),
+  };
+}
+
+/**
+ * One volume per Secret at <credentials directory>/<secret>/<key>, where the gateway reads a model's key on
+ * every request: only the keys models name (the Secret may hold others), read-only.
+ */
+function credentialVolumes(secrets: readonly CredentialSecretMount[]): {
+  volumes: Volume[];
+  mounts: VolumeMount[];
+} {
+  const keys = new Map<string, Set<string>>();
+  for (const { name, keys: named } of secrets) {
+    const set = keys.get(name) ?? new Set<string>();
+    for (const key of named) set.add(key);
+    keys.set(name, set);
+  }
+  const sorted = [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    // Optional: a Secret created after its model, or a key added later, applies once the kubelet sees it;
+    // until then the gateway answers the model's requests 503, never sending them without a key.
+    volumes: sorted.map(([secretName, named], i) => ({
+      name: `credentials-${i}`,
+      secret: {
+        secretName,
+        optional: true,
+        items: [...named].sort().map((key) => ({ key, path: key })),
+      },
+    })),
+    mounts: sorted.map(([secretName], i) => ({
+      name: `credentials-${i}`,
+      mountPath: `${DEFAULT_CREDENTIALS_DIRECTORY}/${secretName}`,
       readOnly: true,
     })),
   };
@@ -148,8 +189,10 @@ export function renderGatewayPodTemplate(
   configMapName: string,
   apiKeySecrets: readonly string[],
   settings: GatewayPodSettings,
+  credentialSecrets: readonly CredentialSecretMount[] = [],
 ): PodTemplate {
   const secrets = secretVolumes(apiKeySecrets);
+  const credentials = credentialVolumes(credentialSecrets);
   return {
     metadata: { labels: gatewayLabels(gateway) },
     spec: {
@@ -161,11 +204,15 @@ export function renderGatewayPodTemplate(
         runAsUser: GATEWAY_USER,
         runAsGroup: GATEWAY_USER,
       },
-      containers: [nginxContainer(settings, secrets.mounts), reloaderContainer(settings)],
+      containers: [
+        nginxContainer(settings, [...secrets.mounts, ...credentials.mounts]),
+        reloaderContainer(settings),
+      ],
       volumes: [
         { name: 'config', configMap: { name: configMapName } },
         { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
         ...secrets.volumes,
+        ...credentials.volumes,
       ],
     },
   };

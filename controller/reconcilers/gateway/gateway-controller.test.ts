@@ -3,7 +3,7 @@ import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { configHashInText } from '../../../shared/gateway/config-status.ts';
 import type { ReloaderStatus } from '../../../shared/gateway/reloader-status.ts';
-import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
+import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { testGatewayPodSettings } from '../../children/gateway/testing/pod-settings.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
@@ -16,6 +16,7 @@ import { OperatorHarness } from '../testing/operator-harness.ts';
 import { KUBE_DNS } from './cluster-dns.ts';
 import { addGatewayController } from './gateway-controller.ts';
 import type { GatewayPodReporter } from './gateway-pod-reports.ts';
+import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import { RESOLVER_RETRY_MS } from './gateway-reconciler.ts';
 
 const NS = 'shop';
@@ -483,5 +484,137 @@ describe('gateway controller', () => {
     await harness.settle(10_000);
     const writes = h.api.calls.slice(before).filter((c) => !['list', 'watch', 'get'].includes(c.verb));
     expect(writes).toEqual([]);
+  });
+  describe('with AI models chosen by name', () => {
+    const chat = () =>
+      route('chat', {
+        method: 'POST',
+        destinationService: undefined,
+        destinationPort: undefined,
+        aiModelRouting: { models: [{ name: 'gpt' }, { name: 'claude' }, { name: 'llama' }] },
+      });
+    const aiModel = (name: string, spec: Partial<AIModelV1['spec']> = {}): AIModelV1 => ({
+      apiVersion: 'ai.example.com/v1',
+      kind: 'AIModel',
+      metadata: { name, namespace: NS },
+      spec: {
+        modelName: name,
+        modelProvider: 'OpenAI',
+        modelType: 'LLM',
+        endpoint: `https://${name}.example.com/v1`,
+        ...spec,
+      },
+    });
+    const providerSecret = (name: string, type: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: NS, name },
+      type,
+      data: { key: Buffer.from('sk-provider-key').toString('base64') },
+    });
+    const credentials = (name: string) => ({ secretKeyRef: { name, key: 'key' } });
+    const pod = (h: OperatorHarness) => h.get<Deployment>(DEPLOYMENTS, DEFAULT_GW)?.spec.template.spec;
+    const mountedCredentials = (h: OperatorHarness) =>
+      (pod(h)?.volumes ?? []).flatMap((v) =>
+        v.name.startsWith('credentials-') && v.secret ? [v.secret] : [],
+      );
+
+    it('is pending with BackendNotFound naming the models that do not exist, then serves', async () => {
+      harness = new OperatorHarness();
+      const h = harness;
+      addController(h, '10.96.0.10');
+      h.api.seed(AI_MODELS, aiModel('gpt'));
+      h.api.seed(API_GATEWAY_ROUTES, chat());
+      h.start();
+      await h.settle();
+      await rollOut(h);
+      expect(ready(h, 'chat')).toMatchObject({
+        status: 'False',
+        reason: 'BackendNotFound',
+        message: `AIModels claude, llama not found in namespace ${NS}; requests for them are answered 404 until they exist`,
+      });
+      expect(h.events).toContainEqual(expect.objectContaining({ name: 'chat', reason: 'BackendNotFound' }));
+
+      await h.api.create(AI_MODELS, aiModel('claude'));
+      await h.settle();
+      expect(ready(h, 'chat')?.message).toBe(
+        `AIModel llama not found in namespace ${NS}; requests for it are answered 404 until it exists`,
+      );
+      await h.api.create(AI_MODELS, aiModel('llama'));
+      await h.settle();
+      expect(routeStatus(h, 'chat')).toMatchObject({ state: 'Ready' });
+    });
+
+    it('mounts the provider-credentials Secrets of the models and their fallbacks, unless unmarked', async () => {
+      harness = new OperatorHarness();
+      const h = harness;
+      addController(h, '10.96.0.10');
+      h.api.seed(
+        SECRETS,
+        providerSecret('openai', 'ai.example.com/provider-credentials'),
+        providerSecret('plain', 'Opaque'),
+      );
+      h.api.seed(
+        AI_MODELS,
+        aiModel('gpt', { credentials: credentials('openai'), fallbacks: [{ name: 'backup' }] }),
+        aiModel('claude', { credentials: credentials('plain') }),
+        aiModel('llama', { credentials: credentials('not-yet') }),
+        aiModel('backup', { credentials: credentials('backup-keys'), fallbacks: [{ name: 'last' }] }),
+        aiModel('last', { credentials: credentials('never-reached') }),
+      );
+      h.api.seed(API_GATEWAY_ROUTES, chat());
+      h.start();
+      await h.settle();
+      expect(mountedCredentials(h)).toEqual([
+        { secretName: 'backup-keys', optional: true, items: [{ key: 'key', path: 'key' }] },
+        { secretName: 'not-yet', optional: true, items: [{ key: 'key', path: 'key' }] },
+        { secretName: 'openai', optional: true, items: [{ key: 'key', path: 'key' }] },
+      ]);
+      expect(pod(h)?.containers[0]?.volumeMounts).toContainEqual({
+        name: 'credentials-2',
+        mountPath: '/etc/gateway/credentials/openai',
+        readOnly: true,
+      });
+      expect(pod(h)?.containers[0]?.ports).toContainEqual({
+        name: 'metrics',
+        containerPort: 9113,
+        protocol: 'TCP',
+      });
+
+      // The Secret marked later is mounted at the next look, which comes without any event.
+      await h.api.replace(SECRETS, {
+        ...providerSecret('plain', 'Opaque'),
+        metadata: { namespace: NS, name: 'plain', labels: { 'ai.example.com/provider-credentials': 'true' } },
+      });
+      await h.settle(SECRET_RECHECK_MS);
+      expect(mountedCredentials(h).map((v) => v.secretName)).toEqual([
+        'backup-keys',
+        'not-yet',
+        'openai',
+        'plain',
+      ]);
+    });
+
+    it('follows a change of a fallback model', async () => {
+      harness = new OperatorHarness();
+      const h = harness;
+      addController(h, '10.96.0.10');
+      h.api.seed(
+        AI_MODELS,
+        aiModel('gpt', { fallbacks: [{ name: 'backup' }] }),
+        aiModel('claude'),
+        aiModel('llama'),
+        aiModel('backup'),
+      );
+      h.api.seed(API_GATEWAY_ROUTES, chat());
+      h.start();
+      await h.settle();
+      expect(mountedCredentials(h)).toEqual([]);
+      await h.api.patch(AI_MODELS, { namespace: NS, name: 'backup' }, 'merge', {
+        spec: { credentials: credentials('backup-keys') },
+      });
+      await h.settle();
+      expect(mountedCredentials(h).map((v) => v.secretName)).toEqual(['backup-keys']);
+    });
   });
 });

@@ -1,12 +1,11 @@
 // The gateway controller: one key per gateway (namespace/gateway-name). Route events map to the gateway
 // they name (the old and the new one when a route moves), AIModel events to the gateways whose routes
-// send traffic to the model, and events on gateway children and pods to their gateway (drift, rollout
+// send traffic to the model (naming it, or a model it is a fallback of), and events on gateway children and pods to their gateway (drift, rollout
 // progress, a pod that turned ready and whose reloader can be asked).
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import type { GatewayPodSettings } from '../../children/gateway/gateway-pod.ts';
 import { GATEWAY_LABEL } from '../../children/labels.ts';
-import { objectKey } from '../../runtime/cache/object-key.ts';
 import type { Controller } from '../../runtime/controller/controller.ts';
 import { enqueueMapped, generationChanged } from '../../runtime/handlers/enqueue.ts';
 import type { Manager } from '../../runtime/manager/manager.ts';
@@ -17,9 +16,12 @@ import { PODS_BY_GATEWAY, ReloaderStatusReader, indexPodByGateway } from './gate
 import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { GatewayReconciler } from './gateway-reconciler.ts';
 import {
+  MODELS_BY_FALLBACK,
   ROUTES_BY_GATEWAY,
   ROUTES_BY_MODEL,
   gatewayRequest,
+  gatewaysReaching,
+  indexByFallback,
   indexByGateway,
   indexByModel,
 } from './route-indexes.ts';
@@ -42,6 +44,7 @@ export function addGatewayController(
   const { caches } = deps;
   caches.routes.addIndex(ROUTES_BY_GATEWAY, indexByGateway);
   caches.routes.addIndex(ROUTES_BY_MODEL, indexByModel);
+  caches.models.addIndex(MODELS_BY_FALLBACK, indexByFallback);
   caches.gatewayPods.addIndex(PODS_BY_GATEWAY, indexPodByGateway);
   const reconciler = new GatewayReconciler({
     api: deps.api,
@@ -72,12 +75,11 @@ export function addGatewayController(
     controller,
     enqueueMapped<AIModelV1>(
       (model) =>
-        caches.routes
-          .byIndex(
-            ROUTES_BY_MODEL,
-            objectKey({ namespace: model.metadata.namespace ?? 'default', name: model.metadata.name ?? '' }),
-          )
-          .map(gatewayRequest),
+        gatewaysReaching(
+          model,
+          (key) => caches.routes.byIndex(ROUTES_BY_MODEL, key),
+          (key) => caches.models.byIndex(MODELS_BY_FALLBACK, key),
+        ),
       generationChanged,
     ),
   );

@@ -44,15 +44,17 @@ import type { GatewayServing } from '../../status/served-route-outcome.ts';
 import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '../child-conflicts.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
+import { holdsProviderCredentials } from '../provider-credentials.ts';
+import { SECRET_RECHECK_MS } from '../secret-marking.ts';
+import type { ReadSecret } from '../secret-marking.ts';
 import type { WatchedObjects } from '../watched-objects.ts';
 import { keySecretVerdict, shortKeysMessage } from './api-key-secret.ts';
-import type { KeySecret, KeySecretVerdict } from './api-key-secret.ts';
+import type { KeySecretVerdict } from './api-key-secret.ts';
 import type { ClusterDns } from './cluster-dns.ts';
 import type { GatewayPodReporter } from './gateway-pod-reports.ts';
-import { planGateway } from './plan-gateway.ts';
+import { planGateway, referencedModels } from './plan-gateway.ts';
 import type { GatewayPlan } from './plan-gateway.ts';
 import { ROUTES_BY_GATEWAY } from './route-indexes.ts';
-import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 
 type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<WatchedObjects<T>, 'get'>;
 
@@ -80,6 +82,9 @@ export const RESOLVER_RETRY_MS = 30_000;
 
 /** What each key Secret the served routes name turned out to be; absent when it does not exist. */
 type KeySecrets = Map<string, KeySecretVerdict>;
+
+/** The Secrets read for a reconcile, by name; absent when they do not exist. */
+type ReadSecrets = Map<string, ReadSecret>;
 
 function keySecretOf(route: APIGatewayRouteV1): string | undefined {
   return route.spec.authenticationRequired === true ? route.spec.apiKeySecretRef?.name : undefined;
@@ -115,14 +120,17 @@ function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutco
 
 /** A route the gateway takes: waiting for its AIModel, or as its pods serve the configuration. */
 function servedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan, view: GatewayServing): RouteOutcome {
-  const missingModel = plan.missingModels.get(route);
-  if (missingModel !== undefined) {
-    return {
-      kind: 'pending',
-      reason: REASON.BackendNotFound,
-      message: `AIModel ${missingModel} not found in namespace ${route.metadata.namespace}; requests are answered 502 until it exists`,
-      accepted: true,
-    };
+  const missing = plan.missingModels.get(route);
+  if (missing !== undefined) {
+    const namespace = route.metadata.namespace ?? 'default';
+    // A route with aiModelRouting answers a request for a model it cannot reach as for an unknown one.
+    const message =
+      route.spec.aiModelRouting === undefined
+        ? `AIModel ${missing.join(', ')} not found in namespace ${namespace}; requests are answered 502 until it exists`
+        : missing.length === 1
+          ? `AIModel ${missing[0]} not found in namespace ${namespace}; requests for it are answered 404 until it exists`
+          : `AIModels ${missing.join(', ')} not found in namespace ${namespace}; requests for them are answered 404 until they exist`;
+    return { kind: 'pending', reason: REASON.BackendNotFound, message, accepted: true };
   }
   return servedRouteOutcome(route, view);
 }
@@ -170,7 +178,7 @@ export class GatewayReconciler implements Reconciler {
       return;
     }
 
-    const models = this.referencedModels(routes);
+    const models = referencedModels(routes, (ref) => this.opts.models.get(ref));
     const plan = planGateway(routes, models, this.opts.allowLocalEgress);
     if (plan.members.length === 0) {
       // Only routes that fail validation name the gateway: nothing is made or changed for them.
@@ -192,7 +200,17 @@ export class GatewayReconciler implements Reconciler {
       return { requeueAfter: RESOLVER_RETRY_MS };
     }
 
-    const keySecrets = await this.keySecrets(namespace, plan.apiKeySecrets, ctx.signal);
+    const secrets = await this.readSecrets(
+      namespace,
+      [...plan.apiKeySecrets, ...plan.credentialSecrets.map((s) => s.name)],
+      ctx.signal,
+    );
+    const keySecrets: KeySecrets = new Map(
+      plan.apiKeySecrets.flatMap((name) => {
+        const secret = secrets.get(name);
+        return secret ? [[name, keySecretVerdict(secret)] as const] : [];
+      }),
+    );
     let rollout: Rollout;
     let hash: string;
     const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
@@ -210,6 +228,12 @@ export class GatewayReconciler implements Reconciler {
         gateway,
         routes: plan.members,
         apiKeySecrets: plan.apiKeySecrets.filter((name) => keySecrets.get(name)?.usable !== false),
+        // A missing Secret is mounted (optional) like a missing key Secret, so that it applies once made;
+        // one not marked for provider keys never reaches the pods. The AIModel's status says which.
+        credentialSecrets: plan.credentialSecrets.filter(({ name }) => {
+          const secret = secrets.get(name);
+          return secret === undefined || holdsProviderCredentials(secret);
+        }),
         config,
         pod: this.opts.pod,
       });
@@ -274,43 +298,30 @@ export class GatewayReconciler implements Reconciler {
     );
     const rechecks = [
       servingRecheckMs(serving),
-      plan.apiKeySecrets.length > 0 ? SECRET_RECHECK_MS : undefined,
+      plan.apiKeySecrets.length + plan.credentialSecrets.length > 0 ? SECRET_RECHECK_MS : undefined,
     ];
     const recheck = Math.min(...rechecks.filter((ms) => ms !== undefined));
     return Number.isFinite(recheck) ? { requeueAfter: recheck } : undefined;
   }
 
-  private async keySecrets(
+  private async readSecrets(
     namespace: string,
     names: readonly string[],
     signal: AbortSignal,
-  ): Promise<KeySecrets> {
-    const verdicts: KeySecrets = new Map();
-    for (const name of names) {
+  ): Promise<ReadSecrets> {
+    const secrets: ReadSecrets = new Map();
+    for (const name of new Set(names)) {
       try {
-        verdicts.set(
+        secrets.set(
           name,
-          keySecretVerdict(
-            await this.opts.api.get<KubeObject & KeySecret>(SECRETS, { namespace, name }, { signal }),
-          ),
+          await this.opts.api.get<KubeObject & ReadSecret>(SECRETS, { namespace, name }, { signal }),
         );
       } catch (err) {
         // A missing Secret stays mounted (optional): its keys apply as soon as it is created.
         if (!isNotFound(err)) throw err;
       }
     }
-    return verdicts;
-  }
-
-  private referencedModels(routes: readonly APIGatewayRouteV1[]): AIModelV1[] {
-    const models = new Map<string, AIModelV1>();
-    for (const route of routes) {
-      const name = route.spec.aiModelRef?.name;
-      if (name === undefined) continue;
-      const model = this.opts.models.get({ namespace: route.metadata.namespace ?? 'default', name });
-      if (model && !model.metadata.deletionTimestamp) models.set(name, model);
-    }
-    return [...models.values()];
+    return secrets;
   }
 
   private async reportAll(

@@ -1,8 +1,11 @@
 // What a gateway should serve, decided from its routes and the AIModels they name: which routes fail
 // validation (they do not count for the gateway at all), which the gateway cannot serve, which lose a
-// conflict, which are served, and which Secrets hold the API keys of the served.
+// conflict, which are served, which Secrets hold the API keys of the served, and which hold the provider
+// keys of the models they reach. A route reaches the models it names (aiModelRef, aiModelRouting) and
+// their fallbacks; the fallbacks' own fallbacks are not followed, as the gateway does not follow them.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import type { ObjectRef } from '../../../shared/kube/resource.ts';
 import { admitRoutes } from '../../../shared/gateway/admit-routes.ts';
 import { GatewayRouteError } from '../../../shared/gateway/errors.ts';
 import { modelsByKey, prepareRoute } from '../../../shared/gateway/prepared-route.ts';
@@ -27,9 +30,71 @@ export interface GatewayPlan {
   /** Routes whose match an older route holds. */
   conflicting: RouteProblem[];
   served: APIGatewayRouteV1[];
-  /** Served routes whose AIModel does not exist (yet): in the configuration, answered 502 until it does. */
-  missingModels: Map<APIGatewayRouteV1, string>;
+  /**
+   * Served routes with AIModels they name that do not exist (yet), by name, sorted: in the configuration,
+   * but those models are not reached until they exist.
+   */
+  missingModels: Map<APIGatewayRouteV1, string[]>;
   apiKeySecrets: string[];
+  /** The Secrets and data keys the models of the served routes name for their provider keys, sorted. */
+  credentialSecrets: CredentialSecret[];
+}
+
+/** A Secret holding provider keys, and the data keys of it that models name. */
+export interface CredentialSecret {
+  name: string;
+  keys: string[];
+}
+
+/** The AIModels a route names itself: its aiModelRef or the models of its aiModelRouting. */
+export function routeModelNames(route: APIGatewayRouteV1): string[] {
+  const { aiModelRef, aiModelRouting } = route.spec;
+  return [...(aiModelRef ? [aiModelRef.name] : []), ...(aiModelRouting?.models ?? []).map((m) => m.name)];
+}
+
+const namespaceOf = (route: APIGatewayRouteV1) => route.metadata.namespace ?? 'default';
+
+/**
+ * The AIModels the routes reach that exist: those they name and the fallbacks of those, each once, in the
+ * order of `routes`. `find` reads a model (from the cache); a model being deleted counts as gone.
+ */
+export function referencedModels(
+  routes: readonly APIGatewayRouteV1[],
+  find: (ref: ObjectRef) => AIModelV1 | undefined,
+): AIModelV1[] {
+  const found = new Map<string, AIModelV1>();
+  const add = (namespace: string, name: string): AIModelV1 | undefined => {
+    const key = `${namespace}/${name}`;
+    if (found.has(key)) return found.get(key);
+    const model = find({ namespace, name });
+    if (model === undefined || model.metadata.deletionTimestamp) return undefined;
+    found.set(key, model);
+    return model;
+  };
+  for (const route of routes) {
+    const named = routeModelNames(route).flatMap((name) => add(namespaceOf(route), name) ?? []);
+    for (const model of named) {
+      for (const fallback of model.spec.fallbacks ?? []) add(namespaceOf(route), fallback.name);
+    }
+  }
+  return [...found.values()];
+}
+
+/** The Secrets and keys the models reached by `routes` name, sorted by Secret and key. */
+function credentialSecretsOf(
+  routes: readonly APIGatewayRouteV1[],
+  models: ReadonlyMap<string, AIModelV1>,
+): CredentialSecret[] {
+  const keys = new Map<string, Set<string>>();
+  const reached = referencedModels(routes, ({ namespace, name }) => models.get(`${namespace}/${name}`));
+  for (const model of reached) {
+    const ref = model.spec.credentials?.secretKeyRef;
+    if (ref === undefined) continue;
+    keys.set(ref.name, (keys.get(ref.name) ?? new Set()).add(ref.key));
+  }
+  return [...keys.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, names]) => ({ name, keys: [...names].sort() }));
 }
 
 export function planGateway(
@@ -59,12 +124,12 @@ export function planGateway(
     }
   }
   const admission = admitRoutes(valid, models, DEFAULT_CLUSTER_DOMAIN, allowLocalEgress);
-  const missingModels = new Map<APIGatewayRouteV1, string>();
+  const missingModels = new Map<APIGatewayRouteV1, string[]>();
   for (const route of admission.admitted) {
-    const model = route.spec.aiModelRef?.name;
-    if (model !== undefined && !context.models.has(`${route.metadata.namespace ?? 'default'}/${model}`)) {
-      missingModels.set(route, model);
-    }
+    const missing = routeModelNames(route).filter(
+      (name) => !context.models.has(`${namespaceOf(route)}/${name}`),
+    );
+    if (missing.length > 0) missingModels.set(route, [...new Set(missing)].sort());
   }
   const apiKeySecrets = admission.admitted.flatMap((route) =>
     route.spec.authenticationRequired === true && route.spec.apiKeySecretRef
@@ -79,5 +144,6 @@ export function planGateway(
     served: admission.admitted,
     missingModels,
     apiKeySecrets: [...new Set(apiKeySecrets)].sort(),
+    credentialSecrets: credentialSecretsOf(admission.admitted, context.models),
   };
 }

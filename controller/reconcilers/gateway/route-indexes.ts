@@ -1,12 +1,16 @@
-// Cache indexes over routes, so that an event finds the gateways it concerns without scanning every route:
-// the routes of a gateway, and the routes that send traffic to an AIModel.
+// Cache indexes, so that an event finds the gateways it concerns without scanning every route: the routes
+// of a gateway, the routes that name an AIModel, and the AIModels that name another as a fallback (a
+// route reaches the fallbacks of the models it names).
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { objectKey } from '../../runtime/cache/object-key.ts';
 import type { ReconcileRequest } from '../../runtime/controller/reconciler.ts';
 import { DEFAULT_GATEWAY } from '../../children/gateway/gateway-names.ts';
+import { routeModelNames } from './plan-gateway.ts';
 
 export const ROUTES_BY_GATEWAY = 'routes-by-gateway';
 export const ROUTES_BY_MODEL = 'routes-by-aimodel';
+export const MODELS_BY_FALLBACK = 'aimodels-by-fallback';
 
 export function routeGateway(route: APIGatewayRouteV1): string {
   return route.spec.gateway ?? DEFAULT_GATEWAY;
@@ -22,6 +26,26 @@ export function indexByGateway(route: APIGatewayRouteV1): string[] {
 }
 
 export function indexByModel(route: APIGatewayRouteV1): string[] {
-  const model = route.spec.aiModelRef?.name;
-  return model ? [objectKey({ namespace: route.metadata.namespace ?? 'default', name: model })] : [];
+  const namespace = route.metadata.namespace ?? 'default';
+  return [...new Set(routeModelNames(route))].map((name) => objectKey({ namespace, name }));
+}
+
+export function indexByFallback(model: AIModelV1): string[] {
+  const namespace = model.metadata.namespace ?? 'default';
+  return [...new Set((model.spec.fallbacks ?? []).map((f) => f.name))].map((name) =>
+    objectKey({ namespace, name }),
+  );
+}
+
+/** The gateways whose routes reach `model`: by naming it, or a model it is a fallback of. */
+export function gatewaysReaching(
+  model: AIModelV1,
+  routesNaming: (modelKey: string) => APIGatewayRouteV1[],
+  modelsFallingBackTo: (modelKey: string) => AIModelV1[],
+): ReconcileRequest[] {
+  const key = (m: AIModelV1) =>
+    objectKey({ namespace: m.metadata.namespace ?? 'default', name: m.metadata.name ?? '' });
+  const routes = [model, ...modelsFallingBackTo(key(model))].flatMap((m) => routesNaming(key(m)));
+  const requests = new Map(routes.map((route) => [objectKey(gatewayRequest(route)), gatewayRequest(route)]));
+  return [...requests.values()];
 }
