@@ -9,6 +9,16 @@ describe('ExponentialBackoff', () => {
     expect(delays).toEqual([800, 1600, 3200, 6400, 12_800, 25_600, 30_000, 30_000]);
   });
 
+  it('counts every failure since the last reset, also those past the longest delay', () => {
+    const backoff = new ExponentialBackoff(new FakeClock(), { initialMs: 5, maxMs: 20 }, () => 0);
+    for (let i = 0; i < 5; i++) backoff.next();
+    expect(backoff.failures).toBe(5);
+    backoff.reset();
+    expect(backoff.failures).toBe(0);
+    expect(backoff.next()).toBe(5);
+    expect(backoff.failures).toBe(1);
+  });
+
   it('shortens each delay by up to the jitter fraction', () => {
     const backoff = new ExponentialBackoff(new FakeClock(), { jitter: 0.2 }, () => 1);
     expect(backoff.next()).toBe(640);
@@ -23,5 +33,6 @@ describe('ExponentialBackoff', () => {
     expect(backoff.next()).toBe(3200);
     await clock.advance(120_000);
     expect(backoff.next()).toBe(800);
+    expect(backoff.failures).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
-// Delays between retries of a long-running loop (list/watch, lease acquisition): doubling from
-// `initialMs` up to `maxMs`, jittered so many clients do not retry in step, and reset once the loop has
-// gone `resetAfterMs` without a failure.
+// Delays between retries of a long-running loop (the controller's list/watch, the webhook's certificate
+// rounds and CRD wiring): doubling from `initialMs` up to `maxMs`, jittered so many clients do not retry
+// in step, and reset after a success or once the loop has gone `resetAfterMs` without a failure.
 import { exponentialDelayMs } from './exponential-delay.ts';
 import type { Clock } from './clock.ts';
 
@@ -25,6 +25,7 @@ export class ExponentialBackoff {
   private readonly clock: Clock;
   private readonly random: () => number;
   private attempt = 0;
+  private failureCount = 0;
   private lastFailureAt: number | undefined;
 
   constructor(clock: Clock, opts: Partial<BackoffOptions> = {}, random: () => number = Math.random) {
@@ -36,21 +37,23 @@ export class ExponentialBackoff {
   /** Records a failure and returns how long to wait before the next attempt. */
   next(): number {
     const now = this.clock.now();
-    if (this.lastFailureAt !== undefined && now - this.lastFailureAt >= this.opts.resetAfterMs)
-      this.attempt = 0;
+    if (this.lastFailureAt !== undefined && now - this.lastFailureAt >= this.opts.resetAfterMs) this.reset();
     this.lastFailureAt = now;
+    this.failureCount++;
     const base = exponentialDelayMs(this.attempt + 1, this.opts);
     if (base < this.opts.maxMs) this.attempt++;
     return Math.round(base * (1 - this.opts.jitter * this.random()));
   }
 
-  /** Consecutive failures counted since the last reset. */
+  /** Consecutive failures counted since the last reset, including those past the longest delay. */
   get failures(): number {
-    return this.attempt;
+    return this.failureCount;
   }
 
+  /** After a success: the next failure waits `initialMs` again. */
   reset(): void {
     this.attempt = 0;
+    this.failureCount = 0;
     this.lastFailureAt = undefined;
   }
 }

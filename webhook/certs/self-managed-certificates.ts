@@ -6,7 +6,7 @@ import type { ReadinessCheckResult } from '../../shared/observability/readiness-
 import type { Logger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
-import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
+import { ExponentialBackoff } from '../../shared/time/exponential-backoff.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 import type { CABundleInjector } from './ca-bundle-injector.ts';
@@ -54,11 +54,17 @@ export class SelfManagedCertificates {
   #lastError: string | undefined;
   #timer: Timer | undefined;
   #running = false;
-  #failures = 0;
+  readonly #backoff: ExponentialBackoff;
 
   constructor(opts: SelfManagedCertificatesOptions) {
     this.#opts = opts;
     this.#clock = opts.clock ?? systemClock;
+    this.#backoff = new ExponentialBackoff(this.#clock, {
+      initialMs: RETRY_BASE_MS,
+      maxMs: Math.min(RETRY_MAX_MS, opts.checkIntervalMs),
+      jitter: 0,
+      resetAfterMs: Infinity,
+    });
   }
 
   /** One round: settle the Secret, inject its bundle, serve its certificate. Throws what failed. */
@@ -172,16 +178,12 @@ export class SelfManagedCertificates {
     try {
       const state = await this.reconcile();
       this.#lastError = undefined;
-      this.#failures = 0;
+      this.#backoff.reset();
       const due = nextRotationTime(state, this.#opts.policy, this.#injectedSinceForPlan());
       if (due) delayMs = Math.min(delayMs, Math.max(0, due.getTime() - this.#clock.now()) + 10);
     } catch (err) {
-      this.#failures++;
       this.#lastError = errorMessage(err);
-      delayMs = exponentialDelayMs(this.#failures, {
-        initialMs: RETRY_BASE_MS,
-        maxMs: Math.min(RETRY_MAX_MS, this.#opts.checkIntervalMs),
-      });
+      delayMs = this.#backoff.next();
       this.#opts.logger.error('certificate round failed; retrying', {
         namespace: this.#opts.store.namespace,
         name: this.#opts.store.name,

@@ -9,7 +9,7 @@ import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
-import { exponentialDelayMs } from '../../shared/time/exponential-delay.ts';
+import { ExponentialBackoff } from '../../shared/time/exponential-backoff.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 import { conversionWebhookOf, pointAtService } from './conversion-service.ts';
 import type { ServiceReference } from './conversion-service.ts';
@@ -50,11 +50,17 @@ export class CRDWiring {
   readonly #opts: CRDWiringOptions;
   #timer: Timer | undefined;
   #running = false;
-  #failures = 0;
+  readonly #backoff: ExponentialBackoff;
   #settle: (() => void) | undefined;
 
   constructor(opts: CRDWiringOptions) {
     this.#opts = opts;
+    this.#backoff = new ExponentialBackoff(opts.clock ?? systemClock, {
+      initialMs: opts.retryBaseMs ?? 1000,
+      maxMs: opts.retryMaxMs ?? 60_000,
+      jitter: 0,
+      resetAfterMs: Infinity,
+    });
   }
 
   /** One pass over every CRD; throws CRDWiringError for the first one it could not update. */
@@ -95,19 +101,17 @@ export class CRDWiring {
   async #attempt(): Promise<void> {
     try {
       await this.wire();
-      this.#failures = 0;
+      this.#backoff.reset();
       this.#settle?.();
       const { recheckMs } = this.#opts;
       if (recheckMs === undefined) this.stop();
       else if (this.#running) this.#schedule(recheckMs);
     } catch (err) {
-      this.#failures++;
-      const { retryBaseMs = 1000, retryMaxMs = 60_000, logger } = this.#opts;
-      const retryInMs = exponentialDelayMs(this.#failures, { initialMs: retryBaseMs, maxMs: retryMaxMs });
-      logger.error('wiring the CRD conversion failed; retrying', {
+      const retryInMs = this.#backoff.next();
+      this.#opts.logger.error('wiring the CRD conversion failed; retrying', {
         target: err instanceof CRDWiringError ? err.target : undefined,
         error: errorMessage(err),
-        failures: this.#failures,
+        failures: this.#backoff.failures,
         retryInMs,
       });
       if (this.#running) this.#schedule(retryInMs);
