@@ -1,5 +1,7 @@
 // The njs module that checks API keys: written next to nginx.conf and called through auth_request from
-// every route that requires a key.
+// every route that requires a key. The check answers the data key that holds the presented key, its
+// consumer, in a header the route reads (auth_request_set).
+import { CONSUMER_HEADER } from './nginx-names.ts';
 
 export const API_KEY_SCRIPT_FILE = 'gateway-api-keys.js';
 /** njs module name in js_import, and the handler the check location calls. */
@@ -44,6 +46,7 @@ function presentedKeys(r) {
   return keys.filter(isKey);
 }
 
+// The accepted keys' digests, each with the data key that holds it: its consumer.
 // The kubelet keeps a Secret's data in dot-named entries (..data, ..<timestamp>) and links one file per
 // data key next to them; only those files hold keys.
 function acceptedDigests(r, directory) {
@@ -63,7 +66,7 @@ function acceptedDigests(r, directory) {
     } catch (e) {
       continue;
     }
-    if (isKey(value)) digests.push(digest(value));
+    if (isKey(value)) digests.push({ digest: digest(value), consumer: names[i] });
   }
   return digests;
 }
@@ -77,9 +80,14 @@ function check(r) {
   }
   var accepted = acceptedDigests(r, directory);
   for (var i = 0; i < presented.length; i++) {
-    if (accepted.indexOf(digest(presented[i])) !== -1) {
-      r.return(204);
-      return;
+    var presentedDigest = digest(presented[i]);
+    for (var j = 0; j < accepted.length; j++) {
+      if (accepted[j].digest === presentedDigest) {
+        // The data key of the Secret names the consumer, for the log, metrics and consumer limits.
+        r.headersOut['${CONSUMER_HEADER}'] = accepted[j].consumer;
+        r.return(204);
+        return;
+      }
     }
   }
   r.return(401);

@@ -65,8 +65,14 @@ export function backendUpstream(backend: RouteBackend): BackendUpstream {
 export function backendUpstreams(routes: readonly PreparedRoute[]): NginxBlock[] {
   const byName = new Map<string, BackendUpstream>();
   for (const route of routes) {
-    const upstream = backendUpstream(route.backend);
-    byName.set(upstream.name, upstream);
+    const backends = [
+      ...(route.backend ? [route.backend] : []),
+      ...(route.aiRouting?.models.flatMap((model) => model.targets.map((target) => target.backend)) ?? []),
+    ];
+    for (const backend of backends) {
+      const upstream = backendUpstream(backend);
+      byName.set(upstream.name, upstream);
+    }
   }
   const upstreams = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const zoneSize = `${ZONE_BASE_KB + ZONE_KB_PER_BACKEND * upstreams.length}k`;

@@ -32,6 +32,9 @@ export const DISPATCH_LOCATION_VARIABLE = '$gw_dispatch_location';
 export const ROUTE_NAME_VARIABLE = '$gw_route_name';
 export const UPSTREAM_HOST_VARIABLE = '$gw_upstream_host';
 export const API_KEY_DIRECTORY_VARIABLE = '$gw_api_key_directory';
+/** The header the API-key check answers the presented key's consumer in, as the checked request sees it. */
+export const CONSUMER_HEADER = 'X-Gateway-Consumer';
+export const CONSUMER_HEADER_VARIABLE = '$sent_http_x_gateway_consumer';
 
 /** The internal location auth_request calls; requests never reach it (see INTERNAL_PATH_PREFIX). */
 export const API_KEY_CHECK_PATH = '/.gateway/api-key-check';
@@ -44,4 +47,5 @@ export const METHOD_NOT_ALLOWED_LOCATION = '@gw_method_not_allowed';
 export const UNAUTHORIZED_LOCATION = '@gw_unauthorized';
 export const RATE_LIMITED_LOCATION = '@gw_rate_limited';
 export const BAD_GATEWAY_LOCATION = '@gw_bad_gateway';
+export const SERVICE_UNAVAILABLE_LOCATION = '@gw_service_unavailable';
 export const GATEWAY_TIMEOUT_LOCATION = '@gw_gateway_timeout';

@@ -2,6 +2,7 @@
 // Every check the renderer relies on happens here, so admission and rendering refuse the same routes.
 import type { AIModelV1 } from '../api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
+import { aiRouting, modelTarget, type AIRouting, type ModelTarget } from './ai-route.ts';
 import { GatewayRouteError } from './errors.ts';
 import { routeBackend, type RouteBackend } from './route-backend.ts';
 import { routeIdentity } from './route-identity.ts';
@@ -14,7 +15,12 @@ export interface PreparedRoute {
   /** `<namespace>/<name>`. */
   id: string;
   match: RouteMatch;
-  backend: RouteBackend;
+  /** Where requests go; for aiModelRouting, see aiRouting instead. */
+  backend?: RouteBackend;
+  /** The AIModel of aiModelRef, when it exists: its credentials. */
+  model?: ModelTarget;
+  /** The models an aiModelRouting route chooses from and its consumers. */
+  aiRouting?: AIRouting;
   /** Requests per second per client address; 0 means no limit. */
   rateLimit: number;
   burst: number;
@@ -77,11 +83,31 @@ export function prepareRoute(route: APIGatewayRouteV1, context: RouteContext): P
     throw new GatewayRouteError(id, 'metadata.namespace', 'must be a DNS label');
   }
   const rateLimit = integerField(route, 'spec.rateLimit', route.spec.rateLimit, 0, [0, 1_000_000]);
+  const lookup = {
+    models: context.models,
+    clusterDomain: context.clusterDomain,
+    allowLocalEgress: context.allowLocalEgress ?? false,
+  };
+  const { aiModelRouting, aiModelRef } = route.spec;
+  if (
+    aiModelRouting !== undefined &&
+    (aiModelRef !== undefined || route.spec.destinationService !== undefined)
+  ) {
+    throw new GatewayRouteError(
+      id,
+      'spec',
+      'exactly one of destinationService, aiModelRef or aiModelRouting must be set',
+    );
+  }
+  const model = aiModelRef === undefined ? undefined : modelTarget(route, aiModelRef.name, lookup);
   return {
     route,
     id,
     match: routeMatch(route),
-    backend: routeBackend(route, context.models, context.clusterDomain, context.allowLocalEgress),
+    ...(aiModelRouting === undefined
+      ? { backend: routeBackend(route, context.models, context.clusterDomain, context.allowLocalEgress) }
+      : { aiRouting: aiRouting(route, lookup) }),
+    ...(model ? { model } : {}),
     rateLimit,
     burst: rateLimit > 0 ? integerField(route, 'spec.burst', route.spec.burst, 0, [0, 1_000_000]) : 0,
     timeoutSeconds: integerField(

@@ -32,10 +32,26 @@ export interface ProxyHeaderOptions {
    * Authorization stay at the gateway; other Authorization schemes still reach the backend.
    */
   consumesApiKey: boolean;
+  /**
+   * A model's provider key: it goes in its header, and no key header of the client (Authorization,
+   * X-API-Key, api-key) passes, whatever the route checks.
+   */
+  credential?: { header: string; value: string };
 }
 
-export function proxyHeaders({ consumesApiKey }: ProxyHeaderOptions): NginxNode[] {
+/** Request headers that carry API keys, the client's or a provider's; lower case. */
+const KEY_HEADERS = ['authorization', 'x-api-key', 'api-key'];
+
+export function proxyHeaders({ consumesApiKey, credential }: ProxyHeaderOptions): NginxNode[] {
   const header = (name: string, value: string) => directive('proxy_set_header', name, value);
+  if (credential) {
+    const provider = credential.header.toLowerCase();
+    return [
+      ...proxyHeaders({ consumesApiKey: false }),
+      ...KEY_HEADERS.filter((name) => name !== provider).map((name) => header(name, '""')),
+      header(credential.header, credential.value),
+    ];
+  }
   return [
     header('Host', UPSTREAM_HOST_VARIABLE),
     header('Upgrade', '$http_upgrade'),

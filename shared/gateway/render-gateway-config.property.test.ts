@@ -39,6 +39,9 @@ const HTTP_LEVEL = new Set([
   'open_file_cache',
   'open_file_cache_errors',
   'js_import',
+  'js_shared_dict_zone',
+  'js_var',
+  'js_set',
   'proxy_http_version',
   'proxy_set_header',
   'limit_req_zone',
@@ -62,6 +65,7 @@ const LOCATION_LEVEL = new Set([
   'root',
   'try_files',
   'auth_request',
+  'auth_request_set',
   'limit_req',
   'rewrite',
   'proxy_set_header',
@@ -75,7 +79,14 @@ const LOCATION_LEVEL = new Set([
   'proxy_ssl_verify_depth',
   'proxy_ssl_trusted_certificate',
   'proxy_pass',
+  'proxy_set_body',
+  'proxy_intercept_errors',
+  'recursive_error_pages',
+  'error_page',
+  'client_body_buffer_size',
+  'js_body_filter',
 ]);
+const METRICS_SERVER_LEVEL = new Set(['listen', 'access_log', 'location']);
 
 function render({ routes, models }: RouteSet) {
   return renderGatewayConfig({
@@ -124,8 +135,15 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
   expectNamesWithin(top, TOP_LEVEL);
   const http = only(top, 'http').children ?? [];
   expectNamesWithin(http, HTTP_LEVEL);
-  const server = only(http, 'server').children ?? [];
+  // The routes' server, and the metrics server when a route reaches a model.
+  const servers = http.filter((d) => d.name === 'server');
+  const reachesModel = set.routes.some(
+    (r) => r.spec.aiModelRef && admittedIds.includes(`${r.metadata.namespace}/${r.metadata.name}`),
+  );
+  expect(servers.length).toBe(reachesModel ? 2 : 1);
+  const server = servers[0]?.children ?? [];
   expectNamesWithin(server, SERVER_LEVEL);
+  for (const metrics of servers.slice(1)) expectNamesWithin(metrics.children ?? [], METRICS_SERVER_LEVEL);
   // The refused-path check holds for the whole server, whatever the routes.
   expectNamesWithin(only(server, 'if').children ?? [], new Set(['return']));
   const locations = server.filter((d) => d.name === 'location');
@@ -142,7 +160,7 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
     .map((r) => prepareRoute(r, context))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 
-  const named = locations.filter((l) => l.args[0]?.value.startsWith('@gw_route_'));
+  const named = locations.filter((l) => /^@gw_route_\d+$/.test(l.args[0]?.value ?? ''));
   expect(named.map((l) => l.args[0]?.value)).toEqual(routes.map((_, i) => `@gw_route_${i}`));
   const upstreams = new Map(http.filter((d) => d.name === 'upstream').map((u) => [u.args[0]?.value, u]));
   const proxied = new Set<string>();
@@ -153,7 +171,8 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
     // The route proxies to the upstream of its backend, by its name alone, and the upstream names the
     // backend's host and port in one quoted token.
     const proxyPass = children.filter((d) => d.name === 'proxy_pass');
-    const scheme = route.backend.kind === 'service' ? 'http' : route.backend.scheme;
+    const backend = route.backend!;
+    const scheme = backend.kind === 'service' ? 'http' : backend.scheme;
     const [target] = proxyPass.map((d) => d.args[0]?.value ?? '');
     expect(target).toMatch(new RegExp(`^${scheme}://[a-z0-9._-]+$`));
     const name = (target ?? '').slice(scheme.length + 3);
@@ -161,7 +180,7 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
     const server = upstreams.get(name)?.children?.find((d) => d.name === 'server');
     expect(server?.args[0]).toMatchObject({
       quoted: true,
-      value: `${route.backend.host}:${route.backend.port}`,
+      value: `${backend.host}:${backend.port}`,
     });
   });
   // No upstream without a route, one zone size for all of them.

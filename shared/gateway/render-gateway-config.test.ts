@@ -477,6 +477,7 @@ describe('renderGatewayConfig', () => {
         ['404', '@gw_not_found'],
         ['405', '@gw_method_not_allowed'],
         ['429', '@gw_rate_limited'],
+        ['503', '@gw_service_unavailable'],
         ['502', '@gw_bad_gateway'],
         ['504', '@gw_gateway_timeout'],
       ]);

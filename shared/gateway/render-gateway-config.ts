@@ -3,6 +3,17 @@
 // gateway must reload (the configuration and the files beside it, not the API keys, which are read live).
 import { createHash } from 'node:crypto';
 import type { APIGatewayRouteV1 } from '../api/apigatewayroute/v1.ts';
+import {
+  AI_MODEL_VARIABLE,
+  AI_REQUESTED_MODEL_VARIABLE,
+  AI_TOKEN_VARIABLES,
+  CONSUMER_VARIABLE,
+  aiHttpDirectives,
+  aiScriptFiles,
+  metricsServer,
+  routingTargetLocations,
+  usesAIGateway,
+} from './ai-locations.ts';
 import { API_KEY_HANDLER, API_KEY_MODULE, API_KEY_SCRIPT, API_KEY_SCRIPT_FILE } from './api-key-script.ts';
 import { backendUpstreams } from './backend-upstream.ts';
 import { configStatusLocation, withConfigHash } from './config-status.ts';
@@ -20,6 +31,7 @@ import {
   NOT_FOUND_LOCATION,
   RATE_LIMITED_LOCATION,
   ROUTE_NAME_VARIABLE,
+  SERVICE_UNAVAILABLE_LOCATION,
   UNAUTHORIZED_LOCATION,
 } from './nginx-names.ts';
 import { proxyHeaderMaps, proxyHeaders, REQUEST_ID_VARIABLE } from './proxy-headers.ts';
@@ -70,7 +82,13 @@ function numberedRoutes(options: GatewayOptions): NumberedRoute[] {
     .map((route, number) => ({ ...route, number }));
 }
 
-function logFormat(options: GatewayOptions, routes: number): string {
+interface Features {
+  usesApiKeys: boolean;
+  usesAI: boolean;
+}
+
+function logFormat(options: GatewayOptions, routes: number, features: Features): string {
+  const ai = (variable: string) => (features.usesAI ? `"${variable}"` : '""');
   const fields: [string, string][] = [
     ['time', '"$time_iso8601"'],
     ['gateway', `"${options.namespace}/${options.gateway}"`],
@@ -87,6 +105,14 @@ function logFormat(options: GatewayOptions, routes: number): string {
     ['upstream', '"$upstream_addr"'],
     ['upstreamStatus', '"$upstream_status"'],
     ['upstreamLatencySeconds', '"$upstream_response_time"'],
+    // Time to the first byte of the answer: what a streamed model answer keeps a client waiting.
+    ['upstreamHeaderSeconds', '"$upstream_header_time"'],
+    ['consumer', features.usesApiKeys ? `"${CONSUMER_VARIABLE}"` : '""'],
+    ['requestedModel', ai(AI_REQUESTED_MODEL_VARIABLE)],
+    ['model', ai(AI_MODEL_VARIABLE)],
+    ['promptTokens', ai(AI_TOKEN_VARIABLES.prompt)],
+    ['completionTokens', ai(AI_TOKEN_VARIABLES.completion)],
+    ['totalTokens', ai(AI_TOKEN_VARIABLES.total)],
   ];
   return `{${fields.map(([name, value]) => `"${name}":${value}`).join(',')}}`;
 }
@@ -152,6 +178,19 @@ function errorAnswers(setsAllow: boolean): NginxNode[] {
       ]),
     ],
     [
+      503,
+      SERVICE_UNAVAILABLE_LOCATION,
+      jsonAnswer(
+        SERVICE_UNAVAILABLE_LOCATION,
+        503,
+        {
+          error: 'ServiceUnavailable',
+          message: 'the provider key of the model is not available to the gateway',
+        },
+        [],
+      ),
+    ],
+    [
       502,
       BAD_GATEWAY_LOCATION,
       jsonAnswer(
@@ -181,7 +220,8 @@ function errorAnswers(setsAllow: boolean): NginxNode[] {
   ];
 }
 
-function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys: boolean): NginxNode {
+function httpBlock(options: GatewayOptions, routes: NumberedRoute[], features: Features): NginxNode {
+  const { usesApiKeys, usesAI } = features;
   const plans = planLocations(routes);
   const dispatches = plans.map((plan, i) => dispatchLocation(plan, i));
   const hasRootLocation = plans.some((plan) => plan.modifier === '^~' && plan.path === '/');
@@ -213,6 +253,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
       ...(hasRootLocation ? [] : [block('location', ['/'], [directive('return', 404)])]),
       ...dispatches.map((d) => d.location),
       ...routes.map((route) => routeLocation(route, options)),
+      ...routes.flatMap((route) => routingTargetLocations(route, options)),
       ...errorAnswers(dispatches.some((d) => d.allow !== undefined)),
     ],
   );
@@ -229,7 +270,12 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
       ),
       // Route variables are unset on requests no route takes; that is expected, not worth a warning each.
       directive('uninitialized_variable_warn', 'off'),
-      directive('log_format', 'gateway', 'escape=json', quotedTemplate(logFormat(options, routes.length))),
+      directive(
+        'log_format',
+        'gateway',
+        'escape=json',
+        quotedTemplate(logFormat(options, routes.length, features)),
+      ),
       directive('access_log', quotedText(options.accessLog), 'gateway'),
       directive(
         'resolver',
@@ -244,6 +290,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
       ...(usesApiKeys
         ? [directive('js_import', API_KEY_MODULE, 'from', quotedText(API_KEY_SCRIPT_FILE))]
         : []),
+      ...(usesAI ? aiHttpDirectives() : []),
       // The headers read the upstream host that only routes set; the maps serve the access log too.
       ...(routes.length > 0
         ? [directive('proxy_http_version', '1.1'), ...proxyHeaders({ consumesApiKey: false })]
@@ -256,6 +303,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], usesApiKeys
       ...dispatches.flatMap((d) => d.maps),
       ...allowMap(dispatches),
       server,
+      ...(usesAI ? [metricsServer(options)] : []),
     ],
   );
 }
@@ -271,11 +319,12 @@ export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
   const options = gatewayOptions(input);
   const routes = numberedRoutes(options);
   const usesApiKeys = routes.some((r) => r.authentication.required && r.authentication.secret !== undefined);
+  const usesAI = routes.some(usesAIGateway);
   const nodes: NginxNode[] = [
     comment(
       `Gateway ${options.namespace}/${options.gateway}, rendered by ai-gateway-operator from its APIGatewayRoutes.`,
     ),
-    ...(usesApiKeys
+    ...(usesApiKeys || usesAI
       ? [directive('load_module', quotedText(`${options.modulesDirectory}/ngx_http_js_module.so`))]
       : []),
     directive('worker_processes', options.workerProcesses),
@@ -285,10 +334,13 @@ export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
     directive('pid', quotedText(`${options.runtimeDirectory}/nginx.pid`)),
     directive('error_log', options.errorLog === 'stderr' ? 'stderr' : quotedText(options.errorLog), 'warn'),
     block('events', [], [directive('worker_connections', 4096)]),
-    httpBlock(options, routes, usesApiKeys),
+    httpBlock(options, routes, { usesApiKeys, usesAI }),
   ];
   const config = nginxConfigText(nodes);
-  const files: Record<string, string> = usesApiKeys ? { [API_KEY_SCRIPT_FILE]: API_KEY_SCRIPT } : {};
+  const files: Record<string, string> = {
+    ...(usesApiKeys ? { [API_KEY_SCRIPT_FILE]: API_KEY_SCRIPT } : {}),
+    ...(usesAI ? aiScriptFiles(routes) : {}),
+  };
   const hash = configHash(config, files);
   return { config: withConfigHash(config, hash), files, hash };
 }

@@ -33,6 +33,8 @@ export interface EndpointBackend {
    * when it is `/`.
    */
   basePath: string;
+  /** The endpoint's path as the URL spells it (escapes kept), without a trailing slash; empty when `/`. */
+  encodedBasePath: string;
 }
 
 export type RouteBackend = ServiceBackend | EndpointBackend;
@@ -88,6 +90,31 @@ function endpointBackend(
     port,
     authority: url.port ? `${host}:${url.port}` : host,
     basePath: basePath.path,
+    encodedBasePath: url.pathname.replace(/\/+$/, ''),
+  };
+}
+
+/**
+ * Where a route reaches an AIModel: a model without an image at its endpoint; a model with an image, or
+ * one not (yet) known, through its Service, which exists once the model is reconciled.
+ */
+export function modelBackend(
+  route: APIGatewayRouteV1,
+  name: string,
+  /** By `<namespace>/<name>`. */
+  models: ReadonlyMap<string, AIModelV1>,
+  clusterDomain: string,
+  allowLocalEgress: boolean,
+): RouteBackend {
+  const namespace = route.metadata.namespace ?? 'default';
+  const model = models.get(`${namespace}/${name}`);
+  if (model && model.spec.image === undefined && model.spec.endpoint !== undefined) {
+    return endpointBackend(route, model, model.spec.endpoint, allowLocalEgress);
+  }
+  return {
+    kind: 'service',
+    host: serviceHost(modelChildName(name), namespace, clusterDomain),
+    port: MODEL_SERVICE_PORT,
   };
 }
 
@@ -109,15 +136,7 @@ export function routeBackend(
     if (!DNS_NAME.test(aiModelRef.name)) {
       throw new GatewayRouteError(routeIdentity(route), 'spec.aiModelRef.name', 'must be a DNS subdomain');
     }
-    const model = models.get(`${namespace}/${aiModelRef.name}`);
-    if (model && model.spec.image === undefined && model.spec.endpoint !== undefined) {
-      return endpointBackend(route, model, model.spec.endpoint, allowLocalEgress);
-    }
-    return {
-      kind: 'service',
-      host: serviceHost(modelChildName(aiModelRef.name), namespace, clusterDomain),
-      port: MODEL_SERVICE_PORT,
-    };
+    return modelBackend(route, aiModelRef.name, models, clusterDomain, allowLocalEgress);
   }
   if (destinationService === undefined || !DNS_NAME.test(destinationService)) {
     throw new GatewayRouteError(

@@ -1,10 +1,12 @@
 // The named location that serves one route: API-key check, rate limit, timeouts and the proxy to its
 // backend's upstream group (see backend-upstream.ts).
+import { CONSUMER_VARIABLE, modelProxyDirectives, routingContent } from './ai-locations.ts';
 import { backendUpstream } from './backend-upstream.ts';
 import { block, comment, directive, type NginxBlock, type NginxNode } from './nginx-config-text.ts';
 import {
   API_KEY_CHECK_PATH,
   API_KEY_DIRECTORY_VARIABLE,
+  CONSUMER_HEADER_VARIABLE,
   ROUTE_NAME_VARIABLE,
   UPSTREAM_HOST_VARIABLE,
   routeLocationName,
@@ -53,6 +55,8 @@ function authentication(route: PreparedRoute, options: GatewayOptions): NginxNod
   return [
     directive('set', API_KEY_DIRECTORY_VARIABLE, quotedText(apiKeySecretDirectory(options, secret))),
     directive('auth_request', quotedLiteral(API_KEY_CHECK_PATH)),
+    // The data key of the Secret that holds the presented key names its consumer.
+    directive('auth_request_set', CONSUMER_VARIABLE, CONSUMER_HEADER_VARIABLE),
   ];
 }
 
@@ -89,38 +93,25 @@ function endpointRewrite(route: PreparedRoute, backend: EndpointBackend): NginxN
  * proxy_pass names the upstream without a URI, so nginx passes the request URI as the client sent it, or,
  * after an endpoint's rewrite, the rewritten path (encoded again) and the query.
  */
-function proxy(route: PreparedRoute, options: GatewayOptions): NginxNode[] {
+function proxy(route: NumberedRoute, options: GatewayOptions): NginxNode[] {
   const backend = route.backend;
+  if (backend === undefined) return routingContent();
   const upstream = backendUpstream(backend);
-  const timeouts = ['proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout'].map((name) =>
-    directive(name, `${route.timeoutSeconds}s`),
-  );
-  if (backend.kind === 'service') {
+  const model = route.route.spec.aiModelRef;
+  if (model !== undefined) {
+    // A model not (yet) known is reached through its Service, without credentials.
+    const target = route.model ?? { model: model.name, providerModelName: model.name, backend };
     return [
-      directive('set', UPSTREAM_HOST_VARIABLE, '$host'),
-      ...timeouts,
-      ...(route.route.spec.aiModelRef ? [directive('proxy_buffering', 'off')] : []),
+      ...modelProxyDirectives(target, 0, route, options),
+      ...(backend.kind === 'endpoint' ? endpointRewrite(route, backend) : []),
       directive('proxy_pass', quotedText(upstream.url)),
     ];
   }
-  const tls =
-    backend.scheme === 'https'
-      ? [
-          // Without proxy_ssl_name nginx would send and verify the upstream's name.
-          directive('proxy_ssl_server_name', 'on'),
-          directive('proxy_ssl_name', quotedText(backend.host.replace(/^\[(.*)\]$/, '$1'))),
-          directive('proxy_ssl_verify', 'on'),
-          directive('proxy_ssl_verify_depth', 4),
-          directive('proxy_ssl_trusted_certificate', quotedText(options.trustedCertificatesFile)),
-        ]
-      : [];
   return [
-    directive('set', UPSTREAM_HOST_VARIABLE, quotedText(backend.authority)),
-    ...endpointRewrite(route, backend),
-    ...timeouts,
-    // Models answer token by token; buffering would hold the stream back.
-    directive('proxy_buffering', 'off'),
-    ...tls,
+    directive('set', UPSTREAM_HOST_VARIABLE, '$host'),
+    ...['proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout'].map((name) =>
+      directive(name, `${route.timeoutSeconds}s`),
+    ),
     directive('proxy_pass', quotedText(upstream.url)),
   ];
 }
@@ -134,7 +125,9 @@ export function routeLocation(route: NumberedRoute, options: GatewayOptions): Ng
       comment(`APIGatewayRoute ${route.id}: ${pathMatch} ${JSON.stringify(path)} ${method}`),
       directive('set', ROUTE_NAME_VARIABLE, quotedText(route.id)),
       ...authentication(route, options),
-      ...(consumesApiKey(route) ? proxyHeaders({ consumesApiKey: true }) : []),
+      ...(consumesApiKey(route) && route.route.spec.aiModelRef === undefined
+        ? proxyHeaders({ consumesApiKey: true })
+        : []),
       ...rateLimit(route),
       ...proxy(route, options),
     ],

@@ -36,6 +36,10 @@ export interface GatewayUnderTest {
   workspace: NginxWorkspace;
   /** Where API-key Secrets are "mounted": one directory per Secret. */
   apiKeysDirectory: string;
+  /** Where provider-credentials Secrets are "mounted": one directory per Secret. */
+  credentialsDirectory: string;
+  /** The port of the gateway's metrics (AI routes only). */
+  metricsPort: number;
   /** The configuration nginx runs now. */
   rendered: GatewayConfig;
   request(path: string, options?: HttpRequestOptions): Promise<HttpAnswer>;
@@ -54,7 +58,11 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions): P
   const workspace = await createNginxWorkspace();
   const apiKeysDirectory = join(workspace.directory, 'api-keys');
   await mkdir(apiKeysDirectory, { mode: 0o755 });
+  const credentialsDirectory = join(workspace.directory, 'credentials');
+  await mkdir(credentialsDirectory, { mode: 0o755 });
   const port = await freeLoopbackPort();
+  let metricsPort = await freeLoopbackPort();
+  while (metricsPort === port) metricsPort = await freeLoopbackPort();
   const render = (routes: APIGatewayRouteV1[]) =>
     renderGatewayConfig({
       namespace: FIXTURE_NAMESPACE,
@@ -69,8 +77,16 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions): P
       accessLog: workspace.accessLog,
       errorLog: workspace.errorLog,
       apiKeysDirectory,
-      // Only routes with API keys load the njs module; the others leave the renderer's default unused.
-      ...(routes.some((r) => r.spec.authenticationRequired && r.spec.apiKeySecretRef)
+      credentialsDirectory,
+      metricsPort,
+      // Only routes with API keys or to models load the njs module; the others leave the renderer's
+      // default unused.
+      ...(routes.some(
+        (r) =>
+          (r.spec.authenticationRequired && r.spec.apiKeySecretRef) ||
+          r.spec.aiModelRef !== undefined ||
+          r.spec.aiModelRouting !== undefined,
+      )
         ? { modulesDirectory: njsModulesDirectory() }
         : {}),
       ...options.render,
@@ -90,6 +106,8 @@ export async function startGatewayUnderTest(options: GatewayUnderTestOptions): P
     nginx,
     workspace,
     apiKeysDirectory,
+    credentialsDirectory,
+    metricsPort,
     rendered,
     request: (path, requestOptions) => sendRequest(port, path, requestOptions),
     async reconfigure(routes) {
