@@ -167,6 +167,20 @@ describe('webhook app', () => {
     expect(res.body.message).toContain(message);
   });
 
+  it('answers text beyond ASCII as UTF-8', async () => {
+    const review = loadFixture('conversion-routes-mixed-to-v1.json') as {
+      request: { objects: { metadata: { annotations?: Record<string, string> } }[] };
+    };
+    const note = 'Zürich → 東京 🚀';
+    for (const o of review.request.objects) o.metadata.annotations = { note };
+    const { status, body } = await post('/convert', JSON.stringify(review));
+    expect(status).toBe(200);
+    const converted = body.response.convertedObjects as {
+      metadata: { annotations: Record<string, string> };
+    }[];
+    expect(converted.map((o) => o.metadata.annotations.note)).toEqual([note, note]);
+  });
+
   it('reads a body sent with another content type as JSON', async () => {
     const { status } = await post(
       '/convert',

@@ -63,7 +63,10 @@ function bodyErrorMessage(err: BodyError): string {
 
 /** `value` as JSON in one buffer, written with the headers in one go. */
 function sendJSON(res: ServerResponse, code: number, value: unknown, headers?: Record<string, string>): void {
-  const body = Buffer.from(JSON.stringify(value));
+  const json = JSON.stringify(value);
+  // The UTF-8 bytes of an ASCII string (as long as its characters) are its Latin-1 bytes, which are
+  // copied rather than encoded: a third of the time for a large ConversionReview.
+  const body = Buffer.byteLength(json) === json.length ? Buffer.from(json, 'latin1') : Buffer.from(json);
   res.writeHead(code, {
     ...headers,
     'Content-Type': 'application/json; charset=utf-8',
