@@ -2,6 +2,7 @@
 // `node dist/gateway-reloader/main.js [flags]` from the operator's image, or `node gateway-reloader/main.ts`.
 import { commandName, FlagError, helpRequested } from '../shared/config/flags.ts';
 import { createLogger } from '../shared/logging/logger.ts';
+import { processSignals, stopOnTerminationSignals } from '../shared/process/signals.ts';
 import { errorMessage } from '../shared/util/error-message.ts';
 import { parseReloaderOptions, reloaderUsage } from './reloader-options.ts';
 import { Reloader } from './reloader.ts';
@@ -32,21 +33,22 @@ async function main(argv: string[]): Promise<void> {
   });
   await reloader.start();
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    Promise.all([reloader.stop(), server.close()]).then(
-      () => logger.info('stopped'),
-      (err: unknown) => {
-        logger.error('stop failed', { error: errorMessage(err) });
-        process.exitCode = 1;
+  stopOnTerminationSignals(
+    {
+      stop: (reason) => {
+        logger.info('stopping', { reason });
+        Promise.all([reloader.stop(), server.close()]).then(
+          () => logger.info('stopped'),
+          (err: unknown) => {
+            logger.error('stop failed', { error: errorMessage(err) });
+            process.exitCode = 1;
+          },
+        );
       },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+    },
+    processSignals,
+    logger,
+  );
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
