@@ -19,7 +19,7 @@ import { block, comment, directive, type NginxBlock, type NginxNode } from './ng
 import { routeLocationName, UPSTREAM_HOST_VARIABLE } from './nginx-names.ts';
 import { quotedLiteral, quotedText } from './nginx-syntax.ts';
 import type { NumberedRoute } from './prepared-route.ts';
-import { proxyHeaders } from './proxy-headers.ts';
+import { proxyHeaders, proxyTimeouts } from './proxy-headers.ts';
 
 /** The AIModel that answered (or is being asked), for the log, the metrics and the answer's header. */
 export const AI_MODEL_VARIABLE = '$gw_ai_model';
@@ -134,9 +134,7 @@ export function modelProxyDirectives(
     ...credentialDirectives(target, index, options),
     ...targetHeaders(target, index, consumesApiKey),
     directive('add_header', ANSWERED_BY_HEADER, quotedText(target.model), 'always'),
-    ...['proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout'].map((name) =>
-      directive(name, `${route.timeoutSeconds}s`),
-    ),
+    ...proxyTimeouts(route.timeoutSeconds),
     // Models answer token by token; buffering would hold the stream back.
     directive('proxy_buffering', 'off'),
     directive('js_body_filter', `${AI_MODULE}.usage`, 'buffer_type=buffer'),

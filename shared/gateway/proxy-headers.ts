@@ -67,5 +67,19 @@ export function proxyHeaders({ consumesApiKey, credential }: ProxyHeaderOptions)
   ];
 }
 
+/** nginx's own default for its three proxy timeouts, and the API's for requestTimeoutSeconds. */
+const NGINX_DEFAULT_PROXY_TIMEOUT_SECONDS = 60;
+
+/**
+ * The connect, send and read timeouts of a route's proxying; none written for nginx's default, which
+ * keeps a large gateway's configuration (one ConfigMap) smaller.
+ */
+export function proxyTimeouts(seconds: number): NginxNode[] {
+  if (seconds === NGINX_DEFAULT_PROXY_TIMEOUT_SECONDS) return [];
+  return ['proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout'].map((name) =>
+    directive(name, `${seconds}s`),
+  );
+}
+
 /** Written into the access log next to the route, so a request can be followed into the backend's logs. */
 export const REQUEST_ID_VARIABLE = REQUEST_ID;

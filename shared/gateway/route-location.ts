@@ -14,7 +14,7 @@ import {
 import { pcreLiteral, quotedLiteral, quotedText } from './nginx-syntax.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import type { NumberedRoute, PreparedRoute } from './prepared-route.ts';
-import { proxyHeaders } from './proxy-headers.ts';
+import { proxyHeaders, proxyTimeouts } from './proxy-headers.ts';
 import type { EndpointBackend } from './route-backend.ts';
 
 /** Addresses a zone of this size tracks per route (about 16 000 clients). */
@@ -109,9 +109,7 @@ function proxy(route: NumberedRoute, options: GatewayOptions): NginxNode[] {
   }
   return [
     directive('set', UPSTREAM_HOST_VARIABLE, '$host'),
-    ...['proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout'].map((name) =>
-      directive(name, `${route.timeoutSeconds}s`),
-    ),
+    ...proxyTimeouts(route.timeoutSeconds),
     directive('proxy_pass', quotedText(upstream.url)),
   ];
 }
