@@ -545,6 +545,21 @@ describe('gateway controller', () => {
       expect(routeStatus(h, 'chat')).toMatchObject({ state: 'Ready' });
     });
 
+    it('names a model that is never chosen as one listed before it has its modelName', async () => {
+      harness = new OperatorHarness();
+      const h = harness;
+      addController(h, '10.96.0.10');
+      h.api.seed(AI_MODELS, aiModel('gpt'), aiModel('claude', { modelName: 'gpt' }), aiModel('llama'));
+      h.api.seed(API_GATEWAY_ROUTES, chat());
+      h.start();
+      await h.settle();
+      await rollOut(h);
+      expect(routeStatus(h, 'chat')).toMatchObject({ state: 'Ready' });
+      expect(routeStatus(h, 'chat')?.message).toMatch(
+        /; AIModel claude is never chosen: AIModel gpt, listed before it, has its modelName "gpt"$/,
+      );
+    });
+
     it('mounts the provider-credentials Secrets of the models and their fallbacks, unless unmarked', async () => {
       harness = new OperatorHarness();
       const h = harness;

@@ -109,6 +109,21 @@ function withKeySecret(route: APIGatewayRouteV1, outcome: RouteOutcome, secrets:
   return { ...outcome, message: `${outcome.message}; ${shortKeysMessage(name, verdict.shortKeys)}` };
 }
 
+/** A served route's outcome, with the models of its aiModelRouting that are never chosen named after it. */
+function withShadowedModels(
+  route: APIGatewayRouteV1,
+  outcome: RouteOutcome,
+  plan: GatewayPlan,
+): RouteOutcome {
+  const shadowed = plan.shadowedModels.get(route);
+  if (shadowed === undefined) return outcome;
+  const words = shadowed.map(
+    ({ model, modelName, by }) =>
+      `AIModel ${model} is never chosen: AIModel ${by}, listed before it, has its modelName "${modelName}"`,
+  );
+  return { ...outcome, message: [outcome.message, ...words].join('; ') };
+}
+
 /** What the plan alone decides for a route: invalid or losing a conflict, whatever else happens. */
 function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutcome | undefined {
   const invalid = plan.refused.find((p) => p.route === route) ?? plan.invalid.find((p) => p.route === route);
@@ -293,7 +308,8 @@ export class GatewayReconciler implements Reconciler {
     await this.reportAll(
       routes,
       (route) =>
-        plannedOutcome(route, plan) ?? withKeySecret(route, servedOutcome(route, plan, view), keySecrets),
+        plannedOutcome(route, plan) ??
+        withShadowedModels(route, withKeySecret(route, servedOutcome(route, plan, view), keySecrets), plan),
       ctx,
     );
     const rechecks = [

@@ -92,6 +92,19 @@ describe('planGateway', () => {
     expect(planGateway([chat], [model('a'), model('alpha'), model('zeta')]).missingModels.size).toBe(0);
   });
 
+  it('names the models of aiModelRouting that a model listed before them shadows by its modelName', () => {
+    const chat = routing('chat', 'a', 'b', 'c', 'd');
+    const plan = planGateway(
+      [chat],
+      [model('a'), model('b', { modelName: 'a-model' }), model('c'), model('d', { modelName: 'a-model' })],
+    );
+    expect(plan.shadowedModels.get(chat)).toEqual([
+      { model: 'b', modelName: 'a-model', by: 'a' },
+      { model: 'd', modelName: 'a-model', by: 'a' },
+    ]);
+    expect(planGateway([chat], [model('a'), model('b'), model('c')]).shadowedModels.size).toBe(0);
+  });
+
   it('reports the missing model of aiModelRef as before', () => {
     const ref = route('ref', { method: 'GET', aiModelRef: { name: 'gemma' } });
     expect(planGateway([ref], []).missingModels.get(ref)).toEqual(['gemma']);

@@ -35,9 +35,21 @@ export interface GatewayPlan {
    * but those models are not reached until they exist.
    */
   missingModels: Map<APIGatewayRouteV1, string[]>;
+  /**
+   * Served aiModelRouting routes with models that are never chosen, as a model listed before them has the
+   * same modelName (the gateway sends requests for a name to the first model that has it).
+   */
+  shadowedModels: Map<APIGatewayRouteV1, ShadowedModel[]>;
   apiKeySecrets: string[];
   /** The Secrets and data keys the models of the served routes name for their provider keys, sorted. */
   credentialSecrets: CredentialSecret[];
+}
+
+/** A model of aiModelRouting that is never chosen, and the model listed before it with its modelName. */
+export interface ShadowedModel {
+  model: string;
+  modelName: string;
+  by: string;
 }
 
 /** A Secret holding provider keys, and the data keys of it that models name. */
@@ -78,6 +90,19 @@ export function referencedModels(
     }
   }
   return [...found.values()];
+}
+
+function shadowedModelsOf(route: APIGatewayRouteV1, models: ReadonlyMap<string, AIModelV1>): ShadowedModel[] {
+  const firstWithName = new Map<string, string>();
+  const shadowed: ShadowedModel[] = [];
+  for (const { name } of route.spec.aiModelRouting?.models ?? []) {
+    const modelName = models.get(`${namespaceOf(route)}/${name}`)?.spec.modelName;
+    if (modelName === undefined) continue;
+    const by = firstWithName.get(modelName);
+    if (by === undefined) firstWithName.set(modelName, name);
+    else shadowed.push({ model: name, modelName, by });
+  }
+  return shadowed;
 }
 
 /** The Secrets and keys the models reached by `routes` name, sorted by Secret and key. */
@@ -131,6 +156,11 @@ export function planGateway(
     );
     if (missing.length > 0) missingModels.set(route, [...new Set(missing)].sort());
   }
+  const shadowedModels = new Map<APIGatewayRouteV1, ShadowedModel[]>();
+  for (const route of admission.admitted) {
+    const shadowed = shadowedModelsOf(route, context.models);
+    if (shadowed.length > 0) shadowedModels.set(route, shadowed);
+  }
   const apiKeySecrets = admission.admitted.flatMap((route) =>
     route.spec.authenticationRequired === true && route.spec.apiKeySecretRef
       ? [route.spec.apiKeySecretRef.name]
@@ -143,6 +173,7 @@ export function planGateway(
     conflicting: admission.rejected.map(({ route, reason }) => ({ route, message: reason })),
     served: admission.admitted,
     missingModels,
+    shadowedModels,
     apiKeySecrets: [...new Set(apiKeySecrets)].sort(),
     credentialSecrets: credentialSecretsOf(admission.admitted, context.models),
   };
