@@ -75,10 +75,10 @@ export function routeV1Rules(object: KubeObject): RuleFindings {
     errors.push({ field: 'spec', type: 'Invalid', badValue: spec, detail: ONE_BACKEND_DETAIL });
   }
   if (spec.aiModelRouting !== undefined && spec.method !== 'ANY' && spec.method !== 'POST') {
+    // Without the value, as the API server words a CEL rule's failure.
     errors.push({
       field: 'spec.method',
       type: 'Invalid',
-      badValue: spec.method,
       detail: 'method must be ANY or POST with aiModelRouting',
     });
   }
@@ -251,7 +251,6 @@ function credentialsRules(credentials: unknown): FieldError[] {
     errors.push({
       field: 'spec.credentials.headerName',
       type: 'Invalid',
-      badValue: headerName,
       detail: 'headerName may not be a header the gateway sets itself or one that frames the message',
     });
   }
