@@ -1,10 +1,13 @@
 // The monitoring objects render only when asked for (and, for the monitoring.coreos.com kinds, when the
-// cluster serves them or a value says to assume it), and what they select is what the chart makes: the
-// ServiceMonitor scrapes both processes' Services, the alerts select those Services' jobs, every alert has
-// its runbook in the chart README, and the dashboard ConfigMap holds the dashboard Grafana's sidecar loads.
+// cluster serves them or a value says to assume it), and what they select is what the chart and the
+// controller make: the ServiceMonitor scrapes both processes' Services, the PodMonitor the gateway pods'
+// metrics port wherever the controller reconciles, the alerts select those jobs, every alert has its
+// runbook in the chart README, and the dashboard ConfigMap holds the dashboard Grafana's sidecar loads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { METRICS_PORT_NAME } from '../../controller/children/gateway/gateway-pod.ts';
+import { gatewayLabels } from '../../controller/children/labels.ts';
 import { CHART_DIR, renderChart, renderRefusal } from './helm.ts';
 import type { RenderOptions } from './helm.ts';
 import type { RenderedObject } from './rendered-objects.ts';
@@ -13,10 +16,12 @@ import { findObject, objectsOfKind } from './rendered-objects.ts';
 const MONITORING_APIS = [
   'monitoring.coreos.com/v1/ServiceMonitor',
   'monitoring.coreos.com/v1/PrometheusRule',
+  'monitoring.coreos.com/v1/PodMonitor',
 ];
 const EVERYTHING = {
   metrics: {
     serviceMonitor: { enabled: true, labels: { release: 'prometheus' } },
+    podMonitor: { enabled: true, labels: { release: 'prometheus' } },
     prometheusRule: { enabled: true, labels: { release: 'prometheus' } },
     dashboards: { enabled: true },
   },
@@ -39,6 +44,13 @@ type ServiceMonitor = RenderedObject & {
     endpoints: { port: string }[];
   };
 };
+type PodMonitor = RenderedObject & {
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    namespaceSelector: { any?: boolean; matchNames?: string[] };
+    podMetricsEndpoints: { port: string; path: string }[];
+  };
+};
 type Service = RenderedObject & { spec: { ports: { name: string }[] } };
 type ConfigMap = RenderedObject & { data: Record<string, string> };
 
@@ -56,7 +68,9 @@ interface Dashboard {
 const monitoringKinds = (objects: readonly RenderedObject[]) =>
   objects
     .filter(
-      (o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind) || o.metadata.name.endsWith('-dashboard'),
+      (o) =>
+        ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].includes(o.kind) ||
+        o.metadata.name.endsWith('-dashboard'),
     )
     .map((o) => o.kind)
     .sort();
@@ -66,6 +80,12 @@ const alerts = (objects: readonly RenderedObject[]) =>
 
 async function renderAlerts(opts: RenderOptions = {}): Promise<Alert[]> {
   return alerts(await renderChart({ values: EVERYTHING, apiVersions: MONITORING_APIS, ...opts }));
+}
+
+/** The job a PodMonitor's targets get: its namespace/name. */
+function podMonitorJob(objects: readonly RenderedObject[]): string {
+  const { metadata } = findObject<PodMonitor>(objects, 'PodMonitor');
+  return `${metadata.namespace}/${metadata.name}`;
 }
 
 /** The Services the ServiceMonitor selects, by the labels it matches. */
@@ -88,8 +108,8 @@ describe('monitoring objects', () => {
 
   it('render when asked for and the cluster serves their kinds', async () => {
     const objects = await renderChart({ values: EVERYTHING, apiVersions: MONITORING_APIS });
-    expect(monitoringKinds(objects)).toEqual(['ConfigMap', 'PrometheusRule', 'ServiceMonitor']);
-    for (const kind of ['ServiceMonitor', 'PrometheusRule'])
+    expect(monitoringKinds(objects)).toEqual(['ConfigMap', 'PodMonitor', 'PrometheusRule', 'ServiceMonitor']);
+    for (const kind of ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'])
       expect(findObject(objects, kind).metadata.labels).toMatchObject({ release: 'prometheus' });
   });
 
@@ -103,6 +123,7 @@ describe('monitoring objects', () => {
     const assumed = { metrics: { ...EVERYTHING.metrics, assumeMonitoringAPI: true } };
     expect(monitoringKinds(await renderChart({ values: assumed }))).toEqual([
       'ConfigMap',
+      'PodMonitor',
       'PrometheusRule',
       'ServiceMonitor',
     ]);
@@ -123,26 +144,62 @@ describe('ServiceMonitor', () => {
   });
 });
 
+describe('PodMonitor', () => {
+  it("scrapes the metrics port of every gateway's pods, by the labels the controller gives them", async () => {
+    const objects = await renderChart({ values: EVERYTHING, apiVersions: MONITORING_APIS });
+    const monitor = findObject<PodMonitor>(objects, 'PodMonitor');
+    expect(monitor.metadata.name).toBe('ai-gateway-operator-gateways');
+    const { matchLabels } = monitor.spec.selector;
+    expect(Object.keys(matchLabels).length).toBeGreaterThan(0);
+    for (const gateway of ['edge', 'internal']) expect(gatewayLabels(gateway)).toMatchObject(matchLabels);
+    expect(monitor.spec.podMetricsEndpoints).toEqual([
+      expect.objectContaining({ port: METRICS_PORT_NAME, path: '/metrics' }),
+    ]);
+  });
+
+  it('looks in every namespace, or only in those the controller watches', async () => {
+    const everywhere = await renderChart({ values: EVERYTHING, apiVersions: MONITORING_APIS });
+    expect(findObject<PodMonitor>(everywhere, 'PodMonitor').spec.namespaceSelector).toEqual({ any: true });
+    const watched = await renderChart({
+      values: { ...EVERYTHING, controller: { watchNamespaces: ['team-a', 'team-b'] } },
+      apiVersions: MONITORING_APIS,
+    });
+    expect(findObject<PodMonitor>(watched, 'PodMonitor').spec.namespaceSelector).toEqual({
+      matchNames: ['team-a', 'team-b'],
+    });
+  });
+
+  it('is left out where the cluster does not serve PodMonitors, like the other kinds', async () => {
+    const apiVersions = MONITORING_APIS.filter((api) => !api.endsWith('/PodMonitor'));
+    expect(monitoringKinds(await renderChart({ values: EVERYTHING, apiVersions }))).not.toContain(
+      'PodMonitor',
+    );
+  });
+});
+
 describe('PrometheusRule', () => {
   it.each([
     ['the default release', 'ai-gateway-operator', 'ai-gateway-operator'],
     ['another release and namespace', 'gw', 'platform'],
-  ])('selects the jobs of the Services the ServiceMonitor scrapes, for %s', async (_, release, namespace) => {
-    const objects = await renderChart({
-      values: EVERYTHING,
-      apiVersions: MONITORING_APIS,
-      release,
-      namespace,
-    });
-    const jobs = new Set(scrapedServices(objects).map((s) => s.metadata.name));
-    for (const { alert, expr } of alerts(objects)) {
-      const selected = [...expr.matchAll(/job="([^"]*)"/g)].map((m) => m[1]);
-      expect({ alert, selected: selected.length > 0 }).toEqual({ alert, selected: true });
-      for (const job of selected)
-        expect({ alert, job, scraped: jobs.has(job!) }).toEqual({ alert, job, scraped: true });
-      for (const [, ns] of expr.matchAll(/namespace="([^"]*)"/g)) expect(ns).toBe(namespace);
-    }
-  });
+  ])(
+    'selects the jobs the ServiceMonitor and the PodMonitor scrape, for %s',
+    async (_, release, namespace) => {
+      const objects = await renderChart({
+        values: EVERYTHING,
+        apiVersions: MONITORING_APIS,
+        release,
+        namespace,
+      });
+      const jobs = new Set([...scrapedServices(objects).map((s) => s.metadata.name), podMonitorJob(objects)]);
+      for (const { alert, expr } of alerts(objects)) {
+        const selected = [...expr.matchAll(/job="([^"]*)"/g)].map((m) => m[1]);
+        expect({ alert, selected: selected.length > 0 }).toEqual({ alert, selected: true });
+        for (const job of selected)
+          expect({ alert, job, scraped: jobs.has(job!) }).toEqual({ alert, job, scraped: true });
+        for (const [, ns] of expr.matchAll(/namespace="([^"]*)"/g)) expect(ns).toBe(namespace);
+      }
+    },
+  );
 
   it('gives every alert a severity, a summary and a description, and a runbook section in the chart README', async () => {
     const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
@@ -181,6 +238,7 @@ describe('PrometheusRule', () => {
             notReadyFor: '1h',
             webhookLatencySeconds: 2,
             certificateExpiryDays: 30,
+            gatewayErrorRatio: 0.2,
           },
         },
       },
@@ -189,6 +247,7 @@ describe('PrometheusRule', () => {
     expect(byName.AIGatewayResourcesNotReady?.for).toBe('1h');
     expect(byName.AIGatewayWebhookLatencyHigh?.expr).toMatch(/ > 2$/);
     expect(byName.AIGatewayWebhookCertificateExpiring?.expr).toMatch(/< 30 \* 86400$/);
+    expect(byName.AIGatewayModelErrors?.expr).toMatch(/ > 0\.2$/);
     for (const { alert, labels, annotations } of rendered) {
       expect(labels.team).toBe('platform');
       expect(annotations.runbook_url).toBe(`https://git.example.com/charts/README.md#${alert.toLowerCase()}`);

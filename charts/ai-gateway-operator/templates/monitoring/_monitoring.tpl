@@ -24,6 +24,18 @@ Service it scrapes.
 {{- include "ai-gateway-operator.webhook.fullname" . }}
 {{- end }}
 
+{{/* The PodMonitor of the gateway pods. */}}
+{{- define "ai-gateway-operator.monitoring.gatewayPodMonitorName" -}}
+{{- include "ai-gateway-operator.suffixedName" (dict "base" (include "ai-gateway-operator.fullname" .) "suffix" "-gateways") }}
+{{- end }}
+
+{{/*
+The job label of the gateway pods' targets: a PodMonitor names the job <its namespace>/<its name>.
+*/}}
+{{- define "ai-gateway-operator.monitoring.gatewayJob" -}}
+{{- printf "%s/%s" .Release.Namespace (include "ai-gateway-operator.monitoring.gatewayPodMonitorName" .) }}
+{{- end }}
+
 {{/* The labels of an alert, e.g. (dict "context" . "severity" "warning"): its severity and metrics.prometheusRule.alertLabels. */}}
 {{- define "ai-gateway-operator.monitoring.alertLabels" -}}
 severity: {{ .severity }}
