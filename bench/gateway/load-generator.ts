@@ -9,7 +9,11 @@ import { summarizeLoad, type LoadSummary } from './latency-stats.ts';
 export interface LoadOptions {
   port: number;
   path: string;
+  /** GET when absent. */
+  method?: string;
   headers?: Record<string, string>;
+  /** Sent with each request, with its Content-Length. */
+  body?: string;
   concurrency: number;
   durationMs: number;
   /** Requests in this leading time are sent but not measured (connections, caches, JIT). */
@@ -18,10 +22,10 @@ export interface LoadOptions {
   cpuTimeNs?: () => number;
 }
 
-function send(agent: Agent, options: LoadOptions): Promise<number> {
+function send(agent: Agent, options: LoadOptions, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      { host: '127.0.0.1', port: options.port, path: options.path, headers: options.headers, agent },
+      { host: '127.0.0.1', port: options.port, path: options.path, method: options.method, headers, agent },
       (response) => {
         response.resume();
         response.on('end', () => resolve(response.statusCode ?? 0));
@@ -29,7 +33,7 @@ function send(agent: Agent, options: LoadOptions): Promise<number> {
       },
     );
     outgoing.on('error', reject);
-    outgoing.end();
+    outgoing.end(options.body);
   });
 }
 
@@ -37,13 +41,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const latencies: number[] = [];
   let errors = 0;
+  const headers =
+    options.body === undefined
+      ? { ...options.headers }
+      : { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) };
   const start = performance.now();
   const measureFrom = start + options.warmupMs;
   const end = measureFrom + options.durationMs;
   const client = async () => {
     while (performance.now() < end) {
       const sent = performance.now();
-      const status = await send(agent, options).catch(() => 0);
+      const status = await send(agent, options, headers).catch(() => 0);
       const answered = performance.now();
       if (sent < measureFrom) continue;
       if (status === 200) latencies.push(answered - sent);

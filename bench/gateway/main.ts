@@ -8,7 +8,10 @@
 // shows each target's median run, the ratios the median of the ratios of runs made side by side (see
 // run-ratios.ts), so that a burst of other work on the machine does not decide a ratio; the nginx workers'
 // CPU time per request is shown too, as the one figure other work hardly moves.
+// The AI section (ai-section.ts) measures, in the same rounds, what model routing by the request body and
+// token accounting cost against a plain route to the same model server.
 // Usage: node bench/gateway/main.ts [--duration 3] [--concurrency 1,16] [--warmup 1] [--repeat 5]
+//   [--sections proxy,ai]
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +19,8 @@ import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
 import { serviceDnsName, startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
+import { AI_TARGETS, aiModels, aiRequest, aiRoutes, MODEL_HOST, type AITarget } from './ai-section.ts';
+import { startChatCompletionBackend } from './chat-completion-backend.ts';
 import { startFloorProxy } from './floor-proxy.ts';
 import { medianOfRuns, type LoadSummary } from './latency-stats.ts';
 import { runLoad } from './load-generator.ts';
@@ -23,8 +28,11 @@ import { pairedRatio, type RunRatio } from './run-ratios.ts';
 import { cpuTimeNs } from './process-cpu.ts';
 
 const API_KEY = 'bench-key-0123456789abcdef';
-const TARGETS = ['direct', 'floor', 'gateway', 'gateway+api-key'] as const;
-type Target = (typeof TARGETS)[number];
+const PROXY_TARGETS = ['direct', 'floor', 'gateway', 'gateway+api-key'] as const;
+type ProxyTarget = (typeof PROXY_TARGETS)[number];
+type Target = ProxyTarget | AITarget;
+const SECTIONS = { proxy: PROXY_TARGETS, ai: AI_TARGETS } as const;
+type Section = keyof typeof SECTIONS;
 /** The goals the gateway is held to, against the floor. */
 const GOALS = { throughputRatioAt16: 0.8, addedP50MsAt1: 0.1 };
 
@@ -43,8 +51,15 @@ function options() {
       concurrency: { type: 'string', default: '1,16' },
       warmup: { type: 'string', default: '1' },
       repeat: { type: 'string', default: '5' },
+      sections: { type: 'string', default: 'proxy,ai' },
     },
   });
+  const sections = values.sections.split(',').map((section) => section.trim());
+  for (const section of sections) {
+    if (!(section in SECTIONS)) {
+      throw new Error(`--sections: unknown section ${JSON.stringify(section)}: proxy, ai or both`);
+    }
+  }
   return {
     durationMs: positiveNumber('duration', values.duration) * 1000,
     concurrencies: values.concurrency
@@ -52,6 +67,7 @@ function options() {
       .map((level) => Math.round(positiveNumber('concurrency', level.trim()))),
     warmupMs: positiveNumber('warmup', values.warmup) * 1000,
     repeat: Math.round(positiveNumber('repeat', values.repeat)),
+    sections: [...new Set(sections as Section[])],
   };
 }
 
@@ -93,10 +109,17 @@ function row(name: string, summary: LoadSummary): string {
 
 interface Round {
   concurrency: number;
-  /** Each target's runs, in the order they were made. */
-  runs: Record<Target, LoadSummary[]>;
-  /** Each target's median run (see medianOfRuns). */
-  results: Record<Target, LoadSummary>;
+  /** Each measured target's runs, in the order they were made. */
+  runs: Partial<Record<Target, LoadSummary[]>>;
+  /** Each measured target's median run (see medianOfRuns). */
+  results: Partial<Record<Target, LoadSummary>>;
+}
+
+/** The runs of a target the round measured. */
+function runsOf(round: Round, target: Target): LoadSummary[] {
+  const runs = round.runs[target];
+  if (runs === undefined) throw new Error(`${target} was not measured`);
+  return runs;
 }
 
 function ratioLine(name: string, base: string, r: RunRatio): string {
@@ -105,14 +128,31 @@ function ratioLine(name: string, base: string, r: RunRatio): string {
   return `${name} / ${base}: throughput x${r.throughput.toFixed(2)}, p50 x${r.p50.toFixed(2)} (${added}), p99 x${r.p99.toFixed(2)}${cpu}`;
 }
 
-function roundRatios({ runs }: Round) {
-  return {
-    floorVsDirect: pairedRatio(runs.floor, runs.direct),
-    gatewayVsFloor: pairedRatio(runs.gateway, runs.floor),
-    gatewayVsDirect: pairedRatio(runs.gateway, runs.direct),
-    gatewayWithApiKeyVsFloor: pairedRatio(runs['gateway+api-key'], runs.floor),
-    gatewayWithApiKeyVsDirect: pairedRatio(runs['gateway+api-key'], runs.direct),
-  };
+/** Each section's ratios: the target, its base, and the name of the ratio in the JSON summary. */
+const RATIOS: Record<Section, [Target, Target, string][]> = {
+  proxy: [
+    ['floor', 'direct', 'floorVsDirect'],
+    ['gateway', 'floor', 'gatewayVsFloor'],
+    ['gateway', 'direct', 'gatewayVsDirect'],
+    ['gateway+api-key', 'floor', 'gatewayWithApiKeyVsFloor'],
+    ['gateway+api-key', 'direct', 'gatewayWithApiKeyVsDirect'],
+  ],
+  ai: [
+    ['ai-accounting', 'ai-plain', 'aiAccountingVsPlain'],
+    ['ai-routing', 'ai-plain', 'aiRoutingVsPlain'],
+    ['ai-routing', 'ai-accounting', 'aiRoutingVsAccounting'],
+  ],
+};
+
+function roundRatios(round: Round, sections: readonly Section[]): Record<string, RunRatio> {
+  return Object.fromEntries(
+    sections.flatMap((section) =>
+      RATIOS[section].map(([target, base, name]) => [
+        name,
+        pairedRatio(runsOf(round, target), runsOf(round, base)),
+      ]),
+    ),
+  );
 }
 
 function printRound(round: Round, settings: ReturnType<typeof options>): void {
@@ -129,13 +169,17 @@ function printRound(round: Round, settings: ReturnType<typeof options>): void {
       'nginx us/req'.padStart(13),
     ].join(' '),
   );
-  for (const target of TARGETS) console.log(row(target, round.results[target]));
-  const r = roundRatios(round);
-  console.log(ratioLine('floor', 'direct', r.floorVsDirect));
-  console.log(ratioLine('gateway', 'floor', r.gatewayVsFloor));
-  console.log(ratioLine('gateway', 'direct', r.gatewayVsDirect));
-  console.log(ratioLine('gateway+api-key', 'floor', r.gatewayWithApiKeyVsFloor));
-  console.log(ratioLine('gateway+api-key', 'direct', r.gatewayWithApiKeyVsDirect));
+  for (const section of settings.sections) {
+    for (const target of SECTIONS[section]) {
+      const result = round.results[target];
+      if (result) console.log(row(target, result));
+    }
+  }
+  for (const section of settings.sections) {
+    for (const [target, base] of RATIOS[section]) {
+      console.log(ratioLine(target, base, pairedRatio(runsOf(round, target), runsOf(round, base))));
+    }
+  }
 }
 
 /** Whether the gateway meets its goals against the floor, for the levels this run measured. */
@@ -143,8 +187,8 @@ function goals(rounds: Round[]) {
   const at = (concurrency: number) => rounds.find((round) => round.concurrency === concurrency);
   const results: { goal: string; value: string; met: boolean }[] = [];
   const saturated = at(16);
-  if (saturated) {
-    const value = pairedRatio(saturated.runs.gateway, saturated.runs.floor).throughput;
+  if (saturated?.runs.gateway) {
+    const value = pairedRatio(runsOf(saturated, 'gateway'), runsOf(saturated, 'floor')).throughput;
     results.push({
       goal: `gateway throughput at concurrency 16 >= ${GOALS.throughputRatioAt16}x the floor`,
       value: `x${value.toFixed(2)}`,
@@ -152,8 +196,8 @@ function goals(rounds: Round[]) {
     });
   }
   const single = at(1);
-  if (single) {
-    const value = pairedRatio(single.runs.gateway, single.runs.floor).addedP50Ms;
+  if (single?.runs.gateway) {
+    const value = pairedRatio(runsOf(single, 'gateway'), runsOf(single, 'floor')).addedP50Ms;
     results.push({
       goal: `gateway p50 at concurrency 1 <= the floor's + ${GOALS.addedP50MsAt1} ms`,
       value: `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`,
@@ -165,24 +209,42 @@ function goals(rounds: Round[]) {
 
 const loadAverage = () => loadavg().map((value) => Number(value.toFixed(2)));
 
-async function main(): Promise<void> {
-  const settings = options();
-  const loadBefore = loadAverage();
+interface TargetRequest {
+  port: number;
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  cpuTimeNs?: () => number;
+}
+
+/** The servers of the proxy section: the echo backend, the floor and the gateway with its routes. */
+async function startProxySection(): Promise<{
+  requests: Record<ProxyTarget, TargetRequest>;
+  stop(): Promise<void>;
+}> {
   const backend = await startEchoBackend('bench');
   const floor = await startFloorProxy(backend.port);
   const gateway = await startGatewayUnderTest({
     dnsNames: [serviceDnsName('bench')],
     routes: benchRoutes(backend.port),
   });
+  const stop = async () => {
+    await gateway.stop();
+    await floor.stop();
+    await backend.close();
+  };
   try {
     await writeSecretVolume(join(gateway.apiKeysDirectory, 'bench-keys'), { bench: API_KEY });
-    // The nginx workers' CPU time per request: what a request costs each proxy, however busy the machine.
-    const floorCpu = () => cpuTimeNs(floor.workerPids());
-    const gatewayCpu = () => cpuTimeNs(gateway.nginx.workerPids());
-    const requests: Record<
-      Target,
-      { port: number; path: string; headers?: Record<string, string>; cpuTimeNs?: () => number }
-    > = {
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  // The nginx workers' CPU time per request: what a request costs each proxy, however busy the machine.
+  const floorCpu = () => cpuTimeNs(floor.workerPids());
+  const gatewayCpu = () => cpuTimeNs(gateway.nginx.workerPids());
+  return {
+    requests: {
       direct: { port: backend.port, path: '/bench/items/1' },
       floor: { port: floor.port, path: '/bench/items/1', cpuTimeNs: floorCpu },
       gateway: { port: gateway.port, path: '/bench/items/1', cpuTimeNs: gatewayCpu },
@@ -192,29 +254,79 @@ async function main(): Promise<void> {
         headers: { 'X-API-Key': API_KEY },
         cpuTimeNs: gatewayCpu,
       },
-    };
+    },
+    stop,
+  };
+}
+
+/** The servers of the AI section: the model server and a gateway with the three routes to it. */
+async function startAISection(): Promise<{
+  requests: Record<AITarget, TargetRequest>;
+  stop(): Promise<void>;
+}> {
+  const backend = await startChatCompletionBackend();
+  let gateway;
+  try {
+    gateway = await startGatewayUnderTest({
+      dnsNames: [MODEL_HOST],
+      models: aiModels(backend.port),
+      routes: aiRoutes(backend.port),
+    });
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const port = gateway.port;
+  const cpu = () => cpuTimeNs(gateway.nginx.workerPids());
+  const request = (target: AITarget): TargetRequest => ({ port, ...aiRequest(target), cpuTimeNs: cpu });
+  return {
+    requests: {
+      'ai-plain': request('ai-plain'),
+      'ai-accounting': request('ai-accounting'),
+      'ai-routing': request('ai-routing'),
+    },
+    async stop() {
+      await gateway.stop();
+      await backend.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const settings = options();
+  const loadBefore = loadAverage();
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const requests: Partial<Record<Target, TargetRequest>> = {};
+    if (settings.sections.includes('proxy')) {
+      const section = await startProxySection();
+      started.push(section);
+      Object.assign(requests, section.requests);
+    }
+    if (settings.sections.includes('ai')) {
+      const section = await startAISection();
+      started.push(section);
+      Object.assign(requests, section.requests);
+    }
+    const targets: Target[] = settings.sections.flatMap((section) => [...SECTIONS[section]]);
     const rounds: Round[] = [];
     for (const concurrency of settings.concurrencies) {
-      const runs = Object.fromEntries(TARGETS.map((target) => [target, [] as LoadSummary[]])) as Record<
-        Target,
-        LoadSummary[]
-      >;
+      const runs: Partial<Record<Target, LoadSummary[]>> = {};
       for (let i = 0; i < settings.repeat; i++) {
-        for (const target of TARGETS) {
-          runs[target].push(
-            await runLoad({
-              ...requests[target],
-              concurrency,
-              durationMs: settings.durationMs,
-              warmupMs: settings.warmupMs,
-            }),
-          );
+        for (const target of targets) {
+          const request = requests[target];
+          if (request === undefined) throw new Error(`${target} has no server`);
+          const run = await runLoad({
+            ...request,
+            concurrency,
+            durationMs: settings.durationMs,
+            warmupMs: settings.warmupMs,
+          });
+          (runs[target] ??= []).push(run);
         }
       }
-      const results = Object.fromEntries(
-        TARGETS.map((target) => [target, medianOfRuns(runs[target])]),
-      ) as Record<Target, LoadSummary>;
-      const round = { concurrency, runs, results };
+      const round: Round = { concurrency, runs, results: {} };
+      for (const target of targets) round.results[target] = medianOfRuns(runsOf(round, target));
       printRound(round, settings);
       rounds.push(round);
     }
@@ -231,15 +343,13 @@ async function main(): Promise<void> {
         rounds: rounds.map((round) => ({
           concurrency: round.concurrency,
           results: round.results,
-          ratios: roundRatios(round),
+          ratios: roundRatios(round, settings.sections),
         })),
         goals: checked,
       }),
     );
   } finally {
-    await gateway.stop();
-    await floor.stop();
-    await backend.close();
+    for (const section of started.reverse()) await section.stop();
   }
 }
 
