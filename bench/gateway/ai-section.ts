@@ -9,8 +9,10 @@
 // and metrics server) leave the proxy section's gateway as it was.
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import { aiModel, gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
-import { CHAT_COMPLETION_REQUEST } from './chat-completion-backend.ts';
+import { ANSWERED_BY_HEADER } from '../../shared/gateway/ai-locations.ts';
+import { aiModel, FIXTURE_NAMESPACE, gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
+import { sendRequest } from '../../test/nginx/http-request.ts';
+import { CHAT_COMPLETION_ANSWER, CHAT_COMPLETION_REQUEST } from './chat-completion-backend.ts';
 
 /** The model server's name, resolved by the loopback DNS server; every route reaches it by this name. */
 export const MODEL_HOST = 'llm.bench.test';
@@ -62,4 +64,35 @@ export function aiRequest(target: AITarget): {
     headers: { 'content-type': 'application/json' },
     body: CHAT_COMPLETION_REQUEST,
   };
+}
+
+/**
+ * Before measuring: each target answers the model server's answer unchanged, the AI routes through the
+ * model, and the gateway has counted the tokens of the two AI routes' answers; otherwise a figure would
+ * measure something else (an error page, a route that does not account).
+ */
+export async function checkAITargets(gatewayPort: number, metricsPort: number): Promise<void> {
+  for (const target of AI_TARGETS) {
+    const { path, ...request } = aiRequest(target);
+    const answer = await sendRequest(gatewayPort, path, request);
+    if (answer.status !== 200 || answer.body !== CHAT_COMPLETION_ANSWER.toString()) {
+      throw new Error(`${target}: answered ${answer.status} ${answer.body.slice(0, 200)}`);
+    }
+    const model = answer.headers[ANSWERED_BY_HEADER.toLowerCase()];
+    if ((target === 'ai-plain') !== (model === undefined)) {
+      throw new Error(`${target}: answered by model ${String(model)}`);
+    }
+  }
+  const metrics = (await sendRequest(metricsPort, '/metrics')).body;
+  for (const route of ['ai-accounting', 'ai-routing']) {
+    const counted = metrics
+      .split('\n')
+      .some(
+        (line) =>
+          line.startsWith('gen_ai_client_token_usage_total{') &&
+          line.includes(`route="${FIXTURE_NAMESPACE}/${route}"`) &&
+          line.includes('gen_ai_token_type="input"'),
+      );
+    if (!counted) throw new Error(`${route}: no tokens counted in the gateway's metrics:\n${metrics}`);
+  }
 }

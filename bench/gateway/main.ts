@@ -19,7 +19,15 @@ import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
 import { serviceDnsName, startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
-import { AI_TARGETS, aiModels, aiRequest, aiRoutes, MODEL_HOST, type AITarget } from './ai-section.ts';
+import {
+  AI_TARGETS,
+  aiModels,
+  checkAITargets,
+  aiRequest,
+  aiRoutes,
+  MODEL_HOST,
+  type AITarget,
+} from './ai-section.ts';
 import { startChatCompletionBackend } from './chat-completion-backend.ts';
 import { startFloorProxy } from './floor-proxy.ts';
 import { medianOfRuns, type LoadSummary } from './latency-stats.ts';
@@ -273,6 +281,13 @@ async function startAISection(): Promise<{
       routes: aiRoutes(backend.port),
     });
   } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  try {
+    await checkAITargets(gateway.port, gateway.metricsPort);
+  } catch (error) {
+    await gateway.stop();
     await backend.close();
     throw error;
   }
