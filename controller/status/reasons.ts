@@ -26,6 +26,7 @@ const PROBLEMS = [
   'ScaledToZero',
   'ProgressDeadlineExceeded',
   'RouteConflict',
+  'GatewayConfigTooLarge',
   'BackendNotFound',
   'ResolverNotFound',
   'GatewayRolloutStalled',

@@ -37,10 +37,14 @@ export type RouteOutcome =
       message: string;
     }
   /**
-   * Not in the configuration until someone acts: another route holds the same match, or an object the
-   * operator did not make holds the name of a gateway child.
+   * Not in the configuration until someone acts: another route holds the same match, an object the
+   * operator did not make holds the name of a gateway child, or older routes fill the configuration.
    */
-  | { kind: 'rejected'; reason: typeof REASON.RouteConflict | typeof REASON.ChildConflict; message: string }
+  | {
+      kind: 'rejected';
+      reason: typeof REASON.RouteConflict | typeof REASON.ChildConflict | typeof REASON.GatewayConfigTooLarge;
+      message: string;
+    }
   /** In the configuration, but nginx refused that configuration and serves the one before. */
   | { kind: 'refused'; reason: typeof REASON.GatewayConfigRefused; message: string }
   /** The spec cannot be served as it is; nothing will change until it does. */
@@ -95,7 +99,14 @@ function decide(outcome: RouteOutcome): Decision {
         conditions: [
           condition(ACCEPTED, 'False', outcome.reason, outcome.message),
           condition(READY, 'False', outcome.reason, outcome.message),
-          condition(PROGRESSING, 'False', outcome.reason, 'Waiting for the conflict to be resolved'),
+          condition(
+            PROGRESSING,
+            'False',
+            outcome.reason,
+            outcome.reason === REASON.GatewayConfigTooLarge
+              ? 'Waiting for room in the gateway configuration'
+              : 'Waiting for the conflict to be resolved',
+          ),
           condition(DEGRADED, 'True', outcome.reason, outcome.message),
         ],
       };

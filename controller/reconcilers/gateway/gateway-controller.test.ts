@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { configHashInText } from '../../../shared/gateway/config-status.ts';
+import { configBytes } from '../../../shared/gateway/fit-gateway-config.ts';
+import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
 import type { ReloaderStatus } from '../../../shared/gateway/reloader-status.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
@@ -268,6 +270,42 @@ describe('gateway controller', () => {
     expect(routeStatus(h, 'second')?.message).toContain(`APIGatewayRoute ${NS}/first`);
     expect(config(h)).not.toContain('other');
     expect(h.events).toContainEqual(expect.objectContaining({ name: 'second', reason: 'RouteConflict' }));
+  });
+
+  it('leaves the newest routes out when the configuration would not fit its ConfigMap, and says why', async () => {
+    // Oldest first, by creation and, created in the same second here, by name.
+    const routes = ['a-first', 'b-second', 'c-third', 'd-fourth'].map((name, i) =>
+      route(name, {}, `2026-01-0${i + 1}T00:00:00Z`),
+    );
+    // Room for the two oldest routes' configuration, not three.
+    const input = { namespace: NS, gateway: 'default', models: [], resolver: '10.96.0.10' };
+    const budget = configBytes(renderGatewayConfig({ ...input, routes: routes.slice(0, 2) }));
+    expect(configBytes(renderGatewayConfig({ ...input, routes: routes.slice(0, 3) }))).toBeGreaterThan(
+      budget,
+    );
+    harness = new OperatorHarness();
+    reloaders = new FakeReloaders(harness.api);
+    addGatewayController(
+      harness.manager,
+      harness.deps,
+      { ...SETTINGS, resolver: '10.96.0.10', configBudgetBytes: budget },
+      reloaders,
+    );
+    harness.api.seed(API_GATEWAY_ROUTES, ...routes);
+    harness.start();
+    await harness.settle();
+    const h = harness;
+    await rollOut(h);
+    expect(routeStatus(h, 'a-first')).toMatchObject({ state: 'Ready' });
+    expect(routeStatus(h, 'b-second')).toMatchObject({ state: 'Ready' });
+    for (const name of ['c-third', 'd-fourth']) {
+      expect(routeStatus(h, name)).toMatchObject({ state: 'Failed' });
+      expect(ready(h, name)).toMatchObject({ reason: 'GatewayConfigTooLarge' });
+      expect(routeStatus(h, name)?.message).toContain('agw-default');
+      expect(h.events).toContainEqual(expect.objectContaining({ name, reason: 'GatewayConfigTooLarge' }));
+    }
+    expect(config(h)).toContain('"/b-second"');
+    expect(config(h)).not.toContain('"/c-third"');
   });
 
   it('reports a route the gateway cannot serve as invalid and serves the others', async () => {

@@ -32,6 +32,8 @@ export interface GatewaySettings {
   resolver: string | undefined;
   /** Whether gateways may proxy to loopback, link-local and cloud metadata hosts. */
   allowLocalEgress: boolean;
+  /** Bytes a gateway's configuration may take in its ConfigMap; MAX_GATEWAY_CONFIG_BYTES unless a test sets less. */
+  configBudgetBytes?: number;
 }
 
 /** `pods` reads the gateway pods' reloaders; by default over HTTP at the addresses the pod cache shows. */
@@ -60,6 +62,7 @@ export function addGatewayController(
     clock: deps.clock,
     pod: settings.pod,
     allowLocalEgress: settings.allowLocalEgress,
+    ...(settings.configBudgetBytes === undefined ? {} : { configBudgetBytes: settings.configBudgetBytes }),
   });
   const controller = manager.addController({
     name: 'gateway',

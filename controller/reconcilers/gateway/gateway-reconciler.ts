@@ -9,7 +9,7 @@
 // did not make holds the name of a gateway child.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
-import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
+import { fitGatewayConfig, MAX_GATEWAY_CONFIG_BYTES } from '../../../shared/gateway/fit-gateway-config.ts';
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
@@ -75,6 +75,8 @@ export interface GatewayReconcilerOptions {
   pod: GatewayPodSettings;
   /** Whether gateways may proxy to loopback, link-local and cloud metadata hosts (--allow-local-egress). */
   allowLocalEgress: boolean;
+  /** Bytes a gateway's configuration may take in its ConfigMap (default MAX_GATEWAY_CONFIG_BYTES). */
+  configBudgetBytes?: number;
 }
 
 /** How soon a gateway without a DNS resolver is looked at again. */
@@ -131,6 +133,15 @@ function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutco
   const conflict = plan.conflicting.find((p) => p.route === route);
   if (conflict) return { kind: 'rejected', reason: REASON.RouteConflict, message: conflict.message };
   return undefined;
+}
+
+/** A route the gateway's configuration has no room for: older routes fill its ConfigMap. */
+function tooLargeOutcome(gatewayName: string, budget: number): RouteOutcome {
+  return {
+    kind: 'rejected',
+    reason: REASON.GatewayConfigTooLarge,
+    message: `the configuration of gateway ${gatewayName} would exceed ${budget} bytes, what its ConfigMap holds, with this route; older routes fill it. Serve the route from another gateway (spec.gateway)`,
+  };
 }
 
 /** A route the gateway takes: waiting for its AIModel, or as its pods serve the configuration. */
@@ -228,16 +239,29 @@ export class GatewayReconciler implements Reconciler {
     );
     let rollout: Rollout;
     let hash: string;
+    let tooLarge: ReadonlySet<APIGatewayRouteV1> = new Set();
     const writer = new ChildWriter(this.opts.api, this.opts.applier, ctx.signal);
     try {
-      const config = renderGatewayConfig({
-        namespace,
-        gateway,
-        routes: plan.served,
-        models,
-        resolver: dns.address,
-        allowLocalEgress: this.opts.allowLocalEgress,
-      });
+      const budget = this.opts.configBudgetBytes ?? MAX_GATEWAY_CONFIG_BYTES;
+      const fitted = fitGatewayConfig(
+        {
+          namespace,
+          gateway,
+          routes: plan.served,
+          models,
+          resolver: dns.address,
+          allowLocalEgress: this.opts.allowLocalEgress,
+        },
+        budget,
+      );
+      const { config } = fitted;
+      tooLarge = new Set(fitted.tooLarge);
+      if (fitted.tooLarge.length > 0) {
+        ctx.logger.warn('gateway configuration full: newest routes left out', {
+          served: fitted.served.length,
+          leftOut: fitted.tooLarge.length,
+        });
+      }
       const children = renderGatewayChildren({
         namespace,
         gateway,
@@ -309,6 +333,9 @@ export class GatewayReconciler implements Reconciler {
       routes,
       (route) =>
         plannedOutcome(route, plan) ??
+        (tooLarge.has(route)
+          ? tooLargeOutcome(gatewayName, this.opts.configBudgetBytes ?? MAX_GATEWAY_CONFIG_BYTES)
+          : undefined) ??
         withShadowedModels(route, withKeySecret(route, servedOutcome(route, plan, view), keySecrets), plan),
       ctx,
     );
