@@ -306,6 +306,8 @@ describe('gateway controller', () => {
     }
     expect(config(h)).toContain('"/b-second"');
     expect(config(h)).not.toContain('"/c-third"');
+    // Routes left out own nothing: ownerReferences of thousands would outgrow the children.
+    expect(ownerNames(h)).toEqual(['a-first', 'b-second']);
   });
 
   it('reports a route the gateway cannot serve as invalid and serves the others', async () => {

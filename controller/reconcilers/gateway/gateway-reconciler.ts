@@ -10,6 +10,7 @@
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { fitGatewayConfig, MAX_GATEWAY_CONFIG_BYTES } from '../../../shared/gateway/fit-gateway-config.ts';
+import { compareAge } from '../../../shared/gateway/route-precedence.ts';
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
@@ -133,6 +134,25 @@ function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutco
   const conflict = plan.conflicting.find((p) => p.route === route);
   if (conflict) return { kind: 'rejected', reason: REASON.RouteConflict, message: conflict.message };
   return undefined;
+}
+
+/**
+ * Every route's ownerReference is on each of the gateway's three children, and an object's size is
+ * bounded (etcd: 1.5 MiB, about 7,000 references). The owners are the routes in the configuration, then
+ * the other routes that name the gateway (invalid or in conflict) oldest first, up to MAX_GATEWAY_OWNERS;
+ * routes left out for room own nothing. Served routes always own the children, so the garbage collector
+ * removes them only with the last served route, and the controller then makes them again for the others.
+ */
+export const MAX_GATEWAY_OWNERS = 2000;
+
+function gatewayOwners(
+  members: readonly APIGatewayRouteV1[],
+  served: readonly APIGatewayRouteV1[],
+  tooLarge: ReadonlySet<APIGatewayRouteV1>,
+): APIGatewayRouteV1[] {
+  const inConfig = new Set(served);
+  const others = members.filter((r) => !inConfig.has(r) && !tooLarge.has(r)).sort(compareAge);
+  return [...served, ...others].slice(0, Math.max(MAX_GATEWAY_OWNERS, served.length));
 }
 
 /** A route the gateway's configuration has no room for: older routes fill its ConfigMap. */
@@ -265,7 +285,7 @@ export class GatewayReconciler implements Reconciler {
       const children = renderGatewayChildren({
         namespace,
         gateway,
-        routes: plan.members,
+        routes: gatewayOwners(plan.members, fitted.served, tooLarge),
         apiKeySecrets: plan.apiKeySecrets.filter((name) => keySecrets.get(name)?.usable !== false),
         // A missing Secret is mounted (optional) like a missing key Secret, so that it applies once made;
         // one not marked for provider keys never reaches the pods. The AIModel's status says which.
