@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { fakeDomain } from '../testdata/fake-domain.ts';
 import { loadFixture } from '../testdata/load-fixture.ts';
-import { parseConversionReview } from './conversion-review.ts';
+import { conversionReview, conversionReviewJSON, parseConversionReview } from './conversion-review.ts';
 import { convertObjects } from './convert-objects.ts';
 
 describe('convertObjects', () => {
@@ -128,5 +128,35 @@ describe('parseConversionReview', () => {
     ],
   ])('refuses %j', (body, message) => {
     expect(() => parseConversionReview(body)).toThrow(message);
+  });
+});
+
+describe('conversionReviewJSON', () => {
+  const converted = convertObjects(parseConversionReview(loadFixture('conversion-routes-mixed-to-v1.json')), {
+    domain: fakeDomain,
+  }).response;
+  it.each([
+    ['a converted batch', converted],
+    ['an empty batch', { uid: 'u', convertedObjects: [], result: { status: 'Success' as const } }],
+    [
+      'a failure',
+      {
+        uid: 'u"\\',
+        convertedObjects: [],
+        result: { status: 'Failure' as const, message: 'no "way" \u2028' },
+      },
+    ],
+    [
+      'text beyond ASCII and elements JSON has no value for',
+      {
+        uid: 'ü',
+        convertedObjects: [{ note: 'Zürich → 東京 🚀 \ud800' }, undefined, () => 1, null, 1],
+        result: { status: 'Success' as const },
+      },
+    ],
+  ])('writes %s byte for byte as JSON.stringify does', (_what, response) => {
+    expect(
+      conversionReviewJSON(response).equals(Buffer.from(JSON.stringify(conversionReview(response)))),
+    ).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ import { admissionReview, badRequestResponse, parseAdmissionReview } from '../ad
 import { AdmissionTargetError } from '../admission/admission-target.ts';
 import { mutateAdmission } from '../admission/mutate-admission.ts';
 import { validateAdmission } from '../admission/validate-admission.ts';
-import { conversionReview, parseConversionReview } from '../conversion/conversion-review.ts';
+import { conversionReviewJSON, parseConversionReview } from '../conversion/conversion-review.ts';
 import { convertObjects } from '../conversion/convert-objects.ts';
 import type { WebhookDomain } from '../domain/webhook-domain.ts';
 import type { WebhookMetrics } from '../metrics/webhook-metrics.ts';
@@ -61,18 +61,23 @@ function bodyErrorMessage(err: BodyError): string {
   }
 }
 
-/** `value` as JSON in one buffer, written with the headers in one go. */
-function sendJSON(res: ServerResponse, code: number, value: unknown, headers?: Record<string, string>): void {
-  const json = JSON.stringify(value);
-  // The UTF-8 bytes of an ASCII string (as long as its characters) are its Latin-1 bytes, which are
-  // copied rather than encoded: a third of the time for a large ConversionReview.
-  const body = Buffer.byteLength(json) === json.length ? Buffer.from(json, 'latin1') : Buffer.from(json);
+/** JSON bytes, written with the headers in one go. */
+function sendBytes(res: ServerResponse, code: number, body: Buffer, headers?: Record<string, string>): void {
   res.writeHead(code, {
     ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': body.length,
   });
   res.end(body);
+}
+
+/** `value` as JSON in one buffer, written with the headers in one go. */
+function sendJSON(res: ServerResponse, code: number, value: unknown, headers?: Record<string, string>): void {
+  const json = JSON.stringify(value);
+  // The UTF-8 bytes of an ASCII string (as long as its characters) are its Latin-1 bytes, which are
+  // copied rather than encoded.
+  const body = Buffer.byteLength(json) === json.length ? Buffer.from(json, 'latin1') : Buffer.from(json);
+  sendBytes(res, code, body, headers);
 }
 
 // Express reads a missing body as {}; say what is actually wrong instead.
@@ -185,7 +190,7 @@ export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
     } else {
       logger.debug('conversion done', { ...fields, ...(warnings.length > 0 ? { warnings } : {}) });
     }
-    sendJSON(res, 200, conversionReview(response));
+    sendBytes(res, 200, conversionReviewJSON(response));
   });
   const paths = [...handlers.keys()];
 
