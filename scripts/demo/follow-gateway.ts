@@ -1,5 +1,6 @@
 // While the demo keeps running, the local nginx follows the cluster as a gateway pod would: a new
-// configuration in the ConfigMap is loaded, changed API keys are written to the Secret files.
+// configuration in the ConfigMap is loaded, changed API keys and provider keys are written to the Secret
+// files.
 import type { DemoOutput } from './demo-output.ts';
 import { readGatewaySnapshot } from './gateway-snapshot.ts';
 import type { JsonReader } from './gateway-snapshot.ts';
@@ -26,7 +27,7 @@ export function followGateway(
       if (snapshot === undefined) throw new Error('its ConfigMap or Deployment is gone (no routes left?)');
       const update = await gateway.update(snapshot);
       if (update === 'reloaded') out.step(`gateway ${name}: new configuration, nginx reloaded`);
-      if (update === 'keys') out.step(`gateway ${name}: API keys updated`);
+      if (update === 'keys') out.step(`gateway ${name}: API keys or provider keys updated`);
       lastProblem = '';
     } catch (error) {
       // Said once, not every poll; nginx keeps serving what it has.

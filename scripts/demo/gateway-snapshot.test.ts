@@ -9,6 +9,7 @@ const children = renderGatewayChildren({
   gateway: 'edge',
   routes: [],
   apiKeySecrets: ['team-keys', 'missing-keys'],
+  credentialSecrets: [{ name: 'provider', keys: ['api-key'] }],
   config: { config: 'events {}\n', files: { 'gateway-api-keys.js': '// js' }, hash: 'h' },
   pod: testGatewayPodSettings(),
 });
@@ -32,12 +33,17 @@ describe('readGatewaySnapshot', () => {
       '/api/v1/namespaces/shop/configmaps/agw-edge': children.configMap,
       '/apis/apps/v1/namespaces/shop/deployments/agw-edge': children.deployment,
       '/api/v1/namespaces/shop/secrets/team-keys': { data: { a: base64('key-a'), b: base64('key-b\n') } },
+      '/api/v1/namespaces/shop/secrets/provider': {
+        data: { 'api-key': base64('sk-provider'), other: base64('not mounted') },
+      },
     });
     expect(await readGatewaySnapshot(api, 'shop', 'agw-edge')).toEqual({
       config: 'events {}\n',
       files: { 'gateway-api-keys.js': '// js' },
       // A missing optional Secret is an empty volume in the pod.
       apiKeys: { 'missing-keys': {}, 'team-keys': { a: 'key-a', b: 'key-b\n' } },
+      // Only the keys the volume names.
+      credentials: { provider: { 'api-key': 'sk-provider' } },
     });
   });
 

@@ -1,9 +1,11 @@
-// What a gateway pod is given, read from the cluster: its ConfigMap's nginx.conf and files, and the data
-// of each API-key Secret its Deployment mounts (by directory below the API-key directory).
+// What a gateway pod is given, read from the cluster: its ConfigMap's nginx.conf and files, the data of
+// each API-key Secret its Deployment mounts (by directory below the API-key directory), and the provider
+// keys of each provider-credentials Secret it mounts (by directory below the credentials directory).
 import type { ConfigMap, Deployment } from '../../controller/children/kube-objects.ts';
 import type { AdminApi } from '../../e2e/cluster/admin-api.ts';
 import { GATEWAY_CONFIG_FILE } from '../../shared/gateway/render-gateway-config.ts';
-import { apiKeySecretMounts } from './gateway-secret-mounts.ts';
+import { apiKeySecretMounts, credentialSecretMounts } from './gateway-secret-mounts.ts';
+import type { SecretMount } from './gateway-secret-mounts.ts';
 
 export interface GatewaySnapshot {
   config: string;
@@ -11,6 +13,8 @@ export interface GatewaySnapshot {
   files: Record<string, string>;
   /** Decoded Secret data by mount directory; an optional Secret that does not exist is empty. */
   apiKeys: Record<string, Record<string, string>>;
+  /** The same for provider-credentials Secrets: only the keys the volume names, by file name. */
+  credentials: Record<string, Record<string, string>>;
 }
 
 export class GatewayNotFoundError extends Error {
@@ -48,11 +52,29 @@ export async function readGatewaySnapshot(
   if (config === undefined) {
     throw new GatewayNotFoundError(namespace, childName, `ConfigMap holds no ${GATEWAY_CONFIG_FILE}`);
   }
-  const apiKeys: GatewaySnapshot['apiKeys'] = {};
-  for (const mount of apiKeySecretMounts(deployment)) {
-    const secret = (await api.getJson(`/api/v1${base}/secrets/${mount.secretName}`)) as
-      { data?: Record<string, string> } | undefined;
-    apiKeys[mount.subdirectory] = decode(secret?.data);
-  }
-  return { config, files, apiKeys };
+  const volumes = async (mounts: SecretMount[]) => {
+    const byDirectory: Record<string, Record<string, string>> = {};
+    for (const mount of mounts) {
+      const secret = (await api.getJson(`/api/v1${base}/secrets/${mount.secretName}`)) as
+        { data?: Record<string, string> } | undefined;
+      const data = decode(secret?.data);
+      const items = mount.items;
+      byDirectory[mount.subdirectory] =
+        items === undefined
+          ? data
+          : Object.fromEntries(
+              Object.entries(data).flatMap(([key, value]) => {
+                const file = items[key];
+                return file === undefined ? [] : [[file, value]];
+              }),
+            );
+    }
+    return byDirectory;
+  };
+  return {
+    config,
+    files,
+    apiKeys: await volumes(apiKeySecretMounts(deployment)),
+    credentials: await volumes(credentialSecretMounts(deployment)),
+  };
 }

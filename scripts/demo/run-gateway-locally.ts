@@ -1,5 +1,5 @@
 // The sample gateway's configuration and Secrets, read from the cluster, started in a local nginx; says
-// what was taken and where nginx listens.
+// what was taken (of provider keys, only the names) and where nginx listens.
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { GATEWAY_CONFIG_FILE } from '../../shared/gateway/render-gateway-config.ts';
 import type { DemoOutput } from './demo-output.ts';
@@ -23,9 +23,17 @@ export async function runGatewayLocally(cluster: LocalCluster, out: DemoOutput):
       `Secret ${SAMPLES_NAMESPACE}/${secret}: ${Object.keys(keys).length} API keys, mounted as in the pod`,
     );
   }
+  for (const [secret, keys] of Object.entries(snapshot.credentials)) {
+    const names = Object.keys(keys);
+    out.step(
+      `Secret ${SAMPLES_NAMESPACE}/${secret}: provider key${names.length === 1 ? '' : 's'} ` +
+        `${names.join(', ') || '(none yet)'}, mounted as in the pod (and only ${names.length === 1 ? 'it' : 'they'})`,
+    );
+  }
   const gateway = await startLocalGateway(snapshot);
   out.step(
-    `nginx (pid ${gateway.pid}) serves it on 127.0.0.1:${gateway.port}; files in ${gateway.workspace.directory}`,
+    `nginx (pid ${gateway.pid}) serves it on 127.0.0.1:${gateway.port}, its metrics on ` +
+      `127.0.0.1:${gateway.metricsPort}; files in ${gateway.workspace.directory}`,
   );
   return gateway;
 }
