@@ -33,3 +33,22 @@ export const ECHO_ADDRESS_PREFIX = '127.86';
 export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=ai-gateway-operator';
 
 export const READY_TIMEOUT_SECONDS = 180;
+
+/**
+ * The OpenAI-compatible servers the sample AIModels name (samples/13-aimodels-with-fallback.yaml), each
+ * played on this machine by a fake server at the port, on a loopback address of its own in the echo
+ * server's range; and the usage each answer of it reports.
+ */
+export const MODEL_SERVER_PORT = 8000;
+export const PRIMARY_MODEL_SERVER = { service: 'llm-primary', usage: { prompt: 12, completion: 5 } };
+export const FALLBACK_MODEL_SERVER = { service: 'llm-fallback', usage: { prompt: 9, completion: 4 } };
+
+/** The sample AI route (samples/34-route-openai-models.yaml), its models and the provider key's Secret. */
+export const AI_ROUTE = 'openai-route';
+export const AI_ROUTE_PATH = '/openai/v1';
+export const PRIMARY_MODEL = { name: 'gpt-4o', modelName: 'gpt-4o' };
+export const FALLBACK_MODEL = {
+  name: 'llama-3-fallback',
+  providerModelName: 'meta-llama/Meta-Llama-3-8B-Instruct',
+};
+export const PROVIDER_KEY_SECRET = { name: 'demo-provider-key', key: 'api-key' };

@@ -1,4 +1,5 @@
-// The API key a client of secure-route would be handed: one value of the Secret the route names.
+// The API key a client of secure-route would be handed: one value of the Secret the route names; and
+// any other value of a sample Secret, such as the provider key the demo checks the model server got.
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { SAMPLES_NAMESPACE } from './demo-settings.ts';
 
@@ -16,15 +17,19 @@ export class ApiKeyMissingError extends Error {
   }
 }
 
-export async function readApiKey(cluster: LocalCluster): Promise<string> {
+/** The value at `key` of the sample Secret `name`, decoded. */
+export async function readSecretValue(cluster: LocalCluster, name: string, key: string): Promise<string> {
   const secret = await cluster.kubectl.getJson<{ data?: Record<string, string> }>([
     'secret',
-    API_KEY_SECRET,
+    name,
     '-n',
     SAMPLES_NAMESPACE,
   ]);
-  const encoded = secret.data?.[API_KEY_NAME];
-  if (encoded === undefined)
-    throw new ApiKeyMissingError(`${SAMPLES_NAMESPACE}/${API_KEY_SECRET}`, API_KEY_NAME);
+  const encoded = secret.data?.[key];
+  if (encoded === undefined) throw new ApiKeyMissingError(`${SAMPLES_NAMESPACE}/${name}`, key);
   return Buffer.from(encoded, 'base64').toString('utf8');
+}
+
+export function readApiKey(cluster: LocalCluster): Promise<string> {
+  return readSecretValue(cluster, API_KEY_SECRET, API_KEY_NAME);
 }

@@ -7,17 +7,19 @@ import { ensureBinaries } from '../../e2e/cluster/ensure-binaries.ts';
 import { freeLoopbackPorts } from '../../e2e/cluster/free-ports.ts';
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { startCluster } from '../../e2e/cluster/start-cluster.ts';
+import { showAIGateway } from './ai-gateway-requests.ts';
 import { applySamples } from './apply-samples.ts';
 import { buildProject } from './build-project.ts';
 import type { CleanupStack } from './cleanup-stack.ts';
 import type { DemoOutput } from './demo-output.ts';
+import { PROVIDER_KEY_SECRET } from './demo-settings.ts';
 import { gatewayRequests, sendGatewayRequests } from './gateway-requests.ts';
 import { installChart } from './install-chart.ts';
 import type { LocalGateway } from './local-gateway.ts';
 import { runGatewayLocally } from './run-gateway-locally.ts';
 import { startController, startWebhook } from './operator-processes.ts';
 import { checkMachine } from './preflight.ts';
-import { readApiKey } from './read-api-key.ts';
+import { readApiKey, readSecretValue } from './read-api-key.ts';
 import { startSampleBackend } from './sample-backend.ts';
 import { showAdmission } from './show-admission.ts';
 import { showConversion } from './show-conversion.ts';
@@ -48,8 +50,8 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   checkMachine();
   await out.timed('npm run build: dist/ is up to date', buildProject);
 
-  section('The sample backend on this machine');
-  const gatewayResolver = await startSampleBackend(cleanup, out);
+  section('The sample backends on this machine');
+  const backends = await startSampleBackend(cleanup, out);
 
   section('Local Kubernetes control plane');
   await out.timed(
@@ -77,6 +79,7 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   const chart = await installChart(cluster, ports, out);
 
   section('Run the webhook and the controller on this machine');
+  const gatewayResolver = backends.resolver;
   const processes = { cluster, chart, ports, workDir, gatewayResolver, out, cleanup };
   await startWebhook(processes);
   await startController(processes);
@@ -96,6 +99,17 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   section('Requests through the gateway configuration the controller wrote');
   const gateway = await runGatewayLocally(cluster, out);
   cleanup.push('stop nginx', () => gateway.stop());
-  await sendGatewayRequests(gateway.port, gatewayRequests(await readApiKey(cluster)), out);
+  const apiKey = await readApiKey(cluster);
+  await sendGatewayRequests(gateway.port, gatewayRequests(apiKey), out);
+
+  section('AI gateway: provider key, fallback and token metrics through the same nginx');
+  await showAIGateway({
+    gateway,
+    primary: backends.primary,
+    fallback: backends.fallback,
+    apiKey,
+    providerKey: await readSecretValue(cluster, PROVIDER_KEY_SECRET.name, PROVIDER_KEY_SECRET.key),
+    out,
+  });
   return { cluster, gateway, workDir };
 }

@@ -2,8 +2,15 @@
 // operator at work.
 import { dirname, relative } from 'node:path';
 import type { DemoOutput } from './demo-output.ts';
-import { ECHO_SERVICE, INVALID_SAMPLE, REPO_ROOT } from './demo-settings.ts';
-import { API_KEY_SECRET } from './read-api-key.ts';
+import {
+  AI_ROUTE_PATH,
+  ECHO_SERVICE,
+  FALLBACK_MODEL_SERVER,
+  INVALID_SAMPLE,
+  PRIMARY_MODEL_SERVER,
+  REPO_ROOT,
+} from './demo-settings.ts';
+import { API_KEY_NAME, API_KEY_SECRET } from './read-api-key.ts';
 import type { RunningDemo } from './run-demo.ts';
 
 export function printTryIt({ cluster, gateway, workDir }: RunningDemo, out: DemoOutput): void {
@@ -23,11 +30,14 @@ export function printTryIt({ cluster, gateway, workDir }: RunningDemo, out: Demo
       `curl -i ${gatewayUrl}/hello`,
       `kubectl patch agr hello-route --type=merge -p '{"spec":{"path":"/hi"}}'   # then: curl -i ${gatewayUrl}/hi`,
       `curl -i -H "X-API-Key: $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.team-b}' | base64 -d)" ${gatewayUrl}/secure`,
+      `curl -s -H "Authorization: Bearer $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.${API_KEY_NAME}}' | base64 -d)" ${gatewayUrl}${AI_ROUTE_PATH}/models`,
+      `curl -s -H 'X-API-Key: demo-key-for-team-b' -d '{"model":"llama-3","messages":[]}' ${gatewayUrl}${AI_ROUTE_PATH}/chat/completions`,
+      `curl -s http://127.0.0.1:${gateway.metricsPort}/metrics   # tokens by route, consumer and model`,
     ].join('\n'),
   );
   out.step(
     `The local nginx (${gatewayUrl}) follows the gateway's ConfigMap and Secrets; of the Services, ` +
-      `only ${ECHO_SERVICE} answers (others: 502).`,
+      `only ${ECHO_SERVICE}, ${PRIMARY_MODEL_SERVER.service} and ${FALLBACK_MODEL_SERVER.service} answer (others: 502).`,
   );
   out.step(`Logs: ${workDir} (webhook, controller), ${cluster.logsDir} (control plane)`);
   out.step('Ctrl-C stops everything.');
