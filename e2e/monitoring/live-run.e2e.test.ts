@@ -1,15 +1,24 @@
 // The chart's alerts and dashboard against a real run: a real Prometheus scrapes the controller and the
 // webhook on loopback, labelled as the chart's ServiceMonitor labels them, while routes and models are
 // created, some refused by the webhook, one route in conflict with another, one naming a model that does
-// not exist, and the webhook serving a certificate that expires in a day. The alerts of that scenario fire
-// and no other does; every query of every dashboard panel returns data. The gateways export no metrics, so
-// none is scraped. Each alert's `for` is cut to seconds, or the run would take a quarter of an hour; what the
-// full durations mean is what alerts.promtool.yaml tests.
+// not exist, and the webhook serving a certificate that expires in a day. The gateway pods cannot run on
+// the fake nodes, so a real nginx with njs plays one, rendered for an AI route to two OpenAI-compatible
+// model servers on loopback, one of which fails every request, and is scraped as the chart's PodMonitor
+// labels gateway pods. The alerts of that scenario fire and no other does; every query of every dashboard
+// panel returns data. Each alert's `for` is cut to seconds, or the run would take a quarter of an hour; what
+// the full durations mean is what alerts.promtool.yaml tests.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
 import type { Condition, KubeObject } from '../../shared/api/meta.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
+import { FIXTURE_NAMESPACE, aiModel, gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
+import { startFakeOpenAIBackend } from '../../test/nginx/fake-openai-backend.ts';
+import type { FakeOpenAIBackend } from '../../test/nginx/fake-openai-backend.ts';
+import { startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
+import type { GatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
+import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
 import { kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from '../controller/support/controller-process.ts';
 import { servedModel, serviceRoute } from '../controller/support/objects.ts';
@@ -20,6 +29,7 @@ import type { WebhookUnderTest } from '../webhook/support/webhook-under-test.ts'
 import type { Dashboard } from './support/chart-monitoring.ts';
 import {
   CONTROLLER_JOB,
+  GATEWAY_JOB,
   RELEASE_NAMESPACE,
   WEBHOOK_JOB,
   renderChartMonitoring,
@@ -40,6 +50,14 @@ let webhook: WebhookUnderTest | undefined;
 let controller: ControllerProcess | undefined;
 let prometheus: PrometheusServer | undefined;
 let dashboard: Dashboard;
+let gateway: GatewayUnderTest | undefined;
+let healthy: FakeOpenAIBackend | undefined;
+let failing: FakeOpenAIBackend | undefined;
+
+const MODEL_HOST = 'llm.example.test';
+const TEAM_KEY = 'alpha-team-key-0123456789';
+/** The AI route of the gateway, as its metrics name it. */
+const AI_ROUTE = `${FIXTURE_NAMESPACE}/assistant`;
 
 type Resource = KubeObject & { status?: { conditions?: Condition[] } };
 
@@ -99,8 +117,57 @@ async function createObjects(): Promise<void> {
   expect(renamed.stderr).toContain('spec.modelName');
 }
 
+/**
+ * A gateway pod's nginx: the route `assistant` (API keys, consumer `alpha`) reaches the AIModel `chat`,
+ * whose server answers, and `flaky`, whose server answers every request 500.
+ */
+async function startAIGateway(): Promise<GatewayUnderTest> {
+  healthy = await startFakeOpenAIBackend('healthy');
+  failing = await startFakeOpenAIBackend('failing');
+  const endpoint = (b: FakeOpenAIBackend) => `http://${MODEL_HOST}:${b.port}/v1`;
+  const started = await startGatewayUnderTest({
+    dnsNames: [MODEL_HOST],
+    models: [
+      aiModel('chat', { modelName: 'gpt-4o', endpoint: endpoint(healthy) }),
+      aiModel('flaky', { modelName: 'llama-3', endpoint: endpoint(failing) }),
+    ],
+    routes: [
+      gatewayRoute('assistant', {
+        path: '/v1',
+        authenticationRequired: true,
+        apiKeySecretRef: { name: 'team-keys' },
+        aiModelRouting: { models: [{ name: 'chat' }, { name: 'flaky' }] },
+      }),
+    ],
+  });
+  await writeSecretVolume(join(started.apiKeysDirectory, 'team-keys'), { alpha: TEAM_KEY });
+  return started;
+}
+
+/** One request to each model through the gateway: the first answered, the second 500. */
+async function aiRequests(): Promise<void> {
+  failing!.failNext(500);
+  const chat = (model: string) =>
+    gateway!.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEAM_KEY}` },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+  expect((await chat('gpt-4o')).status).toBe(200);
+  expect((await chat('llama-3')).status).toBe(500);
+}
+
+/** The gateway's counters as Prometheus has them, by model and code. */
+async function scrapedRequests(): Promise<Record<string, number>> {
+  const samples = await prometheus!.query(`gen_ai_gateway_requests_total{job="${GATEWAY_JOB}"}`);
+  return Object.fromEntries(
+    samples.map((s) => [`${s.metric.gen_ai_request_model} ${s.metric.code}`, Number(s.value[1])]),
+  );
+}
+
 beforeAll(async () => {
   ({ api, namespace } = await prepareTestNamespace('monitoring'));
+  gateway = await startAIGateway();
   webhook = await startWebhookUnderTest({
     namespace,
     configurationPrefix: `monitoring-${randomBytes(3).toString('hex')}`,
@@ -121,6 +188,7 @@ beforeAll(async () => {
     [
       { job: CONTROLLER_JOB, namespace: RELEASE_NAMESPACE, address: `127.0.0.1:${controller.port}` },
       { job: WEBHOOK_JOB, namespace: RELEASE_NAMESPACE, address: `127.0.0.1:${webhook.healthPort}` },
+      { job: GATEWAY_JOB, namespace: FIXTURE_NAMESPACE, address: `127.0.0.1:${gateway.metricsPort}` },
     ],
     chart.groups.map((group) => ({
       ...group,
@@ -158,10 +226,23 @@ beforeAll(async () => {
   );
   // Reads in v1alpha1: conversion requests.
   await kubectl(['get', 'apigatewayroutes.v1alpha1.gateway.example.com', '-n', namespace, '-o', 'name']);
+  // The gateway's series appear with their first request; a rate needs them scraped before the next ones.
+  await aiRequests();
+  await waitFor(async () => Object.keys(await scrapedRequests()).length === 2, {
+    description: "Prometheus to have scraped the gateway's first requests",
+    timeoutMs: 30_000,
+  });
+  for (let round = 0; round < 3; round++) await aiRequests();
+  await waitFor(async () => (await scrapedRequests())['flaky 500'] === 4, {
+    description: "Prometheus to have scraped all the gateway's requests",
+    timeoutMs: 30_000,
+  });
 });
 
 afterAll(async () => {
   await prometheus?.stop();
+  await gateway?.stop();
+  for (const backend of [healthy, failing]) await backend?.close();
   await controller?.stop();
   await webhook?.stop();
   if (api) await deleteNamespace(api, namespace);
@@ -178,17 +259,21 @@ function alertKey(labels: Record<string, string | undefined>): string {
     'controller',
     'name',
     'webhook',
+    'route',
+    'gen_ai_request_model',
   ];
   return JSON.stringify([labels.alertname, ...about.map((label) => labels[label] ?? null)]);
 }
 
 describe('a real Prometheus during a run', () => {
-  it('scrapes the controller and the webhook', async () => {
+  it('scrapes the controller, the webhook and the gateway', async () => {
     const up = await prometheus!.query('up');
     expect(up.map((s) => [s.metric.job, s.value[1]]).sort()).toEqual([
       [CONTROLLER_JOB, '1'],
       [WEBHOOK_JOB, '1'],
+      [GATEWAY_JOB, '1'],
     ]);
+    expect(await scrapedRequests()).toEqual({ 'chat 200': 4, 'flaky 500': 4 });
     const [left] = await prometheus!.query(
       'ai_gateway_operator_webhook_certificate_expiration_timestamp_seconds{certificate="serving"} - time()',
     );
@@ -210,6 +295,7 @@ describe('a real Prometheus during a run', () => {
         reason: 'BackendNotFound',
       },
       { alertname: 'AIGatewayWebhookCertificateExpiring', certificate: 'serving' },
+      { alertname: 'AIGatewayModelErrors', route: AI_ROUTE, gen_ai_request_model: 'flaky' },
     ]
       .map(alertKey)
       .sort();
@@ -255,6 +341,7 @@ describe('a real Prometheus during a run', () => {
       namespace: RELEASE_NAMESPACE,
       controller: CONTROLLER_JOB,
       webhook: WEBHOOK_JOB,
+      gateway: GATEWAY_JOB,
     });
 
     const empty: string[] = [];
@@ -277,5 +364,30 @@ describe('a real Prometheus during a run', () => {
     };
     expect(await stat('APIGatewayRoutes Ready')).toEqual([2, 4]);
     expect(await stat('AIModels Ready')).toEqual([2, 2]);
+    // And the gateway panels the requests and tokens of the run: four of each model, the consumer's tokens.
+    const byLabels = async (title: string) => {
+      const panel = dashboard.panels.find((p) => p.title === title);
+      const samples = await prometheus!.query(substitute(panel?.targets?.[0]?.expr ?? ''));
+      return samples.map((s) => ({ ...s.metric, value: Number(s.value[1]) > 0 }));
+    };
+    expect(await byLabels('Requests per second, by status code and model')).toEqual(
+      expect.arrayContaining([
+        { gen_ai_request_model: 'chat', code: '200', value: true },
+        { gen_ai_request_model: 'flaky', code: '500', value: true },
+      ]),
+    );
+    expect(await byLabels('Server error ratio, by route and model')).toEqual(
+      expect.arrayContaining([
+        { route: AI_ROUTE, gen_ai_request_model: 'chat', value: false },
+        { route: AI_ROUTE, gen_ai_request_model: 'flaky', value: true },
+      ]),
+    );
+    for (const title of [
+      'Input tokens per second, by consumer and model',
+      'Output tokens per second, by consumer and model',
+    ])
+      expect(await byLabels(title)).toEqual([
+        { consumer: 'alpha', gen_ai_request_model: 'chat', value: true },
+      ]);
   });
 });

@@ -303,9 +303,27 @@ describe('the dashboard ConfigMap', () => {
       for (const { expr } of panel.targets ?? []) {
         const used = [...expr.matchAll(/\$(\w+)/g)].map((m) => m[1]!);
         expect(used.filter((name) => !variables.has(name))).toEqual([]);
-        expect(expr).toMatch(/namespace="\$namespace"/);
+        // The operator's processes by the release namespace, the gateway pods (in the namespaces of their
+        // routes) by the job of the release namespace's PodMonitor.
+        expect(expr).toMatch(/namespace="\$namespace"|job="\$gateway"/);
       }
     }
+  });
+
+  it("finds the gateways' job the PodMonitor names, in the release namespace", async () => {
+    const dashboard = JSON.parse(readFileSync(dashboardFile, 'utf8')) as Dashboard;
+    const variable = dashboard.templating.list.find((v) => v.name === 'gateway');
+    const query = typeof variable?.query === 'string' ? variable.query : (variable?.query.query ?? '');
+    const [, pattern = ''] = /job=~"([^"]*)"/.exec(query) ?? [];
+    const objects = await renderChart({
+      values: EVERYTHING,
+      apiVersions: MONITORING_APIS,
+      release: 'gw',
+      namespace: 'platform',
+    });
+    const job = new RegExp(`^(?:${pattern.replace('$namespace', 'platform')})$`);
+    expect(job.test(podMonitorJob(objects))).toBe(true);
+    expect(job.test('other/gw-ai-gateway-operator-gateways')).toBe(false);
   });
 });
 

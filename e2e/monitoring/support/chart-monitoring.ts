@@ -1,6 +1,6 @@
 // The alerts and the dashboard exactly as the chart ships them: the PrometheusRule's rule groups and the
 // dashboard ConfigMap's JSON, from `helm template` of the default release (job and namespace labels as a
-// ServiceMonitor would give this release's targets).
+// ServiceMonitor would give this release's targets, and as its PodMonitor would give the gateway pods).
 import { stringify } from 'yaml';
 import { renderChart } from '../../../test/chart/helm.ts';
 import type { RenderedObject } from '../../../test/chart/rendered-objects.ts';
@@ -10,6 +10,8 @@ export const RELEASE_NAMESPACE = 'ai-gateway-operator';
 /** The jobs the PrometheusRule selects: the names of the Services the ServiceMonitor scrapes. */
 export const CONTROLLER_JOB = 'ai-gateway-operator-controller-metrics';
 export const WEBHOOK_JOB = 'ai-gateway-operator-webhook';
+/** The job the PrometheusRule selects the gateway pods by: the PodMonitor's namespace/name. */
+export const GATEWAY_JOB = 'ai-gateway-operator/ai-gateway-operator-gateways';
 
 export interface Alert {
   alert: string;
@@ -44,6 +46,7 @@ export async function renderChartMonitoring(): Promise<ChartMonitoring> {
     values: {
       metrics: {
         assumeMonitoringAPI: true,
+        podMonitor: { enabled: true },
         prometheusRule: { enabled: true },
         dashboards: { enabled: true },
       },
@@ -55,6 +58,10 @@ export async function renderChartMonitoring(): Promise<ChartMonitoring> {
     'ConfigMap',
     'ai-gateway-operator-dashboard',
   );
+  const podMonitor = findObject(objects, 'PodMonitor');
+  const podMonitorJob = `${podMonitor.metadata.namespace}/${podMonitor.metadata.name}`;
+  if (podMonitorJob !== GATEWAY_JOB)
+    throw new Error(`the chart's PodMonitor names the job ${podMonitorJob}, not ${GATEWAY_JOB}`);
   const [json] = Object.values(dashboards.data);
   return { groups: rule.spec.groups, dashboard: JSON.parse(json ?? '{}') as Dashboard };
 }
