@@ -4,9 +4,10 @@
 // each ratio is the median of the ratios of the runs made next to each other, so that load from other
 // work, which drifts over a round, weighs on both sides alike.
 //   node bench/webhook/main.ts [--repeat=N] [--requests=N] [--duration=SECONDS] [--concurrency=N]
-//     [--conversion-requests=N] [--log-level=warn] [--cpu-prof=DIR] [--only=validate,mutate,convert]
+//     [--conversion-requests=N] [--log-level=warn] [--cpu-prof=DIR] [--only=validate,mutate,convert,startup]
 // --requests, --duration and --conversion-requests are per run. --cpu-prof=DIR runs both servers under
 // `node --cpu-prof` and leaves their profiles in DIR (webhook-*.cpuprofile, bare-*.cpuprofile).
+// startup: `--repeat` rounds of the webhook's start-up against a bare HTTPS server's (startup.ts).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { runLoad } from './load-generator.ts';
 import type { LoadResult } from './load-generator.ts';
 import { processCpuNs } from './process-cpu.ts';
 import { admissionReviewBody, conversionReviewBody } from './review-bodies.ts';
+import { formatStartup, measureStartup } from './startup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +35,7 @@ const { values } = parseArgs({
     'conversion-requests': { type: 'string', default: '30' },
     'log-level': { type: 'string', default: 'warn' },
     'cpu-prof': { type: 'string' },
-    only: { type: 'string', default: 'validate,mutate,convert' },
+    only: { type: 'string', default: 'validate,mutate,convert,startup' },
   },
 });
 const repeat = Number(values.repeat);
@@ -232,6 +234,16 @@ try {
       }),
     );
   }
+  const startup = only.has('startup')
+    ? await measureStartup({
+        rounds: repeat,
+        certDir: dir,
+        caPem: ca.certPem,
+        admissionBody,
+        cannedAnswer: admissionAnswer,
+        logLevel: values['log-level'] ?? 'warn',
+      })
+    : undefined;
   const loadAfter = loadavg()[0] ?? 0;
   process.stdout.write(
     `${repeat} runs per server and scenario, side by side; each server figure is its median run (by p50), ` +
@@ -265,6 +277,7 @@ try {
       ].join(' | ') + '\n',
     );
   }
+  if (startup) process.stdout.write(formatStartup(startup));
   process.stdout.write(
     `${JSON.stringify({
       concurrency,
@@ -272,6 +285,7 @@ try {
       load: { before: loadBefore, after: loadAfter },
       requestBytes: { admission: admissionBody.length, conversion: conversionBody.length },
       rows,
+      startup,
     })}\n`,
   );
 } finally {
