@@ -19,7 +19,9 @@ export interface BenchOptions {
   out: string | undefined;
   /** Compare with the controller-runtime baseline (models only) instead of the usual stages. */
   baseline: boolean;
-  /** How many times --baseline measures both, alternating which goes first. */
+  /** Compare the start-up of both controllers (N converged models) instead of the usual stages. */
+  startup: boolean;
+  /** How many times --baseline or --startup measures both, alternating which goes first. */
   rounds: number;
 }
 
@@ -50,7 +52,10 @@ export const BENCH_USAGE = `Usage: node bench/controller/main.ts [flags]
   --out PATH              also write the report as JSON here
   --baseline              instead: N models converged by this controller and by a controller-runtime
                           baseline (bench/controller/baseline, built with Go), compared
-  --rounds N              --baseline: measure both N times, alternating which goes first; medians (default 1)
+  --startup               instead: time from spawn to caches synced and to the first reconcile, with N
+                          converged models, of this controller and of the controller-runtime baseline
+  --rounds N              --baseline, --startup: measure both N times, alternating which goes first;
+                          medians (default 1)
 `;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -68,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       kubeconfig: { type: 'string' },
       out: { type: 'string' },
       baseline: { type: 'boolean', default: false },
+      startup: { type: 'boolean', default: false },
       rounds: { type: 'string', default: '1' },
     },
   });
@@ -81,6 +87,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     kubeconfig: values.kubeconfig,
     out: values.out,
     baseline: values.baseline,
+    startup: values.startup,
     rounds: positiveInteger('rounds', values.rounds, 1),
   };
 }

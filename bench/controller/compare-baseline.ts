@@ -83,7 +83,7 @@ function log(message: string): void {
 }
 
 /** Runs build.sh (a no-op when the binary is cached) and resolves with the binary's path. */
-function buildBaseline(): Promise<string> {
+export function buildBaseline(): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', process.stderr] });
     let out = '';

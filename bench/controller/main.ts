@@ -6,7 +6,8 @@
 // 3. steady state: writes while nothing changes, and after a controller restart;
 // 4. memory: the controller's resident memory with its caches holding the workload, and holding 10,000
 //    more labelled ConfigMaps.
-// With --baseline it compares the controller with a controller-runtime baseline instead (compare-baseline.ts).
+// With --baseline it compares the controller with a controller-runtime baseline instead (compare-baseline.ts),
+// with --startup their start-up times (startup.ts).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +37,8 @@ import { BENCH_USAGE, parseBenchOptions } from './bench-options.ts';
 import { compareWithBaseline, formatBaselineReport } from './compare-baseline.ts';
 import type { BaselineReport } from './compare-baseline.ts';
 import type { BenchOptions } from './bench-options.ts';
+import { compareStartup, formatStartupReport } from './startup.ts';
+import type { StartupReport } from './startup.ts';
 import { isAvailable, isReady, timeUntil } from './convergence.ts';
 import { inParallel } from './in-parallel.ts';
 import { BENCH_RESOLVER, floorChildren, workload } from './workload.ts';
@@ -129,6 +132,17 @@ async function runBaseline(opts: BenchOptions, cluster: LocalCluster): Promise<B
   await addFakeNodes(api, opts.count + 10);
   const report = await compareWithBaseline(api, cluster, opts);
   process.stdout.write(formatBaselineReport(report));
+  return report;
+}
+
+async function runStartup(opts: BenchOptions, cluster: LocalCluster): Promise<StartupReport> {
+  const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
+    requestTimeoutMs: 60_000,
+  });
+  await installCrds();
+  await addFakeNodes(api, opts.count + 10);
+  const report = await compareStartup(api, cluster, opts);
+  process.stdout.write(formatStartupReport(report));
   return report;
 }
 
@@ -277,8 +291,9 @@ async function main(argv: string[]): Promise<void> {
   process.env[KUBECONFIG_ENV] = cluster.kubeconfigPath;
   log(`cluster ${cluster.id} at ${cluster.apiServerUrl}`);
   try {
-    let report: Report | BaselineReport;
-    if (opts.baseline) report = await runBaseline(opts, cluster);
+    let report: Report | BaselineReport | StartupReport;
+    if (opts.startup) report = await runStartup(opts, cluster);
+    else if (opts.baseline) report = await runBaseline(opts, cluster);
     else printReport((report = await run(opts, cluster)));
     if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
   } finally {
