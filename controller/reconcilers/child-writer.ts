@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
-import { refOf } from '../../shared/kube/kube-api.ts';
+import { refOf } from '../../shared/kube/object-key.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { ServerSideApplier } from '../runtime/apply/server-side-applier.ts';
 

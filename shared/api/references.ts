@@ -5,6 +5,7 @@
 import { parseAPIVersion } from './kinds.ts';
 import type { KubeObject } from './meta.ts';
 import { isPlainObject } from '../util/json.ts';
+import { namespaceOf } from '../kube/object-key.ts';
 
 export type ReferencedKind = 'Service' | 'Secret' | 'ConfigMap' | 'AIModel';
 
@@ -75,7 +76,7 @@ function modelReferences(spec: Record<string, unknown>, namespace: string): Obje
 
 /** The objects `object` (a v1 APIGatewayRoute or AIModel) refers to; other objects refer to none. */
 export function referencedObjects(object: KubeObject): ObjectReference[] {
-  const namespace = object.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(object);
   if (!isPlainObject(object.spec) || parseAPIVersion(object.apiVersion).version !== 'v1') return [];
   if (object.kind === 'APIGatewayRoute') return routeReferences(object.spec, namespace);
   if (object.kind === 'AIModel') return modelReferences(object.spec, namespace);

@@ -9,6 +9,7 @@ import { CONSUMER_NAME_PATTERN } from '../api/apigatewayroute/v1.ts';
 import { GatewayRouteError } from './errors.ts';
 import { modelBackend, type RouteBackend } from './route-backend.ts';
 import { routeIdentity } from './route-identity.ts';
+import { namespaceOf } from '../kube/object-key.ts';
 
 /** The header that carries a provider key, and what comes before the key in its value. */
 export interface CredentialHeader {
@@ -119,7 +120,7 @@ export function modelTarget(
   name: string,
   lookup: ModelLookup,
 ): ModelTarget | undefined {
-  const model = lookup.models.get(`${route.metadata.namespace ?? 'default'}/${name}`);
+  const model = lookup.models.get(`${namespaceOf(route)}/${name}`);
   if (model === undefined) return undefined;
   return {
     model: name,
@@ -145,7 +146,7 @@ function routedModels(route: APIGatewayRouteV1, lookup: ModelLookup): RoutedMode
         'must name DNS subdomains',
       );
     }
-    const model = lookup.models.get(`${route.metadata.namespace ?? 'default'}/${name}`);
+    const model = lookup.models.get(`${namespaceOf(route)}/${name}`);
     const primary = modelTarget(route, name, lookup);
     // Not (yet) there: not served; the controller reports it.
     if (model === undefined || primary === undefined) continue;
@@ -170,7 +171,7 @@ function consumers(
 ): RouteConsumer[] {
   const modelNameOfObject = new Map<string, string>();
   for (const { name } of route.spec.aiModelRouting?.models ?? []) {
-    const model = lookup.models.get(`${route.metadata.namespace ?? 'default'}/${name}`);
+    const model = lookup.models.get(`${namespaceOf(route)}/${name}`);
     if (model) modelNameOfObject.set(name, model.spec.modelName);
   }
   const served = new Set(routed.map((m) => m.modelName));

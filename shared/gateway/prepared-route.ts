@@ -7,6 +7,7 @@ import { GatewayRouteError } from './errors.ts';
 import { routeBackend, type RouteBackend } from './route-backend.ts';
 import { routeIdentity } from './route-identity.ts';
 import { routeMatch, type RouteMatch } from './route-match.ts';
+import { namespaceOf } from '../kube/object-key.ts';
 
 export type RouteAuthentication = { required: false } | { required: true; secret: string | undefined };
 
@@ -42,7 +43,7 @@ export interface RouteContext {
 }
 
 export function modelsByKey(models: readonly AIModelV1[]): ReadonlyMap<string, AIModelV1> {
-  return new Map(models.map((m) => [`${m.metadata.namespace ?? 'default'}/${m.metadata.name ?? ''}`, m]));
+  return new Map(models.map((m) => [`${namespaceOf(m)}/${m.metadata.name ?? ''}`, m]));
 }
 
 /** The API's default for requestTimeoutSeconds. */
@@ -79,7 +80,7 @@ export function prepareRoute(route: APIGatewayRouteV1, context: RouteContext): P
   if (!DNS_SUBDOMAIN.test(route.metadata.name ?? '')) {
     throw new GatewayRouteError(id, 'metadata.name', 'must be a DNS subdomain');
   }
-  if (!DNS_LABEL.test(route.metadata.namespace ?? 'default')) {
+  if (!DNS_LABEL.test(namespaceOf(route))) {
     throw new GatewayRouteError(id, 'metadata.namespace', 'must be a DNS label');
   }
   const rateLimit = integerField(route, 'spec.rateLimit', route.spec.rateLimit, 0, [0, 1_000_000]);

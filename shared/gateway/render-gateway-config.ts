@@ -41,6 +41,7 @@ import { refusedPathCheck, refusedPathMap } from './request-path-check.ts';
 import { rateLimitZone, routeLocation } from './route-location.ts';
 import { HEALTH_PATH } from './route-match.ts';
 import { isConditional, routeSelectionMap } from './route-selection.ts';
+import { namespaceOf } from '../kube/object-key.ts';
 
 export const GATEWAY_CONFIG_FILE = 'nginx.conf';
 
@@ -64,7 +65,7 @@ function numberedRoutes(options: GatewayOptions): NumberedRoute[] {
   return options.routes
     .map((route: APIGatewayRouteV1) => {
       const prepared = prepareRoute(route, context);
-      if ((route.metadata.namespace ?? 'default') !== options.namespace) {
+      if (namespaceOf(route) !== options.namespace) {
         throw new GatewayRouteError(
           prepared.id,
           'metadata.namespace',

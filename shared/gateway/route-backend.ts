@@ -9,6 +9,7 @@ import { endpointRewritePath } from './endpoint-path.ts';
 import { GatewayRouteError } from './errors.ts';
 import { refuseLocalDestination, refuseLocalEndpoint } from './local-egress-refusal.ts';
 import { routeIdentity } from './route-identity.ts';
+import { namespaceOf } from '../kube/object-key.ts';
 
 /** A Service or DNS name spoken to over plain HTTP; the request URI is passed on unchanged. */
 export interface ServiceBackend {
@@ -106,7 +107,7 @@ export function modelBackend(
   clusterDomain: string,
   allowLocalEgress: boolean,
 ): RouteBackend {
-  const namespace = route.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(route);
   const model = models.get(`${namespace}/${name}`);
   if (model && model.spec.image === undefined && model.spec.endpoint !== undefined) {
     return endpointBackend(route, model, model.spec.endpoint, allowLocalEgress);
@@ -130,7 +131,7 @@ export function routeBackend(
   /** Whether loopback, link-local and cloud metadata hosts may be proxied to (see local-egress-refusal.ts). */
   allowLocalEgress = false,
 ): RouteBackend {
-  const namespace = route.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(route);
   const { destinationService, destinationPort, aiModelRef } = route.spec;
   if (aiModelRef !== undefined) {
     if (!DNS_NAME.test(aiModelRef.name)) {

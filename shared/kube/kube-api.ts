@@ -92,9 +92,3 @@ export interface KubeApi {
   ): Promise<T>;
   delete(resource: ResourceDescriptor, ref: ObjectRef, opts?: DeleteOptions): Promise<void>;
 }
-
-/** Where an object sits, read from its own metadata. */
-export function refOf(object: KubeObject): ObjectRef {
-  const { name, namespace } = object.metadata;
-  return namespace ? { namespace, name: name ?? '' } : { name: name ?? '' };
-}

@@ -41,6 +41,7 @@ import { credentialsProblem } from '../provider-credentials.ts';
 import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import type { ReadSecret } from '../secret-marking.ts';
 import { planModelChildren } from './plan-model-children.ts';
+import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
 type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<ObjectStore<T>, 'get'>;
 
@@ -174,7 +175,7 @@ export class AIModelReconciler implements Reconciler {
   ): Promise<CredentialsProblem | undefined> {
     const ref = model.spec.credentials?.secretKeyRef;
     if (ref === undefined) return undefined;
-    const namespace = model.metadata.namespace ?? 'default';
+    const namespace = namespaceOf(model);
     let secret: ReadSecret | undefined;
     try {
       secret = await this.opts.api.get<KubeObject & ReadSecret>(

@@ -15,6 +15,7 @@ import { renderModelConfigMap } from '../../children/model/model-config-map.ts';
 import { renderModelDeployment } from '../../children/model/model-deployment.ts';
 import { renderExternalModelService, renderModelService } from '../../children/model/model-service.ts';
 import { specProblem } from '../spec-problem.ts';
+import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
 export type ModelPlan =
   | { kind: 'served'; configMap: ConfigMap; service: Service; deployment: Deployment; endpoint: string }
@@ -24,7 +25,7 @@ export type ModelPlan =
 
 export function planModelChildren(model: AIModelV1): ModelPlan {
   const name = model.metadata.name ?? '';
-  const namespace = model.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(model);
   const problem = specProblem(model);
   if (problem !== undefined) return { kind: 'invalid', message: problem };
   const { image, endpoint } = model.spec;

@@ -11,13 +11,14 @@ import type { Pod } from '../../children/kube-objects.ts';
 import { GATEWAY_LABEL } from '../../children/labels.ts';
 import type { PodReport } from '../../status/config-serving.ts';
 import type { WatchedObjects } from '../watched-objects.ts';
+import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
 export const PODS_BY_GATEWAY = 'byGateway';
 
 /** "namespace/gateway" of a gateway pod, from its gateway label. */
 export function indexPodByGateway(pod: Pod): string[] {
   const gateway = pod.metadata.labels?.[GATEWAY_LABEL];
-  return gateway === undefined ? [] : [`${pod.metadata.namespace ?? 'default'}/${gateway}`];
+  return gateway === undefined ? [] : [`${namespaceOf(pod)}/${gateway}`];
 }
 
 export function isServingPod(pod: Pod): boolean {

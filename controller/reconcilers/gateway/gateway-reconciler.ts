@@ -23,7 +23,7 @@ import type { GatewayPodSettings } from '../../children/gateway/gateway-pod.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { gatewayClaim, isClaimed } from '../../children/child-claim.ts';
 import type { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
-import { objectKey } from '../../runtime/cache/object-key.ts';
+import { DEFAULT_NAMESPACE, namespaceOf, objectKey } from '../../../shared/kube/object-key.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
 import type {
   ReconcileContext,
@@ -168,7 +168,7 @@ function tooLargeOutcome(gatewayName: string, budget: number): RouteOutcome {
 function servedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan, view: GatewayServing): RouteOutcome {
   const missing = plan.missingModels.get(route);
   if (missing !== undefined) {
-    const namespace = route.metadata.namespace ?? 'default';
+    const namespace = namespaceOf(route);
     // A route with aiModelRouting answers a request for a model it cannot reach as for an unknown one.
     const message =
       route.spec.aiModelRouting === undefined
@@ -214,7 +214,7 @@ export class GatewayReconciler implements Reconciler {
   }
 
   async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | void> {
-    const namespace = request.namespace ?? 'default';
+    const namespace = request.namespace ?? DEFAULT_NAMESPACE;
     const gateway = request.name;
     const routes = this.opts.routes
       .byIndex(ROUTES_BY_GATEWAY, objectKey(request))

@@ -11,6 +11,7 @@ import { GatewayRouteError } from '../../../shared/gateway/errors.ts';
 import { modelsByKey, prepareRoute } from '../../../shared/gateway/prepared-route.ts';
 import { DEFAULT_CLUSTER_DOMAIN } from '../../../shared/gateway/route-backend.ts';
 import { specProblem } from '../spec-problem.ts';
+import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
 export interface RouteProblem {
   route: APIGatewayRouteV1;
@@ -63,8 +64,6 @@ export function routeModelNames(route: APIGatewayRouteV1): string[] {
   const { aiModelRef, aiModelRouting } = route.spec;
   return [...(aiModelRef ? [aiModelRef.name] : []), ...(aiModelRouting?.models ?? []).map((m) => m.name)];
 }
-
-const namespaceOf = (route: APIGatewayRouteV1) => route.metadata.namespace ?? 'default';
 
 /**
  * The AIModels the routes reach that exist: those they name and the fallbacks of those, each once, in the

@@ -3,7 +3,7 @@
 // route reaches the fallbacks of the models it names).
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
-import { objectKey } from '../../runtime/cache/object-key.ts';
+import { namespaceOf, objectKey } from '../../../shared/kube/object-key.ts';
 import type { ReconcileRequest } from '../../runtime/controller/reconciler.ts';
 import { DEFAULT_GATEWAY } from '../../children/gateway/gateway-names.ts';
 import { routeModelNames } from './plan-gateway.ts';
@@ -18,7 +18,7 @@ export function routeGateway(route: APIGatewayRouteV1): string {
 
 /** The reconcile key of the gateway serving `route`: namespace/gateway-name. */
 export function gatewayRequest(route: APIGatewayRouteV1): ReconcileRequest {
-  return { namespace: route.metadata.namespace ?? 'default', name: routeGateway(route) };
+  return { namespace: namespaceOf(route), name: routeGateway(route) };
 }
 
 export function indexByGateway(route: APIGatewayRouteV1): string[] {
@@ -26,12 +26,12 @@ export function indexByGateway(route: APIGatewayRouteV1): string[] {
 }
 
 export function indexByModel(route: APIGatewayRouteV1): string[] {
-  const namespace = route.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(route);
   return [...new Set(routeModelNames(route))].map((name) => objectKey({ namespace, name }));
 }
 
 export function indexByFallback(model: AIModelV1): string[] {
-  const namespace = model.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(model);
   return [...new Set((model.spec.fallbacks ?? []).map((f) => f.name))].map((name) =>
     objectKey({ namespace, name }),
   );
@@ -43,8 +43,7 @@ export function gatewaysReaching(
   routesNaming: (modelKey: string) => APIGatewayRouteV1[],
   modelsFallingBackTo: (modelKey: string) => AIModelV1[],
 ): ReconcileRequest[] {
-  const key = (m: AIModelV1) =>
-    objectKey({ namespace: m.metadata.namespace ?? 'default', name: m.metadata.name ?? '' });
+  const key = (m: AIModelV1) => objectKey({ namespace: namespaceOf(m), name: m.metadata.name ?? '' });
   const routes = [model, ...modelsFallingBackTo(key(model))].flatMap((m) => routesNaming(key(m)));
   const requests = new Map(routes.map((route) => [objectKey(gatewayRequest(route)), gatewayRequest(route)]));
   return [...requests.values()];

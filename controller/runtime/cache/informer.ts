@@ -10,7 +10,7 @@ import type { Clock } from '../../../shared/time/clock.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
 import { Reflector } from '../watch/reflector.ts';
 import type { ReflectorHealth, ReflectorOptions, ReflectorSink } from '../watch/reflector.ts';
-import { keyOfObject } from './object-key.ts';
+import { keyOfObject } from '../../../shared/kube/object-key.ts';
 import { ObjectStore } from './object-store.ts';
 import { trimForCache } from './trim-for-cache.ts';
 import type { IndexFunc } from './object-store.ts';

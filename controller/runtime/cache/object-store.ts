@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import type { ObjectRef } from '../../../shared/kube/resource.ts';
 import { deepFreeze } from './deep-freeze.ts';
-import { keyOfObject, objectKey } from './object-key.ts';
+import { keyOfObject, objectKey } from '../../../shared/kube/object-key.ts';
 
 /** The values an object is indexed under; an object may sit under several or none. */
 export type IndexFunc<T extends KubeObject> = (object: T) => readonly string[];

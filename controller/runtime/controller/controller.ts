@@ -12,7 +12,7 @@ import { sleep } from '../../../shared/time/clock.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { Informer } from '../cache/informer.ts';
-import { objectKey, refOfKey } from '../cache/object-key.ts';
+import { objectKey, refOfKey } from '../../../shared/kube/object-key.ts';
 import type { HandlerFactory } from '../handlers/enqueue.ts';
 import type { ReconcileResultLabel, RuntimeMetrics } from '../metrics/runtime-metrics.ts';
 import { workQueueMetricsHooks } from '../metrics/runtime-metrics.ts';

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isConflict } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
-import { refOf } from '../../../shared/kube/kube-api.ts';
+import { refOf } from '../../../shared/kube/object-key.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { deepEqual } from '../../../shared/util/json.ts';
 import { trimForCache } from '../cache/trim-for-cache.ts';

@@ -15,7 +15,7 @@ import type {
   WatchOptions,
   WriteOptions,
 } from '../kube-api.ts';
-import { refOf } from '../kube-api.ts';
+import { refOf } from '../object-key.ts';
 import { apiVersionOf, collectionPath, objectPath } from '../resource.ts';
 import type { ObjectRef, ResourceDescriptor } from '../resource.ts';
 import { accessCredentials } from '../auth/access-credentials.ts';

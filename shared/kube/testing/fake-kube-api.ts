@@ -18,7 +18,7 @@ import type {
   WatchOptions,
   WriteOptions,
 } from '../kube-api.ts';
-import { refOf } from '../kube-api.ts';
+import { refOf } from '../object-key.ts';
 import { apiVersionOf, collectionPath, describeResource, objectPath } from '../resource.ts';
 import type { ObjectRef, ResourceDescriptor } from '../resource.ts';
 import { isPlainObject } from '../../util/json.ts';
