@@ -3,7 +3,8 @@
 // (`node webhook/main.ts`, serving from a cert dir, no cluster); until it listens (its own report) and
 // has answered its first request, for the bare server (startup-bare-server.ts: node:https only). Each
 // round starts both, one after the other, alternating which goes first; figures are medians, ratios the
-// medians of the rounds' ratios.
+// medians of the rounds' ratios. Each round also times what loading costs: `node webhook/main.ts --help`
+// (every module imported, nothing started) against `node -e ''` (Node itself).
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
 import { dirname, resolve } from 'node:path';
@@ -32,6 +33,8 @@ export interface StartupOptions {
 
 /** Milliseconds from spawn. */
 export interface WebhookStartup {
+  /** `node webhook/main.ts --help` exits: every module imported, nothing started. */
+  helpMs: number;
   /** /readyz answers 200. */
   readyMs: number;
   /** The first AdmissionReview answered 200. */
@@ -39,6 +42,8 @@ export interface WebhookStartup {
 }
 
 export interface BareStartup {
+  /** `node -e ''` exits: Node's own start-up. */
+  nodeMs: number;
   /** The server reports it is listening. */
   listeningMs: number;
   /** The first request answered 200. */
@@ -124,7 +129,18 @@ function stop(child: ReturnType<typeof spawn>): Promise<void> {
   });
 }
 
+/** Milliseconds from spawning `node ...args` until it has exited. */
+function timeNode(args: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: 'ignore' });
+  return new Promise((resolveExit, reject) => {
+    child.once('error', reject);
+    child.once('exit', () => resolveExit(performance.now() - started));
+  });
+}
+
 async function webhookStartup(opts: StartupOptions): Promise<WebhookStartup> {
+  const helpMs = await timeNode(['webhook/main.ts', '--help']);
   const ports = await freeLoopbackPorts(['serving', 'health'] as const);
   const started = performance.now();
   const child = spawn(
@@ -159,13 +175,14 @@ async function webhookStartup(opts: StartupOptions): Promise<WebhookStartup> {
         'webhook AdmissionReview',
       ),
     ]);
-    return { readyMs, firstAnswerMs };
+    return { helpMs, readyMs, firstAnswerMs };
   } finally {
     await stop(child);
   }
 }
 
 async function bareStartup(opts: StartupOptions): Promise<BareStartup> {
+  const nodeMs = await timeNode(['-e', '']);
   const started = performance.now();
   const child = spawn(process.execPath, [BARE_SERVER, opts.certDir, opts.cannedAnswer], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -184,7 +201,7 @@ async function bareStartup(opts: StartupOptions): Promise<BareStartup> {
       alive,
       'bare server request',
     );
-    return { listeningMs, firstAnswerMs };
+    return { nodeMs, listeningMs, firstAnswerMs };
   } finally {
     await stop(child);
   }
@@ -193,8 +210,16 @@ async function bareStartup(opts: StartupOptions): Promise<BareStartup> {
 export function startupResult(rounds: readonly StartupRound[]): StartupResult {
   const of = (pick: (r: StartupRound) => number) => median(rounds.map(pick));
   return {
-    webhook: { readyMs: of((r) => r.webhook.readyMs), firstAnswerMs: of((r) => r.webhook.firstAnswerMs) },
-    bare: { listeningMs: of((r) => r.bare.listeningMs), firstAnswerMs: of((r) => r.bare.firstAnswerMs) },
+    webhook: {
+      helpMs: of((r) => r.webhook.helpMs),
+      readyMs: of((r) => r.webhook.readyMs),
+      firstAnswerMs: of((r) => r.webhook.firstAnswerMs),
+    },
+    bare: {
+      nodeMs: of((r) => r.bare.nodeMs),
+      listeningMs: of((r) => r.bare.listeningMs),
+      firstAnswerMs: of((r) => r.bare.firstAnswerMs),
+    },
     ratios: {
       readyToListening: of((r) => r.webhook.readyMs / r.bare.listeningMs),
       firstAnswer: of((r) => r.webhook.firstAnswerMs / r.bare.firstAnswerMs),
@@ -228,7 +253,8 @@ export function formatStartup(r: StartupResult): string {
         `webhook ready (/readyz 200) ${ms(r.webhook.readyMs)}, bare server listening ${ms(r.bare.listeningMs)}, ` +
         `ratio ${r.ratios.readyToListening.toFixed(2)}x; ` +
         `first AdmissionReview answered ${ms(r.webhook.firstAnswerMs)} against ${ms(r.bare.firstAnswerMs)}, ` +
-        `ratio ${r.ratios.firstAnswer.toFixed(2)}x`,
+        `ratio ${r.ratios.firstAnswer.toFixed(2)}x; ` +
+        `loading: webhook/main.ts --help ${ms(r.webhook.helpMs)}, node -e '' ${ms(r.bare.nodeMs)}`,
       `  per round (ms): webhook ready ${perRound((x) => x.webhook.readyMs)}; first answer ` +
         `${perRound((x) => x.webhook.firstAnswerMs)}; bare listening ${perRound((x) => x.bare.listeningMs)}; ` +
         `first answer ${perRound((x) => x.bare.firstAnswerMs)}`,
