@@ -3,7 +3,7 @@ import { formatStartupReport, medianTimes } from './startup.ts';
 import type { StartupTimes } from './startup.ts';
 
 function times(servingMs: number, readyMs: number, firstReconcileMs: number): StartupTimes {
-  return { servingMs, readyMs, firstReconcileMs };
+  return { helpMs: servingMs / 2, servingMs, readyMs, firstReconcileMs };
 }
 
 describe('controller start-up report', () => {
@@ -26,6 +26,7 @@ describe('controller start-up report', () => {
         { typescript: ts, controllerRuntime: go },
       ],
     });
+    expect(text).toMatch(/^loaded \(--help exits\) +1500 ms +250 ms +6\.00$/m);
     expect(text).toMatch(/^health port answers +3000 ms +500 ms +6\.00$/m);
     expect(text).toMatch(/^caches synced \(\/readyz 200\) +3500 ms +700 ms +5\.00$/m);
     expect(text).toMatch(/^first reconcile finished +4000 ms +1000 ms +4\.00$/m);

@@ -1,5 +1,5 @@
 // bench:controller --startup: how long this project's controller and the controller-runtime baseline take
-// from the process being spawned to serving (the first answer of its health port, any status), to caches
+// to load (spawn until `--help` has exited: modules, no work), and from the process being spawned to serving (the first answer of its health port, any status), to caches
 // synced (/readyz 200) and to its first finished reconcile (`controller_runtime_reconcile_total` of the
 // aimodel controller above 0), with N converged AIModels already in the namespace it watches. Both are
 // started the same way, one after the other, alternating which goes first, on the same cluster.
@@ -33,6 +33,8 @@ const POLL_MS = 10;
 
 /** Milliseconds from spawn. */
 export interface StartupTimes {
+  /** `--help` exits: the program loaded (for Node, every module imported), nothing started. */
+  helpMs: number;
   /** The health port's first answer, whatever its status: modules loaded, servers listening. */
   servingMs: number;
   /** /readyz answers 200: caches synced. */
@@ -57,6 +59,8 @@ export interface StartupReport extends StartupPair {
 interface Command {
   id: string;
   executable: string;
+  /** What comes before the flags: the script, for Node. */
+  program: readonly string[];
   args: readonly string[];
 }
 
@@ -73,8 +77,25 @@ async function answer(url: string): Promise<{ status: number; body: string } | u
   }
 }
 
+/** Milliseconds from spawning `command --help` until it has exited. */
+function timeHelp(command: Command): Promise<number> {
+  const started = performance.now();
+  const child = spawn(command.executable, [...command.program, '--help'], {
+    cwd: REPO_ROOT,
+    stdio: 'ignore',
+  });
+  return new Promise((resolveExit, reject) => {
+    child.once('error', reject);
+    child.once('exit', () => resolveExit(performance.now() - started));
+  });
+}
+
 /** Spawns `command`, polls its health port until it has reconciled, stops it; resolves with the times. */
-async function timeStartup(command: Command, kubeconfig: string, logDir: string): Promise<StartupTimes> {
+async function timeStartup(
+  command: Command,
+  kubeconfig: string,
+  logDir: string,
+): Promise<Omit<StartupTimes, 'helpMs'>> {
   const { health } = await freeLoopbackPorts(['health'] as const);
   const logFile = createWriteStream(join(logDir, `startup-${command.id}-${Date.now()}.log`));
   const base = `http://127.0.0.1:${health}`;
@@ -82,6 +103,7 @@ async function timeStartup(command: Command, kubeconfig: string, logDir: string)
   const child = spawn(
     command.executable,
     [
+      ...command.program,
       ...command.args,
       `--kubeconfig=${kubeconfig}`,
       `--health-probe-bind-address=127.0.0.1:${health}`,
@@ -143,6 +165,7 @@ function median(values: readonly number[]): number {
 export function medianTimes(rounds: readonly StartupTimes[]): StartupTimes {
   const of = (pick: (t: StartupTimes) => number) => median(rounds.map(pick));
   return {
+    helpMs: of((t) => t.helpMs),
     servingMs: of((t) => t.servingMs),
     readyMs: of((t) => t.readyMs),
     firstReconcileMs: of((t) => t.firstReconcileMs),
@@ -163,9 +186,10 @@ export async function compareStartup(
   const typescript: Command = {
     id: 'ts',
     executable: process.execPath,
-    args: ['controller/main.ts', ...flags, '--leader-elect=false', `--gateway-resolver=${BENCH_RESOLVER}`],
+    program: ['controller/main.ts'],
+    args: [...flags, '--leader-elect=false', `--gateway-resolver=${BENCH_RESOLVER}`],
   };
-  const controllerRuntime: Command = { id: 'go', executable: baselineBinary, args: flags };
+  const controllerRuntime: Command = { id: 'go', executable: baselineBinary, program: [], args: flags };
 
   // The models converge first, so that every start finds the same workload with nothing to write.
   log(`startup: ${opts.count} AIModels in ${namespace}, converged by this project's controller first`);
@@ -173,7 +197,7 @@ export async function compareStartup(
     name: 'startup-converge',
     kubeconfig,
     logDir,
-    args: typescript.args.slice(1),
+    args: typescript.args,
   });
   const began = Date.now();
   await inParallel(workload(namespace, opts.count, 1).models, CLIENT_CONCURRENCY, (model) =>
@@ -188,7 +212,10 @@ export async function compareStartup(
     // Alternating which goes first, so a change in the machine's load does not always favour one.
     const order = round % 2 === 1 ? [typescript, controllerRuntime] : [controllerRuntime, typescript];
     const times = new Map<string, StartupTimes>();
-    for (const command of order) times.set(command.id, await timeStartup(command, kubeconfig, logDir));
+    for (const command of order) {
+      const helpMs = await timeHelp(command);
+      times.set(command.id, { helpMs, ...(await timeStartup(command, kubeconfig, logDir)) });
+    }
     const pair = { typescript: times.get('ts'), controllerRuntime: times.get('go') } as StartupPair;
     log(
       `startup round ${round}: first reconcile ${pair.typescript.firstReconcileMs.toFixed(0)} ms ` +
@@ -207,6 +234,7 @@ export async function compareStartup(
 
 export function formatStartupReport(r: StartupReport): string {
   const rows: [string, (t: StartupTimes) => number][] = [
+    ['loaded (--help exits)', (t) => t.helpMs],
     ['health port answers', (t) => t.servingMs],
     ['caches synced (/readyz 200)', (t) => t.readyMs],
     ['first reconcile finished', (t) => t.firstReconcileMs],
