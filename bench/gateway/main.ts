@@ -64,7 +64,7 @@ function options() {
   });
   const sections = values.sections.split(',').map((section) => section.trim());
   for (const section of sections) {
-    if (!(section in SECTIONS)) {
+    if (!Object.hasOwn(SECTIONS, section)) {
       throw new Error(`--sections: unknown section ${JSON.stringify(section)}: proxy, ai or both`);
     }
   }
