@@ -80,6 +80,8 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
     Array.from({ length: SERVICES }, (_, i) => `svc-${i}.${FIXTURE_NAMESPACE}.svc.cluster.local`),
   );
   const port = await freeLoopbackPort();
+  let metricsPort = await freeLoopbackPort();
+  while (metricsPort === port) metricsPort = await freeLoopbackPort();
   const render = (runtimeDirectory: string, changed?: string): GatewayConfig =>
     renderGatewayConfig({
       namespace: FIXTURE_NAMESPACE,
@@ -89,6 +91,7 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
       resolver: dns.address,
       listenAddress: '127.0.0.1',
       listenPort: port,
+      metricsPort,
       runtimeDirectory,
       accessLog: '/dev/null',
       workerProcesses: 2,

@@ -110,11 +110,14 @@ describe('the gateway configuration from the cluster in a real nginx', () => {
       ),
     );
     const listen = await freeLoopbackPort();
+    let metricsPort = await freeLoopbackPort();
+    while (metricsPort === listen) metricsPort = await freeLoopbackPort();
     nginx = await startNginx(
       workspace,
       {
         config: localGatewayConfig(config, {
           port: listen,
+          metricsPort,
           runtimeDirectory: workspace.runtimeDirectory,
           accessLog: workspace.accessLog,
           modulesDirectory: njsModulesDirectory(),

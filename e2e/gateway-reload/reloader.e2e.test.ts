@@ -27,6 +27,7 @@ const SERVICE = `echo.${FIXTURE_NAMESPACE}.svc.cluster.local`;
 let backend: EchoBackend;
 let dns: LoopbackDnsServer;
 let port: number;
+let metricsPort: number;
 let pod: GatewayPod | undefined;
 
 function routes(...paths: string[]): APIGatewayRouteV1[] {
@@ -45,6 +46,7 @@ function render(paths: string[], runtimeDirectory = pod?.directories.runtime ?? 
     resolverValidSeconds: 1,
     listenAddress: '127.0.0.1',
     listenPort: port,
+    metricsPort,
     runtimeDirectory,
     accessLog: '/dev/null',
   });
@@ -60,6 +62,8 @@ beforeAll(async () => {
   backend = await startEchoBackend('echo');
   dns = await startLoopbackDnsServer([SERVICE]);
   port = await freeLoopbackPort();
+  metricsPort = await freeLoopbackPort();
+  while (metricsPort === port) metricsPort = await freeLoopbackPort();
 });
 
 afterAll(async () => {

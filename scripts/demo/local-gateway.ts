@@ -4,8 +4,8 @@
 // loopback port of their own. Backends are reached through the DNS server the controller was given, which
 // maps Service names to loopback addresses: nothing dials a cluster IP.
 import { join } from 'node:path';
-import { ConfigLayoutError, localGatewayConfig } from '../../e2e/controller/support/local-gateway-config.ts';
-import { DEFAULT_CREDENTIALS_DIRECTORY, DEFAULT_METRICS_PORT } from '../../shared/gateway/gateway-options.ts';
+import { localGatewayConfig } from '../../e2e/controller/support/local-gateway-config.ts';
+import { DEFAULT_CREDENTIALS_DIRECTORY } from '../../shared/gateway/gateway-options.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { njsModulesDirectory } from '../../test/nginx/nginx-binary.ts';
 import { createNginxWorkspace, removeNginxWorkspace, startNginx } from '../../test/nginx/nginx-process.ts';
@@ -33,26 +33,23 @@ interface LocalPorts {
   metricsPort: number;
 }
 
-const METRICS_LISTEN = `listen ${DEFAULT_METRICS_PORT};`;
-
 /**
- * The pod's configuration for this machine: what localGatewayConfig changes, and the AI gateway's paths of
- * the pod, the provider-credentials mounts and the metrics port (present once a route serves models).
+ * The pod's configuration for this machine: what localGatewayConfig changes, and the provider-credentials
+ * mounts.
  */
 export function localConfig(config: string, workspace: NginxWorkspace, ports: LocalPorts): string {
   const text = localGatewayConfig(config, {
     port: ports.port,
+    metricsPort: ports.metricsPort,
     runtimeDirectory: workspace.runtimeDirectory,
     accessLog: workspace.accessLog,
     modulesDirectory: njsModulesDirectory(),
     apiKeysDirectory: join(workspace.directory, 'api-keys'),
   });
-  const credentials = `"${DEFAULT_CREDENTIALS_DIRECTORY}/`;
-  if (text.includes(credentials) && !text.includes(METRICS_LISTEN))
-    throw new ConfigLayoutError(METRICS_LISTEN);
-  return text
-    .replaceAll(credentials, `"${join(workspace.directory, 'credentials')}/`)
-    .replaceAll(METRICS_LISTEN, `listen 127.0.0.1:${ports.metricsPort};`);
+  return text.replaceAll(
+    `"${DEFAULT_CREDENTIALS_DIRECTORY}/`,
+    `"${join(workspace.directory, 'credentials')}/`,
+  );
 }
 
 function nginxFiles(snapshot: GatewaySnapshot, workspace: NginxWorkspace, ports: LocalPorts): NginxFiles {

@@ -212,8 +212,12 @@ export function aiScriptFiles(routes: readonly NumberedRoute[]): Record<string, 
   return { [AI_SCRIPT_FILE]: aiGatewayScript(routingTables(routes)) };
 }
 
-/** The gateway's metrics, on their own port: never reachable through the routes' port. */
-export function metricsServer(options: GatewayOptions): NginxBlock {
+/**
+ * The gateway's metrics, on their own port: never reachable through the routes' port. A gateway without
+ * routes to AIModels has no counters and answers an empty exposition, so that every gateway pod is a
+ * scrape target that is up.
+ */
+export function metricsServer(options: GatewayOptions, usesAI: boolean): NginxBlock {
   const listen = options.listenAddress
     ? `${options.listenAddress}:${options.metricsPort}`
     : `${options.metricsPort}`;
@@ -223,7 +227,16 @@ export function metricsServer(options: GatewayOptions): NginxBlock {
     [
       directive('listen', listen),
       directive('access_log', 'off'),
-      block('location', ['=', '/metrics'], [directive('js_content', `${AI_MODULE}.metrics`)]),
+      block(
+        'location',
+        ['=', '/metrics'],
+        usesAI
+          ? [directive('js_content', `${AI_MODULE}.metrics`)]
+          : [
+              directive('default_type', quotedLiteral('text/plain; version=0.0.4; charset=utf-8')),
+              directive('return', 200, '""'),
+            ],
+      ),
       block('location', ['/'], [directive('return', 404)]),
     ],
   );

@@ -135,12 +135,9 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
   expectNamesWithin(top, TOP_LEVEL);
   const http = only(top, 'http').children ?? [];
   expectNamesWithin(http, HTTP_LEVEL);
-  // The routes' server, and the metrics server when a route reaches a model.
+  // The routes' server, and the metrics server.
   const servers = http.filter((d) => d.name === 'server');
-  const reachesModel = set.routes.some(
-    (r) => r.spec.aiModelRef && admittedIds.includes(`${r.metadata.namespace}/${r.metadata.name}`),
-  );
-  expect(servers.length).toBe(reachesModel ? 2 : 1);
+  expect(servers.length).toBe(2);
   const server = servers[0]?.children ?? [];
   expectNamesWithin(server, SERVER_LEVEL);
   for (const metrics of servers.slice(1)) expectNamesWithin(metrics.children ?? [], METRICS_SERVER_LEVEL);

@@ -304,7 +304,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], features: F
       ...dispatches.flatMap((d) => d.maps),
       ...allowMap(dispatches),
       server,
-      ...(usesAI ? [metricsServer(options)] : []),
+      metricsServer(options, usesAI),
     ],
   );
 }

@@ -61,12 +61,14 @@ function volumeData(
   configMap: ConfigMap,
   directories: GatewayPodDirectories,
   port: number,
+  metricsPort: number,
 ): Record<string, string> {
   const { [GATEWAY_CONFIG_FILE]: config = '', ...files } = configMap.data;
   return {
     ...files,
     [GATEWAY_CONFIG_FILE]: localGatewayConfig(config, {
       port,
+      metricsPort,
       runtimeDirectory: directories.runtime,
       accessLog: '/dev/null',
       modulesDirectory: njsModulesDirectory(),
@@ -86,6 +88,8 @@ export async function startClusterGatewayPod(options: ClusterGatewayPodOptions):
   const ref = { namespace, name: `agw-${gateway}` };
   let configMap = await api.get<ConfigMap>(CONFIG_MAPS, ref);
   const port = await freeLoopbackPort();
+  let metricsPort = await freeLoopbackPort();
+  while (metricsPort === port) metricsPort = await freeLoopbackPort();
   const pod = await startGatewayPod(
     {
       port,
@@ -93,7 +97,7 @@ export async function startClusterGatewayPod(options: ClusterGatewayPodOptions):
       statusPort,
       workerShutdownTimeoutSeconds: options.workerShutdownTimeoutSeconds ?? 120,
     },
-    (directories) => volumeData(configMap, directories, port),
+    (directories) => volumeData(configMap, directories, port, metricsPort),
   );
 
   let stopped = false;
@@ -124,7 +128,7 @@ export async function startClusterGatewayPod(options: ClusterGatewayPodOptions):
         const latest = await api.get<ConfigMap>(CONFIG_MAPS, ref);
         if (latest.metadata.resourceVersion === configMap.metadata.resourceVersion) continue;
         configMap = latest;
-        const data = volumeData(latest, pod.directories, port);
+        const data = volumeData(latest, pod.directories, port, metricsPort);
         const tamper = handle.tamper;
         if (tamper) data[GATEWAY_CONFIG_FILE] = tamper(data[GATEWAY_CONFIG_FILE] ?? '');
         await pod.mount(data);
