@@ -21,12 +21,19 @@ export interface LoggerOptions {
   silent?: boolean;
 }
 
+// winston builds and formats a line before its level filter drops it; a line below the level costs
+// nothing here, which matters on paths that log per request (the webhook's admission decisions).
 function wrap(w: winston.Logger): Logger {
+  const at =
+    (level: LogLevel) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      if (w.isLevelEnabled(level)) w.log(level, message, fields);
+    };
   return {
-    error: (message, fields) => w.error(message, fields),
-    warn: (message, fields) => w.warn(message, fields),
-    info: (message, fields) => w.info(message, fields),
-    debug: (message, fields) => w.debug(message, fields),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
     child: (fields) => wrap(w.child(fields)),
   };
 }
