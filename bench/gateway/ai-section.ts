@@ -6,7 +6,7 @@
 // - routing: an aiModelRouting route whose njs handler reads the body's "model" and redirects to that
 //   model's location, which runs the same body filter.
 // The gateway is an nginx of its own, so that the AI gateway's declarations (its njs module, variables
-// and metrics server) leave the proxy section's gateway as it was.
+// and shared dictionaries) leave the proxy section's gateway as it was.
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import { ANSWERED_BY_HEADER } from '../../shared/gateway/ai-locations.ts';
