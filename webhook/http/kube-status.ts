@@ -1,5 +1,6 @@
 // The metav1.Status body Kubernetes components answer errors with, so the API server (and a human with
 // curl) reads why a request was refused.
+import type { KubeStatus } from '../../shared/kube/api-error.ts';
 
 const REASONS: Record<number, string> = {
   400: 'BadRequest',
@@ -11,17 +12,14 @@ const REASONS: Record<number, string> = {
   500: 'InternalError',
 };
 
-export interface KubeStatus {
-  kind: 'Status';
-  apiVersion: 'v1';
+/** A failure, with every field a client reads set. */
+export type FailureStatus = Required<
+  Pick<KubeStatus, 'kind' | 'apiVersion' | 'status' | 'message' | 'reason' | 'code'>
+> & {
   metadata: Record<string, never>;
-  status: 'Failure';
-  message: string;
-  reason: string;
-  code: number;
-}
+};
 
-export function failureStatus(code: number, message: string): KubeStatus {
+export function failureStatus(code: number, message: string): FailureStatus {
   return {
     kind: 'Status',
     apiVersion: 'v1',
