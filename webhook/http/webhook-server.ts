@@ -9,6 +9,7 @@ import { closeGracefully, listen } from '../../shared/observability/server-lifec
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
 import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
 import { TLS_POLICY, checkServingCertificate, secureContextOptions } from '../tls/serving-certificate.ts';
+import { systemClock, type Clock } from '../../shared/time/clock.ts';
 
 export interface WebhookServerTimeouts {
   /** Time to finish the TLS handshake. */
@@ -35,7 +36,8 @@ export interface WebhookServerOptions {
   port: number;
   logger: Logger;
   timeouts?: Partial<WebhookServerTimeouts>;
-  now?: () => Date;
+  /** Tells whether the served certificate is still valid; the system clock by default. */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export interface WebhookServer {
@@ -50,7 +52,8 @@ export interface WebhookServer {
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
-  const now = opts.now ?? (() => new Date());
+  const clock = opts.clock ?? systemClock;
+  const now = () => new Date(clock.now());
   const server: Server = createServer(
     {
       ...TLS_POLICY,
