@@ -224,8 +224,17 @@ function route(r) {
   r.internalRedirect(targets[0].location);
 }
 
+// Compiled once; each use starts from the beginning (lastIndex), as the VM serves many requests.
+var USAGE = {
+  prompt_tokens: /"prompt_tokens"\s*:\s*(\d+)/g,
+  input_tokens: /"input_tokens"\s*:\s*(\d+)/g,
+  completion_tokens: /"completion_tokens"\s*:\s*(\d+)/g,
+  output_tokens: /"output_tokens"\s*:\s*(\d+)/g
+};
+
 function lastNumber(text, name) {
-  var pattern = new RegExp('"' + name + '"\\s*:\\s*(\\d+)', 'g');
+  var pattern = USAGE[name];
+  pattern.lastIndex = 0;
   var found;
   var last = null;
   while ((found = pattern.exec(text)) !== null) last = Number(found[1]);
@@ -248,7 +257,9 @@ function labels(r) {
 // completion_tokens (OpenAI's usage, also in the final event of a stream that asked for it).
 function usage(r, data, flags) {
   r.sendBuffer(data, flags);
-  var tail = (r.variables.gw_ai_tail || '') + data.toString();
+  // Only the last TAIL bytes are ever kept: a longer chunk is not decoded whole.
+  var chunk = data.length > TAIL ? data.subarray(data.length - TAIL) : data;
+  var tail = (r.variables.gw_ai_tail || '') + chunk.toString();
   if (tail.length > TAIL) tail = tail.slice(tail.length - TAIL);
   r.variables.gw_ai_tail = tail;
   if (!flags.last) return;
