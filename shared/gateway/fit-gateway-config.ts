@@ -26,30 +26,62 @@ export function configBytes(config: GatewayConfig): number {
 
 /**
  * Renders `input`; when it exceeds `budget` bytes, renders the longest run of routes, oldest first, that
- * fits (found by bisection: a few renders, each linear in the routes). Throws what renderGatewayConfig
- * throws.
+ * fits. Routes take about the same room each, so the search starts where the sizes of no route and of all
+ * of them put the answer, widens by doubling steps until it brackets it, and bisects: a handful of
+ * renders, each linear in the routes. Throws what renderGatewayConfig throws.
  */
 export function fitGatewayConfig(
   input: GatewayConfigInput,
   budget: number = MAX_GATEWAY_CONFIG_BYTES,
 ): FittedGatewayConfig {
   const all = renderGatewayConfig(input);
-  if (configBytes(all) <= budget) return { config: all, served: [...input.routes], tooLarge: [] };
+  const total = configBytes(all);
+  if (total <= budget) return { config: all, served: [...input.routes], tooLarge: [] };
   const byAge = [...input.routes].sort(compareAge);
-  const render = (count: number) => renderGatewayConfig({ ...input, routes: byAge.slice(0, count) });
-  // Invariant: `low` routes fit (none always does), `high` routes do not.
-  let low = 0;
-  let high = byAge.length;
-  let fitted = render(0);
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    const config = render(middle);
-    if (configBytes(config) <= budget) {
-      low = middle;
-      fitted = config;
-    } else {
-      high = middle;
+  const count = byAge.length;
+  const renders = new Map<number, GatewayConfig>([[count, all]]);
+  const render = (n: number): GatewayConfig => {
+    let config = renders.get(n);
+    if (config === undefined) {
+      config = renderGatewayConfig({ ...input, routes: byAge.slice(0, n) });
+      renders.set(n, config);
+    }
+    return config;
+  };
+  const fits = (n: number) => configBytes(render(n)) <= budget;
+  const empty = configBytes(render(0));
+  const guess = Math.min(
+    count - 1,
+    Math.max(0, Math.floor(((budget - empty) / Math.max(1, total - empty)) * count)),
+  );
+  // Invariant once bracketed: `low` routes fit, `high` routes do not (all of them never do).
+  let low: number;
+  let high: number;
+  if (fits(guess)) {
+    low = guess;
+    high = count;
+    for (let step = 1; low + step < high; step *= 2) {
+      if (!fits(low + step)) {
+        high = low + step;
+        break;
+      }
+      low += step;
+    }
+  } else {
+    high = guess;
+    low = 0;
+    for (let step = 1; high - step > 0; step *= 2) {
+      if (fits(high - step)) {
+        low = high - step;
+        break;
+      }
+      high -= step;
     }
   }
-  return { config: fitted, served: byAge.slice(0, low), tooLarge: byAge.slice(low) };
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle;
+  }
+  return { config: render(low), served: byAge.slice(0, low), tooLarge: byAge.slice(low) };
 }
