@@ -14,6 +14,7 @@ import {
 import { startGatewayUnderTest, type GatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
+import { waitFor } from '../setup/cluster-env.ts';
 
 const HOST = 'llm.example.test';
 const ALPHA_KEY = 'alpha-team-key-0123456789';
@@ -88,20 +89,29 @@ beforeEach(() => {
   for (const backend of [primary, backup, azure]) backend.requests.length = 0;
 });
 
-function chat(model: string, key = ALPHA_KEY, extra: Record<string, unknown> = {}) {
+function chat(model: string, key = ALPHA_KEY, extra: Record<string, unknown> = {}, requestId?: string) {
   return gateway.request('/openai/v1/chat/completions', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${key}`,
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+    },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }),
   });
 }
 
-async function accessLog(): Promise<Record<string, string>[]> {
-  const text = await readFile(gateway.workspace.accessLog, 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, string>);
+/** The access log line of a request, once nginx has written it (after the answer was sent). */
+async function accessLogEntry(requestId: string): Promise<Record<string, string>> {
+  return waitFor(
+    async () =>
+      (await readFile(gateway.workspace.accessLog, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, string>)
+        .find((entry) => entry.requestId === requestId),
+    { description: `the access log line of request ${requestId}`, timeoutMs: 10_000, intervalMs: 20 },
+  );
 }
 
 describe('one OpenAI-compatible endpoint', () => {
@@ -316,9 +326,13 @@ describe('consumers', () => {
 describe('token accounting', () => {
   it('writes consumer, model and the reported tokens into the access log', async () => {
     primary.usage = { prompt: 21, completion: 9 };
-    expect((await chat('gpt-4o')).status).toBe(200);
-    const entry = (await accessLog()).filter((e) => e.route === 'team-a/openai').at(-1);
-    expect(entry).toMatchObject({
+    try {
+      expect((await chat('gpt-4o', ALPHA_KEY, {}, 'usage-in-the-log')).status).toBe(200);
+    } finally {
+      primary.usage = { prompt: 11, completion: 7 };
+    }
+    expect(await accessLogEntry('usage-in-the-log')).toMatchObject({
+      route: 'team-a/openai',
       consumer: 'alpha',
       requestedModel: 'gpt-4o',
       model: 'gpt',
@@ -327,7 +341,6 @@ describe('token accounting', () => {
       totalTokens: '30',
       status: 200,
     });
-    primary.usage = { prompt: 11, completion: 7 };
   });
 
   it('counts requests and tokens per route, consumer and model on the metrics port', async () => {
@@ -337,9 +350,18 @@ describe('token accounting', () => {
       /gen_ai_client_token_usage_total\{route="team-a\/openai",consumer="alpha",gen_ai_request_model="gpt",gen_ai_token_type="input"\} (\d+)/;
     const requests =
       /gen_ai_gateway_requests_total\{route="team-a\/openai",consumer="alpha",gen_ai_request_model="gpt",code="200"\} (\d+)/;
+    // Counted when the answer's last buffer passes, before the client has it all; waited for all the same.
+    const counted = (since: string, tokens: number) =>
+      waitFor(
+        async () => {
+          const text = await metrics();
+          return value(text, input) - value(since, input) >= tokens && text;
+        },
+        { description: `${tokens} more input tokens counted`, timeoutMs: 10_000, intervalMs: 20 },
+      );
     const before = await metrics();
     expect((await chat('gpt-4o')).status).toBe(200);
-    const after = await metrics();
+    const after = await counted(before, 11);
     expect(value(after, input) - value(before, input)).toBe(11);
     expect(value(after, requests) - value(before, requests)).toBe(1);
     expect(after).toContain('# TYPE gen_ai_client_token_usage_total counter');
@@ -350,7 +372,7 @@ describe('token accounting', () => {
       body: JSON.stringify({ model: 'gpt-4o', stream: true }),
     });
     expect(streamed.status).toBe(200);
-    expect(value(await metrics(), input) - value(after, input)).toBe(11);
+    expect(value(await counted(after, 11), input) - value(after, input)).toBe(11);
   });
 
   it('serves no metrics on the routes port', async () => {
