@@ -30,6 +30,7 @@ import type { BenchOptions } from './bench-options.ts';
 import { isReady, timeUntil } from './convergence.ts';
 import { inParallel } from './in-parallel.ts';
 import { BENCH_RESOLVER, workload } from './workload.ts';
+import { median } from '../gateway/latency-stats.ts';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./baseline/build.sh', import.meta.url));
 const CLIENT_CONCURRENCY = 16;
@@ -272,14 +273,6 @@ export async function compareWithBaseline(
     controllerRuntime: combined(rounds.map((r) => r.controllerRuntime)),
     rounds,
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function sum(values: readonly number[]): number {

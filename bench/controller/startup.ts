@@ -23,6 +23,7 @@ import { buildBaseline } from './compare-baseline.ts';
 import { isReady, timeUntil } from './convergence.ts';
 import { inParallel } from './in-parallel.ts';
 import { BENCH_RESOLVER, workload } from './workload.ts';
+import { median } from '../gateway/latency-stats.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENT_CONCURRENCY = 16;
@@ -151,14 +152,6 @@ async function timeStartup(
   }
   if (readyMs === undefined || firstReconcileMs === undefined) throw new Error('unreachable');
   return { servingMs: servingMs ?? readyMs, readyMs, firstReconcileMs };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** Medians of each time over the rounds. */
