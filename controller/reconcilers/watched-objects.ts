@@ -9,6 +9,12 @@ import type { IndexFunc } from '../runtime/cache/object-store.ts';
 import type { Controller } from '../runtime/controller/controller.ts';
 import type { HandlerFactory } from '../runtime/handlers/enqueue.ts';
 
+export interface WatchedObjectsOptions {
+  labelSelector?: string;
+  /** Set for a resource that may not be served (a CRD not installed): see ReflectorOptions. */
+  absentRetryMs?: number;
+}
+
 export class WatchedObjects<T extends KubeObject> {
   readonly informers: readonly Informer<T>[];
   private readonly byNamespace: ReadonlyMap<string, Informer<T>>;
@@ -18,16 +24,20 @@ export class WatchedObjects<T extends KubeObject> {
     cache: InformerCache,
     resource: ResourceDescriptor,
     namespaces: readonly string[],
-    labelSelector?: string,
+    options: WatchedObjectsOptions = {},
   ) {
-    const selector = (namespace?: string) => ({
-      ...(namespace ? { namespace } : {}),
-      ...(labelSelector ? { labelSelector } : {}),
+    const { labelSelector, absentRetryMs } = options;
+    const request = (namespace?: string) => ({
+      selector: {
+        ...(namespace ? { namespace } : {}),
+        ...(labelSelector ? { labelSelector } : {}),
+      },
+      ...(absentRetryMs === undefined ? {} : { absentRetryMs }),
     });
     const informers =
       namespaces.length === 0
-        ? [cache.informer<T>(resource, { selector: selector() })]
-        : namespaces.map((ns) => cache.informer<T>(resource, { selector: selector(ns) }));
+        ? [cache.informer<T>(resource, request())]
+        : namespaces.map((ns) => cache.informer<T>(resource, request(ns)));
     this.informers = informers;
     this.byNamespace = new Map(namespaces.map((ns, i) => [ns, informers[i] as Informer<T>]));
   }

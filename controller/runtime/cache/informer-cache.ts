@@ -20,6 +20,7 @@ export interface InformerCacheOptions {
 export interface InformerRequest<T extends KubeObject> {
   selector?: SelectorOptions;
   transform?: InformerOptions<T>['transform'];
+  absentRetryMs?: number;
 }
 
 function describeInformer(resource: ResourceDescriptor, selector: SelectorOptions): string {
@@ -56,6 +57,7 @@ export class InformerCache {
         clock: this.opts.clock,
         logger: this.opts.logger,
         ...(request.transform ? { transform: request.transform } : {}),
+        ...(request.absentRetryMs === undefined ? {} : { absentRetryMs: request.absentRetryMs }),
         ...(this.opts.tuning ? { tuning: this.opts.tuning } : {}),
       });
       this.informers.set(id, informer as unknown as Informer<KubeObject>);

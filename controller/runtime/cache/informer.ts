@@ -41,6 +41,8 @@ export interface InformerOptions<T extends KubeObject> {
   /** Applied to every object before it is cached; by default trimForCache. */
   transform?: (object: T) => T;
   tuning?: ReflectorTuning;
+  /** Set for a resource that may not be served (a CRD not installed): see ReflectorOptions. */
+  absentRetryMs?: number;
 }
 
 export class Informer<T extends KubeObject = KubeObject> {
@@ -73,6 +75,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       sink,
       clock: opts.clock,
       logger: opts.logger,
+      ...(opts.absentRetryMs === undefined ? {} : { absentRetryMs: opts.absentRetryMs }),
     });
   }
 

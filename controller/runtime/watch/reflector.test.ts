@@ -241,6 +241,51 @@ describe('Reflector', () => {
     expect(reflector.lastSyncResourceVersion).toBe(before);
   });
 
+  it('reads a resource that is not served as empty and synced, lists again, and empties when it goes', async () => {
+    const api = new FakeKubeApi();
+    const notFound = () =>
+      FakeKubeApi.apiError('GET', 404, 'NotFound', 'the server could not find the requested resource');
+    api.failNext('list', notFound());
+    api.failNext('list', notFound());
+    const { sink, clock, reflector } = await start(api, { absentRetryMs: 30_000 });
+    expect(reflector.hasSynced).toBe(true);
+    expect(reflector.health()).toEqual({ healthy: true, synced: true, watching: false });
+    expect(sink.calls).toEqual([{ op: 'replace', names: [] }]);
+    expect(watchCalls(api)).toBe(0);
+
+    await clock.advance(29_999);
+    expect(listCalls(api)).toBe(1);
+    await clock.advance(1);
+    expect(listCalls(api)).toBe(2);
+    expect(sink.calls).toEqual([
+      { op: 'replace', names: [] },
+      { op: 'replace', names: [] },
+    ]);
+
+    // The CRD is installed: the next list finds the objects, and the watch follows them.
+    api.seed(CONFIG_MAPS, configMap('grant'));
+    await clock.advance(30_000);
+    expect(sink.calls.at(-1)).toEqual({ op: 'replace', names: ['grant'] });
+    expect(api.openWatches).toBe(1);
+
+    // It is removed: the watch and the list answer 404, and the sink learns that everything went.
+    api.failNext('list', notFound());
+    api.breakWatches(notFound());
+    await clock.advance(0);
+    expect(sink.calls.at(-1)).toEqual({ op: 'replace', names: [] });
+    expect(reflector.health().healthy).toBe(true);
+  });
+
+  it('treats a 404 as a failure for a resource that must be served', async () => {
+    const api = new FakeKubeApi();
+    api.failNext('list', FakeKubeApi.apiError('GET', 404, 'NotFound'));
+    const { sink, reflector, clock } = await start(api);
+    expect(reflector.hasSynced).toBe(false);
+    expect(sink.calls).toEqual([]);
+    await clock.advance(800);
+    expect(reflector.hasSynced).toBe(true);
+  });
+
   it('keeps retrying a failing list with growing delays and reports unhealthy, then recovers', async () => {
     const api = new FakeKubeApi();
     for (let i = 0; i < 8; i++) api.failNext('list', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));

@@ -7,9 +7,12 @@
 //   successful list or a watch that delivers events resets (see recovery.ts for why each waits as it does);
 // - a stream that goes silent (no event, no bookmark) for `inactivityTimeoutMs`: drop it and reconnect,
 //   because a half-open TCP connection otherwise looks like a quiet cluster forever.
+// A resource that may not be served (a CRD not installed, `absentRetryMs` set) reads as an empty
+// collection while the server answers 404, listed again every `absentRetryMs`; when it is removed, the
+// sink learns that everything in it went away.
 // It never stops on its own; only the caller's signal ends it.
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { ApiError } from '../../../shared/kube/api-error.ts';
+import { ApiError, isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeApi, SelectorOptions, WatchEvent } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
@@ -47,6 +50,11 @@ export interface ReflectorOptions<T extends KubeObject> {
   backoff?: Partial<BackoffOptions>;
   /** Delay before retrying a refused connection (jittered like the backoff; the backoff does not grow). */
   refusedRetryMs?: number;
+  /**
+   * Set for a resource that may not be served (its CRD not installed): a 404 reads as an empty, synced
+   * collection, and the list is tried again after this many milliseconds.
+   */
+  absentRetryMs?: number;
 }
 
 export interface ReflectorHealth {
@@ -107,6 +115,7 @@ export class Reflector<T extends KubeObject> {
   private failingSince: number | undefined;
   private connectedSince: number | undefined;
   private lastError: string | undefined;
+  private absent = false;
 
   constructor(opts: ReflectorOptions<T>) {
     this.opts = opts;
@@ -150,12 +159,20 @@ export class Reflector<T extends KubeObject> {
     while (!signal.aborted) {
       try {
         if (needList) {
-          await this.list(signal);
+          if (!(await this.listOrAbsent(signal))) {
+            await sleep(this.opts.clock, this.opts.absentRetryMs ?? 0, signal);
+            continue;
+          }
           needList = false;
         }
         await this.watch(signal);
       } catch (err) {
         if (signal.aborted) break;
+        if (this.opts.absentRetryMs !== undefined && isNotFound(err)) {
+          // The resource went away while watched: the list finds out, and empties the sink.
+          needList = true;
+          continue;
+        }
         const recovery = recoveryAfter(err, this.goneSinceProgress);
         if (recovery.relist) {
           needList = true;
@@ -172,6 +189,29 @@ export class Reflector<T extends KubeObject> {
       }
     }
     this.connectedSince = undefined;
+  }
+
+  /** Lists; false when the resource is not served and may not be (the sink then holds nothing). */
+  private async listOrAbsent(signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.list(signal);
+    } catch (err) {
+      if (this.opts.absentRetryMs === undefined || !isNotFound(err)) throw err;
+      if (!this.absent) {
+        this.logger.info('resource not served; read as empty until it is', {
+          retryInMs: this.opts.absentRetryMs,
+        });
+      }
+      this.absent = true;
+      this.opts.sink.replace([]);
+      this.resourceVersion = '';
+      this.recordProgress();
+      this.synced = true;
+      return false;
+    }
+    if (this.absent) this.logger.info('resource served again');
+    this.absent = false;
+    return true;
   }
 
   private async list(signal: AbortSignal): Promise<void> {
