@@ -2,6 +2,7 @@
 // one is a warning at admission and a condition in status, never a rejection. Only objects in the
 // object's own namespace count: a warning about one elsewhere would tell a user who may write only here
 // what exists there.
+import { destinationTarget } from './apigatewayroute/destination-namespace.ts';
 import { parseAPIVersion } from './kinds.ts';
 import type { KubeObject } from './meta.ts';
 import { isPlainObject } from '../util/json.ts';
@@ -29,11 +30,9 @@ function routeReferences(spec: Record<string, unknown>, namespace: string): Obje
   const refs: ObjectReference[] = [];
   const service = spec.destinationService;
   if (typeof service === 'string') {
-    const [name = service, serviceNamespace = namespace, ...rest] = service.split('.');
-    // "svc" or "svc.ns" or "svc.ns.svc[.cluster.local]" name an in-cluster Service; anything else is external.
-    const inCluster = rest.length === 0 || rest[0] === 'svc';
-    if (inCluster && serviceNamespace === namespace)
-      refs.push({ kind: 'Service', namespace, name, field: 'spec.destinationService' });
+    const target = destinationTarget(service, namespace);
+    if (target?.service !== undefined && target.namespace === namespace)
+      refs.push({ kind: 'Service', namespace, name: target.service, field: 'spec.destinationService' });
   }
   const model = stringAt(spec.aiModelRef, 'name');
   if (model) refs.push({ kind: 'AIModel', namespace, name: model, field: 'spec.aiModelRef.name' });
