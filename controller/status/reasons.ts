@@ -26,6 +26,7 @@ const PROBLEMS = [
   'ScaledToZero',
   'ProgressDeadlineExceeded',
   'RouteConflict',
+  'RefNotPermitted',
   'GatewayConfigTooLarge',
   'BackendNotFound',
   'ResolverNotFound',

@@ -38,11 +38,16 @@ export type RouteOutcome =
     }
   /**
    * Not in the configuration until someone acts: another route holds the same match, an object the
-   * operator did not make holds the name of a gateway child, or older routes fill the configuration.
+   * operator did not make holds the name of a gateway child, older routes fill the configuration, or the
+   * namespace of the destination Service has not granted the route access.
    */
   | {
       kind: 'rejected';
-      reason: typeof REASON.RouteConflict | typeof REASON.ChildConflict | typeof REASON.GatewayConfigTooLarge;
+      reason:
+        | typeof REASON.RouteConflict
+        | typeof REASON.ChildConflict
+        | typeof REASON.GatewayConfigTooLarge
+        | typeof REASON.RefNotPermitted;
       message: string;
     }
   /** In the configuration, but nginx refused that configuration and serves the one before. */
@@ -56,6 +61,14 @@ interface Decision {
   state: RouteState;
   conditions: ConditionDecision[];
 }
+
+/** What a rejected route waits for, in its Progressing condition. */
+const REJECTED_WAITS_FOR = {
+  RouteConflict: 'Waiting for the conflict to be resolved',
+  ChildConflict: 'Waiting for the conflict to be resolved',
+  GatewayConfigTooLarge: 'Waiting for room in the gateway configuration',
+  RefNotPermitted: 'Waiting for a ReferenceGrant in the namespace of the destination Service',
+} as const satisfies Record<Extract<RouteOutcome, { kind: 'rejected' }>['reason'], string>;
 
 const notDegraded = condition(DEGRADED, 'False', REASON.AsExpected, 'No problems found');
 
@@ -99,14 +112,7 @@ function decide(outcome: RouteOutcome): Decision {
         conditions: [
           condition(ACCEPTED, 'False', outcome.reason, outcome.message),
           condition(READY, 'False', outcome.reason, outcome.message),
-          condition(
-            PROGRESSING,
-            'False',
-            outcome.reason,
-            outcome.reason === REASON.GatewayConfigTooLarge
-              ? 'Waiting for room in the gateway configuration'
-              : 'Waiting for the conflict to be resolved',
-          ),
+          condition(PROGRESSING, 'False', outcome.reason, REJECTED_WAITS_FOR[outcome.reason]),
           condition(DEGRADED, 'True', outcome.reason, outcome.message),
         ],
       };

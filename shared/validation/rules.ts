@@ -24,6 +24,7 @@ import {
   type APIGatewayRouteSpecV1alpha1,
 } from '../api/apigatewayroute/v1alpha1.ts';
 import type { KubeObject } from '../api/meta.ts';
+import { otherNamespaceTarget } from '../api/apigatewayroute/destination-namespace.ts';
 import { parseQuantity } from '../api/quantity.ts';
 import { canonicalJSON, deepEqual, isPlainObject } from '../util/json.ts';
 import { childPath, type FieldError } from './field-error.ts';
@@ -137,6 +138,16 @@ export function routeV1Rules(object: KubeObject): RuleFindings {
   }
   if (spec.apiKeySecretRef !== undefined && spec.authenticationRequired !== true) {
     warnings.push('spec.apiKeySecretRef is ignored unless spec.authenticationRequired is true');
+  }
+  const namespace = object.metadata?.namespace;
+  const target =
+    typeof spec.destinationService === 'string' && namespace
+      ? otherNamespaceTarget(spec.destinationService, namespace)
+      : undefined;
+  if (target !== undefined && namespace) {
+    warnings.push(
+      `spec.destinationService reaches namespace ${target.namespace}: the route is served only while a ReferenceGrant (gateway.networking.k8s.io/v1beta1) there permits APIGatewayRoutes from namespace ${namespace}`,
+    );
   }
   return { errors, warnings };
 }

@@ -165,6 +165,25 @@ describe('validateObject', () => {
     ]);
   });
 
+  it('warns that a Service of another namespace needs its consent', () => {
+    const inNamespace = (spec: Record<string, unknown>) => {
+      const object = route(spec);
+      return { ...object, metadata: { ...object.metadata, namespace: 'team-a' } };
+    };
+    expect(
+      validateObject(inNamespace({ ...validRoute, destinationService: 'orders.shop.svc.cluster.local' }))
+        .warnings,
+    ).toEqual([
+      'spec.destinationService reaches namespace shop: the route is served only while a ReferenceGrant (gateway.networking.k8s.io/v1beta1) there permits APIGatewayRoutes from namespace team-a',
+    ]);
+    expect(
+      validateObject(inNamespace({ ...validRoute, destinationService: 'orders.team-a' })).warnings,
+    ).toEqual([]);
+    expect(
+      validateObject(inNamespace({ ...validRoute, destinationService: 'api.example.com' })).warnings,
+    ).toEqual([]);
+  });
+
   it('checks AIModel serving fields: quantities, limits, env sources, name length', () => {
     const model: KubeObject = {
       apiVersion: 'ai.example.com/v1',

@@ -31,6 +31,12 @@ const CONTROLLER_RULES: PolicyRule[] = [
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   // Get only (never list or watch): the API-key Secrets routes name, checked for their mark.
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+  // Read only: Gateway API's consent for a route to reach a Service of another namespace.
+  {
+    apiGroups: ['gateway.networking.k8s.io'],
+    resources: ['referencegrants'],
+    verbs: ['get', 'list', 'watch'],
+  },
   // Read only: the addresses of the gateway pods' reloaders.
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
 ];

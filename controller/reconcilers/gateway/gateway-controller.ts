@@ -1,6 +1,7 @@
 // The gateway controller: one key per gateway (namespace/gateway-name). Route events map to the gateway
 // they name (the old and the new one when a route moves), AIModel events to the gateways whose routes
-// send traffic to the model (naming it, or a model it is a fallback of), and events on gateway children and pods to their gateway (drift, rollout
+// send traffic to the model (naming it, or a model it is a fallback of), ReferenceGrant events to the
+// gateways of routes reaching into the grant's namespace, and events on gateway children and pods to their gateway (drift, rollout
 // progress, a pod that turned ready and whose reloader can be asked).
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
@@ -19,12 +20,17 @@ import {
   MODELS_BY_FALLBACK,
   ROUTES_BY_GATEWAY,
   ROUTES_BY_MODEL,
+  ROUTES_BY_TARGET_NAMESPACE,
   gatewayRequest,
   gatewaysReaching,
+  gatewaysReachingInto,
   indexByFallback,
   indexByGateway,
   indexByModel,
+  indexByTargetNamespace,
 } from './route-indexes.ts';
+import type { ReferenceGrant } from './reference-grants.ts';
+import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
 export interface GatewaySettings {
   pod: GatewayPodSettings;
@@ -48,6 +54,7 @@ export function addGatewayController(
   caches.routes.addIndex(ROUTES_BY_MODEL, indexByModel);
   caches.models.addIndex(MODELS_BY_FALLBACK, indexByFallback);
   caches.gatewayPods.addIndex(PODS_BY_GATEWAY, indexPodByGateway);
+  caches.routes.addIndex(ROUTES_BY_TARGET_NAMESPACE, indexByTargetNamespace);
   const reconciler = new GatewayReconciler({
     api: deps.api,
     applier: deps.applier,
@@ -56,6 +63,7 @@ export function addGatewayController(
     configMaps: caches.configMaps,
     services: caches.services,
     deployments: caches.deployments,
+    grants: caches.referenceGrants,
     dns: new ClusterDns({ api: deps.api, clock: deps.clock, configured: settings.resolver }),
     pods,
     events: deps.events,
@@ -84,6 +92,15 @@ export function addGatewayController(
           (key) => caches.models.byIndex(MODELS_BY_FALLBACK, key),
         ),
       generationChanged,
+    ),
+  );
+  // Any change of a grant (its spec has no generation a status could change) may grant or revoke access.
+  caches.referenceGrants.feed(
+    controller,
+    enqueueMapped<ReferenceGrant>((grant) =>
+      gatewaysReachingInto(namespaceOf(grant), (namespace) =>
+        caches.routes.byIndex(ROUTES_BY_TARGET_NAMESPACE, namespace),
+      ),
     ),
   );
   caches.configMaps.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));

@@ -55,6 +55,8 @@ import type { ClusterDns } from './cluster-dns.ts';
 import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { planGateway, referencedModels } from './plan-gateway.ts';
 import type { GatewayPlan } from './plan-gateway.ts';
+import { NAMESPACE_INDEX } from '../../runtime/cache/object-store.ts';
+import type { ReferenceGrant } from './reference-grants.ts';
 import { ROUTES_BY_GATEWAY } from './route-indexes.ts';
 
 type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<WatchedObjects<T>, 'get'>;
@@ -67,6 +69,8 @@ export interface GatewayReconcilerOptions {
   configMaps: Cache<ConfigMap>;
   services: Cache<Service>;
   deployments: Cache<Deployment>;
+  /** The ReferenceGrants of every watched namespace, found by namespace. */
+  grants: Pick<WatchedObjects<ReferenceGrant>, 'byIndex'>;
   dns: Pick<ClusterDns, 'lookup'>;
   /** What each ready gateway pod's reloader reports about the configuration its nginx runs. */
   pods: GatewayPodReporter;
@@ -131,6 +135,9 @@ function withShadowedModels(
 function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutcome | undefined {
   const invalid = plan.refused.find((p) => p.route === route) ?? plan.invalid.find((p) => p.route === route);
   if (invalid) return { kind: 'invalid', message: invalid.message };
+  const notPermitted = plan.notPermitted.find((p) => p.route === route);
+  if (notPermitted)
+    return { kind: 'rejected', reason: REASON.RefNotPermitted, message: notPermitted.message };
   const conflict = plan.conflicting.find((p) => p.route === route);
   if (conflict) return { kind: 'rejected', reason: REASON.RouteConflict, message: conflict.message };
   return undefined;
@@ -225,7 +232,9 @@ export class GatewayReconciler implements Reconciler {
     }
 
     const models = referencedModels(routes, (ref) => this.opts.models.get(ref));
-    const plan = planGateway(routes, models, this.opts.allowLocalEgress);
+    const plan = planGateway(routes, models, this.opts.allowLocalEgress, (grantNamespace) =>
+      this.opts.grants.byIndex(NAMESPACE_INDEX, grantNamespace),
+    );
     if (plan.members.length === 0) {
       // Only routes that fail validation name the gateway: nothing is made or changed for them.
       for (const { route, message } of plan.refused) {

@@ -2,7 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { planGateway, referencedModels, routeModelNames } from './plan-gateway.ts';
-import { gatewaysReaching, indexByFallback, indexByModel } from './route-indexes.ts';
+import type { GrantsOf } from './plan-gateway.ts';
+import type { ReferenceGrant } from './reference-grants.ts';
+import {
+  gatewaysReaching,
+  gatewaysReachingInto,
+  indexByFallback,
+  indexByModel,
+  indexByTargetNamespace,
+} from './route-indexes.ts';
 
 const NS = 'shop';
 
@@ -143,5 +151,103 @@ describe('planGateway', () => {
     );
     expect(plan.conflicting.map((c) => c.route)).toEqual([second]);
     expect(plan.credentialSecrets).toEqual([]);
+  });
+});
+
+describe('planGateway with routes to other namespaces', () => {
+  const toService = (name: string, destinationService: string, path = `/${name}`) =>
+    route(name, { path, method: 'GET', destinationService, destinationPort: 80 });
+  const grant = (namespace: string, from: string, service?: string): ReferenceGrant => ({
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+    metadata: { name: `from-${from}`, namespace },
+    spec: {
+      from: [{ group: 'gateway.example.com', kind: 'APIGatewayRoute', namespace: from }],
+      to: [{ group: '', kind: 'Service', ...(service === undefined ? {} : { name: service }) }],
+    },
+  });
+  const grantsIn =
+    (...grants: ReferenceGrant[]): GrantsOf =>
+    (namespace) =>
+      grants.filter((g) => g.metadata.namespace === namespace);
+
+  it('serves routes to Services of their own namespace, however spelt, without any grant', () => {
+    const routes = [
+      toService('a', 'users'),
+      toService('b', `users.${NS}`),
+      toService('c', `users.${NS}.svc.cluster.local`),
+      toService('d', 'api.example.com'),
+    ];
+    expect(planGateway(routes, []).served).toEqual(routes);
+  });
+
+  it('refuses a route to another namespace without a grant there, naming both namespaces', () => {
+    const other = toService('other', 'orders.billing.svc.cluster.local');
+    const plan = planGateway([other], []);
+    expect(plan.served).toEqual([]);
+    expect(plan.members).toEqual([other]);
+    expect(plan.notPermitted).toEqual([
+      {
+        route: other,
+        message:
+          'spec.destinationService "orders.billing.svc.cluster.local" reaches Service orders in namespace billing, and no ReferenceGrant (gateway.networking.k8s.io/v1beta1) there permits APIGatewayRoutes from namespace shop to reach Service orders; the route is not served until one does',
+      },
+    ]);
+  });
+
+  it('serves it with a grant in the Service namespace for the route namespace and the Service', () => {
+    const other = toService('other', 'orders.billing');
+    for (const grants of [grantsIn(grant('billing', NS)), grantsIn(grant('billing', NS, 'orders'))]) {
+      expect(planGateway([other], [], false, grants).served).toEqual([other]);
+    }
+  });
+
+  it('does not count a grant elsewhere, for another namespace, Service, kind or group', () => {
+    const other = toService('other', 'orders.billing');
+    const wrong: ReferenceGrant[] = [
+      grant('shop', NS),
+      grant('billing', 'team-b'),
+      grant('billing', NS, 'payments'),
+      {
+        ...grant('billing', NS),
+        spec: {
+          from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: NS }],
+          to: [{ group: '', kind: 'Service' }],
+        },
+      },
+      {
+        ...grant('billing', NS),
+        spec: {
+          from: [{ group: 'gateway.example.com', kind: 'APIGatewayRoute', namespace: NS }],
+          to: [{ group: '', kind: 'Secret' }],
+        },
+      },
+    ];
+    for (const g of wrong) {
+      expect(planGateway([other], [], false, grantsIn(g)).notPermitted.map((p) => p.route)).toEqual([other]);
+    }
+  });
+
+  it('lets a permitted route win the path a route without consent also claims', () => {
+    const unpermitted = toService('first', 'orders.billing', '/same');
+    const permitted = { ...toService('second', 'users', '/same') };
+    permitted.metadata = { ...permitted.metadata, creationTimestamp: '2026-02-01T00:00:00Z' };
+    const plan = planGateway([unpermitted, permitted], []);
+    expect(plan.served).toEqual([permitted]);
+    expect(plan.conflicting).toEqual([]);
+  });
+
+  it('indexes routes by the other namespace they reach, for the gateways a grant concerns', () => {
+    expect(indexByTargetNamespace(toService('a', 'orders.billing.svc'))).toEqual(['billing']);
+    expect(indexByTargetNamespace(toService('b', 'users'))).toEqual([]);
+    expect(indexByTargetNamespace(toService('c', 'api.example.com'))).toEqual([]);
+    const routes = [
+      toService('a', 'orders.billing'),
+      route('b', { gateway: 'edge', destinationService: 'x.billing', destinationPort: 80 }),
+    ];
+    expect(gatewaysReachingInto('billing', () => routes)).toEqual([
+      { namespace: NS, name: 'default' },
+      { namespace: NS, name: 'edge' },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // What a gateway should serve, decided from its routes and the AIModels they name: which routes fail
-// validation (they do not count for the gateway at all), which the gateway cannot serve, which lose a
-// conflict, which are served, which Secrets hold the API keys of the served, and which hold the provider
+// validation (they do not count for the gateway at all), which the gateway cannot serve, which name a
+// Service of another namespace without its consent, which lose a conflict, which are served, which Secrets hold the API keys of the served, and which hold the provider
 // keys of the models they reach. A route reaches the models it names (aiModelRef, aiModelRouting) and
 // their fallbacks; the fallbacks' own fallbacks are not followed, as the gateway does not follow them.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
@@ -10,7 +10,10 @@ import { admitRoutes } from '../../../shared/gateway/admit-routes.ts';
 import { GatewayRouteError } from '../../../shared/gateway/errors.ts';
 import { modelsByKey, prepareRoute } from '../../../shared/gateway/prepared-route.ts';
 import { DEFAULT_CLUSTER_DOMAIN } from '../../../shared/gateway/route-backend.ts';
+import { otherNamespaceTarget } from '../../../shared/api/apigatewayroute/destination-namespace.ts';
 import { specProblem } from '../spec-problem.ts';
+import { grantsRouteAccess, refNotPermittedMessage } from './reference-grants.ts';
+import type { ReferenceGrant } from './reference-grants.ts';
 import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
 export interface RouteProblem {
@@ -28,6 +31,8 @@ export interface GatewayPlan {
   members: APIGatewayRouteV1[];
   /** Routes the gateway cannot serve as they are (a value nginx cannot match, a reserved path, ...). */
   invalid: RouteProblem[];
+  /** Routes naming a Service of another namespace that has not granted them access (a ReferenceGrant). */
+  notPermitted: RouteProblem[];
   /** Routes whose match an older route holds. */
   conflicting: RouteProblem[];
   served: APIGatewayRouteV1[];
@@ -121,16 +126,33 @@ function credentialSecretsOf(
     .map(([name, names]) => ({ name, keys: [...names].sort() }));
 }
 
+/** The ReferenceGrants of a namespace. */
+export type GrantsOf = (namespace: string) => readonly ReferenceGrant[];
+
+/** The consent a route to another namespace lacks, as its status message; undefined when it needs none. */
+function missingConsent(route: APIGatewayRouteV1, grantsOf: GrantsOf): string | undefined {
+  const destination = route.spec.destinationService;
+  if (destination === undefined) return undefined;
+  const namespace = namespaceOf(route);
+  const target = otherNamespaceTarget(destination, namespace);
+  if (target === undefined || grantsRouteAccess(grantsOf(target.namespace), namespace, target))
+    return undefined;
+  return refNotPermittedMessage(destination, namespace, target);
+}
+
 export function planGateway(
   routes: readonly APIGatewayRouteV1[],
   models: readonly AIModelV1[],
   /** Loopback, link-local and cloud metadata backends are refused unless true (--allow-local-egress). */
   allowLocalEgress = false,
+  /** Where routes to a Service of another namespace find its consent; none by default. */
+  grantsOf: GrantsOf = () => [],
 ): GatewayPlan {
   const context = { models: modelsByKey(models), clusterDomain: DEFAULT_CLUSTER_DOMAIN, allowLocalEgress };
   const refused: RouteProblem[] = [];
   const members: APIGatewayRouteV1[] = [];
   const invalid: RouteProblem[] = [];
+  const notPermitted: RouteProblem[] = [];
   const valid: APIGatewayRouteV1[] = [];
   for (const route of routes) {
     const problem = specProblem(route);
@@ -141,11 +163,15 @@ export function planGateway(
     members.push(route);
     try {
       prepareRoute(route, context);
-      valid.push(route);
     } catch (err) {
       if (!(err instanceof GatewayRouteError)) throw err;
       invalid.push({ route, message: `${err.field}: ${err.problem}` });
+      continue;
     }
+    // Checked before conflicts, so that a route without consent holds no path from one that has it.
+    const consent = missingConsent(route, grantsOf);
+    if (consent === undefined) valid.push(route);
+    else notPermitted.push({ route, message: consent });
   }
   const admission = admitRoutes(valid, models, DEFAULT_CLUSTER_DOMAIN, allowLocalEgress);
   const missingModels = new Map<APIGatewayRouteV1, string[]>();
@@ -169,6 +195,7 @@ export function planGateway(
     refused,
     members,
     invalid,
+    notPermitted,
     conflicting: admission.rejected.map(({ route, reason }) => ({ route, message: reason })),
     served: admission.admitted,
     missingModels,

@@ -1,8 +1,10 @@
 // Cache indexes, so that an event finds the gateways it concerns without scanning every route: the routes
-// of a gateway, the routes that name an AIModel, and the AIModels that name another as a fallback (a
-// route reaches the fallbacks of the models it names).
+// of a gateway, the routes that name an AIModel, the AIModels that name another as a fallback (a route
+// reaches the fallbacks of the models it names), and the routes to a Service of another namespace, by
+// that namespace (whose ReferenceGrants decide whether they are served).
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
+import { otherNamespaceTarget } from '../../../shared/api/apigatewayroute/destination-namespace.ts';
 import { namespaceOf, objectKey } from '../../../shared/kube/object-key.ts';
 import type { ReconcileRequest } from '../../runtime/controller/reconciler.ts';
 import { DEFAULT_GATEWAY } from '../../children/gateway/gateway-names.ts';
@@ -11,6 +13,7 @@ import { routeModelNames } from './plan-gateway.ts';
 export const ROUTES_BY_GATEWAY = 'routes-by-gateway';
 export const ROUTES_BY_MODEL = 'routes-by-aimodel';
 export const MODELS_BY_FALLBACK = 'aimodels-by-fallback';
+export const ROUTES_BY_TARGET_NAMESPACE = 'routes-by-target-namespace';
 
 export function routeGateway(route: APIGatewayRouteV1): string {
   return route.spec.gateway ?? DEFAULT_GATEWAY;
@@ -28,6 +31,24 @@ export function indexByGateway(route: APIGatewayRouteV1): string[] {
 export function indexByModel(route: APIGatewayRouteV1): string[] {
   const namespace = namespaceOf(route);
   return [...new Set(routeModelNames(route))].map((name) => objectKey({ namespace, name }));
+}
+
+export function indexByTargetNamespace(route: APIGatewayRouteV1): string[] {
+  const destination = route.spec.destinationService;
+  const target =
+    destination === undefined ? undefined : otherNamespaceTarget(destination, namespaceOf(route));
+  return target === undefined ? [] : [target.namespace];
+}
+
+/** The gateways whose routes reach a Service of `namespace` from another namespace. */
+export function gatewaysReachingInto(
+  namespace: string,
+  routesInto: (namespace: string) => APIGatewayRouteV1[],
+): ReconcileRequest[] {
+  const requests = new Map(
+    routesInto(namespace).map((route) => [objectKey(gatewayRequest(route)), gatewayRequest(route)]),
+  );
+  return [...requests.values()];
 }
 
 export function indexByFallback(model: AIModelV1): string[] {
