@@ -24,6 +24,7 @@ describe('parseControllerConfig', () => {
       gatewayResolver: undefined,
       gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       allowLocalEgress: false,
+      allowedModelImages: [],
       gatewayReloaderImage: DEFAULT_RELOADER_IMAGE,
       gatewayReloaderPort: 9901,
       gatewayWorkerShutdownTimeoutSeconds: 300,
@@ -100,6 +101,21 @@ describe('parseControllerConfig', () => {
     expect(parseControllerConfig(['--allow-local-egress'], {}).allowLocalEgress).toBe(true);
     expect(parseControllerConfig([], { CONTROLLER_ALLOW_LOCAL_EGRESS: 'true' }).allowLocalEgress).toBe(true);
     expect(() => parseControllerConfig(['--allow-local-egress=yes please'], {})).toThrow(FlagError);
+  });
+
+  it('takes the images models may run, refusing a value that is no prefix with the forms allowed', () => {
+    expect(parseControllerConfig([], {}).allowedModelImages).toEqual([]);
+    const prefixes = parseControllerConfig(
+      ['--allowed-model-images=ghcr.io/acme/,registry.example.com/m'],
+      {},
+    );
+    expect(prefixes.allowedModelImages.map((p) => p.text)).toEqual([
+      'ghcr.io/acme/',
+      'registry.example.com/m',
+    ]);
+    expect(() => parseControllerConfig(['--allowed-model-images=ghcr.io/acme:1'], {})).toThrow(
+      /--allowed-model-images: Invalid value: "ghcr.io\/acme:1": must be a registry or repository prefix/,
+    );
   });
 
   it('takes gateway requests and limits from flags and variables, empty meaning none', () => {

@@ -11,6 +11,11 @@ import {
   parseOneOf,
   readFlags,
 } from '../shared/config/flags.ts';
+import {
+  ALLOWED_MODEL_IMAGES_HELP,
+  parseAllowedModelImages,
+} from '../shared/config/allowed-model-images-flag.ts';
+import type { ImagePrefix } from '../shared/validation/allowed-model-images.ts';
 import type { FlagSet, FlagSpec } from '../shared/config/flags.ts';
 import { GatewayOptionError } from '../shared/gateway/errors.ts';
 import { resolverAddress } from '../shared/gateway/gateway-options.ts';
@@ -49,6 +54,8 @@ export interface ControllerConfig {
   gatewayResources: { requests: Record<string, string>; limits: Record<string, string> };
   /** Let gateways proxy to loopback, link-local and cloud metadata hosts, which they refuse by default. */
   allowLocalEgress: boolean;
+  /** Images AIModels may run; empty: any. */
+  allowedModelImages: ImagePrefix[];
   gatewayReloaderImage: string;
   gatewayReloaderPort: number;
   gatewayWorkerShutdownTimeoutSeconds: number;
@@ -115,6 +122,11 @@ const CONTROLLER_FLAGS = {
     type: 'boolean',
     default: 'false',
     help: 'let gateways proxy to loopback, link-local and cloud metadata hosts (give the webhook the same)',
+  },
+  'allowed-model-images': {
+    type: 'list',
+    default: '',
+    help: `${ALLOWED_MODEL_IMAGES_HELP}; a model with another image gets no children (give the webhook the same)`,
   },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -281,6 +293,7 @@ export function parseControllerConfig(
     gatewayResolver: resolver === undefined ? undefined : parseResolver(resolver),
     gatewayResources: parseGatewayResources(str),
     allowLocalEgress: parseBooleanFlag('allow-local-egress', str('allow-local-egress')),
+    allowedModelImages: parseAllowedModelImages(str('allowed-model-images')),
     gatewayReloaderImage: reloaderImage,
     gatewayReloaderPort: parseReloaderPort(str('gateway-reloader-port')),
     gatewayWorkerShutdownTimeoutSeconds: shutdownSeconds,

@@ -80,7 +80,7 @@ export async function runControllerProcess(
     workers: config.workers,
   };
   registerOperatorResourceMetrics(registry, deps.caches);
-  addAIModelController(manager, deps);
+  addAIModelController(manager, deps, { allowedModelImages: config.allowedModelImages });
   addGatewayController(manager, deps, {
     pod: gatewayPodSettings(config),
     resolver: config.gatewayResolver,

@@ -1,7 +1,8 @@
 // The controller as a second line behind admission, on a real control plane without the webhook: objects
-// the webhook's validation refuses are stored (what the CRDs accept, and routes written while the CRD
-// lacked a rule), and the controller reports them InvalidSpec with an Event and makes or changes nothing
-// for them, while valid routes of the same gateway are served.
+// the webhook's validation refuses are stored (what the CRDs accept, routes written while the CRD lacked
+// a rule, and models with an image outside --allowed-model-images), and the controller reports them
+// InvalidSpec with an Event and makes or changes nothing for them, while valid routes of the same gateway
+// are served.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
@@ -61,7 +62,13 @@ beforeAll(async () => {
   ({ api, namespace } = await prepareTestNamespace('ctl-invalid'));
   controller = await ControllerProcess.start({
     name: 'invalid-spec',
-    args: [`--namespaces=${namespace}`, '--leader-elect=false', '--gateway-resolver=10.0.0.10'],
+    args: [
+      `--namespaces=${namespace}`,
+      '--leader-elect=false',
+      '--gateway-resolver=10.0.0.10',
+      // The images of servedModel are under it.
+      '--allowed-model-images=registry.example/',
+    ],
   });
 });
 
@@ -82,6 +89,23 @@ describe('objects stored without the webhook, on a real control plane', () => {
     expect((await model())?.status?.phase).toBe('Error');
     await expectWarning('AIModel', 'greedy', 'InvalidSpec', REQUESTS_ABOVE_LIMITS);
     const ref = { namespace, name: 'aim-greedy' };
+    for (const resource of [CONFIG_MAPS, SERVICES, DEPLOYMENTS]) {
+      expect(await getObject(api, resource, ref)).toBeUndefined();
+    }
+  });
+
+  it('makes nothing for an AIModel whose image the installation does not allow', async () => {
+    await api.create(
+      AI_MODELS,
+      servedModel(namespace, 'foreign', { image: 'registry.example.evil/model-server:1' }),
+    );
+    const model = () => getObject<AIModelV1>(api, AI_MODELS, { namespace, name: 'foreign' });
+    const message =
+      'spec.image: Invalid value: "registry.example.evil/model-server:1": must be an image under one of the allowed prefixes registry.example/ (--allowed-model-images, chart value security.allowedModelImages); it is pulled from registry.example.evil/model-server';
+    const condition = await invalidSpecCondition(model, 1);
+    expect(condition).toMatchObject({ status: 'False', message });
+    await expectWarning('AIModel', 'foreign', 'InvalidSpec', message);
+    const ref = { namespace, name: 'aim-foreign' };
     for (const resource of [CONFIG_MAPS, SERVICES, DEPLOYMENTS]) {
       expect(await getObject(api, resource, ref)).toBeUndefined();
     }

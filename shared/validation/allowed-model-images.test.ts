@@ -65,10 +65,10 @@ describe('allowedModelImageErrors', () => {
 
   it('names the image, where it is pulled from and the allowed prefixes', () => {
     expect(allowedModelImageErrors('ghcr.io/acme-evil/llama:1', ACME).map(formatFieldError)).toEqual([
-      `spec.image: Invalid value: "ghcr.io/acme-evil/llama:1": must be an image under one of the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (the webhook's --allowed-model-images, chart value security.allowedModelImages); it is pulled from ghcr.io/acme-evil/llama`,
+      `spec.image: Invalid value: "ghcr.io/acme-evil/llama:1": must be an image under one of the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages); it is pulled from ghcr.io/acme-evil/llama`,
     ]);
     expect(allowedModelImageErrors('ghcr.io/acme/../x', ACME).map(formatFieldError)).toEqual([
-      `spec.image: Invalid value: "ghcr.io/acme/../x": must be an image reference: [registry[:port]/]path[:tag][@digest], e.g. registry.example.com/models/llama:3, under one of the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (the webhook's --allowed-model-images, chart value security.allowedModelImages)`,
+      `spec.image: Invalid value: "ghcr.io/acme/../x": must be an image reference: [registry[:port]/]path[:tag][@digest], e.g. registry.example.com/models/llama:3, under one of the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages)`,
     ]);
   });
 

@@ -1,4 +1,4 @@
-// Which images an AIModel may run, when the installation says (the webhook's --allowed-model-images): whoever
+// Which images an AIModel may run, when the installation says (--allowed-model-images): whoever
 // may create AIModels in a namespace may otherwise run any image there. A prefix names a registry and the
 // leading components of a repository path, and matches on component boundaries of the image as the
 // runtime pulls it, never on characters: `ghcr.io/acme/` allows ghcr.io/acme/llama but not
@@ -58,7 +58,7 @@ function allows(prefix: ImagePrefix, registry: string, path: readonly string[]):
 /** The error for `image` at `spec.image` when prefixes are configured and none allows it. */
 export function allowedModelImageErrors(image: unknown, prefixes: readonly ImagePrefix[]): FieldError[] {
   if (prefixes.length === 0 || typeof image !== 'string') return [];
-  const allowed = `the allowed prefixes ${prefixes.map((p) => p.text).join(', ')} (the webhook's --allowed-model-images, chart value security.allowedModelImages)`;
+  const allowed = `the allowed prefixes ${prefixes.map((p) => p.text).join(', ')} (--allowed-model-images, chart value security.allowedModelImages)`;
   const parsed = parseImageReference(image);
   if ('problem' in parsed) {
     return [

@@ -290,7 +290,7 @@ describe('workloads with other values', () => {
     });
   });
 
-  it('gives security.allowLocalEgress to both processes and security.allowedModelImages to the webhook', async () => {
+  it('gives security.allowLocalEgress and security.allowedModelImages to both processes', async () => {
     const objects = await renderChart({
       values: {
         security: {
@@ -301,7 +301,12 @@ describe('workloads with other values', () => {
     });
     const flagsOf = (name: string) =>
       commandLine(onlyContainer(findObject<Deployment>(objects, 'Deployment', name))).flags;
-    expect(parseControllerConfig(flagsOf(CONTROLLER), {}).allowLocalEgress).toBe(true);
+    const controllerConfig = parseControllerConfig(flagsOf(CONTROLLER), {});
+    expect(controllerConfig.allowLocalEgress).toBe(true);
+    expect(controllerConfig.allowedModelImages.map((p) => p.text)).toEqual([
+      'registry.example.com/models/',
+      'ghcr.io/acme/',
+    ]);
     const { admissionPolicy } = parseWebhookOptions(flagsOf(WEBHOOK), {});
     expect(admissionPolicy.allowLocalEgress).toBe(true);
     expect(admissionPolicy.allowedModelImages.map((p) => p.text)).toEqual([

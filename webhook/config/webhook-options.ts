@@ -15,10 +15,9 @@ import type { FlagSet, FlagSpec } from '../../shared/config/flags.ts';
 import type { LogLevel } from '../../shared/logging/logger.ts';
 import type { AdmissionPolicy } from '../../shared/validation/admission-policy.ts';
 import {
-  IMAGE_PREFIX_FORMS,
-  parseImagePrefix,
-  type ImagePrefix,
-} from '../../shared/validation/allowed-model-images.ts';
+  ALLOWED_MODEL_IMAGES_HELP,
+  parseAllowedModelImages,
+} from '../../shared/config/allowed-model-images-flag.ts';
 import { LOG_LEVELS } from '../../shared/logging/logger.ts';
 import { canonicalServingName, InvalidServingNameError } from '../certs/serving-names.ts';
 import { parseDuration } from './duration.ts';
@@ -174,7 +173,7 @@ const OPTION_SPECS = {
   'allowed-model-images': {
     type: 'list',
     default: '',
-    help: 'registry or repository prefixes AIModel images must be under, e.g. registry.example.com/models/,ghcr.io/acme/ (repeatable, comma-separated); empty: any image',
+    help: ALLOWED_MODEL_IMAGES_HELP,
   },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -208,14 +207,6 @@ function parseExtraSAN(text: string): string {
     if (err instanceof InvalidServingNameError) throw invalidFlagValue('extra-sans', text, err.allowed);
     throw err;
   }
-}
-
-function parseImagePrefixes(text: string): ImagePrefix[] {
-  return parseListFlag(text).map((prefix) => {
-    const parsed = parseImagePrefix(prefix);
-    if (!parsed) throw invalidFlagValue('allowed-model-images', prefix, IMAGE_PREFIX_FORMS);
-    return parsed;
-  });
 }
 
 /** Any length: lifetimes, and the CA announcement lead, which sets rotation times, never a timer's delay. */
@@ -282,7 +273,7 @@ export function parseWebhookOptions(
     referenceTimeoutMs: parseTimerDuration('reference-timeout', str('reference-timeout')),
     admissionPolicy: {
       allowLocalEgress: parseBooleanFlag('allow-local-egress', str('allow-local-egress')),
-      allowedModelImages: parseImagePrefixes(str('allowed-model-images')),
+      allowedModelImages: parseAllowedModelImages(str('allowed-model-images')),
     },
   };
   checkConsistency(options, str('renew-fraction'));

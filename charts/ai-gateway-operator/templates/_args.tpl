@@ -31,6 +31,9 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - --namespaces={{ join "," . }}
 {{- end }}
 - --allow-local-egress={{ dig "allowLocalEgress" false (.Values.security | default dict) }}
+{{- with dig "allowedModelImages" (list) (.Values.security | default dict) }}
+- --allowed-model-images={{ join "," . }}
+{{- end }}
 {{- range $controller.extraArgs }}
 - {{ . | quote }}
 {{- end }}

@@ -8,6 +8,8 @@ import { CHILD_CONFLICT_RETRY_MS } from '../child-conflicts.ts';
 import { AI_MODELS } from '../custom-resources.ts';
 import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import { OperatorHarness } from '../testing/operator-harness.ts';
+import { parseImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
+import type { AIModelSettings } from './aimodel-controller.ts';
 import { addAIModelController } from './aimodel-controller.ts';
 
 const REF = { namespace: 'ml', name: 'gemma' };
@@ -25,8 +27,12 @@ function model(spec: Partial<AIModelV1['spec']> = {}): AIModelV1 {
 let harness: OperatorHarness;
 
 async function start(...objects: AIModelV1[]): Promise<OperatorHarness> {
+  return startWith({ allowedModelImages: [] }, ...objects);
+}
+
+async function startWith(settings: AIModelSettings, ...objects: AIModelV1[]): Promise<OperatorHarness> {
   harness = new OperatorHarness();
-  addAIModelController(harness.manager, harness.deps);
+  addAIModelController(harness.manager, harness.deps, settings);
   harness.api.seed(AI_MODELS, ...objects);
   harness.start();
   await harness.settle();
@@ -187,6 +193,27 @@ describe('AIModel controller', () => {
     expect(h.events).toContainEqual(
       expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec', note: message }),
     );
+  });
+
+  it('makes nothing for a model whose image the installation does not allow, in the words of the webhook', async () => {
+    const allowedModelImages = [parseImagePrefix('ghcr.io/acme/')].flatMap((p) => (p ? [p] : []));
+    const h = await startWith({ allowedModelImages }, model({ image: 'ghcr.io/acme-evil/llama:1' }));
+    expect(children(h)).toEqual([undefined, undefined, undefined]);
+    expect(childWrites(h)).toEqual([]);
+    const message =
+      'spec.image: Invalid value: "ghcr.io/acme-evil/llama:1": must be an image under one of the allowed prefixes ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages); it is pulled from ghcr.io/acme-evil/llama';
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidSpec',
+      message,
+    });
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec', note: message }),
+    );
+
+    await h.api.patch(AI_MODELS, REF, 'merge', { spec: { image: 'ghcr.io/acme/llama:1' } });
+    await h.settle();
+    expect(children(h).every((child) => child !== undefined)).toBe(true);
   });
 
   it('leaves the children of a model whose spec turns invalid as they were', async () => {

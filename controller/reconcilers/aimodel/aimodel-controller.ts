@@ -6,11 +6,18 @@ import type { Manager } from '../../runtime/manager/manager.ts';
 import { MODEL_LABEL } from '../../children/labels.ts';
 import type { ControllerDependencies } from '../controller-dependencies.ts';
 import { enqueueOwnerFromLabel } from '../owned-by-label.ts';
+import type { ImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
 import { AIModelReconciler } from './aimodel-reconciler.ts';
+
+export interface AIModelSettings {
+  /** Images models may run (--allowed-model-images); empty: any. */
+  allowedModelImages: readonly ImagePrefix[];
+}
 
 export function addAIModelController(
   manager: Pick<Manager, 'addController'>,
   deps: ControllerDependencies,
+  settings: AIModelSettings = { allowedModelImages: [] },
 ): Controller {
   const { caches } = deps;
   const reconciler = new AIModelReconciler({
@@ -22,6 +29,7 @@ export function addAIModelController(
     deployments: caches.deployments,
     events: deps.events,
     clock: deps.clock,
+    allowedModelImages: settings.allowedModelImages,
   });
   const controller = manager.addController({
     name: 'aimodel',

@@ -40,6 +40,7 @@ import { AI_MODELS } from '../custom-resources.ts';
 import { credentialsProblem } from '../provider-credentials.ts';
 import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import type { ReadSecret } from '../secret-marking.ts';
+import type { ImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
 import { planModelChildren } from './plan-model-children.ts';
 import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
@@ -54,6 +55,8 @@ export interface AIModelReconcilerOptions {
   deployments: Cache<Deployment>;
   events: Pick<EventRecorder, 'event'>;
   clock: Clock;
+  /** Images models may run (--allowed-model-images); empty or absent: any. */
+  allowedModelImages?: readonly ImagePrefix[];
 }
 
 /** A child we made for this very model (not a namesake someone else owns). */
@@ -85,7 +88,7 @@ export class AIModelReconciler implements Reconciler {
     // Deleted: the garbage collector removes the children through their owner references.
     if (!model || model.metadata.deletionTimestamp) return;
 
-    const plan = planModelChildren(model);
+    const plan = planModelChildren(model, this.opts.allowedModelImages);
     if (plan.kind === 'invalid') {
       this.opts.events.event(model, {
         type: 'Warning',

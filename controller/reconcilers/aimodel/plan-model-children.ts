@@ -1,6 +1,7 @@
 // What an AIModel should have in the cluster, decided from its spec alone: the children to apply and
 // the URL the model will be reachable at, or why the spec cannot be served. A spec that fails v1
-// validation gets no children at all: what it already has is left as it is.
+// validation, or names an image the installation does not allow, gets no children at all: what it
+// already has is left as it is.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelServiceURL } from '../../../shared/api/aimodel/names.ts';
 import { QuantityFormatError } from '../../children/canonical-quantity.ts';
@@ -14,6 +15,9 @@ import {
 import { renderModelConfigMap } from '../../children/model/model-config-map.ts';
 import { renderModelDeployment } from '../../children/model/model-deployment.ts';
 import { renderExternalModelService, renderModelService } from '../../children/model/model-service.ts';
+import { allowedModelImageErrors } from '../../../shared/validation/allowed-model-images.ts';
+import type { ImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
+import { formatFieldErrors } from '../../../shared/validation/validate.ts';
 import { specProblem } from '../spec-problem.ts';
 import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
@@ -23,11 +27,18 @@ export type ModelPlan =
   | { kind: 'external'; configMap: ConfigMap; service: Service | undefined; endpoint: string }
   | { kind: 'invalid'; message: string };
 
-export function planModelChildren(model: AIModelV1): ModelPlan {
+export function planModelChildren(
+  model: AIModelV1,
+  /** Images the model may run (--allowed-model-images); empty: any. */
+  allowedImages: readonly ImagePrefix[] = [],
+): ModelPlan {
   const name = model.metadata.name ?? '';
   const namespace = namespaceOf(model);
   const problem = specProblem(model);
   if (problem !== undefined) return { kind: 'invalid', message: problem };
+  // The webhook's rule, for a model stored while none judged it: no pod runs an image it would refuse.
+  const imageErrors = allowedModelImageErrors(model.spec.image, allowedImages);
+  if (imageErrors.length > 0) return { kind: 'invalid', message: formatFieldErrors(imageErrors) };
   const { image, endpoint } = model.spec;
   try {
     const configMap = renderModelConfigMap(model);
