@@ -16,7 +16,7 @@ jest.setTimeout(180_000);
 const suffix = randomBytes(3).toString('hex');
 const namespace = `e2e-images-${suffix}`;
 const PREFIXES =
-  "the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages)";
+  'the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages)';
 const V1_MODELS = 'aimodels.v1.ai.example.com';
 
 let webhook: WebhookUnderTest | undefined;

@@ -159,7 +159,7 @@ describe('allowed model images at admission', () => {
     .filter((p): p is ImagePrefix => p !== undefined);
   const policy: AdmissionPolicy = { ...DEFAULT_ADMISSION_POLICY, allowedModelImages };
   const PREFIXES =
-    "the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages)";
+    'the allowed prefixes registry.example.com/models/, ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages)';
 
   it('refuses an image outside the prefixes, naming it, where it is pulled from and the prefixes', () => {
     expect(messages(model({ image: 'ghcr.io/acme-evil/llama:1' }), policy)).toEqual([
