@@ -80,7 +80,9 @@ export async function runControllerProcess(
     workers: config.workers,
   };
   registerOperatorResourceMetrics(registry, deps.caches);
-  addAIModelController(manager, deps, { allowedModelImages: config.allowedModelImages });
+  addAIModelController(manager, deps, {
+    policy: { allowLocalEgress: config.allowLocalEgress, allowedModelImages: config.allowedModelImages },
+  });
   addGatewayController(manager, deps, {
     pod: gatewayPodSettings(config),
     resolver: config.gatewayResolver,

@@ -1,9 +1,10 @@
-// The gateway renderer as the line behind admission for egress, on a real control plane without the
-// webhook (as for objects stored before it refused local hosts): a route to a metadata name and a route to
-// a model at a loopback endpoint are InvalidSpec, named in the webhook's words, and left out of the
-// gateway, whose other route is served; a controller started with --allow-local-egress
+// The gateway renderer and the AIModel controller as the line behind admission for egress, on a real
+// control plane without the webhook (as for objects stored before it refused local hosts): a route to a
+// metadata name, a model at a loopback endpoint and a route to it are InvalidSpec, named in the webhook's
+// words, and left out of the gateway, whose other route is served; a controller started with --allow-local-egress
 // (security.allowLocalEgress) serves them.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
@@ -85,6 +86,17 @@ describe('routes to local hosts stored without the webhook', () => {
       reason: 'InvalidSpec',
       message: `spec.aiModelRef: AIModel loop has endpoint "http://0x7f.1:8000/v1", whose host must not reach a loopback, link-local or cloud metadata host: the host "127.0.0.1" is a loopback address; ${ALLOWED}`,
     });
+    const loop = await waitFor(
+      async () => {
+        const model = await getObject<AIModelV1>(api, AI_MODELS, { namespace, name: 'loop' });
+        const c = model?.status?.conditions?.find((condition) => condition.type === 'Ready');
+        return c?.reason === 'InvalidSpec' ? c : undefined;
+      },
+      { description: 'AIModel loop to be InvalidSpec', timeoutMs: 90_000 },
+    );
+    expect(loop.message).toBe(
+      `spec.endpoint: Invalid value: "http://0x7f.1:8000/v1": must not reach a loopback, link-local or cloud metadata host: the host "127.0.0.1" is a loopback address; ${ALLOWED}`,
+    );
     const config = await gatewayConfig();
     expect(config).toContain('"/orders"');
     expect(config).not.toContain('metadata.google.internal');

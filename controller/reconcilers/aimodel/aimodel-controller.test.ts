@@ -9,6 +9,7 @@ import { AI_MODELS } from '../custom-resources.ts';
 import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import { OperatorHarness } from '../testing/operator-harness.ts';
 import { parseImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
+import { DEFAULT_ADMISSION_POLICY } from '../../../shared/validation/admission-policy.ts';
 import type { AIModelSettings } from './aimodel-controller.ts';
 import { addAIModelController } from './aimodel-controller.ts';
 
@@ -27,7 +28,7 @@ function model(spec: Partial<AIModelV1['spec']> = {}): AIModelV1 {
 let harness: OperatorHarness;
 
 async function start(...objects: AIModelV1[]): Promise<OperatorHarness> {
-  return startWith({ allowedModelImages: [] }, ...objects);
+  return startWith({ policy: DEFAULT_ADMISSION_POLICY }, ...objects);
 }
 
 async function startWith(settings: AIModelSettings, ...objects: AIModelV1[]): Promise<OperatorHarness> {
@@ -197,7 +198,10 @@ describe('AIModel controller', () => {
 
   it('makes nothing for a model whose image the installation does not allow, in the words of the webhook', async () => {
     const allowedModelImages = [parseImagePrefix('ghcr.io/acme/')].flatMap((p) => (p ? [p] : []));
-    const h = await startWith({ allowedModelImages }, model({ image: 'ghcr.io/acme-evil/llama:1' }));
+    const h = await startWith(
+      { policy: { allowLocalEgress: false, allowedModelImages } },
+      model({ image: 'ghcr.io/acme-evil/llama:1' }),
+    );
     expect(children(h)).toEqual([undefined, undefined, undefined]);
     expect(childWrites(h)).toEqual([]);
     const message =
@@ -214,6 +218,21 @@ describe('AIModel controller', () => {
     await h.api.patch(AI_MODELS, REF, 'merge', { spec: { image: 'ghcr.io/acme/llama:1' } });
     await h.settle();
     expect(children(h).every((child) => child !== undefined)).toBe(true);
+  });
+
+  it('makes no Service alias a local host, unless local egress is allowed', async () => {
+    const local = model({ image: undefined, endpoint: 'http://metadata.google.internal/v1' });
+    const h = await start(local);
+    expect(children(h)).toEqual([undefined, undefined, undefined]);
+    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
+      reason: 'InvalidSpec',
+      message: expect.stringContaining(
+        'spec.endpoint: Invalid value: "http://metadata.google.internal/v1": must not reach a loopback, link-local or cloud metadata host',
+      ),
+    });
+    await h.stop();
+    const allowed = await startWith({ policy: { allowLocalEgress: true, allowedModelImages: [] } }, local);
+    expect(allowed.get<Service>(SERVICES, CHILD)?.spec.externalName).toBe('metadata.google.internal');
   });
 
   it('leaves the children of a model whose spec turns invalid as they were', async () => {

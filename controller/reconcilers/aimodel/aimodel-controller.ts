@@ -6,18 +6,19 @@ import type { Manager } from '../../runtime/manager/manager.ts';
 import { MODEL_LABEL } from '../../children/labels.ts';
 import type { ControllerDependencies } from '../controller-dependencies.ts';
 import { enqueueOwnerFromLabel } from '../owned-by-label.ts';
-import type { ImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
+import { DEFAULT_ADMISSION_POLICY } from '../../../shared/validation/admission-policy.ts';
+import type { AdmissionPolicy } from '../../../shared/validation/admission-policy.ts';
 import { AIModelReconciler } from './aimodel-reconciler.ts';
 
 export interface AIModelSettings {
-  /** Images models may run (--allowed-model-images); empty: any. */
-  allowedModelImages: readonly ImagePrefix[];
+  /** The installation's rules for models (--allow-local-egress, --allowed-model-images), as the webhook's. */
+  policy: AdmissionPolicy;
 }
 
 export function addAIModelController(
   manager: Pick<Manager, 'addController'>,
   deps: ControllerDependencies,
-  settings: AIModelSettings = { allowedModelImages: [] },
+  settings: AIModelSettings = { policy: DEFAULT_ADMISSION_POLICY },
 ): Controller {
   const { caches } = deps;
   const reconciler = new AIModelReconciler({
@@ -29,7 +30,7 @@ export function addAIModelController(
     deployments: caches.deployments,
     events: deps.events,
     clock: deps.clock,
-    allowedModelImages: settings.allowedModelImages,
+    policy: settings.policy,
   });
   const controller = manager.addController({
     name: 'aimodel',

@@ -40,7 +40,7 @@ import { AI_MODELS } from '../custom-resources.ts';
 import { credentialsProblem } from '../provider-credentials.ts';
 import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import type { ReadSecret } from '../secret-marking.ts';
-import type { ImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
+import type { AdmissionPolicy } from '../../../shared/validation/admission-policy.ts';
 import { planModelChildren } from './plan-model-children.ts';
 import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
@@ -55,8 +55,8 @@ export interface AIModelReconcilerOptions {
   deployments: Cache<Deployment>;
   events: Pick<EventRecorder, 'event'>;
   clock: Clock;
-  /** Images models may run (--allowed-model-images); empty or absent: any. */
-  allowedModelImages?: readonly ImagePrefix[];
+  /** The installation's rules for models (--allow-local-egress, --allowed-model-images); safe by default. */
+  policy?: AdmissionPolicy;
 }
 
 /** A child we made for this very model (not a namesake someone else owns). */
@@ -88,7 +88,7 @@ export class AIModelReconciler implements Reconciler {
     // Deleted: the garbage collector removes the children through their owner references.
     if (!model || model.metadata.deletionTimestamp) return;
 
-    const plan = planModelChildren(model, this.opts.allowedModelImages);
+    const plan = planModelChildren(model, this.opts.policy);
     if (plan.kind === 'invalid') {
       this.opts.events.event(model, {
         type: 'Warning',

@@ -1,7 +1,8 @@
 // What an AIModel should have in the cluster, decided from its spec alone: the children to apply and
 // the URL the model will be reachable at, or why the spec cannot be served. A spec that fails v1
-// validation, or names an image the installation does not allow, gets no children at all: what it
-// already has is left as it is.
+// validation, or breaks a rule of the installation (an image outside --allowed-model-images, an endpoint
+// at a local host without --allow-local-egress), gets no children at all: what it already has is left
+// as it is.
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelServiceURL } from '../../../shared/api/aimodel/names.ts';
 import { QuantityFormatError } from '../../children/canonical-quantity.ts';
@@ -15,8 +16,11 @@ import {
 import { renderModelConfigMap } from '../../children/model/model-config-map.ts';
 import { renderModelDeployment } from '../../children/model/model-deployment.ts';
 import { renderExternalModelService, renderModelService } from '../../children/model/model-service.ts';
-import { allowedModelImageErrors } from '../../../shared/validation/allowed-model-images.ts';
-import type { ImagePrefix } from '../../../shared/validation/allowed-model-images.ts';
+import {
+  DEFAULT_ADMISSION_POLICY,
+  admissionPolicyErrors,
+} from '../../../shared/validation/admission-policy.ts';
+import type { AdmissionPolicy } from '../../../shared/validation/admission-policy.ts';
 import { formatFieldErrors } from '../../../shared/validation/validate.ts';
 import { specProblem } from '../spec-problem.ts';
 import { namespaceOf } from '../../../shared/kube/object-key.ts';
@@ -29,16 +33,17 @@ export type ModelPlan =
 
 export function planModelChildren(
   model: AIModelV1,
-  /** Images the model may run (--allowed-model-images); empty: any. */
-  allowedImages: readonly ImagePrefix[] = [],
+  /** The installation's rules (--allow-local-egress, --allowed-model-images), as the webhook has them. */
+  policy: AdmissionPolicy = DEFAULT_ADMISSION_POLICY,
 ): ModelPlan {
   const name = model.metadata.name ?? '';
   const namespace = namespaceOf(model);
   const problem = specProblem(model);
   if (problem !== undefined) return { kind: 'invalid', message: problem };
-  // The webhook's rule, for a model stored while none judged it: no pod runs an image it would refuse.
-  const imageErrors = allowedModelImageErrors(model.spec.image, allowedImages);
-  if (imageErrors.length > 0) return { kind: 'invalid', message: formatFieldErrors(imageErrors) };
+  // The webhook's rules, for a model stored while none judged it: no pod runs an image it would refuse,
+  // and no Service aliases a local host it would refuse.
+  const policyErrors = admissionPolicyErrors(model, policy);
+  if (policyErrors.length > 0) return { kind: 'invalid', message: formatFieldErrors(policyErrors) };
   const { image, endpoint } = model.spec;
   try {
     const configMap = renderModelConfigMap(model);
