@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseReloaderStatus, type ReloaderStatus } from './reloader-status.ts';
+import { MAX_RELOADER_TEXT, parseReloaderStatus, type ReloaderStatus } from './reloader-status.ts';
 
 const A = 'a'.repeat(64);
 
@@ -13,6 +13,21 @@ describe('parseReloaderStatus', () => {
       lastReloadSeconds: 0.5,
     };
     expect(parseReloaderStatus(JSON.stringify(status))).toEqual(status);
+  });
+
+  it('cuts text longer than a status can carry', () => {
+    const long = 'e'.repeat(MAX_RELOADER_TEXT + 10);
+    const status = parseReloaderStatus(
+      JSON.stringify({
+        mountedHash: A,
+        loadedHash: A,
+        refused: { hash: A, error: long },
+        problem: long,
+        lastReloadSeconds: null,
+      }),
+    );
+    expect(status.refused?.error).toBe(`${'e'.repeat(MAX_RELOADER_TEXT)}… (cut)`);
+    expect(status.problem).toBe(`${'e'.repeat(MAX_RELOADER_TEXT)}… (cut)`);
   });
 
   it('refuses anything else, saying what is wrong', () => {

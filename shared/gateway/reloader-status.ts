@@ -38,6 +38,16 @@ function hashOrNull(value: unknown, field: string): string | null {
   throw new ReloaderStatusFormatError(`${field} is neither null nor a sha256 hex hash`);
 }
 
+/**
+ * The most of a reloader's text that reaches a route's status: nginx's words fit many times over, and a
+ * condition message (at most 32,768 characters) stays writable whatever a pod sends.
+ */
+export const MAX_RELOADER_TEXT = 4096;
+
+function bounded(text: string): string {
+  return text.length <= MAX_RELOADER_TEXT ? text : `${text.slice(0, MAX_RELOADER_TEXT)}… (cut)`;
+}
+
 function hash(value: unknown, field: string): string {
   if (typeof value === 'string' && HASH.test(value)) return value;
   throw new ReloaderStatusFormatError(`${field} is not a sha256 hex hash`);
@@ -68,8 +78,10 @@ export function parseReloaderStatus(body: string): ReloaderStatus {
     mountedHash: hashOrNull(parsed.mountedHash, 'mountedHash'),
     loadedHash: hashOrNull(parsed.loadedHash, 'loadedHash'),
     refused:
-      refused === null ? null : { hash: hash(refused.hash, 'refused.hash'), error: refused.error as string },
-    problem,
+      refused === null
+        ? null
+        : { hash: hash(refused.hash, 'refused.hash'), error: bounded(refused.error as string) },
+    problem: problem === null ? null : bounded(problem),
     lastReloadSeconds: seconds,
   };
 }

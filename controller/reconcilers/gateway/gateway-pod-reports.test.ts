@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Pod } from '../../children/kube-objects.ts';
 import {
+  MAX_RELOADER_STATUS_BYTES,
   PODS_BY_GATEWAY,
   ReloaderStatusReader,
   indexPodByGateway,
@@ -91,5 +92,39 @@ describe('gateway pod reports', () => {
         problem: expect.stringContaining('ECONNREFUSED'),
       },
     ]);
+  });
+
+  it('reports a pod that answers without end, or too slowly, as unreachable instead of reading on', async () => {
+    let drip: NodeJS.Timeout | undefined;
+    let slow = false;
+    server = createServer((req, res) => {
+      if (slow) {
+        res.write('{');
+        drip = setInterval(() => res.write(' '), 50);
+        req.on('close', () => clearInterval(drip));
+        return;
+      }
+      res.end('x'.repeat(MAX_RELOADER_STATUS_BYTES + 1));
+    });
+    await new Promise<void>((done) => server?.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const pods = [pod('a', port)];
+    const reader = new ReloaderStatusReader(
+      { byIndex: (index, key) => (index === PODS_BY_GATEWAY && key === 'shop/edge' ? pods : []) },
+      500,
+    );
+    expect(await reader.reports('shop', 'edge', new AbortController().signal)).toEqual([
+      {
+        pod: 'a',
+        kind: 'unreachable',
+        address: `127.0.0.1:${port}`,
+        problem: `answer larger than ${MAX_RELOADER_STATUS_BYTES} bytes`,
+      },
+    ]);
+    slow = true;
+    expect(await reader.reports('shop', 'edge', new AbortController().signal)).toEqual([
+      { pod: 'a', kind: 'unreachable', address: `127.0.0.1:${port}`, problem: 'no answer within 500 ms' },
+    ]);
+    clearInterval(drip);
   });
 });

@@ -40,21 +40,38 @@ export function reloaderUrl(pod: Pod): string | undefined {
   return `http://${isIP(ip) === 6 ? `[${ip}]` : ip}:${port}`;
 }
 
+/**
+ * The most a reloader's answer may take. Its status is a few hundred bytes; a gateway pod is in a tenant's
+ * namespace, so an answer is bounded in size and time before it is read, and a pod that talks without end
+ * is reported unreachable instead of filling the controller's memory or holding a worker.
+ */
+export const MAX_RELOADER_STATUS_BYTES = 64 * 1024;
+
 function getText(url: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: timeoutMs, signal }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(body)
-          : reject(new Error(`HTTP ${res.statusCode}: ${body.slice(0, 200)}`)),
-      );
+    // The whole answer within timeoutMs, not only each read: a pod dripping bytes must not hold a worker.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const req = request(url, { signal: AbortSignal.any([signal, deadline]) }, (res) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > MAX_RELOADER_STATUS_BYTES) {
+          req.destroy(new Error(`answer larger than ${MAX_RELOADER_STATUS_BYTES} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 200) resolve(body);
+        else reject(new Error(`HTTP ${res.statusCode}: ${body.slice(0, 200)}`));
+      });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (err) =>
+      reject(deadline.aborted && !signal.aborted ? new Error(`no answer within ${timeoutMs} ms`) : err),
+    );
     req.end();
   });
 }
