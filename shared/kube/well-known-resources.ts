@@ -1,4 +1,4 @@
-// Built-in resources the controller reads or writes.
+// Built-in resources the controller and the webhook read or write, described once.
 import type { ResourceDescriptor } from './resource.ts';
 
 export const CONFIG_MAPS: ResourceDescriptor = {
@@ -17,7 +17,6 @@ export const SERVICES: ResourceDescriptor = {
   namespaced: true,
 };
 
-/** Read only: the API-key Secrets routes name, to check they are marked for the purpose. */
 export const SECRETS: ResourceDescriptor = {
   group: '',
   version: 'v1',

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
-import { SECRETS } from '../kube/webhook-resources.ts';
+import { SECRETS } from '../../shared/kube/well-known-resources.ts';
 
 export interface SecretObject extends KubeObject {
   type?: string;

@@ -5,7 +5,7 @@ import { silentLogger } from '../../shared/logging/logger.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
 import type { KeyPairPem } from '../../shared/tls/certificates.ts';
-import { SECRETS } from '../kube/webhook-resources.ts';
+import { SECRETS } from '../../shared/kube/well-known-resources.ts';
 import { kubeCertificateSecretStore } from './certificate-secret-store.ts';
 import { SecretSource } from './secret-source.ts';
 

@@ -1,13 +1,6 @@
-// The Kubernetes resources the webhook reads or writes besides its own kinds.
+// The Kubernetes resources only the webhook reads or writes (Secrets, Services, ... are in
+// shared/kube/well-known-resources.ts).
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
-
-export const SECRETS: ResourceDescriptor = {
-  group: '',
-  version: 'v1',
-  resource: 'secrets',
-  kind: 'Secret',
-  namespaced: true,
-};
 
 export const VALIDATING_WEBHOOK_CONFIGURATIONS: ResourceDescriptor = {
   group: 'admissionregistration.k8s.io',

@@ -4,9 +4,8 @@ import { isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import { customResource } from '../../shared/kube/resource.ts';
-import { CONFIG_MAPS, SERVICES } from '../../shared/kube/well-known-resources.ts';
+import { CONFIG_MAPS, SECRETS, SERVICES } from '../../shared/kube/well-known-resources.ts';
 import type { ReferencedKind } from '../domain/webhook-domain.ts';
-import { SECRETS } from '../kube/webhook-resources.ts';
 import type { ObjectExists } from './reference-checker.ts';
 
 const RESOURCES: Record<ReferencedKind, ResourceDescriptor> = {
