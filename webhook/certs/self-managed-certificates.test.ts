@@ -9,9 +9,9 @@ import { splitPemBundle } from '../../shared/tls/certificates.ts';
 import {
   CUSTOM_RESOURCE_DEFINITIONS,
   MUTATING_WEBHOOK_CONFIGURATIONS,
-  SECRETS,
   VALIDATING_WEBHOOK_CONFIGURATIONS,
 } from '../kube/webhook-resources.ts';
+import { SECRETS } from '../../shared/kube/well-known-resources.ts';
 import { createCABundleInjector } from './ca-bundle-injector.ts';
 import { createCertificateIssuer } from './certificate-issuer.ts';
 import { decodeCertificateSecret } from './certificate-secret.ts';
