@@ -12,7 +12,6 @@ import { isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
-import { errorMessage } from '../../../shared/util/error-message.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { modelClaim } from '../../children/child-claim.ts';
 import { MODEL_LABEL } from '../../children/labels.ts';
@@ -34,7 +33,9 @@ import type { EventRecorder } from '../../runtime/events/event-recorder.ts';
 import { StatusWriter } from '../../runtime/status/status-writer.ts';
 import type { StatusUpdateOutcome } from '../../runtime/status/status-writer.ts';
 import { REASON } from '../../status/reasons.ts';
-import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '../child-conflicts.ts';
+import { reportApplyFailure } from '../apply-failure.ts';
+import { checkChildClaims } from '../child-conflicts.ts';
+import type { ChildConflictError } from '../child-conflicts.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { AI_MODELS } from '../custom-resources.ts';
 import { credentialsProblem } from '../provider-credentials.ts';
@@ -135,19 +136,19 @@ export class AIModelReconciler implements Reconciler {
         outcome = { kind: 'external', endpoint: plan.endpoint, ...(credentials ? { credentials } : {}) };
       }
     } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      if (err instanceof ChildConflictError) return this.reportConflict(model, err, ctx);
-      const message = `applying the children failed: ${errorMessage(err)}`;
-      this.opts.events.event(model, {
-        type: 'Warning',
-        reason: REASON.ApplyFailed,
-        action: 'Apply',
-        note: message,
+      return reportApplyFailure(err, ctx, {
+        doing: 'applying the children',
+        conflict: (conflict) => this.reportConflict(model, conflict, ctx),
+        failed: (message) => {
+          this.opts.events.event(model, {
+            type: 'Warning',
+            reason: REASON.ApplyFailed,
+            action: 'Apply',
+            note: message,
+          });
+          return this.writeStatus(model, { kind: 'failed', message }, ctx);
+        },
       });
-      await this.writeStatus(model, { kind: 'failed', message }, ctx).catch((statusErr: unknown) =>
-        ctx.logger.warn('could not record the failure in status', { error: errorMessage(statusErr) }),
-      );
-      throw err;
     }
     if (writer.changes.length > 0) {
       ctx.logger.info('children updated', { changes: writer.changes });
@@ -197,7 +198,7 @@ export class AIModelReconciler implements Reconciler {
     model: AIModelV1,
     conflict: ChildConflictError,
     ctx: ReconcileContext,
-  ): Promise<ReconcileResult> {
+  ): Promise<void> {
     ctx.logger.warn('children held by objects the operator did not make', { foreign: conflict.foreign });
     const { written } = await this.writeStatus(model, { kind: 'conflict', message: conflict.message }, ctx);
     if (written) {
@@ -208,7 +209,6 @@ export class AIModelReconciler implements Reconciler {
         note: conflict.message,
       });
     }
-    return { requeueAfter: CHILD_CONFLICT_RETRY_MS };
   }
 
   /**

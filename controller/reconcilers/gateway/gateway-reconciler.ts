@@ -16,7 +16,6 @@ import type { KubeApi } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
-import { errorMessage } from '../../../shared/util/error-message.ts';
 import { renderGatewayChildren } from '../../children/gateway/gateway-children.ts';
 import { gatewayChildName } from '../../children/gateway/gateway-names.ts';
 import type { GatewayPodSettings } from '../../children/gateway/gateway-pod.ts';
@@ -42,7 +41,8 @@ import { computeRouteStatus } from '../../status/route-status.ts';
 import type { RouteOutcome } from '../../status/route-status.ts';
 import { servedRouteOutcome, servingRecheckMs } from '../../status/served-route-outcome.ts';
 import type { GatewayServing } from '../../status/served-route-outcome.ts';
-import { CHILD_CONFLICT_RETRY_MS, ChildConflictError, checkChildClaims } from '../child-conflicts.ts';
+import { reportApplyFailure } from '../apply-failure.ts';
+import { checkChildClaims } from '../child-conflicts.ts';
 import { ChildWriter } from '../child-writer.ts';
 import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import { holdsProviderCredentials } from '../provider-credentials.ts';
@@ -326,28 +326,23 @@ export class GatewayReconciler implements Reconciler {
       await writer.apply(SERVICES, children.service, cached.service);
       rollout = deploymentRollout(await writer.apply(DEPLOYMENTS, children.deployment, cached.deployment));
     } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      if (err instanceof ChildConflictError) {
-        ctx.logger.warn('gateway children held by objects the operator did not make', {
-          foreign: err.foreign,
-        });
-        const conflict: RouteOutcome = {
-          kind: 'rejected',
-          reason: REASON.ChildConflict,
-          message: err.message,
-        };
-        await this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? conflict, ctx);
-        return { requeueAfter: CHILD_CONFLICT_RETRY_MS };
-      }
-      const failed: RouteOutcome = {
-        kind: 'failed',
-        message: `applying gateway ${gatewayName} failed: ${errorMessage(err)}`,
-      };
-      await this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? failed, ctx).catch(
-        (statusErr: unknown) =>
-          ctx.logger.warn('could not record the failure in status', { error: errorMessage(statusErr) }),
-      );
-      throw err;
+      return reportApplyFailure(err, ctx, {
+        doing: `applying gateway ${gatewayName}`,
+        conflict: (conflict) => {
+          ctx.logger.warn('gateway children held by objects the operator did not make', {
+            foreign: conflict.foreign,
+          });
+          const outcome: RouteOutcome = {
+            kind: 'rejected',
+            reason: REASON.ChildConflict,
+            message: conflict.message,
+          };
+          return this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? outcome, ctx);
+        },
+        // Each route's Warning Event (ApplyFailed) is recorded as its status changes.
+        failed: (message) =>
+          this.reportAll(routes, (route) => plannedOutcome(route, plan) ?? { kind: 'failed', message }, ctx),
+      });
     }
     if (writer.changes.length > 0) {
       ctx.logger.info('gateway updated', {
