@@ -30,7 +30,7 @@ export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.30';
 /** This operator's image (the chart passes the one it installs), which runs the gateway pods' reloader. */
 export const DEFAULT_RELOADER_IMAGE = 'ghcr.io/example/ai-gateway-operator:0.1.0';
 
-export interface BindAddress {
+interface BindAddress {
   host: string;
   port: number;
 }
@@ -132,7 +132,7 @@ const CONTROLLER_FLAGS = {
 
 type Flag = keyof typeof CONTROLLER_FLAGS;
 
-export const CONTROLLER_FLAG_SET: FlagSet<Flag> = { envPrefix: 'CONTROLLER', flags: CONTROLLER_FLAGS };
+const CONTROLLER_FLAG_SET: FlagSet<Flag> = { envPrefix: 'CONTROLLER', flags: CONTROLLER_FLAGS };
 
 function parseWorkers(text: string): number {
   const n = Number(text);
@@ -142,7 +142,7 @@ function parseWorkers(text: string): number {
 }
 
 /** "host:port", ":port" (every address) or "[v6]:port". */
-export function parseBindAddress(flag: Flag, text: string): BindAddress {
+function parseBindAddress(flag: Flag, text: string): BindAddress {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || port > 65535)

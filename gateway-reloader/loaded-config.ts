@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { CONFIG_STATUS_PATH, configHashInAnswer } from '../shared/gateway/config-status.ts';
 import { errorMessage } from '../shared/util/error-message.ts';
 
-export class NginxNotAnsweringError extends Error {
+class NginxNotAnsweringError extends Error {
   constructor(url: string, problem: string) {
     super(`nginx at ${url} did not tell its configuration: ${problem}`);
     this.name = 'NginxNotAnsweringError';

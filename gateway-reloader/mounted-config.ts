@@ -8,7 +8,7 @@ import { configHashInText } from '../shared/gateway/config-status.ts';
 import { GATEWAY_CONFIG_FILE } from '../shared/gateway/render-gateway-config.ts';
 import { errorMessage } from '../shared/util/error-message.ts';
 
-export const DATA_LINK = '..data';
+const DATA_LINK = '..data';
 
 export interface MountedConfig {
   /** The timestamped directory `..data` points at. */

@@ -4,14 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../shared/util/error-message.ts';
 
-export class NginxNotRunningError extends Error {
+class NginxNotRunningError extends Error {
   constructor(problem: string) {
     super(`nginx is not running: ${problem}`);
     this.name = 'NginxNotRunningError';
   }
 }
 
-export class NginxSignalError extends Error {
+class NginxSignalError extends Error {
   readonly pid: number;
   constructor(pid: number, cause: unknown) {
     super(`could not signal the nginx master (pid ${pid}): ${errorMessage(cause)}`, { cause });

@@ -4,7 +4,7 @@
 // is not offered again until the mount holds another one: nginx would only refuse it again.
 import type { RefusedConfig, ReloaderStatus } from '../shared/gateway/reloader-status.ts';
 
-export type Seen<T> = { ok: T } | { problem: string };
+type Seen<T> = { ok: T } | { problem: string };
 
 export interface Observation {
   mounted: Seen<{ version: string; hash: string }>;

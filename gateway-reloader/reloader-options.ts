@@ -55,7 +55,7 @@ const RELOADER_FLAGS = {
 
 type Flag = keyof typeof RELOADER_FLAGS;
 
-export const RELOADER_FLAG_SET: FlagSet<Flag> = { envPrefix: 'RELOADER', flags: RELOADER_FLAGS };
+const RELOADER_FLAG_SET: FlagSet<Flag> = { envPrefix: 'RELOADER', flags: RELOADER_FLAGS };
 
 function integer(flag: Flag, text: string, min: number, max: number): number {
   const n = Number(text);

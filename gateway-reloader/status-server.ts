@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { RELOADER_STATUS_PATH, type ReloaderStatus } from '../shared/gateway/reloader-status.ts';
 import { closeGracefully, listen } from '../shared/observability/server-lifecycle.ts';
 
-export const RELOADER_HEALTH_PATH = '/healthz';
+const RELOADER_HEALTH_PATH = '/healthz';
 
 export interface StatusServer {
   address: AddressInfo;

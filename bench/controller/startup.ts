@@ -44,7 +44,7 @@ export interface StartupTimes {
   firstReconcileMs: number;
 }
 
-export interface StartupPair {
+interface StartupPair {
   typescript: StartupTimes;
   controllerRuntime: StartupTimes;
 }

@@ -32,7 +32,7 @@ export interface StartupOptions {
 }
 
 /** Milliseconds from spawn. */
-export interface WebhookStartup {
+interface WebhookStartup {
   /** `node webhook/main.ts --help` exits: every module imported, nothing started. */
   helpMs: number;
   /** /readyz answers 200. */
@@ -41,7 +41,7 @@ export interface WebhookStartup {
   firstAnswerMs: number;
 }
 
-export interface BareStartup {
+interface BareStartup {
   /** `node -e ''` exits: Node's own start-up. */
   nodeMs: number;
   /** The server reports it is listening. */

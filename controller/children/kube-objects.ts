@@ -10,14 +10,14 @@ export interface ConfigMap extends KubeObject {
   data: Record<string, string>;
 }
 
-export interface ServicePort {
+interface ServicePort {
   name: string;
   port: number;
   targetPort?: number | string;
   protocol: 'TCP';
 }
 
-export interface ServiceSpec {
+interface ServiceSpec {
   type: 'ClusterIP' | 'ExternalName';
   selector?: Record<string, string>;
   ports?: ServicePort[];
@@ -97,7 +97,7 @@ export interface PodTemplate {
   };
 }
 
-export interface DeploymentCondition {
+interface DeploymentCondition {
   type: string;
   status: 'True' | 'False' | 'Unknown';
   reason?: string;
@@ -105,7 +105,7 @@ export interface DeploymentCondition {
 }
 
 /** What the Deployment controller reports; read, never written. */
-export interface DeploymentStatus {
+interface DeploymentStatus {
   observedGeneration?: number;
   replicas?: number;
   updatedReplicas?: number;

@@ -9,7 +9,7 @@ import type { OperatorCaches } from '../reconcilers/operator-caches.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../reconcilers/custom-resources.ts';
 import { READY, findCondition } from '../status/conditions.ts';
 
-export const CUSTOM_RESOURCES_METRIC = 'ai_gateway_operator_resources';
+const CUSTOM_RESOURCES_METRIC = 'ai_gateway_operator_resources';
 
 type CustomResource = KubeObject & { status?: { conditions?: Condition[] } };
 

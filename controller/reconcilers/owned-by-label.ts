@@ -5,7 +5,7 @@ import type { ReconcileRequest } from '../runtime/controller/reconciler.ts';
 import type { HandlerFactory } from '../runtime/handlers/enqueue.ts';
 import { enqueueMapped } from '../runtime/handlers/enqueue.ts';
 
-export function ownerKeyFromLabel(label: string, object: KubeObject): ReconcileRequest[] {
+function ownerKeyFromLabel(label: string, object: KubeObject): ReconcileRequest[] {
   const owner = object.metadata.labels?.[label];
   const namespace = object.metadata.namespace;
   return owner && namespace ? [{ namespace, name: owner }] : [];

@@ -10,7 +10,7 @@
 export const SECRET_RECHECK_MS = 60_000;
 
 /** The type of the Secrets the API server fills with a service account's token. */
-export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 
 /** The part of a Secret the rules read. */
 export interface ReadSecret {

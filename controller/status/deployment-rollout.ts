@@ -2,7 +2,7 @@
 // Deployment controller reports.
 import type { Deployment } from '../children/kube-objects.ts';
 
-export type RolloutState = 'Available' | 'Progressing' | 'Failed';
+type RolloutState = 'Available' | 'Progressing' | 'Failed';
 
 export interface Rollout {
   state: RolloutState;

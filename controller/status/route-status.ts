@@ -12,9 +12,9 @@ import type { ConditionDecision } from './conditions.ts';
 import { DEGRADED, PROGRESSING, READY, condition, mergeConditions, toKubeTime } from './conditions.ts';
 import { REASON } from './reasons.ts';
 
-export const ACCEPTED = 'Accepted';
+const ACCEPTED = 'Accepted';
 
-export type PendingReason =
+type PendingReason =
   | typeof REASON.GatewayProgressing
   | typeof REASON.GatewayReloading
   | typeof REASON.ReloaderUnreachable

@@ -9,7 +9,7 @@ import { waitFor } from '../setup/cluster-env.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-export class OperatorProcessError extends Error {
+class OperatorProcessError extends Error {
   readonly script: string;
   readonly logPath: string;
   constructor(script: string, logPath: string, message: string, options?: ErrorOptions) {

@@ -18,7 +18,7 @@ export interface ControlPlaneAssets {
   kwokStages: string;
 }
 
-export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.AGO_CACHE_DIR || join(homedir(), '.cache', 'ai-gateway-operator'), 'control-plane');
 }
 

@@ -34,7 +34,7 @@ export interface ClusterState {
   stopped: boolean;
 }
 
-export const STATE_FILE_NAME = 'cluster.json';
+const STATE_FILE_NAME = 'cluster.json';
 
 export function stateFilePath(stateDir: string): string {
   return join(stateDir, STATE_FILE_NAME);

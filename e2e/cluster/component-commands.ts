@@ -25,7 +25,7 @@ export const KWOK_NODE_ANNOTATION = { key: 'kwok.x-k8s.io/node', value: 'fake' }
  * namespaces, endpoints, quotas and RBAC aggregation. Left out: node lifecycle and IPAM, cloud, volumes,
  * certificate signing, all of which either need real nodes or do not matter here.
  */
-export const CONTROLLERS = [
+const CONTROLLERS = [
   'garbage-collector-controller',
   'deployment-controller',
   'replicaset-controller',

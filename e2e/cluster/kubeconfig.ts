@@ -1,8 +1,7 @@
 // kubeconfig files for the local cluster: one per client identity, by certificate or by bearer token.
 import { stringify } from 'yaml';
 
-export type KubeconfigCredentials =
-  { clientCertificatePath: string; clientKeyPath: string } | { token: string };
+type KubeconfigCredentials = { clientCertificatePath: string; clientKeyPath: string } | { token: string };
 
 export interface KubeconfigOptions {
   clusterName: string;

@@ -33,7 +33,7 @@ export interface ClusterPki {
 const VALID_FOR_MS = 365 * 24 * 60 * 60 * 1000;
 
 /** The names in-cluster clients use for the API server, plus the loopback name tests may use. */
-export const API_SERVER_DNS_NAMES = [
+const API_SERVER_DNS_NAMES = [
   'localhost',
   'kubernetes',
   'kubernetes.default',

@@ -18,7 +18,7 @@ const KEYS: Record<keyof PinnedVersions, string> = {
 };
 
 /** Parses `KEY=VALUE` lines (comments and blank lines ignored), as bash's `source` reads them here. */
-export function parseVersionsEnv(text: string): PinnedVersions {
+function parseVersionsEnv(text: string): PinnedVersions {
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = /^\s*([A-Z_]+)=(\S+)\s*$/.exec(line);

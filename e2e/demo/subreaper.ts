@@ -11,7 +11,7 @@ import { runCommand } from '../cluster/run-command.ts';
 
 const SOURCE_DIR = fileURLToPath(new URL('./subreaper/', import.meta.url));
 
-export interface LeftProcess {
+interface LeftProcess {
   pid: number;
   commandLine: string;
 }

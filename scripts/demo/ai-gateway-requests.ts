@@ -32,7 +32,7 @@ export interface AIGatewayDemo {
   out: DemoOutput;
 }
 
-export class AIGatewayAnswerError extends Error {
+class AIGatewayAnswerError extends Error {
   readonly failures: readonly string[];
   constructor(failures: readonly string[]) {
     super(`the AI gateway answered otherwise than the samples say:\n${failures.join('\n')}`);
@@ -63,7 +63,7 @@ function metricsCommand(metricsPort: number): string {
 }
 
 /** One line: status, the model that answered, what it said and the tokens it reported. */
-export function describeChatAnswer(answer: HttpAnswer): string {
+function describeChatAnswer(answer: HttpAnswer): string {
   const model = answer.headers[ANSWERED_BY];
   let said = answer.body.trim();
   try {
@@ -82,14 +82,14 @@ export function describeChatAnswer(answer: HttpAnswer): string {
 }
 
 /** The counter lines of the sample route on the metrics page. */
-export function routeCounterLines(metrics: string): string[] {
+function routeCounterLines(metrics: string): string[] {
   return metrics
     .split('\n')
     .filter((line) => line.startsWith('gen_ai_') && line.includes(`route="${ROUTE_LABEL}"`));
 }
 
 /** The sum of the token counters of the sample route for a consumer and token type. */
-export function tokenCount(lines: readonly string[], consumer: string, type: 'input' | 'output'): number {
+function tokenCount(lines: readonly string[], consumer: string, type: 'input' | 'output'): number {
   return lines
     .filter(
       (line) =>

@@ -9,7 +9,7 @@ export interface EchoServer {
   close(): Promise<void>;
 }
 
-export class EchoServerError extends Error {
+class EchoServerError extends Error {
   readonly address: string;
   readonly port: number;
   constructor(address: string, port: number, cause: Error) {

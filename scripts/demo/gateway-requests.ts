@@ -21,7 +21,7 @@ export function gatewayRequests(apiKey: string): GatewayRequest[] {
   ];
 }
 
-export class UnexpectedAnswerError extends Error {
+class UnexpectedAnswerError extends Error {
   readonly failures: readonly string[];
   constructor(failures: readonly string[]) {
     super(`the gateway answered otherwise than the routes say:\n${failures.join('\n')}`);

@@ -37,7 +37,7 @@ interface LocalPorts {
  * The pod's configuration for this machine: what localGatewayConfig changes, and the provider-credentials
  * mounts.
  */
-export function localConfig(config: string, workspace: NginxWorkspace, ports: LocalPorts): string {
+function localConfig(config: string, workspace: NginxWorkspace, ports: LocalPorts): string {
   const text = localGatewayConfig(config, {
     port: ports.port,
     metricsPort: ports.metricsPort,

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 
-export interface ModelServerRequest {
+interface ModelServerRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
@@ -25,7 +25,7 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
-export class ModelServerError extends Error {
+class ModelServerError extends Error {
   readonly address: string;
   readonly port: number;
   constructor(name: string, address: string, port: number, cause: Error) {

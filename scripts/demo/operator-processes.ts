@@ -15,7 +15,7 @@ import type { InstalledChart } from './install-chart.ts';
 /** Long enough for a demo left running all day; the chart's pods get tokens the kubelet renews. */
 const TOKEN_SECONDS = 24 * 3600;
 
-export interface ProcessPorts {
+interface ProcessPorts {
   webhookHealth: number;
   controllerHealth: number;
   controllerMetrics: number;

@@ -6,7 +6,7 @@ import { SAMPLES_NAMESPACE } from './demo-settings.ts';
 export const API_KEY_SECRET = 'demo-api-keys';
 export const API_KEY_NAME = 'team-a';
 
-export class ApiKeyMissingError extends Error {
+class ApiKeyMissingError extends Error {
   readonly secret: string;
   readonly key: string;
   constructor(secret: string, key: string) {

@@ -8,7 +8,7 @@ import { INVALID_SAMPLE, REPO_ROOT, SAMPLES_NAMESPACE } from './demo-settings.ts
 /** How kubectl reports an object refused at admission: the webhook's field errors, or its denial. */
 const REFUSAL = /is invalid:|denied the request/;
 
-export class AdmissionNotRefusedError extends Error {
+class AdmissionNotRefusedError extends Error {
   readonly file: string;
   constructor(file: string) {
     super(`${file} was admitted; the webhook should have refused it`);

@@ -25,7 +25,7 @@ function essentials(route: RouteView): RouteView {
   };
 }
 
-export class ConversionMismatchError extends Error {
+class ConversionMismatchError extends Error {
   readonly route: string;
   constructor(route: string, apiVersion: string) {
     super(`APIGatewayRoute ${route} read as v1 came back as ${apiVersion}`);

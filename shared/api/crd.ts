@@ -11,7 +11,7 @@ export interface ConversionServiceRef {
 }
 
 /** Where the CRDs point the API server for conversion until the webhook injects its own address. */
-export const DEFAULT_CONVERSION_SERVICE: ConversionServiceRef = {
+const DEFAULT_CONVERSION_SERVICE: ConversionServiceRef = {
   name: 'ai-gateway-operator-webhook',
   namespace: 'ai-gateway-operator',
   path: '/convert',

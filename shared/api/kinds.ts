@@ -6,7 +6,7 @@ import { aiModelV1Schema } from './aimodel/v1.ts';
 import { aiModelV1alpha1Schema } from './aimodel/v1alpha1.ts';
 import type { JSONSchema } from './schema/json-schema.ts';
 
-export interface PrinterColumn {
+interface PrinterColumn {
   name: string;
   type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   jsonPath: string;
@@ -121,7 +121,7 @@ export const AI_MODEL: APIKind = {
 
 export const API_KINDS: readonly APIKind[] = [API_GATEWAY_ROUTE, AI_MODEL];
 
-export function findKind(group: string, kind: string): APIKind | undefined {
+function findKind(group: string, kind: string): APIKind | undefined {
   return API_KINDS.find((k) => k.group === group && k.kind === kind);
 }
 

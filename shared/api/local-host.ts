@@ -10,7 +10,7 @@
 // that is the cluster's egress policy's to stop.
 import { isIP } from 'node:net';
 
-export type LocalHostKind = 'loopback' | 'unspecified' | 'link-local' | 'metadata';
+type LocalHostKind = 'loopback' | 'unspecified' | 'link-local' | 'metadata';
 
 export interface LocalHost {
   /** The host as written. */
@@ -33,9 +33,9 @@ export const METADATA_NAMES = [
  * Short names a cloud VM's search domains complete into a metadata name. Only where a name is used as
  * written: the gateway completes a one-label route destination into a Service name of the route's namespace.
  */
-export const METADATA_SHORT_NAMES = ['metadata', 'instance-data'] as const;
+const METADATA_SHORT_NAMES = ['metadata', 'instance-data'] as const;
 /** Metadata services at addresses outside the link-local ranges. */
-export const METADATA_ADDRESSES = [
+const METADATA_ADDRESSES = [
   '100.100.100.200', // Alibaba Cloud
   '168.63.129.16', // Azure WireServer
   'fd00:ec2::254', // AWS, over IPv6

@@ -30,7 +30,7 @@ export class FlagError extends Error {
   }
 }
 
-export function envName(set: FlagSet<string>, flag: string): string {
+function envName(set: FlagSet<string>, flag: string): string {
   return `${set.envPrefix}_${flag.toUpperCase().replaceAll('-', '_')}`;
 }
 

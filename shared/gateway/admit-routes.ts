@@ -10,7 +10,7 @@ import { routeIdentity } from './route-identity.ts';
 import { matchKey } from './route-match.ts';
 import { compareAge } from './route-precedence.ts';
 
-export interface RouteRejection {
+interface RouteRejection {
   route: APIGatewayRouteV1;
   reason: string;
 }

@@ -142,7 +142,7 @@ export function modelProxyDirectives(
   ];
 }
 
-export function targetLocationName(route: number, model: number, target: number): string {
+function targetLocationName(route: number, model: number, target: number): string {
   return `@${routeLocationName(route)}_ai_${model}_${target}`;
 }
 
@@ -196,7 +196,7 @@ export function routingContent(): NginxNode[] {
   ];
 }
 
-export function routingTables(routes: readonly NumberedRoute[]): Record<string, RoutingTable> {
+function routingTables(routes: readonly NumberedRoute[]): Record<string, RoutingTable> {
   const tables: Record<string, RoutingTable> = {};
   for (const route of routes) {
     if (route.aiRouting === undefined) continue;

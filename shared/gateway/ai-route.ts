@@ -12,12 +12,12 @@ import { routeIdentity } from './route-identity.ts';
 import { namespaceOf } from '../kube/object-key.ts';
 
 /** The header that carries a provider key, and what comes before the key in its value. */
-export interface CredentialHeader {
+interface CredentialHeader {
   name: string;
   prefix: string;
 }
 
-export interface ModelCredentials {
+interface ModelCredentials {
   /** `<secret>/<key>`, below the gateway's credentials directory. */
   file: string;
   header: CredentialHeader;
@@ -34,7 +34,7 @@ export interface ModelTarget {
 }
 
 /** A model an aiModelRouting route serves, by the name clients ask for, and where to send its requests. */
-export interface RoutedModel {
+interface RoutedModel {
   /** spec.modelName: what clients put in "model". */
   modelName: string;
   provider: string;
@@ -42,7 +42,7 @@ export interface RoutedModel {
   targets: ModelTarget[];
 }
 
-export interface RouteConsumer {
+interface RouteConsumer {
   name: string;
   /** Requests per second; 0: no limit of its own. */
   rateLimit: number;

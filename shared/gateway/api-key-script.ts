@@ -9,7 +9,7 @@ export const API_KEY_MODULE = 'gateway_api_keys';
 export const API_KEY_HANDLER = `${API_KEY_MODULE}.check`;
 
 /** The largest key the gateway accepts, in characters. */
-export const MAX_API_KEY_LENGTH = 512;
+const MAX_API_KEY_LENGTH = 512;
 /** The shortest: a shorter value in a key Secret is ignored (and reported in the route's status). */
 export const MIN_API_KEY_LENGTH = 16;
 

@@ -20,7 +20,7 @@ function hashAnswer(hash: string): string {
 
 const HASH_ANSWER = /return 200 '\{"configHash":"([0-9a-f]{64})"\}';/;
 
-export class ConfigHashSlotError extends Error {
+class ConfigHashSlotError extends Error {
   constructor() {
     super('the configuration has no configuration status location to write its hash into');
     this.name = 'ConfigHashSlotError';

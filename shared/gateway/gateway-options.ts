@@ -59,7 +59,7 @@ export const DEFAULT_METRICS_PORT = 9113;
 /** Where the nginx-unprivileged image keeps its dynamic modules, njs among them. */
 export const DEFAULT_MODULES_DIRECTORY = '/etc/nginx/modules';
 export const DEFAULT_RUNTIME_DIRECTORY = '/tmp';
-export const DEFAULT_TRUSTED_CERTIFICATES_FILE = '/etc/ssl/certs/ca-certificates.crt';
+const DEFAULT_TRUSTED_CERTIFICATES_FILE = '/etc/ssl/certs/ca-certificates.crt';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -9,7 +9,7 @@ import { routeIdentity } from './route-identity.ts';
 import { routeMatch, type RouteMatch } from './route-match.ts';
 import { namespaceOf } from '../kube/object-key.ts';
 
-export type RouteAuthentication = { required: false } | { required: true; secret: string | undefined };
+type RouteAuthentication = { required: false } | { required: true; secret: string | undefined };
 
 export interface PreparedRoute {
   route: APIGatewayRouteV1;
@@ -47,7 +47,7 @@ export function modelsByKey(models: readonly AIModelV1[]): ReadonlyMap<string, A
 }
 
 /** The API's default for requestTimeoutSeconds. */
-export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

@@ -23,7 +23,7 @@ export interface ReloaderStatus {
   lastReloadSeconds: number | null;
 }
 
-export class ReloaderStatusFormatError extends Error {
+class ReloaderStatusFormatError extends Error {
   constructor(detail: string) {
     super(`the reloader's status is not what this controller reads: ${detail}`);
     this.name = 'ReloaderStatusFormatError';

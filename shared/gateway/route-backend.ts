@@ -12,7 +12,7 @@ import { routeIdentity } from './route-identity.ts';
 import { namespaceOf } from '../kube/object-key.ts';
 
 /** A Service or DNS name spoken to over plain HTTP; the request URI is passed on unchanged. */
-export interface ServiceBackend {
+interface ServiceBackend {
   kind: 'service';
   host: string;
   port: number;
@@ -54,7 +54,7 @@ const URL_PATH = /^[A-Za-z0-9._~%!&'()*+,;=:@/-]*$/;
  * are completed with the cluster domain (nginx's resolver applies no search domains), and any other
  * dotted name is used as it is.
  */
-export function serviceHost(service: string, namespace: string, clusterDomain: string): string {
+function serviceHost(service: string, namespace: string, clusterDomain: string): string {
   const labels = service.split('.');
   if (labels.length === 1) return `${service}.${namespace}.svc.${clusterDomain}`;
   if (labels.length === 2) return `${service}.svc.${clusterDomain}`;

@@ -20,10 +20,7 @@ import type { EndpointBackend } from './route-backend.ts';
 /** Addresses a zone of this size tracks per route (about 16 000 clients). */
 const RATE_LIMIT_ZONE_SIZE = '1m';
 
-export function apiKeySecretDirectory(
-  options: Pick<GatewayOptions, 'apiKeysDirectory'>,
-  secret: string,
-): string {
+function apiKeySecretDirectory(options: Pick<GatewayOptions, 'apiKeysDirectory'>, secret: string): string {
   return `${options.apiKeysDirectory}/${secret}`;
 }
 

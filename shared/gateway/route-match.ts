@@ -13,7 +13,7 @@ import { GatewayRouteError } from './errors.ts';
 import { normalizeRoutePath, prefixCovers } from './route-path.ts';
 import { routeIdentity } from './route-identity.ts';
 
-export interface HeaderCondition {
+interface HeaderCondition {
   /** Lower case, as nginx names the `$http_` variable after it. */
   name: string;
   value: string;
@@ -32,7 +32,7 @@ export interface RouteMatch {
 
 export const HEALTH_PATH = '/healthz';
 /** Locations the gateway uses itself; no route may claim a path under it. */
-export const INTERNAL_PATH_PREFIX = '/.gateway';
+const INTERNAL_PATH_PREFIX = '/.gateway';
 
 const HOSTNAME = new RegExp(HOSTNAME_PATTERN);
 const HEADER_NAME = new RegExp(HEADER_NAME_PATTERN);

@@ -17,8 +17,8 @@ export function isConditional(route: PreparedRoute): boolean {
   return route.match.hosts.length > 0 || route.match.headers.length > 0;
 }
 
-/** The key (variables) and the regex the map compares it with; exported for tests of the escaping. */
-export function routeSelection(route: PreparedRoute): { source: string; pattern: string } {
+/** The key (variables) and the regex the map compares it with. */
+function routeSelection(route: PreparedRoute): { source: string; pattern: string } {
   const sources: string[] = [];
   const patterns: string[] = [];
   if (route.match.hosts.length > 0) {

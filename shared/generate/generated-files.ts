@@ -3,11 +3,11 @@ import { stringify } from 'yaml';
 import { renderCRD } from '../api/crd.ts';
 import { API_KINDS, crdName } from '../api/kinds.ts';
 
-export const CRD_DIRECTORIES = ['crds', 'charts/ai-gateway-operator/crds'] as const;
+const CRD_DIRECTORIES = ['crds', 'charts/ai-gateway-operator/crds'] as const;
 
 const HEADER = '# Generated from shared/api by `npm run generate`. Do not edit.\n';
 
-export function renderCRDYaml(crd: object): string {
+function renderCRDYaml(crd: object): string {
   return HEADER + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 

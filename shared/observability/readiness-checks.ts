@@ -5,7 +5,7 @@ import { errorMessage } from '../util/error-message.ts';
 export type ReadinessCheckResult = boolean | { ok: true } | { ok: false; reason: string };
 export type ReadinessCheck = () => ReadinessCheckResult;
 
-export interface CheckOutcome {
+interface CheckOutcome {
   name: string;
   ok: boolean;
   reason?: string;
@@ -16,7 +16,7 @@ export interface ReadinessReport {
   checks: CheckOutcome[];
 }
 
-export class DuplicateReadinessCheckError extends Error {
+class DuplicateReadinessCheckError extends Error {
   readonly checkName: string;
   constructor(checkName: string) {
     super(`readiness check "${checkName}" is already registered`);

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { HealthServer } from './health-server.ts';
 import { ReadinessChecks } from './readiness-checks.ts';
 
-export const READINESS_CHECK_METRIC = 'ai_gateway_operator_readiness_check';
+const READINESS_CHECK_METRIC = 'ai_gateway_operator_readiness_check';
 
 /** `server`, with every readiness check added to it also exported on `registry`, 1 passing, 0 failing. */
 export function withReadinessMetrics(server: HealthServer, registry: Registry): HealthServer {

@@ -44,7 +44,7 @@ function renderValue(value: unknown): string | undefined {
 }
 
 /** The message without the field path, as in a StatusCause. */
-export function formatFieldErrorBody(e: FieldError): string {
+function formatFieldErrorBody(e: FieldError): string {
   const words = TYPE_WORDS[e.type];
   const showsValue = e.type === 'Invalid' || e.type === 'NotSupported' || e.type === 'Duplicate';
   const rendered = showsValue ? renderValue(e.badValue) : undefined;

@@ -27,7 +27,7 @@ const compiled = new Map<string, ValidateFunction>();
 let ajvInstance: Ajv | undefined;
 
 /** The compiled validator of one kind and version; compiled once, on first use. */
-export function schemaValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
+function schemaValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
   const key = `${apiVersion}/${kind}`;
   const existing = compiled.get(key);
   if (existing) return existing;

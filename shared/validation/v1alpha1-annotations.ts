@@ -8,7 +8,7 @@ import { convertObject } from '../conversion/convert.ts';
 import type { FieldError } from './field-error.ts';
 
 /** The API server's bound on the total size of an object's annotations, keys and values (apimachinery). */
-export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 function annotationsBytes(annotations: Record<string, string> | undefined): number {
   return Object.entries(annotations ?? {}).reduce(

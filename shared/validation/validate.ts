@@ -15,8 +15,6 @@ import { modelV1TransitionRules } from './rules.ts';
 import { v1alpha1AnnotationsErrors } from './v1alpha1-annotations.ts';
 import { versionFindings } from './version-checks.ts';
 
-export type { AdmissionPolicy } from './admission-policy.ts';
-export type { FieldError } from './field-error.ts';
 export { formatFieldError, formatFieldErrors } from './field-error.ts';
 
 export interface ValidationResult {

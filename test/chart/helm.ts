@@ -20,7 +20,7 @@ export const CHART_DIR = resolve(
 /** The Kubernetes version `helm template` renders for: the one the e2e control plane runs. */
 export const KUBE_VERSION = readPinnedVersions().kubernetes;
 
-export class HelmCommandError extends Error {
+class HelmCommandError extends Error {
   readonly args: readonly string[];
   readonly exitCode: number | null;
   readonly stderr: string;
@@ -34,7 +34,7 @@ export class HelmCommandError extends Error {
 }
 
 /** The helm binary; throws MissingAssetError saying how to get one. */
-export function helmBinary(env: NodeJS.ProcessEnv = process.env): string {
+function helmBinary(env: NodeJS.ProcessEnv = process.env): string {
   const searched = assetSearchPath(readPinnedVersions(), env);
   for (const dir of searched) {
     const candidate = join(dir, 'helm');
@@ -113,7 +113,7 @@ export async function renderChart(opts: RenderOptions = {}): Promise<RenderedObj
  * The objects of a multi-document YAML stream; throws on a document that is not valid YAML. Read as YAML 1.1,
  * as Helm and the API server read manifests: `defaultMode: 0440` is octal there (288), not 440.
  */
-export function parseManifests(text: string): RenderedObject[] {
+function parseManifests(text: string): RenderedObject[] {
   return parseAllDocuments(text, { version: '1.1' })
     .map((doc) => {
       if (doc.errors.length > 0) throw new Error(`rendered YAML is invalid: ${doc.errors[0]?.message}`);

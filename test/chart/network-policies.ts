@@ -17,7 +17,7 @@ export interface Peer {
   podSelector?: LabelSelector;
 }
 
-export interface PolicyPort {
+interface PolicyPort {
   port?: number | string;
   protocol?: string;
 }

@@ -26,7 +26,7 @@ export interface Container {
   lifecycle?: Record<string, unknown>;
 }
 
-export interface Probe {
+interface Probe {
   httpGet?: { path: string; port: number | string };
 }
 
@@ -67,7 +67,7 @@ export interface RoleBinding extends RenderedObject {
   subjects: { kind: string; name: string; namespace?: string }[];
 }
 
-export interface WebhookClientConfig {
+interface WebhookClientConfig {
   url?: string;
   service?: { name: string; namespace: string; path: string; port: number };
   caBundle?: string;

@@ -14,7 +14,7 @@ export class DnsFormatError extends Error {
   }
 }
 
-export interface DnsQuestion {
+interface DnsQuestion {
   /** Lower case, without the trailing dot. */
   name: string;
   type: number;

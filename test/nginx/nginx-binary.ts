@@ -47,7 +47,7 @@ export function nginxBuildDirectory(): string {
   return join(cache, 'nginx', `nginx-${nginxPackageVersion}-njs-${njsPackageVersion}`);
 }
 
-export class NginxNotInstalledError extends Error {
+class NginxNotInstalledError extends Error {
   readonly path: string;
   constructor(path: string, message: string) {
     super(message);

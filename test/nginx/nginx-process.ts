@@ -29,7 +29,7 @@ export interface NginxFiles {
   files?: Record<string, string>;
 }
 
-export class NginxError extends Error {
+class NginxError extends Error {
   /** What nginx printed, and its error log. */
   readonly output: string;
   constructor(message: string, output: string) {

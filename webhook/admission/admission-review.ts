@@ -3,9 +3,9 @@
 import { BadRequestError } from '../http/bad-request-error.ts';
 import { isPlainObject } from '../../shared/util/json.ts';
 
-export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
+const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] as const;
-export type Operation = (typeof OPERATIONS)[number];
+type Operation = (typeof OPERATIONS)[number];
 
 export interface GroupVersionKind {
   group: string;

@@ -20,7 +20,7 @@ export interface CABundleTargets {
   customResourceDefinitions: readonly string[];
 }
 
-export class CAInjectionError extends Error {
+class CAInjectionError extends Error {
   /** e.g. `CustomResourceDefinition aimodels.ai.example.com`. */
   readonly target: string;
   constructor(target: string, message: string, options?: ErrorOptions) {

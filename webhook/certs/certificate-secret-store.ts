@@ -6,7 +6,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../../shared/kube/api-e
 import type { KubeApi } from '../../shared/kube/kube-api.ts';
 import { SECRETS } from '../../shared/kube/well-known-resources.ts';
 
-export interface SecretObject extends KubeObject {
+interface SecretObject extends KubeObject {
   type?: string;
   data?: Record<string, string>;
 }

@@ -16,7 +16,7 @@ export const SECRET_KEYS = {
   nextCAAnnouncedAt: 'ca-next-announced-at',
 } as const;
 
-export class CertificateSecretFormatError extends Error {
+class CertificateSecretFormatError extends Error {
   readonly missingKeys: string[];
   constructor(message: string, missingKeys: string[]) {
     super(message);

@@ -31,13 +31,6 @@ export interface RotationPolicy {
   caAnnounceLeadMs: number;
 }
 
-export const DEFAULT_ROTATION_POLICY: RotationPolicy = {
-  caValidityMs: 365 * 24 * 3600_000,
-  servingValidityMs: 90 * 24 * 3600_000,
-  renewAfterFraction: 2 / 3,
-  caAnnounceLeadMs: 10 * 60_000,
-};
-
 /**
  * The identity a webhook Service is reached by, from inside and outside its namespace. IP addresses are
  * canonical; a name that is meant as one but is none throws InvalidServingNameError.

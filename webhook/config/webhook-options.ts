@@ -22,8 +22,8 @@ import { LOG_LEVELS } from '../../shared/logging/logger.ts';
 import { canonicalServingName, InvalidServingNameError } from '../certs/serving-names.ts';
 import { parseDuration } from './duration.ts';
 
-export const CERT_MODES = ['self-managed', 'cert-dir', 'secret'] as const;
-export type CertMode = (typeof CERT_MODES)[number];
+const CERT_MODES = ['self-managed', 'cert-dir', 'secret'] as const;
+type CertMode = (typeof CERT_MODES)[number];
 
 export interface WebhookOptions {
   bindAddress: string;
@@ -179,7 +179,7 @@ const OPTION_SPECS = {
 
 type Flag = keyof typeof OPTION_SPECS;
 
-export const WEBHOOK_FLAG_SET: FlagSet<Flag> = { envPrefix: 'WEBHOOK', flags: OPTION_SPECS };
+const WEBHOOK_FLAG_SET: FlagSet<Flag> = { envPrefix: 'WEBHOOK', flags: OPTION_SPECS };
 
 function parsePort(flag: string, text: string): number {
   const n = Number(text);

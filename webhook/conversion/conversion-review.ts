@@ -2,7 +2,7 @@
 import { isPlainObject } from '../../shared/util/json.ts';
 import { BadRequestError } from '../http/bad-request-error.ts';
 
-export const CONVERSION_API_VERSION = 'apiextensions.k8s.io/v1';
+const CONVERSION_API_VERSION = 'apiextensions.k8s.io/v1';
 
 export interface ConversionRequest {
   uid: string;

@@ -5,7 +5,7 @@ import type { ObjectReference } from '../../shared/api/references.ts';
 import type { FieldError } from '../../shared/validation/field-error.ts';
 import type { ValidationResult } from '../../shared/validation/validate.ts';
 
-export type { FieldError, FieldErrorType } from '../../shared/validation/field-error.ts';
+export type { FieldError } from '../../shared/validation/field-error.ts';
 export type { ValidationResult } from '../../shared/validation/validate.ts';
 export type { ObjectReference, ReferencedKind } from '../../shared/api/references.ts';
 

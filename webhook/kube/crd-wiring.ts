@@ -16,7 +16,7 @@ import type { ServiceReference } from './conversion-service.ts';
 import { updateObject } from './update-object.ts';
 import { CUSTOM_RESOURCE_DEFINITIONS } from './webhook-resources.ts';
 
-export const INJECT_CA_FROM_ANNOTATION = 'cert-manager.io/inject-ca-from';
+const INJECT_CA_FROM_ANNOTATION = 'cert-manager.io/inject-ca-from';
 
 export interface CRDWiringOptions {
   api: KubeApi;
@@ -33,7 +33,7 @@ export interface CRDWiringOptions {
   clock?: Clock;
 }
 
-export class CRDWiringError extends Error {
+class CRDWiringError extends Error {
   /** e.g. `CustomResourceDefinition aimodels.ai.example.com`. */
   readonly target: string;
   constructor(target: string, message: string, options?: ErrorOptions) {

@@ -9,8 +9,7 @@ import { describeCertificate, splitPemBundle } from '../../shared/tls/certificat
 import type { CABundleInjector } from '../certs/ca-bundle-injector.ts';
 import type { WebhookServer } from '../http/webhook-server.ts';
 
-export const CERTIFICATE_EXPIRY_METRIC =
-  'ai_gateway_operator_webhook_certificate_expiration_timestamp_seconds';
+const CERTIFICATE_EXPIRY_METRIC = 'ai_gateway_operator_webhook_certificate_expiration_timestamp_seconds';
 
 export interface CertificateExpiryMetrics {
   /** `server`, recording the expiry of every certificate it accepts (certificate="serving"). */

@@ -6,7 +6,7 @@ import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.
 import { describeCertificate, splitPemBundle } from '../../shared/tls/certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 
-export class InvalidServingCertificateError extends Error {
+class InvalidServingCertificateError extends Error {
   /** Where the pair came from: a file path or a Secret's namespace/name. */
   readonly source: string;
   constructor(message: string, source: string, options?: ErrorOptions) {
@@ -23,7 +23,7 @@ const MIN_TLS_VERSION = 'TLSv1.2';
  * Forward-secret AEAD suites only, TLS 1.3 first (a client that offers it gets it). The TLS 1.2 ones are
  * those Go's TLS client (the API server) offers, for ECDSA and RSA keys; no CBC, no static RSA.
  */
-export const TLS_CIPHERS = [
+const TLS_CIPHERS = [
   'TLS_AES_128_GCM_SHA256',
   'TLS_AES_256_GCM_SHA384',
   'TLS_CHACHA20_POLY1305_SHA256',

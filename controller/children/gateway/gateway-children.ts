@@ -17,7 +17,7 @@ import {
   type GatewayPodSettings,
 } from './gateway-pod.ts';
 
-export const GATEWAY_SERVICE_PORT = 80;
+const GATEWAY_SERVICE_PORT = 80;
 
 export interface GatewayChildren {
   configMap: ConfigMap;
@@ -52,7 +52,7 @@ function metadata(input: GatewayChildrenInput): ConfigMap['metadata'] {
   };
 }
 
-export function renderGatewayConfigMap(input: GatewayChildrenInput): ConfigMap {
+function renderGatewayConfigMap(input: GatewayChildrenInput): ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -61,7 +61,7 @@ export function renderGatewayConfigMap(input: GatewayChildrenInput): ConfigMap {
   };
 }
 
-export function renderGatewayService(input: GatewayChildrenInput): Service {
+function renderGatewayService(input: GatewayChildrenInput): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',

@@ -24,7 +24,7 @@ import type { Container, PodTemplate, Probe, Volume, VolumeMount } from '../kube
 import { gatewayLabels } from '../labels.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context.ts';
 
-export const GATEWAY_CONTAINER = 'nginx';
+const GATEWAY_CONTAINER = 'nginx';
 export const RELOADER_CONTAINER = 'reloader';
 /** The reloader's entry in the operator's image (whose entrypoint is node). */
 export const RELOADER_SCRIPT = 'dist/gateway-reloader/main.js';
@@ -32,7 +32,7 @@ export const RELOADER_PORT_NAME = 'reload-status';
 /** nginx's own metrics (Prometheus text at /metrics): requests and tokens of AI routes. */
 export const METRICS_PORT_NAME = 'metrics';
 /** The user of the nginx-unprivileged image, given to both containers. */
-export const GATEWAY_USER = 101;
+const GATEWAY_USER = 101;
 
 /** A Node.js process that sleeps between looks: small, and never worth evicting the pod for. */
 const RELOADER_RESOURCES: ResourceRequirements = {

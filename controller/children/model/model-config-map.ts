@@ -11,7 +11,7 @@ export const MODEL_CONFIG_KEY = 'model.json';
 export const MODEL_CONFIG_DIR = '/etc/aimodel';
 
 /** The configuration document: what the model is and how it is to be run, without the serving details. */
-export function modelConfiguration(model: AIModelV1): Record<string, unknown> {
+function modelConfiguration(model: AIModelV1): Record<string, unknown> {
   const { spec } = model;
   return compact({
     modelName: spec.modelName,

@@ -10,7 +10,7 @@ import { controllerReference } from '../owner-references.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security-context.ts';
 import { MODEL_CONFIG_DIR } from './model-config-map.ts';
 
-export const MODEL_CONTAINER = 'model';
+const MODEL_CONTAINER = 'model';
 const CONFIG_VOLUME = 'model-config';
 
 function tcpProbe(periodSeconds: number, failureThreshold: number): Probe {
@@ -26,7 +26,7 @@ function canonicalEnv(env: readonly EnvVar[]): EnvVar[] {
 }
 
 /** The port the model server listens on; the webhook defaults it, but the API server may run without it. */
-export function modelPort(model: AIModelV1): number {
+function modelPort(model: AIModelV1): number {
   return model.spec.port ?? DEFAULT_MODEL_PORT;
 }
 

@@ -7,7 +7,7 @@ import { modelLabels, modelSelectorLabels } from '../labels.ts';
 import { controllerReference } from '../owner-references.ts';
 import type { ExternalEndpoint } from './external-endpoint.ts';
 
-export const MODEL_SERVICE_PORT = 80;
+const MODEL_SERVICE_PORT = 80;
 
 function metadata(model: AIModelV1): Service['metadata'] {
   const name = model.metadata.name ?? '';

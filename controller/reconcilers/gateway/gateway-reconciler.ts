@@ -150,7 +150,7 @@ function plannedOutcome(route: APIGatewayRouteV1, plan: GatewayPlan): RouteOutco
  * routes left out for room own nothing. Served routes always own the children, so the garbage collector
  * removes them only with the last served route, and the controller then makes them again for the others.
  */
-export const MAX_GATEWAY_OWNERS = 2000;
+const MAX_GATEWAY_OWNERS = 2000;
 
 function gatewayOwners(
   members: readonly APIGatewayRouteV1[],

@@ -16,7 +16,7 @@ import { grantsRouteAccess, refNotPermittedMessage } from './reference-grants.ts
 import type { ReferenceGrant } from './reference-grants.ts';
 import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
-export interface RouteProblem {
+interface RouteProblem {
   route: APIGatewayRouteV1;
   message: string;
 }
@@ -52,14 +52,14 @@ export interface GatewayPlan {
 }
 
 /** A model of aiModelRouting that is never chosen, and the model listed before it with its modelName. */
-export interface ShadowedModel {
+interface ShadowedModel {
   model: string;
   modelName: string;
   by: string;
 }
 
 /** A Secret holding provider keys, and the data keys of it that models name. */
-export interface CredentialSecret {
+interface CredentialSecret {
   name: string;
   keys: string[];
 }

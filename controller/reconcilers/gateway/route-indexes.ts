@@ -15,7 +15,7 @@ export const ROUTES_BY_MODEL = 'routes-by-aimodel';
 export const MODELS_BY_FALLBACK = 'aimodels-by-fallback';
 export const ROUTES_BY_TARGET_NAMESPACE = 'routes-by-target-namespace';
 
-export function routeGateway(route: APIGatewayRouteV1): string {
+function routeGateway(route: APIGatewayRouteV1): string {
   return route.spec.gateway ?? DEFAULT_GATEWAY;
 }
 

@@ -32,7 +32,7 @@ export interface ControllerOptions {
   rateLimiter?: RateLimiter;
 }
 
-export class ControllerStoppedError extends Error {
+class ControllerStoppedError extends Error {
   readonly controller: string;
   constructor(controller: string, why: string) {
     super(`controller ${controller}: ${why}`);

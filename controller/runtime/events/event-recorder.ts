@@ -15,7 +15,7 @@ import type { Clock, Timer } from '../../../shared/time/clock.ts';
 import { TokenBucket } from '../../../shared/time/token-bucket.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
 
-export type EventType = 'Normal' | 'Warning';
+type EventType = 'Normal' | 'Warning';
 
 export interface EventInput {
   type: EventType;

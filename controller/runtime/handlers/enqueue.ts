@@ -7,7 +7,7 @@ import { parseAPIVersion } from '../../../shared/api/kinds.ts';
 import type { EventHandler } from '../cache/informer.ts';
 import type { ReconcileRequest } from '../controller/reconciler.ts';
 
-export type Enqueue = (request: ReconcileRequest) => void;
+type Enqueue = (request: ReconcileRequest) => void;
 
 /** Builds a handler once the controller supplies where requests go. */
 export type HandlerFactory<T extends KubeObject> = (enqueue: Enqueue) => EventHandler<T>;

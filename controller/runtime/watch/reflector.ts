@@ -65,7 +65,7 @@ export interface ReflectorHealth {
   lastError?: string;
 }
 
-export class WatchInactiveError extends Error {
+class WatchInactiveError extends Error {
   readonly resource: string;
   readonly silentForMs: number;
   constructor(resource: string, silentForMs: number) {
@@ -76,7 +76,7 @@ export class WatchInactiveError extends Error {
   }
 }
 
-export class WatchClosedEarlyError extends Error {
+class WatchClosedEarlyError extends Error {
   readonly resource: string;
   readonly afterMs: number;
   constructor(resource: string, afterMs: number) {

@@ -7,7 +7,7 @@ export interface ItemRateLimiterOptions {
   maxDelayMs: number;
 }
 
-export const DEFAULT_ITEM_RATE_LIMIT: ItemRateLimiterOptions = { baseDelayMs: 5, maxDelayMs: 1_000_000 };
+const DEFAULT_ITEM_RATE_LIMIT: ItemRateLimiterOptions = { baseDelayMs: 5, maxDelayMs: 1_000_000 };
 
 export class ItemExponentialRateLimiter {
   private readonly opts: ItemRateLimiterOptions;

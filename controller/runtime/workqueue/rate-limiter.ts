@@ -17,7 +17,7 @@ export interface BucketOptions {
   burst: number;
 }
 
-export const DEFAULT_BUCKET: BucketOptions = { perSecond: 10, burst: 100 };
+const DEFAULT_BUCKET: BucketOptions = { perSecond: 10, burst: 100 };
 
 /** A token bucket: each retry takes a token, waiting for it when none is left (a reservation, as Go's rate.Limiter). */
 export class BucketRateLimiter implements RateLimiter {

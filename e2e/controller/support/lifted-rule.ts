@@ -11,7 +11,7 @@ interface CrdVersion {
   };
 }
 
-export class RuleNotFoundError extends Error {
+class RuleNotFoundError extends Error {
   readonly crd: string;
   readonly ruleMessage: string;
   constructor(crd: string, ruleMessage: string) {

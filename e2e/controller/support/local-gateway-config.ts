@@ -20,7 +20,7 @@ export interface LocalGatewayPaths {
   apiKeysDirectory: string;
 }
 
-export class ConfigLayoutError extends Error {
+class ConfigLayoutError extends Error {
   readonly expected: string;
   constructor(expected: string) {
     super(`the gateway configuration has no ${expected}; the pod layout it was written for has changed`);

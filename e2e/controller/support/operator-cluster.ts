@@ -12,11 +12,7 @@ import { waitFor } from '../../setup/cluster-env.ts';
 import { installCrds } from '../../setup/crds.ts';
 import { NAMESPACES, clusterApi, createNamespace } from '../../controller-runtime/support/cluster-api.ts';
 
-export {
-  clusterApi,
-  createNamespace,
-  deleteNamespace,
-} from '../../controller-runtime/support/cluster-api.ts';
+export { createNamespace, deleteNamespace } from '../../controller-runtime/support/cluster-api.ts';
 
 const NODES: ResourceDescriptor = {
   group: '',

@@ -51,7 +51,7 @@ export function readStream(port: number, path: string, events: number): Promise<
   });
 }
 
-export interface LoadResult {
+interface LoadResult {
   sent: number;
   failed: number;
   /** The first few failures, for the test's message. */

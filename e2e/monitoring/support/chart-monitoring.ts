@@ -13,7 +13,7 @@ export const WEBHOOK_JOB = 'ai-gateway-operator-webhook';
 /** The job the PrometheusRule selects the gateway pods by: the PodMonitor's namespace/name. */
 export const GATEWAY_JOB = 'ai-gateway-operator/ai-gateway-operator-gateways';
 
-export interface Alert {
+interface Alert {
   alert: string;
   expr: string;
   for?: string;
@@ -25,7 +25,7 @@ export interface RuleGroup {
   rules: Alert[];
 }
 
-export interface DashboardPanel {
+interface DashboardPanel {
   type: string;
   title: string;
   targets?: { expr: string; refId: string }[];

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROMETHEUS_BUILD_COMMAND = 'bash scripts/prometheus/build.sh';
+const PROMETHEUS_BUILD_COMMAND = 'bash scripts/prometheus/build.sh';
 const VERSIONS_FILE = fileURLToPath(new URL('../../../scripts/prometheus/versions.env', import.meta.url));
 
 function pinnedPackageVersion(): string {

@@ -20,12 +20,12 @@ export interface ScrapeTarget {
   address: string;
 }
 
-export interface Sample {
+interface Sample {
   metric: Record<string, string>;
   value: [number, string];
 }
 
-export interface ActiveAlert {
+interface ActiveAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   state: 'pending' | 'firing';

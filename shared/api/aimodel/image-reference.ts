@@ -15,7 +15,7 @@ export interface ImageReference {
 /** The reference, or why it is none, as a field-error detail ("must ..."). */
 export type ParsedImage = { image: ImageReference } | { problem: string };
 
-export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = 'docker.io';
 const LEGACY_DOCKER_HUB = 'index.docker.io';
 const MAX_NAME_LENGTH = 255;
 

@@ -1,7 +1,7 @@
 // Names of the objects that serve an AIModel, derived from its name (at most 56 characters, so these
 // stay valid DNS labels).
 
-export const MODEL_CHILD_PREFIX = 'aim-';
+const MODEL_CHILD_PREFIX = 'aim-';
 
 /** The Service, Deployment and ConfigMap of a model share this name. */
 export function modelChildName(modelObjectName: string): string {

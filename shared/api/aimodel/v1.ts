@@ -19,10 +19,10 @@ import {
 } from '../schema/primitives.ts';
 
 export const MODEL_PROVIDERS = ['OpenAI', 'HuggingFace', 'Custom'] as const;
-export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+type ModelProvider = (typeof MODEL_PROVIDERS)[number];
 
 export const MODEL_TYPES = ['LLM', 'ImageGen', 'Sentiment', 'Embedding'] as const;
-export type ModelType = (typeof MODEL_TYPES)[number];
+type ModelType = (typeof MODEL_TYPES)[number];
 
 export const MODEL_PHASES = ['Ready', 'Initializing', 'Updating', 'Error'] as const;
 export type ModelPhase = (typeof MODEL_PHASES)[number];
@@ -38,17 +38,15 @@ export const MODEL_NAME_LENGTH_DETAIL = `must be at most ${MAX_MODEL_NAME_LENGTH
  */
 export const MAX_PARAMETERS_BYTES = 64 * 1024;
 export const ENV_NAME_PATTERN = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
-export const RESOURCE_NAME_PATTERN =
-  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$';
 
-export type Quantity = string | number;
+type Quantity = string | number;
 
 export interface ResourceRequirements {
   requests?: Record<string, Quantity>;
   limits?: Record<string, Quantity>;
 }
 
-export interface KeySelector {
+interface KeySelector {
   name: string;
   key: string;
   optional?: boolean;
@@ -65,7 +63,7 @@ export interface EnvVar {
  * vLLM and most OpenAI-compatible servers), `api-key: <key>` (Azure OpenAI), `x-api-key: <key>`
  * (Anthropic), or the key as the value of headerName.
  */
-export const CREDENTIAL_SCHEMES = ['Bearer', 'AzureAPIKey', 'AnthropicAPIKey', 'Header'] as const;
+const CREDENTIAL_SCHEMES = ['Bearer', 'AzureAPIKey', 'AnthropicAPIKey', 'Header'] as const;
 export type CredentialScheme = (typeof CREDENTIAL_SCHEMES)[number];
 
 /** The Secret type that marks a Secret whose keys a gateway may send to a model's provider. */
@@ -100,13 +98,13 @@ export interface SecretKeyReference {
   key: string;
 }
 
-export interface ProviderCredentials {
+interface ProviderCredentials {
   secretKeyRef: SecretKeyReference;
   scheme?: CredentialScheme;
   headerName?: string;
 }
 
-export interface ModelReference {
+interface ModelReference {
   name: string;
 }
 
@@ -178,7 +176,7 @@ function keySelector(what: string): JSONSchema {
   );
 }
 
-export const aiModelSpecV1Schema: JSONSchema = objectField(
+const aiModelSpecV1Schema: JSONSchema = objectField(
   'AIModelSpec declares an AI model and, when image is set, how to serve it in the cluster.',
   {
     modelName: stringField('The unique name of the AI model, e.g. "gemma-2b-it". Immutable.', {
@@ -332,17 +330,14 @@ export const aiModelSpecV1Schema: JSONSchema = objectField(
   },
 );
 
-export const aiModelStatusV1Schema: JSONSchema = objectField(
-  'AIModelStatus is what the controller observed.',
-  {
-    observedGeneration: observedGenerationField(),
-    phase: enumField('Current phase of the AI model.', MODEL_PHASES),
-    reason: stringField('Human-readable explanation for the current phase.', { maxLength: 32768 }),
-    lastUpdateTime: stringField('When the status last changed.', { format: 'date-time', maxLength: 64 }),
-    modelEndpoint: stringField('The in-cluster URL where the model is reachable.', { maxLength: 2048 }),
-    conditions: conditionsField('Conditions of the model; Ready is True when it can serve requests.'),
-  },
-);
+const aiModelStatusV1Schema: JSONSchema = objectField('AIModelStatus is what the controller observed.', {
+  observedGeneration: observedGenerationField(),
+  phase: enumField('Current phase of the AI model.', MODEL_PHASES),
+  reason: stringField('Human-readable explanation for the current phase.', { maxLength: 32768 }),
+  lastUpdateTime: stringField('When the status last changed.', { format: 'date-time', maxLength: 64 }),
+  modelEndpoint: stringField('The in-cluster URL where the model is reachable.', { maxLength: 2048 }),
+  conditions: conditionsField('Conditions of the model; Ready is True when it can serve requests.'),
+});
 
 export const aiModelV1Schema: JSONSchema = objectRootSchema(
   'AIModel declares an AI model that gateways can route to, served in the cluster or outside it.',

@@ -10,7 +10,7 @@ import {
   stringField,
 } from '../schema/primitives.ts';
 
-export interface AIModelSpecV1alpha1 {
+interface AIModelSpecV1alpha1 {
   modelName?: string;
   modelProvider?: string;
   version?: string;
@@ -19,12 +19,16 @@ export interface AIModelSpecV1alpha1 {
   accessPolicies?: string[];
 }
 
-export interface AIModelStatusV1alpha1 {
+interface AIModelStatusV1alpha1 {
   state?: string;
   observedGeneration?: number;
   message?: string;
 }
 
+/**
+ * An AIModel as v1alpha1 serves it; the operator converts it untyped, so only the API's shape uses it.
+ * @public
+ */
 export interface AIModelV1alpha1 extends KubeObject {
   apiVersion: 'ai.example.com/v1alpha1';
   kind: 'AIModel';
@@ -33,7 +37,7 @@ export interface AIModelV1alpha1 extends KubeObject {
   status?: AIModelStatusV1alpha1;
 }
 
-export const aiModelSpecV1alpha1Schema: JSONSchema = objectField(
+const aiModelSpecV1alpha1Schema: JSONSchema = objectField(
   'AIModelSpec (v1alpha1) declares an AI model served at an endpoint. Deprecated: use v1.',
   {
     modelName: stringField('The name of the AI model.', { minLength: 1, maxLength: 253 }),
@@ -62,7 +66,7 @@ export const aiModelSpecV1alpha1Schema: JSONSchema = objectField(
   { required: ['modelName', 'modelProvider', 'version', 'endpoint'] },
 );
 
-export const aiModelStatusV1alpha1Schema: JSONSchema = objectField('AIModelStatus (v1alpha1).', {
+const aiModelStatusV1alpha1Schema: JSONSchema = objectField('AIModelStatus (v1alpha1).', {
   state: stringField('Current state of the AI model (e.g., Ready, Deploying, Failed).', { maxLength: 64 }),
   observedGeneration: integerField('The most recent generation observed by the controller.', {
     minimum: 0,

@@ -52,40 +52,38 @@ export const UNREACHABLE_ROUTE_PATH_DETAIL =
  */
 export const NUMERIC_HOST_PATTERN = '^[0-9]+([.][0-9]+)*$';
 export const NOT_AN_IP_ADDRESS_DETAIL = 'must be a Service name, not an IP address';
-export const MAX_GATEWAY_NAME_LENGTH = 50;
+const MAX_GATEWAY_NAME_LENGTH = 50;
 export const ONE_BACKEND_DETAIL =
   'exactly one of destinationService, aiModelRef or aiModelRouting must be set';
 
-export interface HeaderMatch {
+interface HeaderMatch {
   /** Header name, matched case-insensitively. */
   name: string;
   /** Exact value the header must have. */
   value: string;
 }
 
-export interface LocalObjectReference {
+interface LocalObjectReference {
   name: string;
 }
 
-/** The operations an aiModelRouting route serves below its path, as OpenAI's API names them. */
-export const OPENAI_OPERATIONS = ['/chat/completions', '/completions', '/embeddings'] as const;
-export const MAX_ROUTED_MODELS = 32;
-export const MAX_CONSUMERS = 64;
+const MAX_ROUTED_MODELS = 32;
+const MAX_CONSUMERS = 64;
 /** A consumer is a data key of the route's API-key Secret. */
 export const CONSUMER_NAME_PATTERN = '^[-_a-zA-Z0-9][-._a-zA-Z0-9]*$';
 
-export interface AIModelRouting {
+interface AIModelRouting {
   /** AIModels in the route's namespace; the request body's "model" chooses one by its spec.modelName. */
   models: LocalObjectReference[];
 }
 
-export interface TokenBudget {
+interface TokenBudget {
   /** Tokens (prompt and completion) a consumer may use per window. */
   tokens: number;
   windowSeconds: number;
 }
 
-export interface Consumer {
+interface Consumer {
   /** A data key of the route's API-key Secret: the consumer that presents that key. */
   name: string;
   /** Requests per second; unset: only the route's limit. */
@@ -130,7 +128,7 @@ export interface APIGatewayRouteV1 extends KubeObject {
   status?: APIGatewayRouteStatusV1;
 }
 
-export const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
+const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
   'APIGatewayRouteSpec is the desired routing of one path of a gateway to one backend.',
   {
     path: stringField(

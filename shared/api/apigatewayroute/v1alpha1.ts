@@ -34,6 +34,11 @@ export interface APIGatewayRouteSpecV1alpha1 {
   modelName?: string;
 }
 
+/**
+ * An APIGatewayRoute as v1alpha1 serves it; the operator converts it untyped, so only the API's shape
+ * uses it.
+ * @public
+ */
 export interface APIGatewayRouteV1alpha1 extends KubeObject {
   apiVersion: 'gateway.example.com/v1alpha1';
   kind: 'APIGatewayRoute';
@@ -42,7 +47,7 @@ export interface APIGatewayRouteV1alpha1 extends KubeObject {
   status?: APIGatewayRouteStatusV1;
 }
 
-export const apiGatewayRouteSpecV1alpha1Schema: JSONSchema = objectField(
+const apiGatewayRouteSpecV1alpha1Schema: JSONSchema = objectField(
   'APIGatewayRouteSpec (v1alpha1) routes a path to a target Service. Deprecated: use v1.',
   {
     path: stringField('The incoming request path to match. Must start with "/".', {

@@ -14,8 +14,8 @@ import { localHost, localServiceHost } from '../local-host.ts';
 
 const RESERVED_ANNOTATION = /^(gateway|ai)\.example\.com\//;
 
-export const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,12}[a-z0-9])?$/);
-export const dnsSubdomain = fc
+const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,12}[a-z0-9])?$/);
+const dnsSubdomain = fc
   .array(dnsLabel, { minLength: 1, maxLength: 4 })
   .map((labels) => labels.join('.'))
   .filter((s) => s.length <= 253);
@@ -27,7 +27,7 @@ const NUMERIC_HOST = new RegExp(NUMERIC_HOST_PATTERN);
 const serviceName = dnsSubdomain.filter((s) => !NUMERIC_HOST.test(s) && localServiceHost(s) === undefined);
 const UNREACHABLE_ROUTE_PATH = new RegExp(UNREACHABLE_ROUTE_PATH_PATTERN);
 /** Valid route paths: those a request can reach. */
-export const routePath = fc
+const routePath = fc
   .array(fc.stringMatching(/^[A-Za-z0-9._~%!&()*+,=:@-]{1,12}$/), { maxLength: 5 })
   .map((segments) => `/${segments.join('/')}`)
   .filter((path) => !UNREACHABLE_ROUTE_PATH.test(path));
@@ -52,7 +52,7 @@ function record<T extends Record<string, fc.Arbitrary<unknown>>>(model: T) {
 const stringMap = (keys: fc.Arbitrary<string>) =>
   fc.dictionary(keys, fc.string({ maxLength: 20 }), { minKeys: 1, maxKeys: 4 });
 
-export const objectMeta: fc.Arbitrary<ObjectMeta> = record({
+const objectMeta: fc.Arbitrary<ObjectMeta> = record({
   name: dnsLabel,
   namespace: dnsLabel,
   uid: fc.uuid(),
@@ -69,7 +69,7 @@ export const objectMeta: fc.Arbitrary<ObjectMeta> = record({
   ),
 }) as fc.Arbitrary<ObjectMeta>;
 
-export const condition = record({
+const condition = record({
   type: fc.constantFrom('Ready', 'Progressing', 'Degraded'),
   status: fc.constantFrom('True', 'False', 'Unknown'),
   observedGeneration: optional(generation),
@@ -79,7 +79,7 @@ export const condition = record({
 });
 const conditions = fc.uniqueArray(condition, { maxLength: 3, selector: (c) => c.type });
 
-export const routeStatus = record({
+const routeStatus = record({
   observedGeneration: optional(generation),
   state: optional(fc.constantFrom(...ROUTE_STATES)),
   message: optional(text),
@@ -92,7 +92,7 @@ const headerValue = fc.stringMatching(
   new RegExp(`^[${headerCharacter}]([ ${headerCharacter}]{0,18}[${headerCharacter}])?$`),
 );
 
-export const routeSpecV1 = fc
+const routeSpecV1 = fc
   .tuple(
     record({
       path: routePath,
@@ -135,7 +135,7 @@ export const routeSpecV1 = fc
     return spec;
   });
 
-export const routeSpecV1alpha1 = fc
+const routeSpecV1alpha1 = fc
   .tuple(
     record({
       path: routePath,
@@ -226,7 +226,7 @@ export const modelSpecV1 = fc
   )
   .map(([base, serving]) => ({ ...base, ...serving }));
 
-export const modelStatusV1 = record({
+const modelStatusV1 = record({
   observedGeneration: optional(generation),
   phase: optional(fc.constantFrom(...MODEL_PHASES)),
   reason: optional(text),
@@ -235,7 +235,7 @@ export const modelStatusV1 = record({
   conditions: optional(conditions),
 });
 
-export const modelSpecV1alpha1 = record({
+const modelSpecV1alpha1 = record({
   modelName: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,20}$/),
   modelProvider: fc.oneof(
     fc.constantFrom('OpenAI', 'openai', 'HuggingFace', 'Hugging Face', 'internal'),
@@ -255,7 +255,7 @@ export const modelSpecV1alpha1 = record({
   accessPolicies: optional(fc.array(dnsLabel, { maxLength: 4 })),
 });
 
-export const modelStatusV1alpha1 = record({
+const modelStatusV1alpha1 = record({
   state: optional(fc.constantFrom('Ready', 'Deploying', 'Failed', 'Updating', 'Pending')),
   observedGeneration: optional(generation),
   message: optional(text),

@@ -3,7 +3,7 @@
 // and `}` as structure, `${` inside an unquoted token as part of a variable. Tests use it to check what
 // nginx would see in a rendered configuration.
 
-export interface ParsedToken {
+interface ParsedToken {
   /** The token as written, quotes included. */
   raw: string;
   quoted: boolean;
@@ -19,7 +19,7 @@ export interface ParsedDirective {
   line: number;
 }
 
-export class NginxParseError extends Error {
+class NginxParseError extends Error {
   readonly line: number;
   constructor(line: number, problem: string) {
     super(`line ${line}: ${problem}`);

@@ -9,19 +9,19 @@ import { errorMessage } from '../../util/error-message.ts';
 import type { ClusterSettings, ExecConfig, UserSettings } from './cluster-access.ts';
 import { KubeConfigError } from './kube-config-error.ts';
 
-export interface NamedCluster {
+interface NamedCluster {
   name: string;
   cluster: ClusterSettings;
   unsupported?: string;
 }
 
-export interface NamedUser {
+interface NamedUser {
   name: string;
   user: UserSettings;
   unsupported?: string;
 }
 
-export interface NamedContext {
+interface NamedContext {
   name: string;
   cluster: string;
   user: string;

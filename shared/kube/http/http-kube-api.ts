@@ -49,7 +49,7 @@ function writeQuery(opts: WriteOptions | undefined): Record<string, string | und
   return { fieldManager: opts?.fieldManager, dryRun: opts?.dryRun ? 'All' : undefined };
 }
 
-export function decodeWatchLine<T extends KubeObject>(path: string, line: string): WatchEvent<T> {
+function decodeWatchLine<T extends KubeObject>(path: string, line: string): WatchEvent<T> {
   const raw = decode<{ type?: unknown; object?: unknown }>('WATCH', path, line);
   if (typeof raw.type !== 'string' || !WATCH_EVENT_TYPES.has(raw.type) || typeof raw.object !== 'object') {
     throw new ApiDecodeError('WATCH', path, line);
