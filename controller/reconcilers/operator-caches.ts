@@ -25,7 +25,7 @@ export interface OperatorCaches {
 }
 
 /** How often the controller looks whether an optional CRD (ReferenceGrant) has been installed. */
-export const ABSENT_CRD_RETRY_MS = 30_000;
+const ABSENT_CRD_RETRY_MS = 30_000;
 
 /** `namespaces` empty: the whole cluster. */
 export function createOperatorCaches(cache: InformerCache, namespaces: readonly string[]): OperatorCaches {
