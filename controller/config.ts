@@ -6,6 +6,7 @@ import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../shared/api/schema/p
 import {
   flagUsage,
   invalidFlagValue,
+  parseBindAddress,
   parseBooleanFlag,
   parseListFlag,
   parseOneOf,
@@ -16,7 +17,7 @@ import {
   parseAllowedModelImages,
 } from '../shared/config/allowed-model-images-flag.ts';
 import type { ImagePrefix } from '../shared/validation/allowed-model-images.ts';
-import type { FlagSet, FlagSpec } from '../shared/config/flags.ts';
+import type { BindAddress, FlagSet, FlagSpec } from '../shared/config/flags.ts';
 import { GatewayOptionError } from '../shared/gateway/errors.ts';
 import { resolverAddress } from '../shared/gateway/gateway-options.ts';
 import type { LogLevel } from '../shared/logging/logger.ts';
@@ -29,11 +30,6 @@ import type { GatewayPodSettings } from './children/gateway/gateway-pod.ts';
 export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.30';
 /** This operator's image (the chart passes the one it installs), which runs the gateway pods' reloader. */
 export const DEFAULT_RELOADER_IMAGE = 'ghcr.io/example/ai-gateway-operator:0.1.0';
-
-interface BindAddress {
-  host: string;
-  port: number;
-}
 
 export interface ControllerConfig {
   kubeconfig: string | undefined;
@@ -139,15 +135,6 @@ function parseWorkers(text: string): number {
   if (!/^\d+$/.test(text) || n < 1 || n > 64)
     throw invalidFlagValue('workers', text, 'must be an integer from 1 to 64');
   return n;
-}
-
-/** "host:port", ":port" (every address) or "[v6]:port". */
-function parseBindAddress(flag: Flag, text: string): BindAddress {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[3]);
-  if (!match || port > 65535)
-    throw invalidFlagValue(flag, text, 'must be host:port or :port, e.g. :8080 or 127.0.0.1:0');
-  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 
 function parseNamespaces(text: string): string[] {

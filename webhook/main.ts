@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
   logger.info('starting', {
     certMode: options.certMode,
     port: options.port,
-    healthPort: options.healthPort,
+    healthProbeBindAddress: options.healthProbeBindAddress,
     allowLocalEgress,
     allowedModelImages: allowedModelImages.length > 0 ? allowedModelImages.map((p) => p.text) : 'any',
   });

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../shared/logging/logger.ts';
+import type { Logger } from '../shared/logging/logger.ts';
 import { createCertificateAuthority, createServerCertificate } from '../shared/tls/certificates.ts';
 import { parseWebhookOptions } from './config/webhook-options.ts';
 import { sharedDomain } from './domain/shared-domain.ts';
@@ -31,8 +32,7 @@ beforeAll(async () => {
       `--cert-dir=${dir}`,
       '--bind-address=127.0.0.1',
       '--port=0',
-      '--health-bind-address=127.0.0.1',
-      '--health-port=0',
+      '--health-probe-bind-address=127.0.0.1:0',
       '--reference-checks=false',
     ],
     {},
@@ -89,5 +89,42 @@ describe('webhook process from a cert dir, without a cluster', () => {
     const text = await (await fetch(`http://127.0.0.1:${webhook.healthPort}/metrics`)).text();
     expect(text).toContain('controller_runtime_webhook_requests_total{webhook="/convert",code="200"} 1');
     expect(text).toContain('process_cpu_user_seconds_total');
+  });
+});
+
+describe('webhook process started with the deprecated health flags', () => {
+  it('serves health where they say and warns once, naming the flag that replaces them', async () => {
+    const warnings: { message: string; fields?: unknown }[] = [];
+    const logger: Logger = {
+      ...silentLogger,
+      warn: (message: string, fields?: unknown) => void warnings.push({ message, fields }),
+    };
+    const options = parseWebhookOptions(
+      [
+        '--cert-mode=cert-dir',
+        `--cert-dir=${dir}`,
+        '--bind-address=127.0.0.1',
+        '--port=0',
+        '--health-bind-address=127.0.0.1',
+        '--health-port=0',
+        '--reference-checks=false',
+      ],
+      {},
+    );
+    const old = await startWebhookProcess(options, sharedDomain, logger);
+    try {
+      expect((await fetch(`http://127.0.0.1:${old.healthPort}/readyz`)).status).toBe(200);
+      expect(warnings).toEqual([
+        {
+          message: 'deprecated flags: use --health-probe-bind-address instead',
+          fields: {
+            deprecated: ['--health-bind-address', '--health-port'],
+            use: ['--health-probe-bind-address'],
+          },
+        },
+      ]);
+    } finally {
+      await old.stop();
+    }
   });
 });

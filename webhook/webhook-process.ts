@@ -16,6 +16,7 @@ import { kubeCertificateSecretStore } from './certs/certificate-secret-store.ts'
 import { serviceIdentity } from './certs/certificate-state.ts';
 import { SecretSource } from './certs/secret-source.ts';
 import { SelfManagedCertificates } from './certs/self-managed-certificates.ts';
+import { DEPRECATED_FLAGS } from './config/webhook-options.ts';
 import type { WebhookOptions } from './config/webhook-options.ts';
 import type { ReferencedKind, WebhookDomain } from './domain/webhook-domain.ts';
 import { createWebhookApp } from './http/webhook-app.ts';
@@ -71,21 +72,27 @@ function warmUp(domain: WebhookDomain): void {
   }
 }
 
+/** One warning that names the deprecated flags given and the flags that replace them. */
+function warnOfDeprecatedFlags(options: WebhookOptions, logger: Logger): void {
+  if (options.deprecatedFlags.length === 0) return;
+  const use = [...new Set(options.deprecatedFlags.map((flag) => `--${DEPRECATED_FLAGS[flag]}`))];
+  logger.warn(`deprecated flags: use ${use.join(', ')} instead`, {
+    deprecated: options.deprecatedFlags.map((flag) => `--${flag}`),
+    use,
+  });
+}
+
 export async function startWebhookProcess(
   options: WebhookOptions,
   domain: WebhookDomain,
   logger: Logger,
 ): Promise<WebhookProcess> {
+  warnOfDeprecatedFlags(options, logger);
   warmUp(domain);
   const registry = createMetricsRegistry();
   const api = connect(options, logger);
   const health = withReadinessMetrics(
-    await startHealthServer({
-      registry,
-      logger,
-      host: options.healthBindAddress,
-      port: options.healthPort,
-    }),
+    await startHealthServer({ registry, logger, ...options.healthProbeBindAddress }),
     registry,
   );
   const certificateExpiry = createCertificateExpiryMetrics(registry);

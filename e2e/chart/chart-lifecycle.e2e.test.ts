@@ -210,12 +210,11 @@ describe('the chart on a cluster', () => {
       await writeServiceAccountKubeconfig(e2eKubectl(), NAMESPACE, WEBHOOK, kubeconfig);
       webhook = await startOperatorProcess({
         script: 'webhook/main.ts',
-        args: [
-          ...flags,
+        args: replaceFlags(flags, [
           `--kubeconfig=${kubeconfig}`,
           '--bind-address=127.0.0.1',
-          '--health-bind-address=127.0.0.1',
-        ],
+          `--health-probe-bind-address=127.0.0.1:${ports.webhookHealth}`,
+        ]),
         logPath: join(workDir, 'webhook.log'),
         healthPort: ports.webhookHealth,
       });

@@ -64,8 +64,7 @@ beforeAll(async () => {
       `--crd-names=${CRDS.join(',')}`,
       '--bind-address=127.0.0.1',
       `--port=${ports.https}`,
-      '--health-bind-address=127.0.0.1',
-      `--health-port=${ports.health}`,
+      `--health-probe-bind-address=127.0.0.1:${ports.health}`,
     ],
     { stdio: ['ignore', 'ignore', openSync(join(workDir, 'webhook.log'), 'a')] },
   );

@@ -68,7 +68,7 @@ export async function startWebhook(context: OperatorProcessContext): Promise<voi
     (kubeconfig) => [
       `--kubeconfig=${kubeconfig}`,
       '--bind-address=127.0.0.1',
-      '--health-bind-address=127.0.0.1',
+      `--health-probe-bind-address=127.0.0.1:${context.ports.webhookHealth}`,
     ],
     context.ports.webhookHealth,
   );

@@ -106,6 +106,20 @@ export function parseOneOf<T extends string>(flag: string, text: string, allowed
   );
 }
 
+export interface BindAddress {
+  host: string;
+  port: number;
+}
+
+/** "host:port", ":port" (every address) or "[v6]:port", as controller-runtime's bind address flags. */
+export function parseBindAddress(flag: string, text: string): BindAddress {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535)
+    throw invalidFlagValue(flag, text, 'must be host:port or :port, e.g. :8080 or 127.0.0.1:0');
+  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+}
+
 /** A comma-separated list (a `list` flag's repeated values arrive joined), without empty entries. */
 export function parseListFlag(text: string): string[] {
   return text

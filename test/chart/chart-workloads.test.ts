@@ -119,7 +119,7 @@ describe('workloads with default values', () => {
     expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
     expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
     for (const probe of [container.livenessProbe, container.readinessProbe]) {
-      expect(containerPort(container, probe!.httpGet!.port)).toBe(options.healthPort);
+      expect(containerPort(container, probe!.httpGet!.port)).toBe(options.healthProbeBindAddress.port);
     }
     const service = findObject<
       RenderedObject & { spec: { ports: { name: string; port: number; targetPort: string }[] } }

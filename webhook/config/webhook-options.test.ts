@@ -22,7 +22,7 @@ describe('parseWebhookOptions', () => {
     const o = parseWebhookOptions([], {});
     expect(o).toMatchObject({
       port: 9443,
-      healthPort: 8081,
+      healthProbeBindAddress: { host: '0.0.0.0', port: 8081 },
       certMode: 'self-managed',
       injectCABundle: true,
       wireCRDConversion: false,
@@ -40,14 +40,39 @@ describe('parseWebhookOptions', () => {
       ['--port=10443', '--extra-sans=a.example.com', '--extra-sans', '10.0.0.1,b'],
       {
         WEBHOOK_PORT: '11443',
-        WEBHOOK_HEALTH_PORT: '9090',
+        WEBHOOK_HEALTH_PROBE_BIND_ADDRESS: '127.0.0.1:9090',
         WEBHOOK_LOG_LEVEL: 'debug',
       },
     );
     expect(o.port).toBe(10443);
-    expect(o.healthPort).toBe(9090);
+    expect(o.healthProbeBindAddress).toEqual({ host: '127.0.0.1', port: 9090 });
     expect(o.logLevel).toBe('debug');
     expect(o.extraSANs).toEqual(['a.example.com', '10.0.0.1', 'b']);
+  });
+
+  it('serves health at host:port, as the controller', () => {
+    const o = parseWebhookOptions(['--health-probe-bind-address=[::1]:9090'], {});
+    expect(o.healthProbeBindAddress).toEqual({ host: '::1', port: 9090 });
+    expect(o.deprecatedFlags).toEqual([]);
+    expect(() => parseWebhookOptions(['--health-probe-bind-address=8081'], {})).toThrow(
+      '--health-probe-bind-address: Invalid value: "8081": must be host:port or :port',
+    );
+  });
+
+  it('still takes the deprecated health flags, over the parts of the address they name', () => {
+    expect(parseWebhookOptions(['--health-bind-address=127.0.0.1', '--health-port=9090'], {})).toMatchObject({
+      healthProbeBindAddress: { host: '127.0.0.1', port: 9090 },
+      deprecatedFlags: ['health-bind-address', 'health-port'],
+    });
+    expect(
+      parseWebhookOptions(['--health-probe-bind-address=127.0.0.1:8081'], { WEBHOOK_HEALTH_PORT: '9090' }),
+    ).toMatchObject({
+      healthProbeBindAddress: { host: '127.0.0.1', port: 9090 },
+      deprecatedFlags: ['health-port'],
+    });
+    expect(() => parseWebhookOptions(['--health-port=http'], {})).toThrow(
+      '--health-port: Invalid value: "http": must be a port, 0-65535',
+    );
   });
 
   it('keeps extra IP addresses in the spelling the certificate is read back in', () => {

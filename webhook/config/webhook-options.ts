@@ -6,12 +6,13 @@ import {
   FlagError,
   flagUsage,
   invalidFlagValue,
+  parseBindAddress,
   parseBooleanFlag,
   parseListFlag,
   parseOneOf,
   readFlags,
 } from '../../shared/config/flags.ts';
-import type { FlagSet, FlagSpec } from '../../shared/config/flags.ts';
+import type { BindAddress, FlagSet, FlagSpec } from '../../shared/config/flags.ts';
 import type { LogLevel } from '../../shared/logging/logger.ts';
 import type { AdmissionPolicy } from '../../shared/validation/admission-policy.ts';
 import {
@@ -28,8 +29,8 @@ type CertMode = (typeof CERT_MODES)[number];
 export interface WebhookOptions {
   bindAddress: string;
   port: number;
-  healthBindAddress: string;
-  healthPort: number;
+  /** Of /healthz, /readyz and /metrics. */
+  healthProbeBindAddress: BindAddress;
   kubeconfig: string | undefined;
   logLevel: LogLevel;
   certMode: CertMode;
@@ -59,6 +60,8 @@ export interface WebhookOptions {
   referenceTimeoutMs: number;
   /** Installation rules beyond the API's: local egress, the images AIModels may run. */
   admissionPolicy: AdmissionPolicy;
+  /** The deprecated flags given (on the command line or in the environment), for a warning at start. */
+  deprecatedFlags: DeprecatedFlag[];
 }
 
 /** Where the webhook runs when neither a flag nor $POD_NAMESPACE (the downward API) says. */
@@ -68,11 +71,16 @@ const FALLBACK_NAMESPACE = 'ai-gateway-operator';
 const OPTION_SPECS = {
   'bind-address': { default: '0.0.0.0', help: 'address the HTTPS webhook server binds' },
   port: { default: '9443', help: 'HTTPS port of the webhook server' },
-  'health-bind-address': {
-    default: '0.0.0.0',
-    help: 'address of the plain-HTTP health/metrics server',
+  'health-probe-bind-address': {
+    default: ':8081',
+    help: 'host:port of the plain-HTTP /healthz, /readyz and /metrics',
   },
-  'health-port': { default: '8081', help: 'port of /healthz, /readyz and /metrics' },
+  'health-bind-address': {
+    help: 'deprecated: the host of --health-probe-bind-address, which it replaces when given',
+  },
+  'health-port': {
+    help: 'deprecated: the port of --health-probe-bind-address, which it replaces when given',
+  },
   kubeconfig: {
     help: 'kubeconfig file; default: in-cluster service account, then $KUBECONFIG',
   },
@@ -179,7 +187,15 @@ const OPTION_SPECS = {
 
 type Flag = keyof typeof OPTION_SPECS;
 
-const WEBHOOK_FLAG_SET: FlagSet<Flag> = { envPrefix: 'WEBHOOK', flags: OPTION_SPECS };
+/** Flags of earlier releases, which still work, each with the flag that replaces it. */
+export const DEPRECATED_FLAGS = {
+  'health-bind-address': 'health-probe-bind-address',
+  'health-port': 'health-probe-bind-address',
+} as const satisfies Partial<Record<Flag, Flag>>;
+
+export type DeprecatedFlag = keyof typeof DEPRECATED_FLAGS;
+
+export const WEBHOOK_FLAG_SET: FlagSet<Flag> = { envPrefix: 'WEBHOOK', flags: OPTION_SPECS };
 
 function parsePort(flag: string, text: string): number {
   const n = Number(text);
@@ -231,6 +247,21 @@ function parseTimerDuration(flag: string, text: string): number {
   return ms;
 }
 
+/**
+ * --health-probe-bind-address, with the host of the deprecated --health-bind-address and the port of the
+ * deprecated --health-port where they are given, so that a command line of an earlier release (or one that
+ * appends them to the chart's) serves where it did.
+ */
+function parseHealthProbeBindAddress(raw: (flag: Flag) => string | undefined): BindAddress {
+  const address = parseBindAddress('health-probe-bind-address', raw('health-probe-bind-address') ?? '');
+  const host = raw('health-bind-address');
+  const port = raw('health-port');
+  return {
+    host: host ?? address.host,
+    port: port === undefined ? address.port : parsePort('health-port', port),
+  };
+}
+
 export function parseWebhookOptions(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -242,8 +273,7 @@ export function parseWebhookOptions(
   const options: WebhookOptions = {
     bindAddress: str('bind-address'),
     port: parsePort('port', str('port')),
-    healthBindAddress: str('health-bind-address'),
-    healthPort: parsePort('health-port', str('health-port')),
+    healthProbeBindAddress: parseHealthProbeBindAddress(raw),
     kubeconfig: optional('kubeconfig'),
     logLevel: parseOneOf('log-level', str('log-level'), LOG_LEVELS),
     certMode: parseOneOf('cert-mode', str('cert-mode'), CERT_MODES),
@@ -275,6 +305,9 @@ export function parseWebhookOptions(
       allowLocalEgress: parseBooleanFlag('allow-local-egress', str('allow-local-egress')),
       allowedModelImages: parseAllowedModelImages(str('allowed-model-images')),
     },
+    deprecatedFlags: (Object.keys(DEPRECATED_FLAGS) as DeprecatedFlag[]).filter(
+      (flag) => raw(flag) !== undefined,
+    ),
   };
   checkConsistency(options, str('renew-fraction'));
   return options;

@@ -53,7 +53,7 @@ controller/main.ts and webhook/main.ts (their READMEs list them).
 - dist/webhook/main.js
 - --log-level={{ .Values.logLevel }}
 - --port={{ $port }}
-- --health-port={{ $webhook.ports.health }}
+- --health-probe-bind-address=:{{ $webhook.ports.health }}
 - --service-name={{ include "ai-gateway-operator.webhook.fullname" . }}
 - --service-namespace={{ .Release.Namespace }}
 - --reference-checks={{ $webhook.referenceWarnings.enabled }}
