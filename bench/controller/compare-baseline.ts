@@ -24,7 +24,7 @@ import {
   deleteNamespace,
   grownSeries,
 } from '../../e2e/controller/support/operator-cluster.ts';
-import { NAMESPACES } from '../../e2e/controller-runtime/support/cluster-api.ts';
+import { NAMESPACES } from '../../e2e/runtime/support/cluster-api.ts';
 import type { ControllerWrites } from '../../e2e/controller/support/operator-cluster.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { isReady, timeUntil } from './convergence.ts';

@@ -21,7 +21,7 @@ import { kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from '../controller/support/controller-process.ts';
 import { serviceRoute } from '../controller/support/objects.ts';
 import { deleteNamespace, getObject, prepareTestNamespace } from '../controller/support/operator-cluster.ts';
-import { NAMESPACES } from '../controller-runtime/support/cluster-api.ts';
+import { NAMESPACES } from '../runtime/support/cluster-api.ts';
 import { startClusterGatewayPod, type ClusterGatewayPod } from './support/cluster-gateway-pod.ts';
 import { readStream, startSteadyLoad, type StreamResult } from './support/sse-client.ts';
 

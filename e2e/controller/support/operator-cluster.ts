@@ -10,9 +10,9 @@ import type { MetricSample } from '../../cluster/prometheus-text.ts';
 import { fakeNodeManifest } from '../../cluster/fake-node.ts';
 import { waitFor } from '../../setup/cluster-env.ts';
 import { installCrds } from '../../setup/crds.ts';
-import { NAMESPACES, clusterApi, createNamespace } from '../../controller-runtime/support/cluster-api.ts';
+import { NAMESPACES, clusterApi, createNamespace } from '../../runtime/support/cluster-api.ts';
 
-export { createNamespace, deleteNamespace } from '../../controller-runtime/support/cluster-api.ts';
+export { createNamespace, deleteNamespace } from '../../runtime/support/cluster-api.ts';
 
 const NODES: ResourceDescriptor = {
   group: '',
