@@ -30,7 +30,7 @@ import type { BenchOptions } from './bench-options.ts';
 import { isReady, timeUntil } from './convergence.ts';
 import { inParallel } from './in-parallel.ts';
 import { BENCH_RESOLVER, workload } from './workload.ts';
-import { median } from '../gateway/latency-stats.ts';
+import { median } from '../lib/statistics.ts';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./baseline/build.sh', import.meta.url));
 const CLIENT_CONCURRENCY = 16;

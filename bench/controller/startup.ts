@@ -23,7 +23,7 @@ import { buildBaseline } from './compare-baseline.ts';
 import { isReady, timeUntil } from './convergence.ts';
 import { inParallel } from './in-parallel.ts';
 import { BENCH_RESOLVER, workload } from './workload.ts';
-import { median } from '../gateway/latency-stats.ts';
+import { median } from '../lib/statistics.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENT_CONCURRENCY = 16;

@@ -26,7 +26,7 @@ import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
 import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
-import { percentile } from './latency-stats.ts';
+import { percentile } from '../lib/statistics.ts';
 
 export interface ApplyToServed {
   changes: number;

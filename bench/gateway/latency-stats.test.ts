@@ -1,16 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { medianOfRuns, percentile, summarizeLoad, type LoadSummary } from './latency-stats.ts';
-
-describe('percentile', () => {
-  it('takes the nearest rank', () => {
-    const values = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(percentile(values, 50)).toBe(50);
-    expect(percentile(values, 99)).toBe(99);
-    expect(percentile(values, 100)).toBe(100);
-    expect(percentile([7], 99)).toBe(7);
-    expect(percentile([], 50)).toBe(0);
-  });
-});
+import { medianOfRuns, summarizeLoad, type LoadSummary } from './latency-stats.ts';
 
 describe('summarizeLoad', () => {
   it('gives throughput per second and percentiles of unsorted latencies', () => {

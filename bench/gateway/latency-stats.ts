@@ -1,4 +1,5 @@
 // Throughput and latency percentiles of a load run, and the median of repeated runs.
+import { median, percentile } from '../lib/statistics.ts';
 
 export interface LoadSummary {
   requests: number;
@@ -9,13 +10,6 @@ export interface LoadSummary {
   meanMs: number;
   /** CPU time the server under test spent per measured request, when it was read. */
   cpuUsPerRequest?: number;
-}
-
-/** The nearest-rank percentile (0 < p <= 100) of sorted values; 0 for none. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(rank, 1)) - 1] ?? 0;
 }
 
 export function summarizeLoad(
@@ -33,15 +27,6 @@ export function summarizeLoad(
     p99Ms: percentile(sorted, 99),
     meanMs: sorted.length > 0 ? total / sorted.length : 0,
   };
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return 0;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /**

@@ -33,7 +33,7 @@ import { startFloorProxy } from './floor-proxy.ts';
 import { medianOfRuns, type LoadSummary } from './latency-stats.ts';
 import { runLoad } from './load-generator.ts';
 import { pairedRatio, type RunRatio } from './run-ratios.ts';
-import { cpuTimeNs } from './process-cpu.ts';
+import { cpuTimeNs } from '../lib/process-cpu.ts';
 
 const API_KEY = 'bench-key-0123456789abcdef';
 const PROXY_TARGETS = ['direct', 'floor', 'gateway', 'gateway+api-key'] as const;

@@ -6,7 +6,6 @@
 // path answering 200; the reloader's own figure, from the signal to nginx answering with the new hash; and
 // the CPU time the nginx master spent on it (parsing and checking the configuration, starting workers),
 // which, unlike the others, hardly depends on what else the machine is doing.
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
@@ -22,7 +21,8 @@ import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
 import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
 import { startGatewayPod } from '../../e2e/gateway-reload/support/gateway-pod.ts';
-import { percentile } from './latency-stats.ts';
+import { processCpuNs } from '../lib/process-cpu.ts';
+import { percentile } from '../lib/statistics.ts';
 
 /** Routes share this many backend Services, as routes of a real gateway share a few. */
 const SERVICES = 20;
@@ -36,15 +36,6 @@ export interface ReloadTimes {
   mountToServed: { medianMs: number; maxMs: number };
   signalToLoaded: { medianMs: number; maxMs: number };
   masterCpu: { medianMs: number; maxMs: number };
-}
-
-/** User and system CPU time of a process so far, from /proc (Linux), in milliseconds. */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // The fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100;
 }
 
 function routes(count: number, port: number, changed: string | undefined): APIGatewayRouteV1[] {
@@ -118,7 +109,7 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
     for (let run = 0; run < runs; run++) {
       const path = `/changed-${run}`;
       const next = render(pod.directories.runtime, path);
-      const cpuBefore = await cpuMs(pod.nginxPid);
+      const cpuBefore = processCpuNs(pod.nginxPid);
       const started = performance.now();
       await pod.mount(volume(next));
       let loadedAt: number | undefined;
@@ -135,7 +126,7 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
         `the reload of ${count} routes`,
       );
       mountToLoaded.push((loadedAt ?? NaN) - started);
-      masterCpu.push((await cpuMs(pod.nginxPid)) - cpuBefore);
+      masterCpu.push((processCpuNs(pod.nginxPid) - cpuBefore) / 1e6);
       await until(async () => (await sendRequest(port, path)).status === 200, 60_000, `serving ${path}`);
       mountToServed.push(performance.now() - started);
     }

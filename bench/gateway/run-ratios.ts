@@ -1,7 +1,8 @@
 // How a target compares with a base in one round: each figure the median of the ratios of the runs made
 // next to each other (run i of the target against run i of the base), so that load from other work,
 // which drifts over a round, weighs on both sides of each ratio alike.
-import { median, type LoadSummary } from './latency-stats.ts';
+import { median } from '../lib/statistics.ts';
+import type { LoadSummary } from './latency-stats.ts';
 
 export interface RunRatio {
   throughput: number;

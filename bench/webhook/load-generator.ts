@@ -1,6 +1,7 @@
 // Closed-loop load over HTTPS keep-alive: `concurrency` clients each send the next request when the last
 // is answered, until `maxRequests` or `maxDurationMs`. Loopback only.
 import { Agent, request } from 'node:https';
+import { percentile } from '../lib/statistics.ts';
 
 export interface LoadOptions {
   port: number;
@@ -45,10 +46,6 @@ function once(agent: Agent, opts: LoadOptions): Promise<boolean> {
     req.on('error', () => resolve(false));
     req.end(opts.body);
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {

@@ -20,9 +20,10 @@ import { admissionReview } from '../../webhook/admission/admission-review.ts';
 import { conversionReview, parseConversionReview } from '../../webhook/conversion/conversion-review.ts';
 import { convertObjects } from '../../webhook/conversion/convert-objects.ts';
 import { sharedDomain } from '../../webhook/domain/shared-domain.ts';
+import { median } from '../lib/statistics.ts';
 import { runLoad } from './load-generator.ts';
 import type { LoadResult } from './load-generator.ts';
-import { processCpuNs } from './process-cpu.ts';
+import { processCpuNs } from '../lib/process-cpu.ts';
 import { admissionReviewBody, conversionReviewBody } from './review-bodies.ts';
 import { formatStartup, measureStartup } from './startup.ts';
 
@@ -101,14 +102,6 @@ async function startServer(mode: Mode): Promise<{ child: ChildProcess; port: num
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
   return { child, port: (JSON.parse(line) as { port: number }).port };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 /** The run whose p50 is the median of the runs (the lower middle one for an even count). */

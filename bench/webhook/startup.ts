@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPorts } from '../../e2e/cluster/free-ports.ts';
+import { median } from '../lib/statistics.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BARE_SERVER = fileURLToPath(new URL('./startup-bare-server.ts', import.meta.url));
@@ -61,14 +62,6 @@ export interface StartupResult {
   /** Medians of each round's webhook figure over the bare server's. */
   ratios: { readyToListening: number; firstAnswer: number };
   rounds: StartupRound[];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 /** The status of one POST on a new TLS connection, or undefined when nothing answered. */
