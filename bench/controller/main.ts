@@ -19,10 +19,8 @@ import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../shared/kube/well-known
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../controller/children/labels.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
-import { ensureBinaries } from '../../e2e/cluster/ensure-binaries.ts';
-import { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
-import { startCluster } from '../../e2e/cluster/start-cluster.ts';
-import { KUBECONFIG_ENV } from '../../e2e/setup/cluster-env.ts';
+import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
+import { withBenchCluster } from '../lib/bench-cluster.ts';
 import { installCrds } from '../../e2e/setup/crds.ts';
 import { ControllerProcess } from '../../e2e/controller/support/controller-process.ts';
 import {
@@ -279,26 +277,14 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const opts = parseBenchOptions(argv);
-  let cluster: LocalCluster;
-  let started = false;
-  if (opts.kubeconfig) {
-    cluster = LocalCluster.attach(dirname(opts.kubeconfig));
-  } else {
-    await ensureBinaries();
-    cluster = await startCluster();
-    started = true;
-  }
-  process.env[KUBECONFIG_ENV] = cluster.kubeconfigPath;
-  log(`cluster ${cluster.id} at ${cluster.apiServerUrl}`);
-  try {
+  await withBenchCluster(opts.kubeconfig, async (cluster) => {
+    log(`cluster ${cluster.id} at ${cluster.apiServerUrl}`);
     let report: Report | BaselineReport | StartupReport;
     if (opts.startup) report = await runStartup(opts, cluster);
     else if (opts.baseline) report = await runBaseline(opts, cluster);
     else printReport((report = await run(opts, cluster)));
     if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
-  } finally {
-    if (started) await cluster.stop();
-  }
+  });
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -7,7 +7,6 @@
 // the pod, which comes every minute by default (--sync-frequency) plus its cache's delay, and that wait
 // is not in these figures.
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
 import { loadKubeConfig } from '../../shared/kube/config.ts';
@@ -26,7 +25,11 @@ import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
 import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { waitFor } from '../../e2e/cluster/wait-for.ts';
 import { percentile } from '../lib/statistics.ts';
+
+/** How often a change is polled for: the figures' resolution. */
+const POLL_MS = 5;
 
 export interface ApplyToServed {
   changes: number;
@@ -45,14 +48,6 @@ export interface ApplyToServed {
 function stats(values: readonly number[]): { p50Ms: number; p99Ms: number } {
   const sorted = [...values].sort((a, b) => a - b);
   return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    await sleep(5);
-  }
 }
 
 function manifest(route: APIGatewayRouteV1): string {
@@ -92,11 +87,11 @@ export async function measureApplyToServed(
       await api.create(API_GATEWAY_ROUTES, route(`base-${i}`, `/base-${i}`));
     pod = await startClusterGatewayPod({ api, namespace, gateway: 'default' });
     const port = pod.port;
-    await until(
-      async () => (await sendRequest(port, `/base-${baseRoutes - 1}`)).status === 200,
-      120_000,
-      'the base routes to be served',
-    );
+    await waitFor(async () => (await sendRequest(port, `/base-${baseRoutes - 1}`)).status === 200, {
+      description: 'the base routes to be served',
+      timeoutMs: 120_000,
+      intervalMs: POLL_MS,
+    });
     const served: number[] = [];
     const ready: number[] = [];
     const kubectl: number[] = [];
@@ -108,17 +103,20 @@ export async function measureApplyToServed(
       const started = performance.now();
       await cluster.kubectl.apply(manifest(route(name, path)));
       kubectl.push(performance.now() - started);
-      await until(async () => (await sendRequest(port, path)).status === 200, 120_000, `serving ${path}`);
+      await waitFor(async () => (await sendRequest(port, path)).status === 200, {
+        description: `serving ${path}`,
+        timeoutMs: 120_000,
+        intervalMs: POLL_MS,
+      });
       served.push(performance.now() - started);
       mounted.push(pod.lastMountedAt - started);
       reload.push(((await pod.pod.status()).lastReloadSeconds ?? NaN) * 1000);
-      await until(
+      await waitFor(
         async () => {
           const r = await api.get<APIGatewayRouteV1>(API_GATEWAY_ROUTES, { namespace, name });
           return r.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
         },
-        120_000,
-        `${name} to be Ready`,
+        { description: `${name} to be Ready`, timeoutMs: 120_000, intervalMs: POLL_MS },
       );
       ready.push(performance.now() - started);
     }

@@ -31,7 +31,7 @@ import {
 import { startChatCompletionBackend } from './chat-completion-backend.ts';
 import { startFloorProxy } from './floor-proxy.ts';
 import { medianOfRuns, type LoadSummary } from './latency-stats.ts';
-import { runLoad } from './load-generator.ts';
+import { runLoad, type LoadOptions } from './load-generator.ts';
 import { pairedRatio, type RunRatio } from './run-ratios.ts';
 import { cpuTimeNs } from '../lib/process-cpu.ts';
 
@@ -217,14 +217,8 @@ function goals(rounds: Round[]) {
 
 const loadAverage = () => loadavg().map((value) => Number(value.toFixed(2)));
 
-interface TargetRequest {
-  port: number;
-  path: string;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  cpuTimeNs?: () => number;
-}
+/** What is sent to one target, and how its server's CPU time is read; the load itself is the run's. */
+type TargetRequest = Pick<LoadOptions, 'port' | 'path' | 'method' | 'headers' | 'body' | 'cpuTimeNs'>;
 
 /** The servers of the proxy section: the echo backend, the floor and the gateway with its routes. */
 async function startProxySection(): Promise<{

@@ -9,12 +9,8 @@
 // Usage: node bench/gateway/reload-main.ts [--routes 100,1000,10000] [--runs 5] [--changes 50]
 //   [--base-routes 10] [--kubeconfig <existing local cluster>] [--no-cluster]
 import { loadavg } from 'node:os';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBinaries } from '../../e2e/cluster/ensure-binaries.ts';
-import { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
-import { startCluster } from '../../e2e/cluster/start-cluster.ts';
-import { KUBECONFIG_ENV } from '../../e2e/setup/cluster-env.ts';
+import { withBenchCluster } from '../lib/bench-cluster.ts';
 import { measureApplyToServed, type ApplyToServed } from './apply-to-served.ts';
 import { measureReloadTimes, type ReloadTimes } from './reload-times.ts';
 
@@ -82,22 +78,10 @@ async function main(argv: string[]): Promise<void> {
     lines.push(reloadLine(await measureReloadTimes(count, opts.runs)));
   }
   if (opts.cluster) {
-    let cluster: LocalCluster;
-    let started = false;
-    if (opts.kubeconfig) {
-      cluster = LocalCluster.attach(dirname(opts.kubeconfig));
-    } else {
-      await ensureBinaries();
-      cluster = await startCluster();
-      started = true;
-    }
-    process.env[KUBECONFIG_ENV] = cluster.kubeconfigPath;
-    try {
+    await withBenchCluster(opts.kubeconfig, async (cluster) => {
       log(`apply to served: ${opts.changes} routes on cluster ${cluster.id}`);
       lines.push(...applyLines(await measureApplyToServed(cluster, opts.changes, opts.baseRoutes)));
-    } finally {
-      if (started) await cluster.stop();
-    }
+    });
   }
   lines.push(
     `load average after: ${loadavg()

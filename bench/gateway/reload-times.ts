@@ -7,7 +7,6 @@
 // the CPU time the nginx master spent on it (parsing and checking the configuration, starting workers),
 // which, unlike the others, hardly depends on what else the machine is doing.
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import { GATEWAY_CONFIG_FILE, renderGatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
 import type { GatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
@@ -22,7 +21,11 @@ import { sendRequest } from '../../test/nginx/http-request.ts';
 import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
 import { startGatewayPod } from '../../e2e/gateway-reload/support/gateway-pod.ts';
 import { processCpuNs } from '../lib/process-cpu.ts';
+import { waitFor } from '../../e2e/cluster/wait-for.ts';
 import { percentile } from '../lib/statistics.ts';
+
+/** How often a change is polled for: the figures' resolution. */
+const POLL_MS = 5;
 
 /** Routes share this many backend Services, as routes of a real gateway share a few. */
 const SERVICES = 20;
@@ -54,14 +57,6 @@ function routes(count: number, port: number, changed: string | undefined): APIGa
 function summary(values: readonly number[]): { medianMs: number; maxMs: number } {
   const sorted = [...values].sort((a, b) => a - b);
   return { medianMs: percentile(sorted, 50), maxMs: sorted.at(-1) ?? 0 };
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
-    await sleep(5);
-  }
 }
 
 /** `runs` changes of a gateway with `count` routes. */
@@ -113,7 +108,7 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
       const started = performance.now();
       await pod.mount(volume(next));
       let loadedAt: number | undefined;
-      await until(
+      await waitFor(
         async () => {
           const status = await pod.status();
           if (status.refused?.hash === next.hash) throw new Error(`nginx refused: ${status.refused.error}`);
@@ -122,12 +117,15 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
           signalToLoaded.push((status.lastReloadSeconds ?? NaN) * 1000);
           return true;
         },
-        600_000,
-        `the reload of ${count} routes`,
+        { description: `the reload of ${count} routes`, timeoutMs: 600_000, intervalMs: POLL_MS },
       );
       mountToLoaded.push((loadedAt ?? NaN) - started);
       masterCpu.push((processCpuNs(pod.nginxPid) - cpuBefore) / 1e6);
-      await until(async () => (await sendRequest(port, path)).status === 200, 60_000, `serving ${path}`);
+      await waitFor(async () => (await sendRequest(port, path)).status === 200, {
+        description: `serving ${path}`,
+        timeoutMs: 60_000,
+        intervalMs: POLL_MS,
+      });
       mountToServed.push(performance.now() - started);
     }
     return {
