@@ -15,7 +15,7 @@ describe('parseControllerConfig', () => {
       namespaces: [],
       workers: 4,
       leaderElect: true,
-      leaderElectionId: 'ai-gateway-operator-controller',
+      leaderElectionID: 'ai-gateway-operator-controller',
       leaderElectionNamespace: 'default',
       metricsBindAddress: { host: '0.0.0.0', port: 8080 },
       healthProbeBindAddress: { host: '0.0.0.0', port: 8081 },

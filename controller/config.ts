@@ -37,7 +37,7 @@ export interface ControllerConfig {
   namespaces: string[];
   workers: number;
   leaderElect: boolean;
-  leaderElectionId: string;
+  leaderElectionID: string;
   leaderElectionNamespace: string;
   /** Undefined: no metrics endpoint. */
   metricsBindAddress: BindAddress | undefined;
@@ -266,7 +266,7 @@ export function parseControllerConfig(
     namespaces: parseNamespaces(str('namespaces')),
     workers: parseWorkers(str('workers')),
     leaderElect: parseBooleanFlag('leader-elect', str('leader-elect')),
-    leaderElectionId: parseName('leader-election-id', str('leader-election-id'), DNS_SUBDOMAIN_PATTERN, 253),
+    leaderElectionID: parseName('leader-election-id', str('leader-election-id'), DNS_SUBDOMAIN_PATTERN, 253),
     leaderElectionNamespace: parseName(
       'leader-election-namespace',
       optional('leader-election-namespace') ?? (env.POD_NAMESPACE || 'default'),

@@ -1,7 +1,7 @@
 // Assembles the controller process from its settings: health and metrics endpoints first (so probes
 // answer at once), then the manager with both controllers; runs until a termination signal or the loss
 // of the leader Lease, and returns the exit code.
-import { HttpKubeApi } from '../shared/kube/http/http-kube-api.ts';
+import { HTTPKubeAPI } from '../shared/kube/http/http-kube-api.ts';
 import { loadKubeConfig } from '../shared/kube/config.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import type { HealthServer } from '../shared/observability/health-server.ts';
@@ -31,7 +31,7 @@ export async function runControllerProcess(
   signals: SignalSource,
 ): Promise<number> {
   const registry = createMetricsRegistry();
-  const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(config.kubeconfig), {
+  const api = HTTPKubeAPI.fromKubeConfig(loadKubeConfig(config.kubeconfig), {
     requestTimeoutMs: 30_000,
     userAgent: 'ai-gateway-operator-controller',
   });
@@ -57,7 +57,7 @@ export async function runControllerProcess(
       ? {
           leaderElection: {
             namespace: config.leaderElectionNamespace,
-            name: config.leaderElectionId,
+            name: config.leaderElectionID,
             identity,
           },
         }

@@ -13,8 +13,8 @@ class NginxNotAnsweringError extends Error {
 }
 
 /** The hash of the configuration nginx serves; throws NginxNotAnsweringError. */
-export function loadedConfigHash(nginxUrl: string, timeoutMs: number): Promise<string> {
-  const url = `${nginxUrl}${CONFIG_STATUS_PATH}`;
+export function loadedConfigHash(nginxURL: string, timeoutMs: number): Promise<string> {
+  const url = `${nginxURL}${CONFIG_STATUS_PATH}`;
   return new Promise((resolve, reject) => {
     const req = request(
       url,

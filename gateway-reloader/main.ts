@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
   const server = await startStatusServer(() => reloader.status(), options.statusHost, options.statusPort);
   logger.info('starting', {
     configDir: options.configDir,
-    nginxUrl: options.nginxUrl,
+    nginxURL: options.nginxURL,
     status: `${server.address.address}:${server.address.port}`,
   });
   await reloader.start();

@@ -24,7 +24,7 @@ class NginxSignalError extends Error {
  * The master's pid; throws NginxNotRunningError while there is none. A pid file left by a killed nginx
  * may name a pid reused since: the process must be alive, not this one, and not an nginx worker.
  */
-export async function nginxMasterPid(pidFile: string): Promise<number> {
+export async function nginxMasterPID(pidFile: string): Promise<number> {
   let text: string;
   try {
     text = await readFile(pidFile, 'utf8');

@@ -5,9 +5,9 @@ describe('parseReloaderOptions', () => {
   it('defaults to the gateway pod layout', () => {
     expect(parseReloaderOptions([], {})).toEqual({
       configDir: '/etc/gateway/config',
-      nginxPidFile: '/run/nginx/nginx.pid',
+      nginxPIDFile: '/run/nginx/nginx.pid',
       nginxErrorLog: '/run/nginx/reload-errors.log',
-      nginxUrl: 'http://127.0.0.1:8080',
+      nginxURL: 'http://127.0.0.1:8080',
       statusHost: '0.0.0.0',
       statusPort: 9901,
       reloadTimeoutMs: 60_000,
@@ -24,7 +24,7 @@ describe('parseReloaderOptions', () => {
     expect(options).toMatchObject({
       statusHost: '127.66.0.5',
       statusPort: 9100,
-      nginxUrl: 'http://127.0.0.1:18080',
+      nginxURL: 'http://127.0.0.1:18080',
     });
   });
 

@@ -17,10 +17,10 @@ import { LOG_LEVELS } from '../shared/logging/logger.ts';
 export interface ReloaderOptions {
   /** The mounted ConfigMap: nginx.conf beside the kubelet's `..data` link. */
   configDir: string;
-  nginxPidFile: string;
+  nginxPIDFile: string;
   nginxErrorLog: string;
   /** Base URL of nginx's listener, from inside the pod. */
-  nginxUrl: string;
+  nginxURL: string;
   statusHost: string;
   statusPort: number;
   /** How long nginx may take to answer with a new configuration before it counts as refused. */
@@ -80,7 +80,7 @@ function statusAddress(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-function nginxUrl(text: string): string {
+function nginxURL(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -102,9 +102,9 @@ export function parseReloaderOptions(
   const status = statusAddress(str('status-address'));
   return {
     configDir: absolutePath('config-dir', str('config-dir')),
-    nginxPidFile: absolutePath('nginx-pid-file', str('nginx-pid-file')),
+    nginxPIDFile: absolutePath('nginx-pid-file', str('nginx-pid-file')),
     nginxErrorLog: absolutePath('nginx-error-log', str('nginx-error-log')),
-    nginxUrl: nginxUrl(str('nginx-url')),
+    nginxURL: nginxURL(str('nginx-url')),
     statusHost: status.host,
     statusPort: status.port,
     reloadTimeoutMs: integer('reload-timeout-seconds', str('reload-timeout-seconds'), 1, 3600) * 1000,

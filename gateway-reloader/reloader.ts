@@ -11,7 +11,7 @@ import { errorMessage } from '../shared/util/error-message.ts';
 import { ErrorLogTail } from './error-log-tail.ts';
 import { loadedConfigHash } from './loaded-config.ts';
 import { mountedVersion, readMountedConfig, type MountedConfig } from './mounted-config.ts';
-import { nginxMasterPid, signalReload } from './nginx-master.ts';
+import { nginxMasterPID, signalReload } from './nginx-master.ts';
 import {
   EMPTY_MEMORY,
   afterLook,
@@ -30,7 +30,7 @@ const ASK_TIMEOUT_MS = 2000;
 
 export type ReloaderSettings = Pick<
   ReloaderOptions,
-  'configDir' | 'nginxPidFile' | 'nginxErrorLog' | 'nginxUrl' | 'reloadTimeoutMs' | 'pollIntervalMs'
+  'configDir' | 'nginxPIDFile' | 'nginxErrorLog' | 'nginxURL' | 'reloadTimeoutMs' | 'pollIntervalMs'
 >;
 
 export class Reloader {
@@ -158,8 +158,8 @@ export class Reloader {
 
   private async observeNginx(): Promise<Observation['nginx']> {
     try {
-      const pid = await nginxMasterPid(this.settings.nginxPidFile);
-      return { ok: { pid, loadedHash: await loadedConfigHash(this.settings.nginxUrl, ASK_TIMEOUT_MS) } };
+      const pid = await nginxMasterPID(this.settings.nginxPIDFile);
+      return { ok: { pid, loadedHash: await loadedConfigHash(this.settings.nginxURL, ASK_TIMEOUT_MS) } };
     } catch (err) {
       return { problem: errorMessage(err) };
     }
@@ -179,7 +179,7 @@ export class Reloader {
     }
     for (;;) {
       await sleep(RELOAD_CHECK_INTERVAL_MS);
-      const loaded = await loadedConfigHash(this.settings.nginxUrl, ASK_TIMEOUT_MS).catch(() => undefined);
+      const loaded = await loadedConfigHash(this.settings.nginxURL, ASK_TIMEOUT_MS).catch(() => undefined);
       const seconds = (performance.now() - started) / 1000;
       if (loaded === hash) return { kind: 'loaded', seconds: Math.round(seconds * 1000) / 1000 };
       const errors = await this.errorLog.sinceMark();

@@ -24,8 +24,8 @@ beforeAll(async () => {
     validForMs: 3600_000,
     ipAddresses: ['127.0.0.1'],
   });
-  writeFileSync(join(dir, 'tls.crt'), pair.certPem);
-  writeFileSync(join(dir, 'tls.key'), pair.keyPem);
+  writeFileSync(join(dir, 'tls.crt'), pair.certPEM);
+  writeFileSync(join(dir, 'tls.key'), pair.keyPEM);
   const options = parseWebhookOptions(
     [
       '--cert-mode=cert-dir',
@@ -47,7 +47,7 @@ afterAll(async () => {
 function post(path: string, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: webhook.port, path, method: 'POST', ca: ca.certPem, agent: false },
+      { host: '127.0.0.1', port: webhook.port, path, method: 'POST', ca: ca.certPEM, agent: false },
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));

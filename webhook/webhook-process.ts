@@ -1,8 +1,8 @@
 // Assembles the webhook process from its options: health and metrics first (so probes answer at once),
 // then the HTTPS server, then the certificate source that feeds it. Returns a handle to stop it all.
 import { API_KINDS } from '../shared/api/kinds.ts';
-import { HttpKubeApi } from '../shared/kube/http/http-kube-api.ts';
-import type { KubeApi } from '../shared/kube/kube-api.ts';
+import { HTTPKubeAPI } from '../shared/kube/http/http-kube-api.ts';
+import type { KubeAPI } from '../shared/kube/kube-api.ts';
 import { loadKubeConfig } from '../shared/kube/config.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import { startHealthServer } from '../shared/observability/health-server.ts';
@@ -40,11 +40,11 @@ const SECRET_LABELS = {
   'app.kubernetes.io/component': 'webhook',
 };
 
-function connect(options: WebhookOptions, logger: Logger): KubeApi | undefined {
+function connect(options: WebhookOptions, logger: Logger): KubeAPI | undefined {
   const needed = options.certMode !== 'cert-dir' || options.wireCRDConversion;
   if (!needed && !options.referenceChecks) return undefined;
   try {
-    return HttpKubeApi.fromKubeConfig(loadKubeConfig(options.kubeconfig), {
+    return HTTPKubeAPI.fromKubeConfig(loadKubeConfig(options.kubeconfig), {
       requestTimeoutMs: 10_000,
       userAgent: 'ai-gateway-operator-webhook',
     });
@@ -102,7 +102,7 @@ export async function startWebhookProcess(
           exists: kubeObjectExists(api),
           kinds: options.secretReferenceChecks ? [...NON_SECRET_KINDS, 'Secret'] : NON_SECRET_KINDS,
           logger,
-          ttlMs: options.referenceCacheTtlMs,
+          ttlMs: options.referenceCacheTTLMs,
           timeoutMs: options.referenceTimeoutMs,
         })
       : noReferenceChecks;
@@ -140,7 +140,7 @@ export async function startWebhookProcess(
     await source.start();
     stopSource = () => source.stop();
   } else {
-    const kube = api as KubeApi;
+    const kube = api as KubeAPI;
     const store = kubeCertificateSecretStore(
       kube,
       options.certSecretNamespace,
@@ -190,7 +190,7 @@ export async function startWebhookProcess(
   // After the certificate source, and not awaited: admission and conversion serve while it retries.
   const wiring = options.wireCRDConversion
     ? new CRDWiring({
-        api: api as KubeApi,
+        api: api as KubeAPI,
         crds: options.crds,
         service: { namespace: options.serviceNamespace, name: options.serviceName },
         ...(options.crdInjectCAFrom !== undefined ? { injectCAFrom: options.crdInjectCAFrom } : {}),

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../controller/children/labels.ts';
 import { AI_MODELS } from '../../controller/reconcilers/custom-resources.ts';
@@ -73,7 +73,7 @@ interface Contender {
 }
 
 interface Run {
-  api: KubeApi;
+  api: KubeAPI;
   cluster: LocalCluster;
   opts: BenchOptions;
   cacheNamespace: string | undefined;
@@ -143,7 +143,7 @@ function total(writes: ControllerWrites): number {
   return writes.children + writes.status;
 }
 
-async function createCachedConfigMaps(api: KubeApi, count: number): Promise<string> {
+async function createCachedConfigMaps(api: KubeAPI, count: number): Promise<string> {
   const namespace = await createNamespace(api, 'bench-cache');
   log(`memory: creating ${count} labelled ConfigMaps in ${namespace}`);
   await inParallel(
@@ -162,7 +162,7 @@ async function createCachedConfigMaps(api: KubeApi, count: number): Promise<stri
 
 /** Deletes a namespace and waits until it is gone: the garbage collector's deletes of its children must
  * not be counted as the next controller's writes. */
-async function removeNamespace(api: KubeApi, name: string): Promise<void> {
+async function removeNamespace(api: KubeAPI, name: string): Promise<void> {
   await deleteNamespace(api, name);
   await waitFor(async () => !(await api.list(NAMESPACES, {})).items.some((ns) => ns.metadata.name === name), {
     description: `namespace ${name} to be deleted`,
@@ -243,7 +243,7 @@ async function measure(run: Run, contender: Contender, other: Contender): Promis
 }
 
 export async function compareWithBaseline(
-  api: KubeApi,
+  api: KubeAPI,
   cluster: LocalCluster,
   opts: BenchOptions,
 ): Promise<BaselineReport> {

@@ -1,7 +1,7 @@
 // Waiting for a set of objects to reach their goal, and how long it took: Deployments available, custom
 // resources Ready at their current generation. Lists (not watches) once a second, as a person would check.
 import type { KubeObject } from '../../shared/api/meta.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { Condition } from '../../shared/api/meta.ts';
 import type { Deployment } from '../../controller/children/kube-objects.ts';
@@ -21,7 +21,7 @@ export function isReady(object: KubeObject): boolean {
 }
 
 async function listAll<T extends KubeObject>(
-  api: KubeApi,
+  api: KubeAPI,
   resource: ResourceDescriptor,
   namespace: string,
 ): Promise<T[]> {
@@ -41,7 +41,7 @@ async function listAll<T extends KubeObject>(
 
 /** Waits until `expected` objects of `resource` in `namespace` all satisfy `done`; resolves with seconds waited. */
 export async function timeUntil<T extends KubeObject>(
-  api: KubeApi,
+  api: KubeAPI,
   resource: ResourceDescriptor,
   namespace: string,
   expected: number,

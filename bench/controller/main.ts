@@ -12,16 +12,16 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { loadKubeConfig } from '../../shared/kube/config.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../shared/kube/well-known-resources.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../controller/children/labels.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
 import { withBenchCluster } from '../lib/bench-cluster.ts';
-import { installCrds } from '../../e2e/setup/crds.ts';
+import { installCRDs } from '../../e2e/setup/crds.ts';
 import { ControllerProcess } from '../../e2e/controller/support/controller-process.ts';
 import {
   controllerWriteSeries,
@@ -63,7 +63,7 @@ interface Report {
     /** "VERB resource/subresource code" → count, to tell what a restart wrote. */
     afterRestartBySeries: Record<string, number>;
   };
-  memory: { workloadCachedObjects: number; workloadRssMiB: number; cachedObjects?: number; rssMiB?: number };
+  memory: { workloadCachedObjects: number; workloadRSSMiB: number; cachedObjects?: number; rssMiB?: number };
 }
 
 function log(message: string): void {
@@ -78,7 +78,7 @@ function diff(after: ControllerWrites, before: ControllerWrites): ControllerWrit
   return { children: after.children - before.children, status: after.status - before.status };
 }
 
-async function addFakeNodes(api: KubeApi, pods: number): Promise<void> {
+async function addFakeNodes(api: KubeAPI, pods: number): Promise<void> {
   const nodes = Math.ceil(pods / PODS_PER_NODE);
   for (let i = 0; i < nodes; i++) await ensureSchedulableNode(api, `bench-node-${i}`);
 }
@@ -87,7 +87,7 @@ function resourceOf(object: KubeObject): ResourceDescriptor {
   return { ConfigMap: CONFIG_MAPS, Service: SERVICES, Deployment: DEPLOYMENTS }[object.kind] ?? CONFIG_MAPS;
 }
 
-async function floor(api: KubeApi, opts: BenchOptions): Promise<Report['floor']> {
+async function floor(api: KubeAPI, opts: BenchOptions): Promise<Report['floor']> {
   const namespace = await createNamespace(api, 'bench-floor');
   const children = floorChildren(namespace, workload(namespace, opts.count, opts.routesPerGateway));
   const deployments = children.filter((c) => c.kind === 'Deployment').length;
@@ -123,10 +123,10 @@ async function startController(kubeconfig: string, opts: BenchOptions, name: str
 }
 
 async function runBaseline(opts: BenchOptions, cluster: LocalCluster): Promise<BaselineReport> {
-  const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
+  const api = HTTPKubeAPI.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
     requestTimeoutMs: 60_000,
   });
-  await installCrds();
+  await installCRDs();
   await addFakeNodes(api, opts.count + 10);
   const report = await compareWithBaseline(api, cluster, opts);
   process.stdout.write(formatBaselineReport(report));
@@ -134,10 +134,10 @@ async function runBaseline(opts: BenchOptions, cluster: LocalCluster): Promise<B
 }
 
 async function runStartup(opts: BenchOptions, cluster: LocalCluster): Promise<StartupReport> {
-  const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
+  const api = HTTPKubeAPI.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
     requestTimeoutMs: 60_000,
   });
-  await installCrds();
+  await installCRDs();
   await addFakeNodes(api, opts.count + 10);
   const report = await compareStartup(api, cluster, opts);
   process.stdout.write(formatStartupReport(report));
@@ -146,9 +146,9 @@ async function runStartup(opts: BenchOptions, cluster: LocalCluster): Promise<St
 
 async function run(opts: BenchOptions, cluster: LocalCluster): Promise<Report> {
   const kubeconfig = cluster.kubeconfigPath;
-  const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(kubeconfig), { requestTimeoutMs: 60_000 });
+  const api = HTTPKubeAPI.fromKubeConfig(loadKubeConfig(kubeconfig), { requestTimeoutMs: 60_000 });
   const gateways = Math.ceil(opts.count / opts.routesPerGateway);
-  await installCrds();
+  await installCRDs();
   await addFakeNodes(api, 2 * (opts.count + gateways) + 10);
 
   const floorResult = await floor(api, opts);
@@ -206,10 +206,10 @@ async function run(opts: BenchOptions, cluster: LocalCluster): Promise<Report> {
   const restartedSamples = await cluster.apiServerMetrics();
   const restarted = controllerWrites(restartedSamples);
   const workloadCachedObjects = 2 * opts.count + 3 * (opts.count + gateways);
-  const workloadRssMiB = (await controller.residentMemoryBytes()) / 2 ** 20;
+  const workloadRSSMiB = (await controller.residentMemoryBytes()) / 2 ** 20;
   await controller.stop();
 
-  const memory: Report['memory'] = { workloadCachedObjects, workloadRssMiB };
+  const memory: Report['memory'] = { workloadCachedObjects, workloadRSSMiB };
   if (opts.cachedObjects > 0) {
     const cacheNamespace = await createNamespace(api, 'bench-cache');
     log(`memory: creating ${opts.cachedObjects} labelled ConfigMaps in ${cacheNamespace}`);
@@ -263,7 +263,7 @@ function printReport(r: Report): void {
     `controller, all Ready:                         ${r.controller.seconds.toFixed(1)} s`,
     `controller writes: ${r.controller.writes.children} children + ${r.controller.writes.status} status = ${r.controller.writesPerCustomResource.toFixed(2)} per custom resource (${r.controller.conflicts} answered 409)`,
     `steady state writes: ${r.steadyState.writesIdle} in ${r.steadyState.seconds} s idle, ${r.steadyState.writesAfterRestart} after a restart`,
-    `RSS with ${r.memory.workloadCachedObjects} cached objects: ${r.memory.workloadRssMiB.toFixed(0)} MiB`,
+    `RSS with ${r.memory.workloadCachedObjects} cached objects: ${r.memory.workloadRSSMiB.toFixed(0)} MiB`,
     ...(r.memory.rssMiB === undefined
       ? []
       : [`RSS with ${r.memory.cachedObjects} cached objects: ${r.memory.rssMiB.toFixed(0)} MiB`]),
@@ -278,7 +278,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const opts = parseBenchOptions(argv);
   await withBenchCluster(opts.kubeconfig, async (cluster) => {
-    log(`cluster ${cluster.id} at ${cluster.apiServerUrl}`);
+    log(`cluster ${cluster.id} at ${cluster.apiServerURL}`);
     let report: Report | BaselineReport | StartupReport;
     if (opts.startup) report = await runStartup(opts, cluster);
     else if (opts.baseline) report = await runBaseline(opts, cluster);

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { AI_MODELS } from '../../controller/reconcilers/custom-resources.ts';
 import { freeLoopbackPorts } from '../../e2e/cluster/free-ports.ts';
 import { parsePrometheusText } from '../../e2e/cluster/prometheus-text.ts';
@@ -166,7 +166,7 @@ export function medianTimes(rounds: readonly StartupTimes[]): StartupTimes {
 }
 
 export async function compareStartup(
-  api: KubeApi,
+  api: KubeAPI,
   cluster: LocalCluster,
   opts: BenchOptions,
 ): Promise<StartupReport> {

@@ -8,7 +8,7 @@
 // is not in these figures.
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { loadKubeConfig } from '../../shared/kube/config.ts';
 import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
 import type { LocalCluster } from '../../e2e/cluster/local-cluster.ts';
@@ -20,11 +20,11 @@ import {
   ensureSchedulableNode,
 } from '../../e2e/controller/support/operator-cluster.ts';
 import { startClusterGatewayPod } from '../../e2e/gateway-reload/support/cluster-gateway-pod.ts';
-import { installCrds } from '../../e2e/setup/crds.ts';
+import { installCRDs } from '../../e2e/setup/crds.ts';
 import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
-import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { startLoopbackDNSServer } from '../../test/nginx/loopback-dns-server.ts';
 import { waitFor } from '../../e2e/cluster/wait-for.ts';
 import { percentile } from '../lib/statistics.ts';
 
@@ -60,14 +60,14 @@ export async function measureApplyToServed(
   changes: number,
   baseRoutes: number,
 ): Promise<ApplyToServed> {
-  const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
+  const api = HTTPKubeAPI.fromKubeConfig(loadKubeConfig(cluster.kubeconfigPath), {
     requestTimeoutMs: 30_000,
   });
-  await installCrds();
+  await installCRDs();
   await ensureSchedulableNode(api, 'bench-reload-node');
   const namespace = await createNamespace(api, 'bench-reload');
   const backend = await startEchoBackend('echo');
-  const dns = await startLoopbackDnsServer([`echo.${namespace}.svc.cluster.local`]);
+  const dns = await startLoopbackDNSServer([`echo.${namespace}.svc.cluster.local`]);
   const route = (name: string, path: string) =>
     serviceRoute(namespace, name, { path, destinationService: 'echo', destinationPort: backend.port });
   const controller = await ControllerProcess.start({

@@ -12,7 +12,7 @@ import {
 
 export interface FloorProxy {
   port: number;
-  workerPids(): number[];
+  workerPIDs(): number[];
   stop(): Promise<void>;
 }
 
@@ -53,7 +53,7 @@ export async function startFloorProxy(backendPort: number): Promise<FloorProxy> 
     );
     return {
       port,
-      workerPids: () => nginx.workerPids(),
+      workerPIDs: () => nginx.workerPIDs(),
       async stop() {
         await nginx.stop();
         await removeNginxWorkspace(workspace);

@@ -40,8 +40,8 @@ describe('medianOfRuns', () => {
   });
 
   it('gives the median CPU time per request only when every run read it', () => {
-    const withCpu = (cpuUsPerRequest: number) => ({ ...run(100, 1), cpuUsPerRequest });
-    expect(medianOfRuns([withCpu(60), withCpu(90), withCpu(70)]).cpuUsPerRequest).toBe(70);
-    expect(medianOfRuns([withCpu(60), run(100, 1)])).not.toHaveProperty('cpuUsPerRequest');
+    const withCPU = (cpuUsPerRequest: number) => ({ ...run(100, 1), cpuUsPerRequest });
+    expect(medianOfRuns([withCPU(60), withCPU(90), withCPU(70)]).cpuUsPerRequest).toBe(70);
+    expect(medianOfRuns([withCPU(60), run(100, 1)])).not.toHaveProperty('cpuUsPerRequest');
   });
 });

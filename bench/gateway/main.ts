@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
-import { serviceDnsName, startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
+import { serviceDNSName, startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
 import {
   AI_TARGETS,
@@ -228,7 +228,7 @@ async function startProxySection(): Promise<{
   const backend = await startEchoBackend('bench');
   const floor = await startFloorProxy(backend.port);
   const gateway = await startGatewayUnderTest({
-    dnsNames: [serviceDnsName('bench')],
+    dnsNames: [serviceDNSName('bench')],
     routes: benchRoutes(backend.port),
   });
   const stop = async () => {
@@ -243,18 +243,18 @@ async function startProxySection(): Promise<{
     throw error;
   }
   // The nginx workers' CPU time per request: what a request costs each proxy, however busy the machine.
-  const floorCpu = () => cpuTimeNs(floor.workerPids());
-  const gatewayCpu = () => cpuTimeNs(gateway.nginx.workerPids());
+  const floorCPU = () => cpuTimeNs(floor.workerPIDs());
+  const gatewayCPU = () => cpuTimeNs(gateway.nginx.workerPIDs());
   return {
     requests: {
       direct: { port: backend.port, path: '/bench/items/1' },
-      floor: { port: floor.port, path: '/bench/items/1', cpuTimeNs: floorCpu },
-      gateway: { port: gateway.port, path: '/bench/items/1', cpuTimeNs: gatewayCpu },
+      floor: { port: floor.port, path: '/bench/items/1', cpuTimeNs: floorCPU },
+      gateway: { port: gateway.port, path: '/bench/items/1', cpuTimeNs: gatewayCPU },
       'gateway+api-key': {
         port: gateway.port,
         path: '/bench/keyed/1',
         headers: { 'X-API-Key': API_KEY },
-        cpuTimeNs: gatewayCpu,
+        cpuTimeNs: gatewayCPU,
       },
     },
     stop,
@@ -286,7 +286,7 @@ async function startAISection(): Promise<{
     throw error;
   }
   const port = gateway.port;
-  const cpu = () => cpuTimeNs(gateway.nginx.workerPids());
+  const cpu = () => cpuTimeNs(gateway.nginx.workerPIDs());
   const request = (target: AITarget): TargetRequest => ({ port, ...aiRequest(target), cpuTimeNs: cpu });
   return {
     requests: {

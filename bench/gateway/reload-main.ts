@@ -50,7 +50,7 @@ function reloadLine(r: ReloadTimes): string {
     `${String(r.routes).padStart(6)} routes (${r.configKiB} KiB): mount → loaded ${ms(r.mountToLoaded.medianMs)} ` +
     `(max ${ms(r.mountToLoaded.maxMs)}), mount → served ${ms(r.mountToServed.medianMs)} ` +
     `(max ${ms(r.mountToServed.maxMs)}), of which signal → loaded ${ms(r.signalToLoaded.medianMs)} ` +
-    `(max ${ms(r.signalToLoaded.maxMs)}); nginx master CPU ${ms(r.masterCpu.medianMs)}; median of ${r.runs}`
+    `(max ${ms(r.signalToLoaded.maxMs)}); nginx master CPU ${ms(r.masterCPU.medianMs)}; median of ${r.runs}`
   );
 }
 

@@ -18,9 +18,9 @@ import {
 import { startEchoBackend } from '../../test/nginx/echo-backend.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
-import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { startLoopbackDNSServer } from '../../test/nginx/loopback-dns-server.ts';
 import { startGatewayPod } from '../../e2e/gateway-reload/support/gateway-pod.ts';
-import { processCpuNs } from '../lib/process-cpu.ts';
+import { processCPUNs } from '../lib/process-cpu.ts';
 import { waitFor } from '../../e2e/cluster/wait-for.ts';
 import { percentile } from '../lib/statistics.ts';
 
@@ -38,7 +38,7 @@ export interface ReloadTimes {
   mountToLoaded: { medianMs: number; maxMs: number };
   mountToServed: { medianMs: number; maxMs: number };
   signalToLoaded: { medianMs: number; maxMs: number };
-  masterCpu: { medianMs: number; maxMs: number };
+  masterCPU: { medianMs: number; maxMs: number };
 }
 
 function routes(count: number, port: number, changed: string | undefined): APIGatewayRouteV1[] {
@@ -62,7 +62,7 @@ function summary(values: readonly number[]): { medianMs: number; maxMs: number }
 /** `runs` changes of a gateway with `count` routes. */
 export async function measureReloadTimes(count: number, runs: number): Promise<ReloadTimes> {
   const backend = await startEchoBackend('bench');
-  const dns = await startLoopbackDnsServer(
+  const dns = await startLoopbackDNSServer(
     Array.from({ length: SERVICES }, (_, i) => `svc-${i}.${FIXTURE_NAMESPACE}.svc.cluster.local`),
   );
   const port = await freeLoopbackPort();
@@ -100,11 +100,11 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
     const mountToLoaded: number[] = [];
     const mountToServed: number[] = [];
     const signalToLoaded: number[] = [];
-    const masterCpu: number[] = [];
+    const masterCPU: number[] = [];
     for (let run = 0; run < runs; run++) {
       const path = `/changed-${run}`;
       const next = render(pod.directories.runtime, path);
-      const cpuBefore = processCpuNs(pod.nginxPid);
+      const cpuBefore = processCPUNs(pod.nginxPID);
       const started = performance.now();
       await pod.mount(volume(next));
       let loadedAt: number | undefined;
@@ -120,7 +120,7 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
         { description: `the reload of ${count} routes`, timeoutMs: 600_000, intervalMs: POLL_MS },
       );
       mountToLoaded.push((loadedAt ?? NaN) - started);
-      masterCpu.push((processCpuNs(pod.nginxPid) - cpuBefore) / 1e6);
+      masterCPU.push((processCPUNs(pod.nginxPID) - cpuBefore) / 1e6);
       await waitFor(async () => (await sendRequest(port, path)).status === 200, {
         description: `serving ${path}`,
         timeoutMs: 60_000,
@@ -135,7 +135,7 @@ export async function measureReloadTimes(count: number, runs: number): Promise<R
       mountToLoaded: summary(mountToLoaded),
       mountToServed: summary(mountToServed),
       signalToLoaded: summary(signalToLoaded),
-      masterCpu: summary(masterCpu),
+      masterCPU: summary(masterCPU),
     };
   } finally {
     await pod.stop();

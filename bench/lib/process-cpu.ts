@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Nanoseconds the process, all its threads, has run on a CPU so far. */
-export function processCpuNs(pid: number): number {
+export function processCPUNs(pid: number): number {
   let total = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
@@ -18,5 +18,5 @@ export function processCpuNs(pid: number): number {
 
 /** Nanoseconds the processes (nginx's workers, say) have run on a CPU so far, together. */
 export function cpuTimeNs(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => sum + processCpuNs(pid), 0);
+  return pids.reduce((sum, pid) => sum + processCPUNs(pid), 0);
 }

@@ -18,8 +18,8 @@ import { secureContextOptions } from '../../webhook/tls/serving-certificate.ts';
 
 const [mode, certDir, cannedFile, logLevel = 'warn'] = process.argv.slice(2);
 const pair = {
-  certPem: readFileSync(`${certDir}/tls.crt`, 'utf8'),
-  keyPem: readFileSync(`${certDir}/tls.key`, 'utf8'),
+  certPEM: readFileSync(`${certDir}/tls.crt`, 'utf8'),
+  keyPEM: readFileSync(`${certDir}/tls.key`, 'utf8'),
 };
 
 process.once('SIGTERM', () => process.exit(0));

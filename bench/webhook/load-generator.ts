@@ -7,14 +7,14 @@ export interface LoadOptions {
   port: number;
   path: string;
   body: Buffer;
-  caPem: string;
+  caPEM: string;
   concurrency: number;
   maxRequests: number;
   maxDurationMs: number;
   /** Requests sent first and not measured (JIT, TLS sessions, lazy schema compilation). */
   warmup: number;
   /** CPU time of the server so far, in nanoseconds, read before and after the measured requests. */
-  serverCpuNs?: () => number;
+  serverCPUNs?: () => number;
 }
 
 export interface LoadResult {
@@ -23,8 +23,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   throughputPerSec: number;
-  /** Server CPU time per measured request, when `serverCpuNs` was given. */
-  serverCpuUsPerRequest?: number;
+  /** Server CPU time per measured request, when `serverCPUNs` was given. */
+  serverCPUUsPerRequest?: number;
 }
 
 function once(agent: Agent, opts: LoadOptions): Promise<boolean> {
@@ -50,7 +50,7 @@ function once(agent: Agent, opts: LoadOptions): Promise<boolean> {
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   // One kept-alive connection per client, opened during the warm-up by as many clients as measured.
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency, ca: opts.caPem });
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency, ca: opts.caPEM });
   try {
     let warm = 0;
     const warmClient = async () => {
@@ -63,7 +63,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const latencies: number[] = [];
     let errors = 0;
     let sent = 0;
-    const cpuBefore = opts.serverCpuNs?.();
+    const cpuBefore = opts.serverCPUNs?.();
     const started = performance.now();
     const deadline = started + opts.maxDurationMs;
     const client = async () => {
@@ -77,7 +77,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     };
     await Promise.all(Array.from({ length: opts.concurrency }, client));
     const elapsedSec = (performance.now() - started) / 1000;
-    const cpuAfter = opts.serverCpuNs?.();
+    const cpuAfter = opts.serverCPUNs?.();
     latencies.sort((a, b) => a - b);
     return {
       requests: latencies.length,
@@ -86,7 +86,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       p99Ms: percentile(latencies, 99),
       throughputPerSec: latencies.length / elapsedSec,
       ...(cpuBefore !== undefined && cpuAfter !== undefined && latencies.length > 0
-        ? { serverCpuUsPerRequest: (cpuAfter - cpuBefore) / 1000 / latencies.length }
+        ? { serverCPUUsPerRequest: (cpuAfter - cpuBefore) / 1000 / latencies.length }
         : {}),
     };
   } finally {

@@ -23,7 +23,7 @@ import { sharedDomain } from '../../webhook/domain/shared-domain.ts';
 import { median } from '../lib/statistics.ts';
 import { runLoad } from './load-generator.ts';
 import type { LoadResult } from './load-generator.ts';
-import { processCpuNs } from '../lib/process-cpu.ts';
+import { processCPUNs } from '../lib/process-cpu.ts';
 import { admissionReviewBody, conversionReviewBody } from './review-bodies.ts';
 import { formatStartup, measureStartup } from './startup.ts';
 
@@ -54,8 +54,8 @@ const serving = createServerCertificate(ca, {
   validForMs: 3600_000,
   ipAddresses: ['127.0.0.1'],
 });
-writeFileSync(join(dir, 'tls.crt'), serving.certPem);
-writeFileSync(join(dir, 'tls.key'), serving.keyPem);
+writeFileSync(join(dir, 'tls.crt'), serving.certPEM);
+writeFileSync(join(dir, 'tls.key'), serving.keyPEM);
 
 const admissionBody = Buffer.from(admissionReviewBody());
 const conversionBody = Buffer.from(conversionReviewBody(1000));
@@ -143,11 +143,11 @@ async function scenario(
     return runLoad({
       path,
       body,
-      caPem: ca.certPem,
+      caPEM: ca.certPEM,
       maxDurationMs,
       ...load,
       port: server.port,
-      serverCpuNs: () => processCpuNs(pid),
+      serverCPUNs: () => processCPUNs(pid),
     });
   };
   const runs: Row['runs'] = { webhook: [], bare: [] };
@@ -157,7 +157,7 @@ async function scenario(
     await runLoad({
       path,
       body,
-      caPem: ca.certPem,
+      caPEM: ca.certPEM,
       maxDurationMs,
       concurrency: load.concurrency,
       maxRequests: load.serverWarmup,
@@ -180,7 +180,7 @@ async function scenario(
       p50: ratio((r) => r.p50Ms),
       p99: ratio((r) => r.p99Ms),
       throughput: ratio((r) => r.throughputPerSec),
-      cpuPerRequest: ratio((r) => r.serverCpuUsPerRequest ?? Number.NaN),
+      cpuPerRequest: ratio((r) => r.serverCPUUsPerRequest ?? Number.NaN),
     },
     runs,
   };
@@ -231,7 +231,7 @@ try {
     ? await measureStartup({
         rounds: repeat,
         certDir: dir,
-        caPem: ca.certPem,
+        caPEM: ca.certPEM,
         admissionBody,
         cannedAnswer: admissionAnswer,
         logLevel: values['log-level'] ?? 'warn',
@@ -257,11 +257,11 @@ try {
         fmt(r.webhook.p50Ms),
         fmt(r.webhook.p99Ms),
         fmt(r.webhook.throughputPerSec, 0),
-        fmt(r.webhook.serverCpuUsPerRequest, 0),
+        fmt(r.webhook.serverCPUUsPerRequest, 0),
         fmt(r.bare.p50Ms),
         fmt(r.bare.p99Ms),
         fmt(r.bare.throughputPerSec, 0),
-        fmt(r.bare.serverCpuUsPerRequest, 0),
+        fmt(r.bare.serverCPUUsPerRequest, 0),
         `${fmt(r.ratios.p50)}x`,
         `${fmt(r.ratios.p99)}x`,
         `${fmt(r.ratios.throughput)}x`,

@@ -25,7 +25,7 @@ export interface StartupOptions {
   rounds: number;
   /** A directory with tls.crt and tls.key, and the CA that signed them. */
   certDir: string;
-  caPem: string;
+  caPEM: string;
   /** The AdmissionReview sent to both (the bare server answers it with canned bytes). */
   admissionBody: Buffer;
   cannedAnswer: string;
@@ -65,7 +65,7 @@ export interface StartupResult {
 }
 
 /** The status of one POST on a new TLS connection, or undefined when nothing answered. */
-function post(port: number, path: string, body: Buffer, caPem: string): Promise<number | undefined> {
+function post(port: number, path: string, body: Buffer, caPEM: string): Promise<number | undefined> {
   return new Promise((resolveStatus) => {
     const req = request(
       {
@@ -73,7 +73,7 @@ function post(port: number, path: string, body: Buffer, caPem: string): Promise<
         port,
         path,
         method: 'POST',
-        ca: caPem,
+        ca: caPEM,
         agent: false,
         headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
         timeout: 2000,
@@ -162,7 +162,7 @@ async function webhookStartup(opts: StartupOptions): Promise<WebhookStartup> {
       pollUntil(
         started,
         async () =>
-          (await post(ports.serving, '/validate/apigatewayroutes', opts.admissionBody, opts.caPem)) === 200,
+          (await post(ports.serving, '/validate/apigatewayroutes', opts.admissionBody, opts.caPEM)) === 200,
         alive,
         'webhook AdmissionReview',
       ),
@@ -189,7 +189,7 @@ async function bareStartup(opts: StartupOptions): Promise<BareStartup> {
     const { port } = JSON.parse(line) as { port: number };
     const firstAnswerMs = await pollUntil(
       started,
-      async () => (await post(port, '/validate/apigatewayroutes', opts.admissionBody, opts.caPem)) === 200,
+      async () => (await post(port, '/validate/apigatewayroutes', opts.admissionBody, opts.caPEM)) === 200,
       alive,
       'bare server request',
     );

@@ -2,12 +2,12 @@
 // removes them with their owners.
 import type { KubeObject, OwnerReference } from '../../shared/api/meta.ts';
 
-export class MissingUidError extends Error {
+export class MissingUIDError extends Error {
   readonly kind: string;
   readonly objectName: string;
   constructor(kind: string, objectName: string) {
     super(`${kind} "${objectName}" has no metadata.uid; only stored objects can own others`);
-    this.name = 'MissingUidError';
+    this.name = 'MissingUIDError';
     this.kind = kind;
     this.objectName = objectName;
   }
@@ -15,7 +15,7 @@ export class MissingUidError extends Error {
 
 function referenceTo(owner: KubeObject): Omit<OwnerReference, 'controller' | 'blockOwnerDeletion'> {
   const { uid, name = '' } = owner.metadata;
-  if (!uid) throw new MissingUidError(owner.kind, name);
+  if (!uid) throw new MissingUIDError(owner.kind, name);
   return { apiVersion: owner.apiVersion, kind: owner.kind, name, uid };
 }
 

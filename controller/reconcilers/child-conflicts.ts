@@ -4,7 +4,7 @@
 // child (and after one is deleted), never in a steady state.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { isNotFound } from '../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../shared/kube/resource.ts';
 import { claimGaps } from '../children/child-claim.ts';
 import type { ChildClaim } from '../children/child-claim.ts';
@@ -53,7 +53,7 @@ export class ChildConflictError extends Error {
   }
 }
 
-async function current(api: KubeApi, slot: ChildSlot, signal: AbortSignal): Promise<KubeObject | undefined> {
+async function current(api: KubeAPI, slot: ChildSlot, signal: AbortSignal): Promise<KubeObject | undefined> {
   if (slot.cached) return slot.cached;
   try {
     return await api.get(slot.resource, slot.ref, { signal });
@@ -65,7 +65,7 @@ async function current(api: KubeApi, slot: ChildSlot, signal: AbortSignal): Prom
 
 /** Throws ChildConflictError naming every slot held by an object outside `claim`. */
 export async function checkChildClaims(
-  api: KubeApi,
+  api: KubeAPI,
   claim: ChildClaim,
   slots: readonly ChildSlot[],
   signal: AbortSignal,

@@ -2,7 +2,7 @@
 // guarded by the UID we saw. It remembers what it changed, for the log line and the Event.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { isNotFound } from '../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { refOf } from '../../shared/kube/object-key.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { ServerSideApplier } from '../runtime/apply/server-side-applier.ts';
@@ -10,11 +10,11 @@ import type { ServerSideApplier } from '../runtime/apply/server-side-applier.ts'
 export class ChildWriter {
   /** e.g. "Deployment aim-gemma applied", in order. */
   readonly changes: string[] = [];
-  private readonly api: KubeApi;
+  private readonly api: KubeAPI;
   private readonly applier: ServerSideApplier;
   private readonly signal: AbortSignal;
 
-  constructor(api: KubeApi, applier: ServerSideApplier, signal: AbortSignal) {
+  constructor(api: KubeAPI, applier: ServerSideApplier, signal: AbortSignal) {
     this.api = api;
     this.applier = applier;
     this.signal = signal;

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../shared/api/meta.ts';
 import { formatFieldError, validateObject } from '../../shared/validation/validate.ts';
 import { CommandError } from '../cluster/errors.ts';
 import { kubectl } from '../setup/cluster-env.ts';
-import { installCrds } from '../setup/crds.ts';
+import { installCRDs } from '../setup/crds.ts';
 
 const NAMESPACE = 'api-e2e-ai-gateway';
 
@@ -54,7 +54,7 @@ const CONSUMERS_ONLY = 'consumers are only allowed with aiModelRouting and authe
 
 describe('the AI-gateway fields on a real API server', () => {
   beforeAll(async () => {
-    await installCrds();
+    await installCRDs();
     await kubectl(['create', 'namespace', NAMESPACE]).catch(() => undefined);
   });
 

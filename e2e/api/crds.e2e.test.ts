@@ -9,7 +9,7 @@ import { formatFieldError, validateObject, validateUpdate } from '../../shared/v
 import { SEEDS_DIR, loadSeed } from '../../test/fixtures/seeds.ts';
 import { CommandError } from '../cluster/errors.ts';
 import { kubectl } from '../setup/cluster-env.ts';
-import { installCrds } from '../setup/crds.ts';
+import { installCRDs } from '../setup/crds.ts';
 
 const NAMESPACE = 'api-e2e';
 const ROUTE_SEED = `${SEEDS_DIR}/apigatewayroute-v1-my-backend-route.yaml`;
@@ -50,7 +50,7 @@ const model = (spec: Record<string, unknown>, name = 'invalid'): KubeObject => (
 
 describe('CRDs on a real API server', () => {
   beforeAll(async () => {
-    await installCrds();
+    await installCRDs();
     await kubectl(['create', 'namespace', NAMESPACE]).catch(() => undefined);
   });
 

@@ -12,7 +12,7 @@ import { findObject } from '../../test/chart/rendered-objects.ts';
 import { CommandError } from '../cluster/errors.ts';
 import { freeLoopbackPorts } from '../cluster/free-ports.ts';
 import { writeServiceAccountKubeconfig } from '../cluster/service-account-access.ts';
-import { applyYaml, e2eKubectl, helm, kubectl, waitFor } from '../setup/cluster-env.ts';
+import { applyYAML, e2eKubectl, helm, kubectl, waitFor } from '../setup/cluster-env.ts';
 import { replaceFlags, startOperatorProcess } from './operator-process.ts';
 import type { OperatorProcess } from './operator-process.ts';
 import { describeRef, existingObjects, refOf } from './release-objects.ts';
@@ -41,7 +41,7 @@ async function commandFailure(run: Promise<unknown>): Promise<string> {
   throw new Error('the command succeeded; it was expected to be refused');
 }
 
-async function getJson<T>(args: readonly string[]): Promise<T> {
+async function getJSON<T>(args: readonly string[]): Promise<T> {
   return JSON.parse(await kubectl(['get', ...args, '-o', 'json'])) as T;
 }
 
@@ -69,7 +69,7 @@ async function helmWithValues(
 }
 
 async function availableReplicas(name: string): Promise<number> {
-  const deployment = await getJson<{ status?: { availableReplicas?: number } }>([
+  const deployment = await getJSON<{ status?: { availableReplicas?: number } }>([
     'deployment',
     name,
     '-n',
@@ -85,11 +85,11 @@ async function caBundles(): Promise<string[]> {
     ['validatingwebhookconfiguration', `${FULLNAME}-validating`],
     ['mutatingwebhookconfiguration', `${FULLNAME}-mutating`],
   ]) {
-    const config = await getJson<WebhookConfiguration>([kind!, name!]);
+    const config = await getJSON<WebhookConfiguration>([kind!, name!]);
     bundles.push(...config.webhooks.map((w) => w.clientConfig.caBundle ?? ''));
   }
   for (const crd of CRDS) {
-    const object = await getJson<{
+    const object = await getJSON<{
       spec: { conversion: { webhook: { clientConfig: { caBundle?: string } } } };
     }>(['crd', crd]);
     bundles.push(object.spec.conversion.webhook.clientConfig.caBundle ?? '');
@@ -99,14 +99,14 @@ async function caBundles(): Promise<string[]> {
 
 async function certificateSecretData(): Promise<Record<string, string>> {
   return (
-    (await getJson<{ data?: Record<string, string> }>(['secret', `${WEBHOOK}-certs`, '-n', NAMESPACE]))
+    (await getJSON<{ data?: Record<string, string> }>(['secret', `${WEBHOOK}-certs`, '-n', NAMESPACE]))
       .data ?? {}
   );
 }
 
 async function leaseHolder(): Promise<string> {
   return (
-    (await getJson<{ spec?: { holderIdentity?: string } }>(['lease', CONTROLLER, '-n', NAMESPACE])).spec
+    (await getJSON<{ spec?: { holderIdentity?: string } }>(['lease', CONTROLLER, '-n', NAMESPACE])).spec
       ?.holderIdentity ?? ''
   );
 }
@@ -145,7 +145,7 @@ describe('the chart on a cluster', () => {
       webhook: { externalURL: `https://127.0.0.1:${ports.webhook}`, ports: { health: ports.webhookHealth } },
     };
     await createRestrictedNamespace(NAMESPACE);
-    await applyYaml(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WORKLOADS } }));
+    await applyYAML(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WORKLOADS } }));
   }, STEP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -191,7 +191,7 @@ describe('the chart on a cluster', () => {
     "serves admission and conversion from the webhook run with NOTES.txt's command line",
     async () => {
       for (const crd of CRDS) {
-        const object = await getJson<{ spec: { conversion: { webhook: { clientConfig: unknown } } } }>([
+        const object = await getJSON<{ spec: { conversion: { webhook: { clientConfig: unknown } } } }>([
           'crd',
           crd,
         ]);
@@ -251,7 +251,7 @@ describe('the chart on a cluster', () => {
       // apart: wait until a dry run of a v1alpha1 route (admitted, then converted to v1) goes through.
       await waitFor(
         async () => {
-          await applyYaml(legacyRoute, ['--dry-run=server']);
+          await applyYAML(legacyRoute, ['--dry-run=server']);
           return true;
         },
         {
@@ -263,14 +263,14 @@ describe('the chart on a cluster', () => {
 
       // A rule only the webhook knows: the CRD schema cannot compare quantities.
       const refusal = await commandFailure(
-        applyYaml(model('over-limit', { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } })),
+        applyYAML(model('over-limit', { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } })),
       );
       expect(refusal).toContain(
         'spec.resources.requests[cpu]: Invalid value: "2": must be less than or equal to cpu limit of 1',
       );
       // Defaults only the webhook sets: the CRD schema has none for these.
-      await applyYaml(model('defaulted'));
-      const stored = await getJson<{ spec: Record<string, unknown> }>([
+      await applyYAML(model('defaulted'));
+      const stored = await getJSON<{ spec: Record<string, unknown> }>([
         'aimodels.v1.ai.example.com',
         'defaulted',
         '-n',
@@ -278,8 +278,8 @@ describe('the chart on a cluster', () => {
       ]);
       expect(stored.spec).toMatchObject({ replicas: 1, port: 8080 });
 
-      await applyYaml(legacyRoute);
-      const route = await getJson<{ apiVersion: string; spec: Record<string, unknown> }>([
+      await applyYAML(legacyRoute);
+      const route = await getJSON<{ apiVersion: string; spec: Record<string, unknown> }>([
         'apigatewayroutes.v1.gateway.example.com',
         'legacy',
         '-n',
@@ -294,7 +294,7 @@ describe('the chart on a cluster', () => {
 
       // A Service that does not exist is a warning, which needs the webhook's read access to Services.
       const warning = await commandFailure(
-        applyYaml(
+        applyYAML(
           JSON.stringify({
             apiVersion: 'gateway.example.com/v1',
             kind: 'APIGatewayRoute',
@@ -399,7 +399,7 @@ describe('the chart on a cluster', () => {
       expect(await caBundles()).toEqual(bundlesBefore);
       expect(await certificateSecretData()).toEqual(secretBefore);
       expect(await leaseHolder()).toBe(holderBefore);
-      const deployment = await getJson<Deployment>(['deployment', CONTROLLER, '-n', NAMESPACE]);
+      const deployment = await getJSON<Deployment>(['deployment', CONTROLLER, '-n', NAMESPACE]);
       expect(deployment.spec.replicas).toBe(2);
       expect(deployment.spec.template.spec.containers[0]?.args).toContain('--log-level=debug');
       await waitFor(async () => (await availableReplicas(CONTROLLER)) === 2, {

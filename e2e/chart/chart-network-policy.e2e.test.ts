@@ -12,7 +12,7 @@ import type { LabelSelector, NetworkPolicy } from '../../test/chart/network-poli
 import { readmeNetworkPolicies, selectorArgument } from '../../test/chart/network-policies.ts';
 import type { Deployment, RenderedObject } from '../../test/chart/rendered-objects.ts';
 import { findObject, objectsOfKind } from '../../test/chart/rendered-objects.ts';
-import { applyYaml, E2E_TEST_TIMEOUT_MS, kubectl, waitFor } from '../setup/cluster-env.ts';
+import { applyYAML, E2E_TEST_TIMEOUT_MS, kubectl, waitFor } from '../setup/cluster-env.ts';
 import { createRestrictedNamespace } from './restricted-namespace.ts';
 
 const NAMESPACE = 'chart-network-policy';
@@ -107,7 +107,7 @@ describe('NetworkPolicies on the API server', () => {
       const workloads = objects.filter((o) =>
         ['ServiceAccount', 'Deployment', 'NetworkPolicy'].includes(o.kind),
       );
-      await applyYaml(asList(workloads), ['--warnings-as-errors']);
+      await applyYAML(asList(workloads), ['--warnings-as-errors']);
       for (const component of ['controller', 'webhook']) {
         const deployment = findObject<Deployment>(objects, 'Deployment', `${FULLNAME}-${component}`);
         const policy = findObject<NetworkPolicy>(objects, 'NetworkPolicy', `${FULLNAME}-${component}`);
@@ -129,7 +129,7 @@ describe('NetworkPolicies on the API server', () => {
       expect(reloaders?.to).toHaveLength(1);
       const gateways = reloaders!.to![0];
       expect(await names('namespaces', gateways!.namespaceSelector!)).toEqual([WORKLOADS]);
-      await applyYaml(asList([pod('gateway', gatewayLabels('default')), pod('model', modelLabels('llama'))]));
+      await applyYAML(asList([pod('gateway', gatewayLabels('default')), pod('model', modelLabels('llama'))]));
       expect(await names('pods', gateways!.podSelector!, WORKLOADS)).toEqual(['gateway']);
     },
     E2E_TEST_TIMEOUT_MS,
@@ -138,13 +138,13 @@ describe('NetworkPolicies on the API server', () => {
   it(
     "accept the chart README's policies, which select the gateway and the model pods",
     async () => {
-      await applyYaml(asList([pod('gateway', gatewayLabels('default')), pod('model', modelLabels('llama'))]));
+      await applyYAML(asList([pod('gateway', gatewayLabels('default')), pod('model', modelLabels('llama'))]));
       const policies = readmeNetworkPolicies().map((p) => ({
         ...p,
         metadata: { ...p.metadata, namespace: WORKLOADS },
       }));
       expect(policies).toHaveLength(2);
-      await applyYaml(asList(policies), ['--warnings-as-errors']);
+      await applyYAML(asList(policies), ['--warnings-as-errors']);
       const selected = await Promise.all(
         policies.map(async (p) => (await names('pods', p.spec.podSelector, WORKLOADS)).join(',')),
       );

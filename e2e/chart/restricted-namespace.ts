@@ -1,5 +1,5 @@
 // A namespace that enforces the "restricted" Pod Security Standard and warns about any violation.
-import { applyYaml } from '../setup/cluster-env.ts';
+import { applyYAML } from '../setup/cluster-env.ts';
 
 export async function createRestrictedNamespace(name: string): Promise<void> {
   const labels = Object.fromEntries(
@@ -8,5 +8,5 @@ export async function createRestrictedNamespace(name: string): Promise<void> {
       [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
     ]),
   );
-  await applyYaml(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }));
+  await applyYAML(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }));
 }

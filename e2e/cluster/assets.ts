@@ -9,7 +9,7 @@ import type { PinnedVersions } from './versions.ts';
 
 export interface ControlPlaneAssets {
   etcd: string;
-  kubeApiServer: string;
+  kubeAPIServer: string;
   kubeControllerManager: string;
   kubeScheduler: string;
   kubectl: string;
@@ -56,7 +56,7 @@ export function resolveAssets(
   const searchPath = assetSearchPath(versions, env);
   return {
     etcd: findAsset('etcd', searchPath),
-    kubeApiServer: findAsset('kube-apiserver', searchPath),
+    kubeAPIServer: findAsset('kube-apiserver', searchPath),
     kubeControllerManager: findAsset('kube-controller-manager', searchPath),
     kubeScheduler: findAsset('kube-scheduler', searchPath),
     kubectl: findAsset('kubectl', searchPath),

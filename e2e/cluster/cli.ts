@@ -20,7 +20,7 @@ function recordedCluster(): LocalCluster | undefined {
 }
 
 function printUsage(cluster: LocalCluster): void {
-  console.log(`# cluster ${cluster.id}: ${cluster.apiServerUrl} (Kubernetes ${cluster.kubernetesVersion})`);
+  console.log(`# cluster ${cluster.id}: ${cluster.apiServerURL} (Kubernetes ${cluster.kubernetesVersion})`);
   console.log(`# logs: ${cluster.logsDir}`);
   console.log(`export KUBECONFIG=${cluster.kubeconfigPath}`);
 }

@@ -2,6 +2,7 @@
 // `cluster:down`) needs to use the cluster, restart its API server or stop it.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AdminCredentials } from './admin-api.ts';
 import type { ComponentName } from './component-commands.ts';
 
 export interface ComponentRecord {
@@ -13,6 +14,10 @@ export interface ComponentRecord {
   pid: number;
 }
 
+/**
+ * The record as JSON. Its field names are a format on disk that earlier checkouts wrote and read, so they
+ * stay as they are (apiServerUrl, podCidr) where the code's own names spell acronyms upper case.
+ */
 export interface ClusterState {
   id: string;
   stateDir: string;
@@ -57,4 +62,10 @@ export function writeClusterState(state: ClusterState): void {
   const partial = `${path}.${process.pid}.partial`;
   writeFileSync(partial, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(partial, path);
+}
+
+/** What the admin client needs of the record. */
+export function adminCredentials(state: ClusterState): AdminCredentials {
+  const { apiServerUrl, caCertPath, adminCertPath, adminKeyPath } = state;
+  return { apiServerURL: apiServerUrl, caCertPath, adminCertPath, adminKeyPath };
 }

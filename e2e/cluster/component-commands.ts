@@ -74,7 +74,7 @@ export function apiServerCommand(layout: ClusterLayout, assets: ControlPlaneAsse
   const { pki } = layout;
   return {
     name: 'kube-apiserver',
-    command: assets.kubeApiServer,
+    command: assets.kubeAPIServer,
     args: [
       `--etcd-servers=${loopback(layout.ports.etcdClient)}`,
       '--bind-address=127.0.0.1',
@@ -92,7 +92,7 @@ export function apiServerCommand(layout: ClusterLayout, assets: ControlPlaneAsse
       // The `kubernetes` Endpoints would have to name a loopback address, which validation rejects.
       '--endpoint-reconciler-type=none',
       // Webhooks and aggregated APIs given as a Service are reached at an endpoint (a fake pod's loopback
-      // address, see choosePodCidr), never at the Service's cluster IP, which nothing here routes.
+      // address, see choosePodCIDR), never at the Service's cluster IP, which nothing here routes.
       '--enable-aggregator-routing=true',
       // It taints every new Node not-ready until the node lifecycle controller, which needs kubelet
       // heartbeats and is not run here, lifts the taint; kwok marks the node Ready itself.
@@ -167,7 +167,7 @@ export function kwokCommand(layout: ClusterLayout, assets: ControlPlaneAssets): 
       '--manage-all-nodes=false',
       `--manage-nodes-with-annotation-selector=${selector}`,
       `--node-ip=${NODE_IP}`,
-      `--cidr=${layout.podCidr}`,
+      `--cidr=${layout.podCIDR}`,
       // No --server-address: kwok's kubelet-like server (logs, exec) is not needed, so it listens nowhere.
     ],
     // kwok also reads ~/.kwok/kwok.yaml when it exists; a home of its own keeps the run hermetic.

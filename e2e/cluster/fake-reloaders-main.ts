@@ -3,8 +3,8 @@
 // /healthz on 127.0.0.1:<health port> answers 200 once the gateway pods have been listed.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { AdminApi } from './admin-api.ts';
-import { readClusterState } from './cluster-state.ts';
+import { AdminAPI } from './admin-api.ts';
+import { adminCredentials, readClusterState } from './cluster-state.ts';
 import { FakeReloaders } from './fake-reloaders.ts';
 
 const { values } = parseArgs({
@@ -19,7 +19,7 @@ if (!stateDir || !Number.isInteger(healthPort)) {
 }
 
 const reloaders = new FakeReloaders({
-  api: new AdminApi(readClusterState(stateDir)),
+  api: new AdminAPI(adminCredentials(readClusterState(stateDir))),
   log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
 });
 reloaders.start();

@@ -9,7 +9,7 @@ import { configHashInText } from '../../shared/gateway/config-status.ts';
 import { RELOADER_STATUS_PATH, type ReloaderStatus } from '../../shared/gateway/reloader-status.ts';
 import { DEFAULT_RELOADER_STATUS_PORT } from '../../shared/gateway/reloader-pod-layout.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
-import type { AdminApi } from './admin-api.ts';
+import type { AdminAPI } from './admin-api.ts';
 
 const GATEWAY_PODS = 'app.kubernetes.io/component=gateway,app.kubernetes.io/managed-by=ai-gateway-operator';
 const GATEWAY_LABEL = 'ai-gateway-operator/gateway';
@@ -22,7 +22,7 @@ interface GatewayPod {
 }
 
 export interface FakeReloadersOptions {
-  api: Pick<AdminApi, 'getJson'>;
+  api: Pick<AdminAPI, 'getJSON'>;
   port?: number;
   pollMs?: number;
   log?: (line: string) => void;
@@ -37,7 +37,7 @@ function reloaderPort(pod: GatewayPod): number | undefined {
 }
 
 export class FakeReloaders {
-  private readonly api: Pick<AdminApi, 'getJson'>;
+  private readonly api: Pick<AdminAPI, 'getJSON'>;
   private readonly port: number;
   private readonly pollMs: number;
   private readonly log: (line: string) => void;
@@ -78,7 +78,7 @@ export class FakeReloaders {
   }
 
   private async sync(): Promise<void> {
-    const list = (await this.api.getJson(
+    const list = (await this.api.getJSON(
       `/api/v1/pods?labelSelector=${encodeURIComponent(GATEWAY_PODS)}`,
     )) as { items: GatewayPod[] } | undefined;
     const wanted = new Map<string, { namespace: string; gateway: string }>();
@@ -139,7 +139,7 @@ export class FakeReloaders {
 
   /** The configuration in the gateway's ConfigMap, as a pod that has loaded it reports it. */
   private async status(namespace: string, gateway: string): Promise<ReloaderStatus> {
-    const configMap = (await this.api.getJson(
+    const configMap = (await this.api.getJSON(
       `/api/v1/namespaces/${namespace}/configmaps/agw-${gateway}`,
     )) as { data?: Record<string, string> } | undefined;
     const hash = configHashInText(configMap?.data?.['nginx.conf'] ?? '') ?? null;

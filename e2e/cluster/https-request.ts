@@ -3,10 +3,10 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export interface ClientTls {
-  caPem?: string;
-  certPem?: string;
-  keyPem?: string;
+export interface ClientTLS {
+  caPEM?: string;
+  certPEM?: string;
+  keyPEM?: string;
   /** Components' self-signed health endpoints on loopback: nothing to verify against. */
   insecure?: boolean;
 }
@@ -14,7 +14,7 @@ export interface ClientTls {
 export interface RequestOptions {
   method?: string;
   body?: unknown;
-  tls?: ClientTls;
+  tls?: ClientTLS;
   timeoutMs?: number;
 }
 
@@ -33,9 +33,9 @@ export function requestText(url: string, options: RequestOptions = {}): Promise<
       {
         method: options.method ?? 'GET',
         headers: payload === undefined ? {} : { 'content-type': 'application/json' },
-        ca: options.tls?.caPem,
-        cert: options.tls?.certPem,
-        key: options.tls?.keyPem,
+        ca: options.tls?.caPEM,
+        cert: options.tls?.certPEM,
+        key: options.tls?.keyPEM,
         rejectUnauthorized: options.tls?.insecure !== true,
         timeout: options.timeoutMs ?? 10_000,
       },

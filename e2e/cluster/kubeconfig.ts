@@ -7,7 +7,7 @@ export interface KubeconfigOptions {
   clusterName: string;
   server: string;
   /** PEM of the CA the server's certificate chains to, embedded so the file stands alone. */
-  caCertPem: string;
+  caCertPEM: string;
   userName: string;
   credentials: KubeconfigCredentials;
   namespace?: string;
@@ -32,7 +32,7 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
         name: options.clusterName,
         cluster: {
           server: options.server,
-          'certificate-authority-data': Buffer.from(options.caCertPem).toString('base64'),
+          'certificate-authority-data': Buffer.from(options.caCertPEM).toString('base64'),
         },
       },
     ],

@@ -31,7 +31,7 @@ export class Kubectl {
     return this.run(['apply', '-f', '-', ...args], { input: manifest });
   }
 
-  async getJson<T = unknown>(args: readonly string[]): Promise<T> {
+  async getJSON<T = unknown>(args: readonly string[]): Promise<T> {
     return JSON.parse(await this.run(['get', ...args, '-o', 'json'])) as T;
   }
 }

@@ -28,8 +28,8 @@ export interface ClusterLayout {
   /** kwok's configuration (its Stage objects). */
   kwokConfigPath: string;
   nodeName: string;
-  /** Where kwok takes fake pods' addresses from: see choosePodCidr. */
-  podCidr: string;
+  /** Where kwok takes fake pods' addresses from: see choosePodCIDR. */
+  podCIDR: string;
 }
 
 /** Services get virtual IPs from here; nothing ever routes to them, they only have to be valid. */
@@ -41,7 +41,7 @@ export const API_SERVER_SERVICE_IP = '10.96.0.1';
  * out. Each running cluster takes a /16 of its own, 127.<64-254>.0.0/16, because the fake gateway reloaders
  * listen on pod addresses: two clusters must not hand out the same one.
  */
-export function choosePodCidr(taken: readonly string[], random: () => number = Math.random): string {
+export function choosePodCIDR(taken: readonly string[], random: () => number = Math.random): string {
   const free: string[] = [];
   for (let octet = 64; octet <= 254; octet++) {
     const cidr = `127.${octet}.0.1/16`;
@@ -54,7 +54,7 @@ export function choosePodCidr(taken: readonly string[], random: () => number = M
 /** The fake node's address, for the same reason. */
 export const NODE_IP = '127.0.0.1';
 
-export function apiServerUrl(layout: ClusterLayout): string {
+export function apiServerURL(layout: ClusterLayout): string {
   return `https://127.0.0.1:${layout.ports.apiServer}`;
 }
 
@@ -62,7 +62,7 @@ export function planLayout(
   id: string,
   stateDir: string,
   ports: ClusterPorts,
-  podCidr: string,
+  podCIDR: string,
 ): ClusterLayout {
   const kubeconfigDir = join(stateDir, 'kubeconfig');
   const pkiDir = join(stateDir, 'pki');
@@ -85,6 +85,6 @@ export function planLayout(
     },
     kwokConfigPath: join(stateDir, 'kwok.yaml'),
     nodeName: 'kwok-node-0',
-    podCidr,
+    podCIDR,
   };
 }

@@ -2,8 +2,8 @@
 // started it, the tests and `cluster:down` all drive the same cluster the same way.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdminApi } from './admin-api.ts';
-import { readClusterState, writeClusterState } from './cluster-state.ts';
+import { AdminAPI } from './admin-api.ts';
+import { adminCredentials, readClusterState, writeClusterState } from './cluster-state.ts';
 import type { ClusterState, ComponentRecord } from './cluster-state.ts';
 import { Kubectl } from './kubectl.ts';
 import { parsePrometheusText } from './prometheus-text.ts';
@@ -25,8 +25,8 @@ const API_SERVER_START_TIMEOUT_MS = 120_000;
  * The component is the one this cluster started, not an unrelated process that reused its pid: every
  * component's command line names the cluster id (etcd's data directory lives outside the state directory).
  */
-function isOurs(component: ComponentRecord, clusterId: string): boolean {
-  return isRunning(component.pid) && commandLineContains(component.pid, clusterId);
+function isOurs(component: ComponentRecord, clusterID: string): boolean {
+  return isRunning(component.pid) && commandLineContains(component.pid, clusterID);
 }
 
 export class LocalCluster {
@@ -49,7 +49,7 @@ export class LocalCluster {
   get kubeconfigPath(): string {
     return this.#state.kubeconfigPath;
   }
-  get apiServerUrl(): string {
+  get apiServerURL(): string {
     return this.#state.apiServerUrl;
   }
   get caCertPath(): string {
@@ -76,8 +76,8 @@ export class LocalCluster {
     });
   }
 
-  adminApi(): AdminApi {
-    return new AdminApi(this.#state);
+  adminAPI(): AdminAPI {
+    return new AdminAPI(adminCredentials(this.#state));
   }
 
   /** Whether every component is still running. */
@@ -102,13 +102,13 @@ export class LocalCluster {
    * Stops kube-apiserver and starts it again with the same flags, port and etcd, then waits for /readyz:
    * what clients see when the API server is upgraded or restarted.
    */
-  async restartApiServer(): Promise<void> {
+  async restartAPIServer(): Promise<void> {
     const state = this.#reload();
     const index = state.components.findIndex((c) => c.name === 'kube-apiserver');
     const previous = state.components[index];
     if (previous === undefined) throw new Error(`cluster ${state.id} has no kube-apiserver record`);
     if (isOurs(previous, state.id)) await stopProcessGroup(previous.pid, STOP_GRACE_MS);
-    const api = this.adminApi();
+    const api = this.adminAPI();
     const restarted = await startComponent(previous, {
       logsDir: state.logsDir,
       isReady: () => apiServerIsReady(api),
@@ -121,7 +121,7 @@ export class LocalCluster {
 
   /** The API server's /metrics, parsed (e.g. apiserver_request_total by verb and resource). */
   async apiServerMetrics(): Promise<MetricSample[]> {
-    const res = await this.adminApi().request('GET', '/metrics');
+    const res = await this.adminAPI().request('GET', '/metrics');
     if (res.status !== 200) throw new Error(`GET /metrics: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
     return parsePrometheusText(res.body);
   }

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import {
   createCertificateAuthority,
   createClientCertificate,
-  createRsaKeyPair,
+  createRSAKeyPair,
   createServerCertificate,
 } from '../../shared/tls/certificates.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 
 export interface CertificateFiles {
   certPath: string;
@@ -58,13 +58,13 @@ export function pkiPaths(dir: string): ClusterPki {
   };
 }
 
-function write(files: CertificateFiles, pair: KeyPairPem): void {
-  writeFileSync(files.certPath, pair.certPem);
-  writeFileSync(files.keyPath, pair.keyPem, { mode: 0o600 });
+function write(files: CertificateFiles, pair: KeyPairPEM): void {
+  writeFileSync(files.certPath, pair.certPEM);
+  writeFileSync(files.keyPath, pair.keyPEM, { mode: 0o600 });
 }
 
-/** Generates everything at the paths in `pki`; `apiServerServiceIp` is the `kubernetes` Service's address. */
-export function writeClusterPki(pki: ClusterPki, apiServerServiceIp: string): void {
+/** Generates everything at the paths in `pki`; `apiServerServiceIP` is the `kubernetes` Service's address. */
+export function writeClusterPki(pki: ClusterPki, apiServerServiceIP: string): void {
   const ca = createCertificateAuthority({
     commonName: 'ai-gateway-operator-e2e-ca',
     validForMs: VALID_FOR_MS,
@@ -75,7 +75,7 @@ export function writeClusterPki(pki: ClusterPki, apiServerServiceIp: string): vo
     createServerCertificate(ca, {
       commonName: 'kube-apiserver',
       dnsNames: API_SERVER_DNS_NAMES,
-      ipAddresses: ['127.0.0.1', apiServerServiceIp],
+      ipAddresses: ['127.0.0.1', apiServerServiceIP],
       validForMs: VALID_FOR_MS,
     }),
   );
@@ -85,7 +85,7 @@ export function writeClusterPki(pki: ClusterPki, apiServerServiceIp: string): vo
   client(pki.controllerManager, 'system:kube-controller-manager', []);
   client(pki.scheduler, 'system:kube-scheduler', []);
   client(pki.kwok, 'kwok', ['system:masters']);
-  const serviceAccountKey = createRsaKeyPair();
-  writeFileSync(pki.serviceAccountPublicKeyPath, serviceAccountKey.publicKeyPem);
-  writeFileSync(pki.serviceAccountPrivateKeyPath, serviceAccountKey.privateKeyPem, { mode: 0o600 });
+  const serviceAccountKey = createRSAKeyPair();
+  writeFileSync(pki.serviceAccountPublicKeyPath, serviceAccountKey.publicKeyPEM);
+  writeFileSync(pki.serviceAccountPrivateKeyPath, serviceAccountKey.privateKeyPEM, { mode: 0o600 });
 }

@@ -1,6 +1,6 @@
 // How each component shows it is serving. Each check resolves true or false, or throws while the component
 // cannot be reached yet; the caller polls it with a deadline.
-import type { AdminApi } from './admin-api.ts';
+import type { AdminAPI } from './admin-api.ts';
 import { requestText } from './https-request.ts';
 
 export async function etcdIsHealthy(clientPort: number): Promise<boolean> {
@@ -8,7 +8,7 @@ export async function etcdIsHealthy(clientPort: number): Promise<boolean> {
   return res.status === 200 && (JSON.parse(res.body) as { health?: string }).health === 'true';
 }
 
-export async function apiServerIsReady(api: AdminApi): Promise<boolean> {
+export async function apiServerIsReady(api: AdminAPI): Promise<boolean> {
   const res = await api.request('GET', '/readyz');
   if (res.status !== 200) throw new Error(`/readyz answered HTTP ${res.status}: ${res.body.slice(-300)}`);
   return true;
@@ -29,14 +29,14 @@ interface NodeStatus {
 }
 
 /** kwok's node stage has run: the fake node reports Ready. */
-export async function nodeIsReady(api: AdminApi, nodeName: string): Promise<boolean> {
-  const node = (await api.getJson(`/api/v1/nodes/${nodeName}`)) as NodeStatus | undefined;
+export async function nodeIsReady(api: AdminAPI, nodeName: string): Promise<boolean> {
+  const node = (await api.getJSON(`/api/v1/nodes/${nodeName}`)) as NodeStatus | undefined;
   return node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 }
 
 /** The service account controller has run: namespaces get their `default` ServiceAccount. */
-export async function defaultServiceAccountExists(api: AdminApi): Promise<boolean> {
-  return (await api.getJson('/api/v1/namespaces/default/serviceaccounts/default')) !== undefined;
+export async function defaultServiceAccountExists(api: AdminAPI): Promise<boolean> {
+  return (await api.getJSON('/api/v1/namespaces/default/serviceaccounts/default')) !== undefined;
 }
 
 /** The fake reloaders have listed the gateway pods once. */

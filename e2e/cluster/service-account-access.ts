@@ -50,7 +50,7 @@ export async function writeServiceAccountKubeconfig(
     renderKubeconfig({
       clusterName: 'e2e',
       server: cluster.server,
-      caCertPem: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
+      caCertPEM: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
       userName: `system:serviceaccount:${namespace}:${name}`,
       credentials: { token },
       namespace,

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AdminApi } from './admin-api.ts';
+import { AdminAPI } from './admin-api.ts';
 import { resolveAssets } from './assets.ts';
 import type { ControlPlaneAssets } from './assets.ts';
-import { readClusterState, writeClusterState } from './cluster-state.ts';
+import { adminCredentials, readClusterState, writeClusterState } from './cluster-state.ts';
 import type { ClusterState, ComponentRecord } from './cluster-state.ts';
 import {
   apiServerCommand,
@@ -24,7 +24,7 @@ import { fakeNodeManifest } from './fake-node.ts';
 import { freeLoopbackPorts } from './free-ports.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { writeKwokConfig } from './kwok-config.ts';
-import { API_SERVER_SERVICE_IP, apiServerUrl, choosePodCidr, planLayout } from './layout.ts';
+import { API_SERVER_SERVICE_IP, apiServerURL, choosePodCIDR, planLayout } from './layout.ts';
 import type { ClusterLayout } from './layout.ts';
 import type { CertificateFiles } from './pki.ts';
 import { writeClusterPki } from './pki.ts';
@@ -53,20 +53,20 @@ export interface StartClusterOptions {
   componentTimeoutMs?: number;
 }
 
-function newClusterId(): string {
+function newClusterID(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
 function writeKubeconfigs(layout: ClusterLayout): void {
-  const caCertPem = readFileSync(layout.pki.ca.certPath, 'utf8');
+  const caCertPEM = readFileSync(layout.pki.ca.certPath, 'utf8');
   const write = (path: string, userName: string, files: CertificateFiles): void =>
     writeFileSync(
       path,
       renderKubeconfig({
         clusterName: 'e2e',
-        server: apiServerUrl(layout),
-        caCertPem,
+        server: apiServerURL(layout),
+        caCertPEM,
         userName,
         credentials: { clientCertificatePath: files.certPath, clientKeyPath: files.keyPath },
       }),
@@ -79,7 +79,7 @@ function writeKubeconfigs(layout: ClusterLayout): void {
 }
 
 /** The pod address blocks of the clusters running from `stateRoot`. */
-function podCidrsInUse(stateRoot: string): string[] {
+function podCIDRsInUse(stateRoot: string): string[] {
   let entries: string[];
   try {
     entries = readdirSync(stateRoot).filter((name) => name.startsWith('cluster-'));
@@ -98,7 +98,7 @@ function podCidrsInUse(stateRoot: string): string[] {
 }
 
 async function prepareLayout(stateRoot: string, assets: ControlPlaneAssets): Promise<ClusterLayout> {
-  const id = newClusterId();
+  const id = newClusterID();
   const ports = await freeLoopbackPorts([
     'etcdClient',
     'etcdPeer',
@@ -111,7 +111,7 @@ async function prepareLayout(stateRoot: string, assets: ControlPlaneAssets): Pro
     id,
     join(stateRoot, `cluster-${id}`),
     ports,
-    choosePodCidr(podCidrsInUse(stateRoot)),
+    choosePodCIDR(podCIDRsInUse(stateRoot)),
   );
   for (const dir of [
     layout.logsDir,
@@ -128,15 +128,15 @@ async function prepareLayout(stateRoot: string, assets: ControlPlaneAssets): Pro
   return layout;
 }
 
-async function createFakeNode(api: AdminApi, name: string): Promise<void> {
+async function createFakeNode(api: AdminAPI, name: string): Promise<void> {
   const res = await api.request('POST', '/api/v1/nodes', fakeNodeManifest(name));
   if (res.status !== 201 && res.status !== 409) {
     throw new Error(`creating Node ${name}: HTTP ${res.status}: ${res.body.slice(0, 500)}`);
   }
 }
 
-async function serverVersion(api: AdminApi): Promise<string> {
-  const version = (await api.getJson('/version')) as { gitVersion?: string } | undefined;
+async function serverVersion(api: AdminAPI): Promise<string> {
+  const version = (await api.getJSON('/version')) as { gitVersion?: string } | undefined;
   if (!version?.gitVersion) throw new Error('GET /version returned no gitVersion');
   return version.gitVersion;
 }
@@ -153,18 +153,18 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
     logsDir: layout.logsDir,
     etcdDataDir: layout.etcdDataDir,
     kubeconfigPath: layout.kubeconfigs.admin,
-    apiServerUrl: apiServerUrl(layout),
+    apiServerUrl: apiServerURL(layout),
     caCertPath: layout.pki.ca.certPath,
     adminCertPath: layout.pki.admin.certPath,
     adminKeyPath: layout.pki.admin.keyPath,
     kubernetesVersion: '',
     kubectlPath: assets.kubectl,
-    podCidr: layout.podCidr,
+    podCidr: layout.podCIDR,
     components: [],
     stopped: false,
   };
   writeClusterState(state);
-  const api = new AdminApi(state);
+  const api = new AdminAPI(adminCredentials(state));
   const started: ComponentRecord[] = [];
   const start = async (command: ComponentCommand, isReady: () => Promise<boolean>): Promise<void> => {
     started.push(await startComponent(command, { logsDir: layout.logsDir, isReady, timeoutMs }));

@@ -2,7 +2,7 @@
 // repaired after hand edits and garbage-collected; status that `kubectl wait` understands.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment, Service } from '../../controller/children/kube-objects.ts';
 import { CONFIG_HASH_ANNOTATION } from '../../controller/children/labels.ts';
@@ -15,7 +15,7 @@ import { deleteNamespace, getObject, prepareTestNamespace } from './support/oper
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess;
 

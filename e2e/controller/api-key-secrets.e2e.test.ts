@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { DEPLOYMENTS, SECRETS } from '../../shared/kube/well-known-resources.ts';
 import type { Deployment } from '../../controller/children/kube-objects.ts';
 import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
@@ -19,7 +19,7 @@ jest.setTimeout(240_000);
 
 const SHORT_KEY = 'short-key-15-ch';
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess;
 

@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { join } from 'node:path';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import type { ConfigMap } from '../../controller/children/kube-objects.ts';
 import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
 import { startEchoBackend, type EchoBackend } from '../../test/nginx/echo-backend.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
-import { startLoopbackDnsServer, type LoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { startLoopbackDNSServer, type LoopbackDNSServer } from '../../test/nginx/loopback-dns-server.ts';
 import { njsModulesDirectory } from '../../test/nginx/nginx-binary.ts';
 import {
   createNginxWorkspace,
@@ -33,10 +33,10 @@ const API_KEY = 'k3y-from-the-cluster';
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess | undefined;
-let dns: LoopbackDnsServer | undefined;
+let dns: LoopbackDNSServer | undefined;
 let backend: EchoBackend | undefined;
 let workspace: NginxWorkspace | undefined;
 let nginx: RunningNginx | undefined;
@@ -44,7 +44,7 @@ let nginx: RunningNginx | undefined;
 beforeAll(async () => {
   ({ api, namespace } = await prepareTestNamespace('ctl-dataplane'));
   backend = await startEchoBackend('echo');
-  dns = await startLoopbackDnsServer([`echo.${namespace}.svc.cluster.local`]);
+  dns = await startLoopbackDNSServer([`echo.${namespace}.svc.cluster.local`]);
   controller = await ControllerProcess.start({
     name: 'data-plane',
     args: [`--namespaces=${namespace}`, '--leader-elect=false', `--gateway-resolver=${dns.address}`],

@@ -3,7 +3,7 @@
 // repaired, children garbage-collected with the last route.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment } from '../../controller/children/kube-objects.ts';
 import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
@@ -15,7 +15,7 @@ import { deleteNamespace, getObject, prepareTestNamespace } from './support/oper
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess;
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { Condition } from '../../shared/api/meta.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment, Service } from '../../controller/children/kube-objects.ts';
 import { API_GATEWAY_ROUTE, crdName } from '../../shared/api/kinds.ts';
@@ -15,14 +15,14 @@ import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/cust
 import { kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { eventsAbout } from './support/events.ts';
-import { withoutCrdRule } from './support/lifted-rule.ts';
+import { withoutCRDRule } from './support/lifted-rule.ts';
 import { servedModel, serviceRoute } from './support/objects.ts';
 import { deleteNamespace, getObject, prepareTestNamespace } from './support/operator-cluster.ts';
 
 // Each step waits on a real control plane (rollouts, status writes, Events).
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess;
 
@@ -151,7 +151,7 @@ describe('objects stored without the webhook, on a real control plane', () => {
     await api.create(API_GATEWAY_ROUTES, serviceRoute(namespace, 'orders'));
     await api.create(API_GATEWAY_ROUTES, serviceRoute(namespace, 'users'));
     // The CRD refuses a burst without a rate limit too, so these are written as before it did.
-    await withoutCrdRule(crdName(API_GATEWAY_ROUTE), BURST_RULE, async () => {
+    await withoutCRDRule(crdName(API_GATEWAY_ROUTE), BURST_RULE, async () => {
       await api.create(API_GATEWAY_ROUTES, serviceRoute(namespace, 'bursty', { burst: 5 }));
     });
     const route = (name: string) => () =>
@@ -182,7 +182,7 @@ describe('objects stored without the webhook, on a real control plane', () => {
     expect(await owners()).toEqual(['orders', 'users']);
 
     // A served route whose spec turns invalid leaves the gateway; the other is still served.
-    await withoutCrdRule(crdName(API_GATEWAY_ROUTE), BURST_RULE, async () => {
+    await withoutCRDRule(crdName(API_GATEWAY_ROUTE), BURST_RULE, async () => {
       await api.patch(API_GATEWAY_ROUTES, { namespace, name: 'users' }, 'merge', { spec: { burst: 5 } });
     });
     await invalidSpecCondition(route('users'), 2);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import type { ConfigMap } from '../../controller/children/kube-objects.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
@@ -17,7 +17,7 @@ import { deleteNamespace, getObject, prepareTestNamespace } from './support/oper
 
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess | undefined;
 

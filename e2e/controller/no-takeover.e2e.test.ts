@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { Condition } from '../../shared/api/meta.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SERVICES } from '../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Service } from '../../controller/children/kube-objects.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
@@ -19,7 +19,7 @@ import { deleteNamespace, getObject, prepareTestNamespace } from './support/oper
 // Each step waits on a real control plane; recovery waits for the controller's 30 s second look.
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess;
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { DEPLOYMENTS, SECRETS, SERVICES } from '../../shared/kube/well-known-resources.ts';
 import type { Deployment, Service } from '../../controller/children/kube-objects.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
@@ -21,7 +21,7 @@ jest.setTimeout(240_000);
 
 const PROVIDER_KEY = 'sk-e2e-provider-key';
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess;
 

@@ -1,7 +1,7 @@
 // The controller under failures an operator sees in production: the leader dies and a standby takes
 // over; the API server restarts mid-run and the controller catches up without anyone's help.
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import type { ConfigMap } from '../../controller/children/kube-objects.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
@@ -13,7 +13,7 @@ import { deleteNamespace, getObject, prepareTestNamespace } from './support/oper
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 const running: ControllerProcess[] = [];
 
@@ -76,7 +76,7 @@ describe('controller resilience', () => {
   it('catches up by itself after the API server restarts', async () => {
     const controller = await start('apiserver-restart', ['--leader-elect=false']);
     await api.create(API_GATEWAY_ROUTES, serviceRoute(namespace, 'before-restart', { gateway: 'restart' }));
-    await e2eCluster().restartApiServer();
+    await e2eCluster().restartAPIServer();
     await api.create(API_GATEWAY_ROUTES, serviceRoute(namespace, 'during-restart', { gateway: 'restart' }));
     await waitFor(async () => (await servedPaths('restart')).includes('"/during-restart"'), {
       description: 'the route created after the restart to be served',

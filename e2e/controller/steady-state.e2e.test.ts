@@ -3,7 +3,7 @@
 // fresh caches) makes the controller write a child or a status.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
 import { e2eCluster, kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from './support/controller-process.ts';
@@ -19,7 +19,7 @@ import {
 // Each step waits on a real control plane (rollouts, garbage collection, a Lease expiring).
 jest.setTimeout(240_000);
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let controller: ControllerProcess | undefined;
 

@@ -16,7 +16,7 @@ import {
 import { startEchoBackend, type EchoBackend } from '../../test/nginx/echo-backend.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
-import { startLoopbackDnsServer, type LoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { startLoopbackDNSServer, type LoopbackDNSServer } from '../../test/nginx/loopback-dns-server.ts';
 import { readStream } from './support/sse-client.ts';
 import { startGatewayPod, type GatewayPod } from './support/gateway-pod.ts';
 
@@ -25,7 +25,7 @@ jest.setTimeout(120_000);
 const SERVICE = `echo.${FIXTURE_NAMESPACE}.svc.cluster.local`;
 
 let backend: EchoBackend;
-let dns: LoopbackDnsServer;
+let dns: LoopbackDNSServer;
 let port: number;
 let metricsPort: number;
 let pod: GatewayPod | undefined;
@@ -60,7 +60,7 @@ async function served(path: string): Promise<number> {
 
 beforeAll(async () => {
   backend = await startEchoBackend('echo');
-  dns = await startLoopbackDnsServer([SERVICE]);
+  dns = await startLoopbackDNSServer([SERVICE]);
   port = await freeLoopbackPort();
   metricsPort = await freeLoopbackPort();
   while (metricsPort === port) metricsPort = await freeLoopbackPort();
@@ -91,14 +91,14 @@ describe('the reloader beside a real nginx', () => {
 
   it('reloads nginx in place when the mount changes; a stream in flight finishes', async () => {
     const running = pod as GatewayPod;
-    const master = running.nginxPid;
+    const master = running.nginxPID;
     const stream = readStream(port, '/a/stream', 30);
     const next = render(['/a', '/b']);
     await running.mount(volume(next));
     const status = await running.waitFor(next.hash);
     expect(status.lastReloadSeconds).toBeGreaterThan(0);
     expect(await served('/b')).toBe(200);
-    expect(running.nginxPid).toBe(master);
+    expect(running.nginxPID).toBe(master);
     expect(await stream).toMatchObject({ status: 200, events: 30, complete: true });
   });
 
@@ -132,9 +132,9 @@ describe('the reloader beside a real nginx', () => {
   it('follows nginx through a restart', async () => {
     const running = pod as GatewayPod;
     const current = render(['/a', '/b', '/c', '/d']);
-    const before = running.nginxPid;
+    const before = running.nginxPID;
     await running.restartNginx();
-    expect(running.nginxPid).not.toBe(before);
+    expect(running.nginxPID).not.toBe(before);
     const next = render(['/a', '/e']);
     await running.mount(volume(next));
     await running.waitFor(next.hash);

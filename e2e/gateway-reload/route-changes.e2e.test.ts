@@ -8,7 +8,7 @@
 // restricted Pod Security Standard.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { DEPLOYMENTS, PODS } from '../../shared/kube/well-known-resources.ts';
 import type { Deployment, Pod } from '../../controller/children/kube-objects.ts';
 import { GATEWAY_LABEL } from '../../controller/children/labels.ts';
@@ -16,7 +16,7 @@ import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resource
 import { startEchoBackend, type EchoBackend } from '../../test/nginx/echo-backend.ts';
 import { freeLoopbackPort } from '../../test/nginx/free-port.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
-import { startLoopbackDnsServer, type LoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { startLoopbackDNSServer, type LoopbackDNSServer } from '../../test/nginx/loopback-dns-server.ts';
 import { kubectl, waitFor } from '../setup/cluster-env.ts';
 import { ControllerProcess } from '../controller/support/controller-process.ts';
 import { serviceRoute } from '../controller/support/objects.ts';
@@ -34,10 +34,10 @@ const REVISION = 'deployment.kubernetes.io/revision';
 /** 100 ms apart: a stream of 20 to 40 s. */
 const STREAM_EVENTS = [200, 300, 400];
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let backend: EchoBackend | undefined;
-let dns: LoopbackDnsServer | undefined;
+let dns: LoopbackDNSServer | undefined;
 let controller: ControllerProcess | undefined;
 let gateway: ClusterGatewayPod | undefined;
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
     metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
   });
   backend = await startEchoBackend('echo');
-  dns = await startLoopbackDnsServer([`echo.${namespace}.svc.cluster.local`]);
+  dns = await startLoopbackDNSServer([`echo.${namespace}.svc.cluster.local`]);
   controller = await ControllerProcess.start({
     name: 'gateway-reload',
     args: [
@@ -103,7 +103,7 @@ describe('route changes on a running gateway', () => {
     const running = gateway as ClusterGatewayPod;
     const ref = { namespace, name: 'agw-default' };
     const before = await getObject<Deployment>(api, DEPLOYMENTS, ref);
-    const master = running.pod.nginxPid;
+    const master = running.pod.nginxPID;
     const stableReady = (await readyAtGeneration('stable'))?.status?.conditions?.find(
       (c) => c.type === 'Ready',
     );
@@ -155,7 +155,7 @@ describe('route changes on a running gateway', () => {
     expect(after?.metadata.annotations?.[REVISION]).toBe(before?.metadata.annotations?.[REVISION]);
     const pods = await api.list<Pod>(PODS, { namespace, labelSelector: `${GATEWAY_LABEL}=default` });
     expect(pods.items.map((p) => p.metadata.name)).toEqual([running.podName]);
-    expect(running.pod.nginxPid).toBe(master);
+    expect(running.pod.nginxPID).toBe(master);
     // The unchanged route stayed Ready throughout: its condition never turned.
     const stableAfter = (await readyAtGeneration('stable'))?.status?.conditions?.find(
       (c) => c.type === 'Ready',

@@ -89,28 +89,28 @@ beforeEach(() => {
   for (const backend of [primary, backup, azure]) backend.requests.length = 0;
 });
 
-function chat(model: string, key = ALPHA_KEY, extra: Record<string, unknown> = {}, requestId?: string) {
+function chat(model: string, key = ALPHA_KEY, extra: Record<string, unknown> = {}, requestID?: string) {
   return gateway.request('/openai/v1/chat/completions', {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       authorization: `Bearer ${key}`,
-      ...(requestId ? { 'x-request-id': requestId } : {}),
+      ...(requestID ? { 'x-request-id': requestID } : {}),
     },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }),
   });
 }
 
 /** The access log line of a request, once nginx has written it (after the answer was sent). */
-async function accessLogEntry(requestId: string): Promise<Record<string, string>> {
+async function accessLogEntry(requestID: string): Promise<Record<string, string>> {
   return waitFor(
     async () =>
       (await readFile(gateway.workspace.accessLog, 'utf8'))
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as Record<string, string>)
-        .find((entry) => entry.requestId === requestId),
-    { description: `the access log line of request ${requestId}`, timeoutMs: 10_000, intervalMs: 20 },
+        .find((entry) => entry.requestId === requestID),
+    { description: `the access log line of request ${requestID}`, timeoutMs: 10_000, intervalMs: 20 },
   );
 }
 

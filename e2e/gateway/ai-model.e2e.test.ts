@@ -26,21 +26,21 @@ let caDirectory: NginxWorkspace;
 
 beforeAll(async () => {
   const ca = createCertificateAuthority({ commonName: 'model provider CA', validForMs: HOUR_MS });
-  const otherCa = createCertificateAuthority({ commonName: 'unknown CA', validForMs: HOUR_MS });
+  const otherCA = createCertificateAuthority({ commonName: 'unknown CA', validForMs: HOUR_MS });
   const certificate = (issuer: typeof ca) => {
     const pair = createServerCertificate(issuer, {
       commonName: MODEL_HOST,
       dnsNames: [MODEL_HOST],
       validForMs: HOUR_MS,
     });
-    return { key: pair.keyPem, cert: pair.certPem };
+    return { key: pair.keyPEM, cert: pair.certPEM };
   };
   trusted = await startEchoBackend('trusted', { tls: certificate(ca) });
-  untrusted = await startEchoBackend('untrusted', { tls: certificate(otherCa) });
+  untrusted = await startEchoBackend('untrusted', { tls: certificate(otherCA) });
   plain = await startEchoBackend('plain');
   caDirectory = await createNginxWorkspace();
   const caFile = join(caDirectory.directory, 'ca.pem');
-  await writeFile(caFile, ca.certPem);
+  await writeFile(caFile, ca.certPEM);
   gateway = await startGatewayUnderTest({
     dnsNames: [MODEL_HOST],
     models: [
@@ -102,7 +102,7 @@ describe('AIModel endpoints through nginx', () => {
     for (let i = 0; i < 6; i++)
       ports.add((await echoed(i % 2 === 0 ? '/ai/chat' : '/ai/embed', 'POST')).remotePort);
     // Each worker keeps its own idle connections: at most one handshake per worker.
-    expect(ports.size).toBeLessThanOrEqual(gateway.nginx.workerPids().length);
+    expect(ports.size).toBeLessThanOrEqual(gateway.nginx.workerPIDs().length);
   });
 
   it('refuses an endpoint whose certificate the configured CA did not sign', async () => {

@@ -6,7 +6,7 @@ import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend, type EchoedRequest } from '../../test/nginx/echo-backend.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
 import {
-  serviceDnsName,
+  serviceDNSName,
   startGatewayUnderTest,
   type GatewayUnderTest,
 } from '../../test/nginx/gateway-under-test.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   backend = await startEchoBackend('private');
   const service = { destinationService: 'private', destinationPort: backend.port };
   gateway = await startGatewayUnderTest({
-    dnsNames: [serviceDnsName('private')],
+    dnsNames: [serviceDNSName('private')],
     routes: [
       gatewayRoute('private', {
         path: '/private',
@@ -77,14 +77,14 @@ describe('API keys through nginx', () => {
   });
 
   it('accepts a key added to the Secret and refuses a removed one, without a reload', async () => {
-    const workers = gateway.nginx.workerPids();
+    const workers = gateway.nginx.workerPIDs();
     const config = gateway.rendered.config;
     await writeSecretVolume(secretDirectory, { 'team-a': FIRST_KEY, 'team-b': SECOND_KEY });
     expect(await status('/private', { 'X-API-Key': SECOND_KEY })).toBe(200);
     await writeSecretVolume(secretDirectory, { 'team-b': SECOND_KEY });
     expect(await status('/private', { 'X-API-Key': FIRST_KEY })).toBe(401);
     expect(await status('/private', { 'X-API-Key': SECOND_KEY })).toBe(200);
-    expect(gateway.nginx.workerPids()).toEqual(workers);
+    expect(gateway.nginx.workerPIDs()).toEqual(workers);
     expect(gateway.rendered.config).toBe(config);
   });
 

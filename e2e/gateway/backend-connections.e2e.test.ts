@@ -11,7 +11,7 @@ import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
 import { aiModel, gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend, type EchoedRequest } from '../../test/nginx/echo-backend.ts';
 import {
-  serviceDnsName,
+  serviceDNSName,
   startGatewayUnderTest,
   type GatewayUnderTest,
 } from '../../test/nginx/gateway-under-test.ts';
@@ -45,7 +45,7 @@ beforeAll(async () => {
     gatewayRoute('model', { path: '/ai', aiModelRef: { name: 'streamer' } }),
   ];
   gateway = await startGatewayUnderTest({
-    dnsNames: [serviceDnsName('kept'), serviceDnsName('moving'), serviceDnsName('closing'), MODEL_HOST],
+    dnsNames: [serviceDNSName('kept'), serviceDNSName('moving'), serviceDNSName('closing'), MODEL_HOST],
     models: [aiModel('streamer', { endpoint: `http://${MODEL_HOST}:${kept.port}` })],
     routes,
     // One worker, so that consecutive requests find the connections the one before left idle.
@@ -83,12 +83,12 @@ describe('connections from the gateway to its backends', () => {
   });
 
   it('follows a Service to a new address without a reload, leaving the old connections unused', async () => {
-    const workers = gateway.nginx.workerPids();
+    const workers = gateway.nginx.workerPIDs();
     const before = [await served('/moving'), await served('/moving')];
     expect(before.map((r) => r.backend)).toEqual(['moving-from', 'moving-from']);
     // A kept connection to the old address exists, and must not be what the next requests use.
     expect(before[1]?.remotePort).toBe(before[0]?.remotePort);
-    gateway.dns.set(serviceDnsName('moving'), '127.0.0.2');
+    gateway.dns.set(serviceDNSName('moving'), '127.0.0.2');
     // nginx asks again resolverValidSeconds + 1 s after its last answer (2 s in these tests).
     await waitFor(async () => (await served('/moving')).backend === 'moving-to', {
       description: 'the gateway to reach the moved Service',
@@ -98,7 +98,7 @@ describe('connections from the gateway to its backends', () => {
     const after = [];
     for (let i = 0; i < 5; i++) after.push((await served('/moving')).backend);
     expect(after).toEqual(Array.from({ length: 5 }, () => 'moving-to'));
-    expect(gateway.nginx.workerPids()).toEqual(workers);
+    expect(gateway.nginx.workerPIDs()).toEqual(workers);
   }, 20_000);
 
   it('opens a new connection when the backend closed the idle one, also for a POST', async () => {
@@ -176,7 +176,7 @@ describe('connections from the gateway to its backends', () => {
   });
 
   it('keeps the addresses it resolved across a reload, while the DNS server does not answer', async () => {
-    const workers = gateway.nginx.workerPids();
+    const workers = gateway.nginx.workerPIDs();
     gateway.dns.silent = true;
     try {
       // A new route to a backend the gateway had resolved, and one to a backend new to it (so the zone
@@ -186,7 +186,7 @@ describe('connections from the gateway to its backends', () => {
         gatewayRoute('kept-c', { path: '/kept-c', destinationService: 'kept', destinationPort: kept.port }),
         gatewayRoute('fresh', { path: '/fresh', destinationService: 'fresh', destinationPort: kept.port }),
       ]);
-      expect(gateway.nginx.workerPids().some((pid) => workers.includes(pid))).toBe(false);
+      expect(gateway.nginx.workerPIDs().some((pid) => workers.includes(pid))).toBe(false);
       expect((await served('/kept-c')).backend).toBe('kept');
       expect((await served('/kept-a')).backend).toBe('kept');
       expect((await served('/ai/chat')).backend).toBe('kept');

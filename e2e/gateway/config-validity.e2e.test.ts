@@ -32,7 +32,7 @@ beforeAll(async () => {
   caFile = join(workspace.directory, 'ca.pem');
   await writeFile(
     caFile,
-    createCertificateAuthority({ commonName: 'test CA', validForMs: 3_600_000 }).certPem,
+    createCertificateAuthority({ commonName: 'test CA', validForMs: 3_600_000 }).certPEM,
   );
 }, 60_000);
 

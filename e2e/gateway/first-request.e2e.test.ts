@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend } from '../../test/nginx/echo-backend.ts';
-import { serviceDnsName, startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
+import { serviceDNSName, startGatewayUnderTest } from '../../test/nginx/gateway-under-test.ts';
 
 const ATTEMPTS = 8;
 
@@ -26,7 +26,7 @@ describe('the first request to a gateway', () => {
     const statuses: number[] = [];
     for (let i = 0; i < ATTEMPTS; i++) {
       const gateway = await startGatewayUnderTest({
-        dnsNames: [serviceDnsName('one')],
+        dnsNames: [serviceDNSName('one')],
         routes: [route('one')],
       });
       try {
@@ -41,7 +41,7 @@ describe('the first request to a gateway', () => {
   it('to a new backend is served right after a reload', async () => {
     const names = Array.from({ length: ATTEMPTS }, (_, i) => `new-${i}`);
     const gateway = await startGatewayUnderTest({
-      dnsNames: [serviceDnsName('one'), ...names.map((name) => serviceDnsName(name))],
+      dnsNames: [serviceDNSName('one'), ...names.map((name) => serviceDNSName(name))],
       routes: [route('one')],
     });
     try {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend } from '../../test/nginx/echo-backend.ts';
 import {
-  serviceDnsName,
+  serviceDNSName,
   startGatewayUnderTest,
   type GatewayUnderTest,
 } from '../../test/nginx/gateway-under-test.ts';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   backend = await startEchoBackend('limited');
   const service = { destinationService: 'limited', destinationPort: backend.port };
   gateway = await startGatewayUnderTest({
-    dnsNames: [serviceDnsName('limited')],
+    dnsNames: [serviceDNSName('limited')],
     routes: [
       // One request per second refills slowly enough that a parallel batch always sees a full bucket.
       gatewayRoute('slow-lane', { path: '/slow-lane', rateLimit: 1, burst: 4, ...service }),

@@ -10,7 +10,7 @@ import { aiModel, gatewayRoute } from '../../shared/gateway/testing/gateway-fixt
 import { startEchoBackend, type EchoBackend } from '../../test/nginx/echo-backend.ts';
 import { writeSecretVolume } from '../../test/nginx/secret-volume.ts';
 import {
-  serviceDnsName,
+  serviceDNSName,
   startGatewayUnderTest,
   type GatewayUnderTest,
 } from '../../test/nginx/gateway-under-test.ts';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   backend = await startEchoBackend('app');
   const service = { destinationService: 'app', destinationPort: backend.port };
   gateway = await startGatewayUnderTest({
-    dnsNames: [serviceDnsName('app'), MODEL_HOST],
+    dnsNames: [serviceDNSName('app'), MODEL_HOST],
     models: [aiModel('llm', { endpoint: `http://${MODEL_HOST}:${backend.port}/v1` })],
     routes: [
       gatewayRoute('hello-route', { path: '/hello', ...service }),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startEchoBackend, type EchoBackend, type EchoedRequest } from '../../test/nginx/echo-backend.ts';
 import {
-  serviceDnsName,
+  serviceDNSName,
   startGatewayUnderTest,
   type GatewayUnderTest,
 } from '../../test/nginx/gateway-under-test.ts';
@@ -47,7 +47,7 @@ beforeAll(async () => {
     backends.set(name, await startEchoBackend(name, name === 'slow' ? { delayMs: 3000 } : {}));
   }
   gateway = await startGatewayUnderTest({
-    dnsNames: BACKENDS.filter((name) => name !== 'late').map((name) => serviceDnsName(name)),
+    dnsNames: BACKENDS.filter((name) => name !== 'late').map((name) => serviceDNSName(name)),
     routes: [
       gatewayRoute('users-get', { path: '/api/users', method: 'GET', ...to('users') }),
       gatewayRoute('users-post', { path: '/api/users', method: 'POST', ...to('users-write') }),
@@ -198,18 +198,18 @@ describe('gateway routing through nginx', () => {
   });
 
   it('resolves Service names at run time: a Service that appears later is reached without a reload', async () => {
-    const workers = gateway.nginx.workerPids();
+    const workers = gateway.nginx.workerPIDs();
     const missing = await gateway.request('/late');
     expect(missing.status).toBe(502);
     expect(JSON.parse(missing.body)).toMatchObject({ error: 'BadGateway' });
-    gateway.dns.set(serviceDnsName('late'));
+    gateway.dns.set(serviceDNSName('late'));
     // nginx asks again resolverValidSeconds + 1 s after its last answer (2 s in these tests).
     await waitFor(async () => (await gateway.request('/late')).status === 200, {
       description: 'the gateway to reach the Service created later',
       timeoutMs: 10_000,
       intervalMs: 100,
     });
-    expect(gateway.nginx.workerPids()).toEqual(workers);
+    expect(gateway.nginx.workerPIDs()).toEqual(workers);
   }, 15_000);
 
   it('answers 504 when the backend takes longer than requestTimeoutSeconds', async () => {
@@ -252,7 +252,7 @@ describe('a gateway whose routes take every method', () => {
 
   beforeAll(async () => {
     anyMethod = await startGatewayUnderTest({
-      dnsNames: [serviceDnsName('api')],
+      dnsNames: [serviceDNSName('api')],
       routes: [gatewayRoute('everything', { path: '/', ...to('api') })],
     });
   }, 30_000);

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import type { Condition, KubeObject } from '../../shared/api/meta.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
 import { FIXTURE_NAMESPACE, aiModel, gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
@@ -44,7 +44,7 @@ const SHORT_FOR = '3s';
 /** What the dashboard's $__rate_interval stands for here: the whole run. */
 const RATE_INTERVAL = '5m';
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 let namespace: string;
 let webhook: WebhookUnderTest | undefined;
 let controller: ControllerProcess | undefined;

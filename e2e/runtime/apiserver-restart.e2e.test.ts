@@ -5,7 +5,7 @@
 // machine is shared, and the bounds here only catch a cache or a standby that never recovers.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Registry } from 'prom-client';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 import type {
@@ -18,17 +18,17 @@ import { enqueueForObject } from '../../controller/runtime/handlers/enqueue.ts';
 import type { LeaderElectionTiming } from '../../controller/runtime/leader/leader-elector.ts';
 import { Manager } from '../../controller/runtime/manager/manager.ts';
 import { e2eCluster, waitFor } from '../setup/cluster-env.ts';
-import { CountingApi } from './support/counting-api.ts';
+import { CountingAPI } from './support/counting-api.ts';
 import {
-  clusterApi,
+  clusterAPI,
   configMap,
   createNamespace,
   deleteNamespace,
-  startApiServerProxy,
+  startAPIServerProxy,
 } from './support/cluster-api.ts';
 import { recordingLogger } from './support/recording-logger.ts';
 import type { LogEntry } from './support/recording-logger.ts';
-import type { TcpProxy } from './support/tcp-proxy.ts';
+import type { TCPProxy } from './support/tcp-proxy.ts';
 
 const TEST_TIMEOUT_MS = 300_000;
 const OBJECTS = 300;
@@ -38,10 +38,10 @@ const RECOVERY_BOUND_MS = 60_000;
 
 const LABEL = { 'e2e.example.com/suite': 'apiserver-restart' };
 const SELECTOR = 'e2e.example.com/suite=apiserver-restart';
-const direct = clusterApi();
+const direct = clusterAPI();
 let namespace = '';
 const managers: Manager[] = [];
-const proxies: TcpProxy[] = [];
+const proxies: TCPProxy[] = [];
 
 function report(figures: Record<string, unknown>): void {
   process.stderr.write(`[apiserver-restart] ${JSON.stringify(figures)}\n`);
@@ -59,7 +59,7 @@ interface Replica {
   manager: Manager;
   informer: Informer;
   reconciler: RecordingReconciler;
-  counting: CountingApi;
+  counting: CountingAPI;
   exit: Promise<number>;
   exitCode: number | undefined;
 }
@@ -67,11 +67,11 @@ interface Replica {
 function startReplica(
   identity: string,
   lease: string,
-  api: KubeApi,
+  api: KubeAPI,
   log: LogEntry[],
   timing?: Partial<LeaderElectionTiming>,
 ): Replica {
-  const counting = new CountingApi(api);
+  const counting = new CountingAPI(api);
   const manager = new Manager({
     api: counting.api,
     logger: recordingLogger(log, { replica: identity }),
@@ -163,8 +163,8 @@ describe('an API server restart and a dead leader, under load', () => {
       // (with the default 10 s renew deadline, a leader cut off that long exits, as it should).
       const timing = { leaseDurationMs: 60_000, renewDeadlineMs: 45_000, retryPeriodMs: 2_000 };
       const replicas = [
-        startReplica('one', 'restart', clusterApi(), log, timing),
-        startReplica('two', 'restart', clusterApi(), log, timing),
+        startReplica('one', 'restart', clusterAPI(), log, timing),
+        startReplica('two', 'restart', clusterAPI(), log, timing),
       ];
       await waitFor(() => replicas.some((r) => r.manager.isLeader), {
         description: 'a leader',
@@ -183,7 +183,7 @@ describe('an API server restart and a dead leader, under load', () => {
       // failures a reflector has seen within its backoff's reset period.
       for (let round = 1; round <= RESTARTS; round++) {
         const restartedAt = Date.now();
-        await e2eCluster().restartApiServer();
+        await e2eCluster().restartAPIServer();
         const answersAt = Date.now();
         const marker = `after-restart-${round}`;
         await createWithRetry(marker);
@@ -222,11 +222,11 @@ describe('an API server restart and a dead leader, under load', () => {
     'when the leader dies without releasing the Lease, the standby takes over and reconciles',
     async () => {
       const log: LogEntry[] = [];
-      const proxy = await startApiServerProxy();
+      const proxy = await startAPIServerProxy();
       proxies.push(proxy);
-      const leader = startReplica('doomed', 'takeover', clusterApi(proxy.port), log);
+      const leader = startReplica('doomed', 'takeover', clusterAPI(proxy.port), log);
       await waitFor(() => leader.manager.isLeader, { description: 'doomed to lead', timeoutMs: 30_000 });
-      const standby = startReplica('standby', 'takeover', clusterApi(), log);
+      const standby = startReplica('standby', 'takeover', clusterAPI(), log);
       await waitFor(() => standby.informer.store.list().length >= OBJECTS, {
         description: 'the standby to cache every object',
         timeoutMs: 30_000,

@@ -2,19 +2,19 @@
 // updates and deletes (including an object leaving the selector), and the typed errors of the client.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { ApiError, isConflict, isNotFound } from '../../shared/kube/api-error.ts';
+import { APIError, isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { InformerCache } from '../../controller/runtime/cache/informer-cache.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { waitFor } from '../setup/cluster-env.ts';
-import { clusterApi, configMap, createNamespace, deleteNamespace } from './support/cluster-api.ts';
+import { clusterAPI, configMap, createNamespace, deleteNamespace } from './support/cluster-api.ts';
 
 // Each test waits on a real API server (and on lease expiry); jest's 5 s default is too short.
 const TEST_TIMEOUT_MS = 60_000;
 
 const LABEL = { 'e2e.example.com/suite': 'informer' };
-const api = clusterApi();
+const api = clusterAPI();
 let namespace = '';
 const stop = new AbortController();
 
@@ -85,7 +85,7 @@ describe('informer on a real API server', () => {
       const current = await api.get(CONFIG_MAPS, { namespace, name: 'c' });
       await api.patch(CONFIG_MAPS, { namespace, name: 'c' }, 'merge', { data: { changed: 'yes' } });
       const stale = await api.replace(CONFIG_MAPS, current).catch((e: unknown) => e);
-      expect(stale).toBeInstanceOf(ApiError);
+      expect(stale).toBeInstanceOf(APIError);
       expect(isConflict(stale)).toBe(true);
     },
     TEST_TIMEOUT_MS,

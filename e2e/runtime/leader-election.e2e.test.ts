@@ -3,7 +3,7 @@
 // loses the Lease, aborts its work and exits non-zero, and the standby takes over once the Lease expires.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Registry } from 'prom-client';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { CONFIG_MAPS, LEASES } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import type {
@@ -17,26 +17,26 @@ import type { Lease } from '../../controller/runtime/leader/lease-lock.ts';
 import { EXIT_FAILURE, EXIT_OK, Manager } from '../../controller/runtime/manager/manager.ts';
 import { waitFor } from '../setup/cluster-env.ts';
 import {
-  clusterApi,
+  clusterAPI,
   configMap,
   createNamespace,
   deleteNamespace,
-  startApiServerProxy,
+  startAPIServerProxy,
 } from './support/cluster-api.ts';
-import type { TcpProxy } from './support/tcp-proxy.ts';
+import type { TCPProxy } from './support/tcp-proxy.ts';
 
 // Each test waits on a real API server (and on lease expiry); jest's 5 s default is too short.
 const TEST_TIMEOUT_MS = 60_000;
 
 const LABEL = { 'e2e.example.com/suite': 'leader-election' };
-const direct = clusterApi();
+const direct = clusterAPI();
 let namespace = '';
-let proxy: TcpProxy;
+let proxy: TCPProxy;
 const running: Manager[] = [];
 
 beforeAll(async () => {
   namespace = await createNamespace(direct, 'crt-leader');
-  proxy = await startApiServerProxy();
+  proxy = await startAPIServerProxy();
 });
 
 afterAll(async () => {
@@ -66,7 +66,7 @@ function synced(manager: Manager): boolean {
   return readiness === true || (typeof readiness === 'object' && readiness.ok);
 }
 
-function startManager(api: KubeApi, lease: string, identity: string, timing?: Partial<LeaderElectionTiming>) {
+function startManager(api: KubeAPI, lease: string, identity: string, timing?: Partial<LeaderElectionTiming>) {
   const manager = new Manager({
     api,
     logger: silentLogger,
@@ -94,7 +94,7 @@ describe('leader election on a real API server', () => {
       await direct.create(CONFIG_MAPS, configMap(namespace, 'first', LABEL));
       const one = startManager(direct, 'handover', 'one');
       await waitFor(() => one.manager.isLeader, { description: 'one to lead', timeoutMs: 20_000 });
-      const two = startManager(clusterApi(), 'handover', 'two');
+      const two = startManager(clusterAPI(), 'handover', 'two');
       await waitFor(() => one.reconciler.reconciled.includes('first'), {
         description: 'one to reconcile',
         timeoutMs: 10_000,
@@ -131,9 +131,9 @@ describe('leader election on a real API server', () => {
     'a leader cut off from the API server loses the lease, aborts its work and exits non-zero',
     async () => {
       const timing = { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 };
-      const isolated = startManager(clusterApi(proxy.port), 'partition', 'isolated', timing);
+      const isolated = startManager(clusterAPI(proxy.port), 'partition', 'isolated', timing);
       await waitFor(() => isolated.manager.isLeader, { description: 'isolated to lead', timeoutMs: 20_000 });
-      const standby = startManager(clusterApi(), 'partition', 'standby', timing);
+      const standby = startManager(clusterAPI(), 'partition', 'standby', timing);
       await direct.create(CONFIG_MAPS, configMap(namespace, 'slow-partition', LABEL));
       await waitFor(() => isolated.reconciler.reconciled.includes('slow-partition'), {
         description: 'isolated to be in the middle of a reconcile',

@@ -9,15 +9,15 @@ import { ServerSideApplier } from '../../controller/runtime/apply/server-side-ap
 import { Informer } from '../../controller/runtime/cache/informer.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { e2eCluster, sumSamples, waitFor } from '../setup/cluster-env.ts';
-import { CountingApi } from './support/counting-api.ts';
-import { clusterApi, configMap, createNamespace, deleteNamespace } from './support/cluster-api.ts';
+import { CountingAPI } from './support/counting-api.ts';
+import { clusterAPI, configMap, createNamespace, deleteNamespace } from './support/cluster-api.ts';
 
 // Each test waits on a real API server (and on lease expiry); jest's 5 s default is too short.
 const TEST_TIMEOUT_MS = 60_000;
 
 const FIELD_MANAGER = 'e2e-controller-runtime';
 const MANAGED = { 'app.kubernetes.io/managed-by': FIELD_MANAGER };
-const direct = clusterApi();
+const direct = clusterAPI();
 const stop = new AbortController();
 let namespace = '';
 
@@ -41,7 +41,7 @@ describe('server-side apply on a real API server', () => {
   test(
     'creates, then issues zero writes in steady state, then repairs drift and follows changes',
     async () => {
-      const counting = new CountingApi(clusterApi());
+      const counting = new CountingAPI(clusterAPI());
       const applier = new ServerSideApplier({ api: counting.api, fieldManager: FIELD_MANAGER });
       const informer = new Informer({
         api: counting.api,

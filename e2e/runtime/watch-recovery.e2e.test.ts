@@ -9,29 +9,29 @@ import { Informer } from '../../controller/runtime/cache/informer.ts';
 import type { ReflectorTuning } from '../../controller/runtime/cache/informer.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import { waitFor } from '../setup/cluster-env.ts';
-import { CountingApi } from './support/counting-api.ts';
+import { CountingAPI } from './support/counting-api.ts';
 import {
-  clusterApi,
+  clusterAPI,
   configMap,
   createNamespace,
   deleteNamespace,
-  startApiServerProxy,
+  startAPIServerProxy,
 } from './support/cluster-api.ts';
-import type { TcpProxy } from './support/tcp-proxy.ts';
+import type { TCPProxy } from './support/tcp-proxy.ts';
 
 // Each test waits on a real API server (reconnects, its own watch timeout); jest's 5 s default is too short.
 const TEST_TIMEOUT_MS = 60_000;
 
 const LABEL = { 'e2e.example.com/suite': 'watch-recovery' };
 const SELECTOR = 'e2e.example.com/suite=watch-recovery';
-const direct = clusterApi();
+const direct = clusterAPI();
 let namespace = '';
-let proxy: TcpProxy;
+let proxy: TCPProxy;
 const stops: AbortController[] = [];
 
 beforeAll(async () => {
   namespace = await createNamespace(direct, 'crt-watch');
-  proxy = await startApiServerProxy();
+  proxy = await startAPIServerProxy();
 });
 
 afterAll(async () => {
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 function startInformer(tuning: ReflectorTuning) {
-  const counting = new CountingApi(clusterApi(proxy.port));
+  const counting = new CountingAPI(clusterAPI(proxy.port));
   const informer = new Informer({
     api: counting.api,
     resource: CONFIG_MAPS,

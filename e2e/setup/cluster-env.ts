@@ -77,7 +77,7 @@ export function kubectl(args: readonly string[], options?: RunOptions): Promise<
 }
 
 /** `kubectl apply` of YAML (or JSON) text, one or more documents. */
-export function applyYaml(yaml: string, args: readonly string[] = []): Promise<string> {
+export function applyYAML(yaml: string, args: readonly string[] = []): Promise<string> {
   return e2eKubectl().apply(yaml, args);
 }
 

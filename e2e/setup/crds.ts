@@ -3,7 +3,7 @@ import { API_KINDS, crdName } from '../../shared/api/kinds.ts';
 import { kubectl } from './cluster-env.ts';
 
 /** Applies crds/ server-side (taking over fields other suites set) and waits until all are Established. */
-export async function installCrds(): Promise<void> {
+export async function installCRDs(): Promise<void> {
   await kubectl(['apply', '--server-side', '--force-conflicts', '-f', 'crds/']);
   await kubectl([
     'wait',

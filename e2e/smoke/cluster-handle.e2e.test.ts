@@ -53,7 +53,7 @@ describe('local cluster handle', () => {
       await kubectl(['create', 'configmap', 'survives-restart', '-n', namespace, '--from-literal=k=v']);
       const startedBefore = sumSamples(await cluster.apiServerMetrics(), 'process_start_time_seconds');
 
-      await cluster.restartApiServer();
+      await cluster.restartAPIServer();
 
       const startedAfter = sumSamples(await cluster.apiServerMetrics(), 'process_start_time_seconds');
       expect(startedAfter).toBeGreaterThan(startedBefore);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KWOK_NODE_ANNOTATION } from '../cluster/component-commands.ts';
 import { readPinnedVersions } from '../cluster/versions.ts';
-import { applyYaml, E2E_TEST_TIMEOUT_MS, kubectl, waitFor } from '../setup/cluster-env.ts';
+import { applyYAML, E2E_TEST_TIMEOUT_MS, kubectl, waitFor } from '../setup/cluster-env.ts';
 
 const CRDS_DIR = fileURLToPath(new URL('../../crds/', import.meta.url));
 const namespace = `smoke-${randomBytes(3).toString('hex')}`;
@@ -38,7 +38,7 @@ function deploymentManifest(name: string, ownerReferences: object[] = []): strin
   });
 }
 
-async function getJsonOrUndefined<T>(args: string[]): Promise<T | undefined> {
+async function getJSONOrUndefined<T>(args: string[]): Promise<T | undefined> {
   try {
     return JSON.parse(await kubectl(['get', ...args, '-o', 'json'])) as T;
   } catch (err) {
@@ -71,10 +71,10 @@ describe('local control plane', () => {
   test(
     'a Deployment becomes Available with its pods Running on the fake node',
     async () => {
-      await applyYaml(deploymentManifest('web'));
+      await applyYAML(deploymentManifest('web'));
       await waitFor(
         async () =>
-          isAvailable(await getJsonOrUndefined<DeploymentStatus>(['deployment', 'web', '-n', namespace])),
+          isAvailable(await getJSONOrUndefined<DeploymentStatus>(['deployment', 'web', '-n', namespace])),
         { description: `Deployment ${namespace}/web to be Available with 2 replicas`, timeoutMs: 90_000 },
       );
       const pods = JSON.parse(
@@ -101,26 +101,26 @@ describe('local control plane', () => {
     'the garbage collector deletes a Deployment whose owner is deleted',
     async () => {
       const owner = JSON.parse(
-        await applyYaml(
+        await applyYAML(
           JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner', namespace } }),
           ['-o', 'json'],
         ),
       ) as { metadata: { uid: string } };
-      await applyYaml(
+      await applyYAML(
         deploymentManifest('owned', [
           { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid },
         ]),
       );
       await waitFor(
         async () =>
-          isAvailable(await getJsonOrUndefined<DeploymentStatus>(['deployment', 'owned', '-n', namespace])),
+          isAvailable(await getJSONOrUndefined<DeploymentStatus>(['deployment', 'owned', '-n', namespace])),
         { description: `Deployment ${namespace}/owned to be Available`, timeoutMs: 90_000 },
       );
 
       await kubectl(['delete', 'configmap', 'owner', '-n', namespace]);
 
       await waitFor(
-        async () => (await getJsonOrUndefined(['deployment', 'owned', '-n', namespace])) === undefined,
+        async () => (await getJSONOrUndefined(['deployment', 'owned', '-n', namespace])) === undefined,
         { description: `Deployment ${namespace}/owned to be garbage-collected`, timeoutMs: 90_000 },
       );
       await waitFor(
@@ -134,8 +134,8 @@ describe('local control plane', () => {
 
   const crdFiles = existsSync(CRDS_DIR) ? readdirSync(CRDS_DIR).filter((file) => file.endsWith('.yaml')) : [];
   // Shown as skipped, rather than silently absent, while crds/ is still empty.
-  const eachCrd = crdFiles.length > 0 ? test.each(crdFiles) : test.skip.each(['(crds/ holds no *.yaml)']);
-  eachCrd(
+  const eachCRD = crdFiles.length > 0 ? test.each(crdFiles) : test.skip.each(['(crds/ holds no *.yaml)']);
+  eachCRD(
     'CRD %s becomes Established',
     async (file) => {
       const crd = JSON.parse(
@@ -151,7 +151,7 @@ describe('local control plane', () => {
       ) as { metadata: { name: string } };
       await waitFor(
         async () => {
-          const current = await getJsonOrUndefined<{ status?: { conditions?: Condition[] } }>([
+          const current = await getJSONOrUndefined<{ status?: { conditions?: Condition[] } }>([
             'crd',
             crd.metadata.name,
           ]);

@@ -2,7 +2,7 @@
 // and rotates its CA: the API server must never meet a certificate it does not trust.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { loadKubeConfig } from '../../shared/kube/config.ts';
 import { customResource } from '../../shared/kube/resource.ts';
 import { AI_MODEL, API_GATEWAY_ROUTE } from '../../shared/api/kinds.ts';
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe('certificate rotation under load', () => {
   it('loses no request while serving certificates and the CA are replaced', async () => {
-    const api = HttpKubeApi.fromKubeConfig(loadKubeConfig(e2eKubeconfig()), { requestTimeoutMs: 15_000 });
+    const api = HTTPKubeAPI.fromKubeConfig(loadKubeConfig(e2eKubeconfig()), { requestTimeoutMs: 15_000 });
     const models = customResource(AI_MODEL, 'v1');
     const legacyRoutes = customResource(API_GATEWAY_ROUTE, 'v1alpha1');
     const routes = customResource(API_GATEWAY_ROUTE, 'v1');

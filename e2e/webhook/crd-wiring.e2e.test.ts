@@ -13,7 +13,7 @@ import { API_KINDS, crdName } from '../../shared/api/kinds.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
 import { freeLoopbackPorts } from '../cluster/free-ports.ts';
 import { e2eKubeconfig, kubectl, waitFor } from '../setup/cluster-env.ts';
-import { installCrds } from '../setup/crds.ts';
+import { installCRDs } from '../setup/crds.ts';
 
 jest.setTimeout(120_000);
 
@@ -23,22 +23,22 @@ const SERVICE = { namespace: 'platform-tools', name: 'gateways-ai-gateway-operat
 const INJECT_CA_FROM = `${SERVICE.namespace}/${SERVICE.name}`;
 const ANNOTATION = 'cert-manager.io/inject-ca-from';
 
-interface Crd {
+interface CRD {
   metadata: { annotations?: Record<string, string> };
   spec: { conversion: { webhook: { clientConfig: Record<string, unknown> } } };
 }
 
-async function crd(name: string): Promise<Crd> {
-  return JSON.parse(await kubectl(['get', 'crd', name, '-o', 'json'])) as Crd;
+async function crd(name: string): Promise<CRD> {
+  return JSON.parse(await kubectl(['get', 'crd', name, '-o', 'json'])) as CRD;
 }
 
 let workDir: string;
 let webhook: ChildProcess | undefined;
 let exited = false;
-const original = new Map<string, Crd>();
+const original = new Map<string, CRD>();
 
 beforeAll(async () => {
-  await installCrds();
+  await installCRDs();
   for (const name of CRDS) original.set(name, await crd(name));
   workDir = await mkdtemp(join(tmpdir(), 'e2e-crd-wiring-'));
   const ca = createCertificateAuthority({ commonName: 'e2e-crd-wiring-ca', validForMs: 3_600_000 });
@@ -47,8 +47,8 @@ beforeAll(async () => {
     validForMs: 3_600_000,
     ipAddresses: ['127.0.0.1'],
   });
-  await writeFile(join(workDir, 'tls.crt'), serving.certPem);
-  await writeFile(join(workDir, 'tls.key'), serving.keyPem);
+  await writeFile(join(workDir, 'tls.crt'), serving.certPEM);
+  await writeFile(join(workDir, 'tls.key'), serving.keyPEM);
   const ports = await freeLoopbackPorts(['https', 'health'] as const);
   webhook = spawn(
     process.execPath,

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ANSWERED_BY_HEADER } from '../../shared/gateway/ai-locations.ts';
 import { sendRequest } from '../../test/nginx/http-request.ts';
-import type { HttpAnswer } from '../../test/nginx/http-request.ts';
+import type { HTTPAnswer } from '../../test/nginx/http-request.ts';
 import type { DemoOutput } from './demo-output.ts';
 import {
   AI_ROUTE,
@@ -63,7 +63,7 @@ function metricsCommand(metricsPort: number): string {
 }
 
 /** One line: status, the model that answered, what it said and the tokens it reported. */
-function describeChatAnswer(answer: HttpAnswer): string {
+function describeChatAnswer(answer: HTTPAnswer): string {
   const model = answer.headers[ANSWERED_BY];
   let said = answer.body.trim();
   try {

@@ -23,7 +23,7 @@ export interface ProcessCommand {
   flags: string[];
 }
 
-export interface CrdPatch {
+export interface CRDPatch {
   crd: string;
   /** The JSON merge patch, as NOTES.txt quotes it. */
   patch: string;
@@ -40,7 +40,7 @@ export function webhookCommandFromNotes(notes: string): ProcessCommand {
   return { script: script!, flags };
 }
 
-export function crdPatchesFromNotes(notes: string): CrdPatch[] {
+export function crdPatchesFromNotes(notes: string): CRDPatch[] {
   const patches = [...notes.matchAll(CRD_PATCH)].map((m) => ({ crd: m[1]!, patch: m[2]! }));
   if (patches.length === 0) throw new ChartOutputError('kubectl patch crd lines', 'NOTES.txt', notes);
   return patches;

@@ -31,7 +31,7 @@ describe('followGateway', () => {
     let reads = 0;
     const follower = followGateway(
       {
-        getJson: async (path: string) => {
+        getJSON: async (path: string) => {
           reads += 1;
           return objects[path];
         },

@@ -3,7 +3,7 @@
 // files.
 import type { DemoOutput } from './demo-output.ts';
 import { readGatewaySnapshot } from './gateway-snapshot.ts';
-import type { JsonReader } from './gateway-snapshot.ts';
+import type { JSONReader } from './gateway-snapshot.ts';
 import type { LocalGateway } from './local-gateway.ts';
 
 const DEFAULT_POLL_INTERVAL_MS = 2_000;
@@ -13,7 +13,7 @@ export interface GatewayFollower {
 }
 
 export function followGateway(
-  api: JsonReader,
+  api: JSONReader,
   gateway: Pick<LocalGateway, 'update'>,
   where: { namespace: string; childName: string },
   out: DemoOutput,

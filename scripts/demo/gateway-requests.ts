@@ -2,7 +2,7 @@
 // an API-key route without and with a key from the cluster's Secret, the converted v1alpha1 route, and a
 // path no route claims.
 import { sendRequest } from '../../test/nginx/http-request.ts';
-import type { HttpAnswer } from '../../test/nginx/http-request.ts';
+import type { HTTPAnswer } from '../../test/nginx/http-request.ts';
 import type { DemoOutput } from './demo-output.ts';
 
 export interface GatewayRequest {
@@ -43,7 +43,7 @@ interface EchoedRequest {
 }
 
 /** One line saying who answered: a backend (and what reached it), or the gateway itself with its body. */
-export function describeAnswer(answer: HttpAnswer): string {
+export function describeAnswer(answer: HTTPAnswer): string {
   let echoed: EchoedRequest | undefined;
   try {
     echoed = JSON.parse(answer.body) as EchoedRequest;

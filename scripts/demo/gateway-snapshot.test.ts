@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { renderGatewayChildren } from '../../controller/children/gateway/gateway-children.ts';
 import { testGatewayPodSettings } from '../../controller/children/gateway/testing/pod-settings.ts';
 import { GatewayNotFoundError, readGatewaySnapshot } from './gateway-snapshot.ts';
-import type { JsonReader } from './gateway-snapshot.ts';
+import type { JSONReader } from './gateway-snapshot.ts';
 
 const children = renderGatewayChildren({
   namespace: 'shop',
@@ -16,11 +16,11 @@ const children = renderGatewayChildren({
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
-function apiServer(objects: Record<string, unknown>): JsonReader & { paths: string[] } {
+function apiServer(objects: Record<string, unknown>): JSONReader & { paths: string[] } {
   const paths: string[] = [];
   return {
     paths,
-    getJson: async (path: string) => {
+    getJSON: async (path: string) => {
       paths.push(path);
       return objects[path];
     },

@@ -2,7 +2,7 @@
 // each API-key Secret its Deployment mounts (by directory below the API-key directory), and the provider
 // keys of each provider-credentials Secret it mounts (by directory below the credentials directory).
 import type { ConfigMap, Deployment } from '../../controller/children/kube-objects.ts';
-import type { AdminApi } from '../../e2e/cluster/admin-api.ts';
+import type { AdminAPI } from '../../e2e/cluster/admin-api.ts';
 import { GATEWAY_CONFIG_FILE } from '../../shared/gateway/render-gateway-config.ts';
 import { apiKeySecretMounts, credentialSecretMounts } from './gateway-secret-mounts.ts';
 import type { SecretMount } from './gateway-secret-mounts.ts';
@@ -35,17 +35,17 @@ function decode(data: Record<string, string> | undefined): Record<string, string
 }
 
 /** The one call the snapshot needs from the API server. */
-export type JsonReader = Pick<AdminApi, 'getJson'>;
+export type JSONReader = Pick<AdminAPI, 'getJSON'>;
 
 /** The gateway `agw-<name>` of `namespace` as its pods would see it, or undefined when it has none. */
 export async function readGatewaySnapshot(
-  api: JsonReader,
+  api: JSONReader,
   namespace: string,
   childName: string,
 ): Promise<GatewaySnapshot | undefined> {
   const base = `/namespaces/${namespace}`;
-  const configMap = (await api.getJson(`/api/v1${base}/configmaps/${childName}`)) as ConfigMap | undefined;
-  const deployment = (await api.getJson(`/apis/apps/v1${base}/deployments/${childName}`)) as
+  const configMap = (await api.getJSON(`/api/v1${base}/configmaps/${childName}`)) as ConfigMap | undefined;
+  const deployment = (await api.getJSON(`/apis/apps/v1${base}/deployments/${childName}`)) as
     Deployment | undefined;
   if (configMap === undefined || deployment === undefined) return undefined;
   const { [GATEWAY_CONFIG_FILE]: config, ...files } = configMap.data ?? {};
@@ -55,7 +55,7 @@ export async function readGatewaySnapshot(
   const volumes = async (mounts: SecretMount[]) => {
     const byDirectory: Record<string, Record<string, string>> = {};
     for (const mount of mounts) {
-      const secret = (await api.getJson(`/api/v1${base}/secrets/${mount.secretName}`)) as
+      const secret = (await api.getJSON(`/api/v1${base}/secrets/${mount.secretName}`)) as
         { data?: Record<string, string> } | undefined;
       const data = decode(secret?.data);
       const items = mount.items;

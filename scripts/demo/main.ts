@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     if (options.wait) {
       printTryIt(running, out);
       const follower = followGateway(
-        running.cluster.adminApi(),
+        running.cluster.adminAPI(),
         running.gateway,
         { namespace: SAMPLES_NAMESPACE, childName: GATEWAY_CHILD_NAME },
         out,

@@ -6,12 +6,12 @@ import { SAMPLES_NAMESPACE } from './demo-settings.ts';
 export const API_KEY_SECRET = 'demo-api-keys';
 export const API_KEY_NAME = 'team-a';
 
-class ApiKeyMissingError extends Error {
+class APIKeyMissingError extends Error {
   readonly secret: string;
   readonly key: string;
   constructor(secret: string, key: string) {
     super(`Secret ${secret} has no key ${key}`);
-    this.name = 'ApiKeyMissingError';
+    this.name = 'APIKeyMissingError';
     this.secret = secret;
     this.key = key;
   }
@@ -19,17 +19,17 @@ class ApiKeyMissingError extends Error {
 
 /** The value at `key` of the sample Secret `name`, decoded. */
 export async function readSecretValue(cluster: LocalCluster, name: string, key: string): Promise<string> {
-  const secret = await cluster.kubectl.getJson<{ data?: Record<string, string> }>([
+  const secret = await cluster.kubectl.getJSON<{ data?: Record<string, string> }>([
     'secret',
     name,
     '-n',
     SAMPLES_NAMESPACE,
   ]);
   const encoded = secret.data?.[key];
-  if (encoded === undefined) throw new ApiKeyMissingError(`${SAMPLES_NAMESPACE}/${name}`, key);
+  if (encoded === undefined) throw new APIKeyMissingError(`${SAMPLES_NAMESPACE}/${name}`, key);
   return Buffer.from(encoded, 'base64').toString('utf8');
 }
 
-export function readApiKey(cluster: LocalCluster): Promise<string> {
+export function readAPIKey(cluster: LocalCluster): Promise<string> {
   return readSecretValue(cluster, API_KEY_SECRET, API_KEY_NAME);
 }

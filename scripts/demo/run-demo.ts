@@ -19,7 +19,7 @@ import type { LocalGateway } from './local-gateway.ts';
 import { runGatewayLocally } from './run-gateway-locally.ts';
 import { startController, startWebhook } from './operator-processes.ts';
 import { checkMachine } from './preflight.ts';
-import { readApiKey, readSecretValue } from './read-api-key.ts';
+import { readAPIKey, readSecretValue } from './read-api-key.ts';
 import { startSampleBackend } from './sample-backend.ts';
 import { showAdmission } from './show-admission.ts';
 import { showConversion } from './show-conversion.ts';
@@ -64,7 +64,7 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   );
   onCluster(cluster);
   cleanup.push('stop the control plane', () => cluster.stop());
-  out.step(`cluster ${cluster.id}: Kubernetes ${cluster.kubernetesVersion} at ${cluster.apiServerUrl}`);
+  out.step(`cluster ${cluster.id}: Kubernetes ${cluster.kubernetesVersion} at ${cluster.apiServerURL}`);
   out.step(`state and logs: ${cluster.stateDir}`);
   const workDir = join(cluster.stateDir, 'demo');
   await mkdir(workDir, { recursive: true });
@@ -99,7 +99,7 @@ export async function runDemo({ out, cleanup, signal, onCluster }: DemoContext):
   section('Requests through the gateway configuration the controller wrote');
   const gateway = await runGatewayLocally(cluster, out);
   cleanup.push('stop nginx', () => gateway.stop());
-  const apiKey = await readApiKey(cluster);
+  const apiKey = await readAPIKey(cluster);
   await sendGatewayRequests(gateway.port, gatewayRequests(apiKey), out);
 
   section('AI gateway: provider key, fallback and token metrics through the same nginx');

@@ -9,7 +9,7 @@ import { startLocalGateway } from './local-gateway.ts';
 import type { LocalGateway } from './local-gateway.ts';
 
 export async function runGatewayLocally(cluster: LocalCluster, out: DemoOutput): Promise<LocalGateway> {
-  const snapshot = await readGatewaySnapshot(cluster.adminApi(), SAMPLES_NAMESPACE, GATEWAY_CHILD_NAME);
+  const snapshot = await readGatewaySnapshot(cluster.adminAPI(), SAMPLES_NAMESPACE, GATEWAY_CHILD_NAME);
   if (snapshot === undefined) {
     throw new GatewayNotFoundError(SAMPLES_NAMESPACE, GATEWAY_CHILD_NAME, 'no ConfigMap or Deployment');
   }

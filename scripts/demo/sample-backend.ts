@@ -2,7 +2,7 @@
 // reach them: a DNS server (the one the controller gives the gateways) resolves their cluster names to
 // loopback addresses picked at random, where local servers answer at the ports the samples name.
 import { randomInt } from 'node:crypto';
-import { startLoopbackDnsServer } from '../../test/nginx/loopback-dns-server.ts';
+import { startLoopbackDNSServer } from '../../test/nginx/loopback-dns-server.ts';
 import type { CleanupStack } from './cleanup-stack.ts';
 import type { DemoOutput } from './demo-output.ts';
 import {
@@ -50,7 +50,7 @@ export async function startSampleBackend(cleanup: CleanupStack, out: DemoOutput)
     cleanup.push(`stop the model server ${service}`, () => server.close());
     models.push([server, address]);
   }
-  const dns = await startLoopbackDnsServer();
+  const dns = await startLoopbackDNSServer();
   cleanup.push('stop the DNS server', () => dns.close());
   dns.set(serviceName(ECHO_SERVICE), echoAddress);
   for (const [server, address] of models) dns.set(serviceName(server.name), address);

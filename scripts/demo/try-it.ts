@@ -14,7 +14,7 @@ import { API_KEY_NAME, API_KEY_SECRET } from './read-api-key.ts';
 import type { RunningDemo } from './run-demo.ts';
 
 export function printTryIt({ cluster, gateway, workDir }: RunningDemo, out: DemoOutput): void {
-  const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
+  const gatewayURL = `http://127.0.0.1:${gateway.port}`;
   out.step('In another shell:');
   out.output(
     [
@@ -27,16 +27,16 @@ export function printTryIt({ cluster, gateway, workDir }: RunningDemo, out: Demo
       'kubectl get configmap agw-default -o jsonpath="{.data.nginx\\.conf}"',
       `kubectl apply -f ${relative(REPO_ROOT, INVALID_SAMPLE)}`,
       'kubectl delete aimodel llama-chat   # its Deployment, Service and ConfigMap go with it',
-      `curl -i ${gatewayUrl}/hello`,
-      `kubectl patch agr hello-route --type=merge -p '{"spec":{"path":"/hi"}}'   # then: curl -i ${gatewayUrl}/hi`,
-      `curl -i -H "X-API-Key: $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.team-b}' | base64 -d)" ${gatewayUrl}/secure`,
-      `curl -s -H "Authorization: Bearer $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.${API_KEY_NAME}}' | base64 -d)" ${gatewayUrl}${AI_ROUTE_PATH}/models`,
-      `curl -s -H 'X-API-Key: demo-key-for-team-b' -d '{"model":"llama-3","messages":[]}' ${gatewayUrl}${AI_ROUTE_PATH}/chat/completions`,
+      `curl -i ${gatewayURL}/hello`,
+      `kubectl patch agr hello-route --type=merge -p '{"spec":{"path":"/hi"}}'   # then: curl -i ${gatewayURL}/hi`,
+      `curl -i -H "X-API-Key: $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.team-b}' | base64 -d)" ${gatewayURL}/secure`,
+      `curl -s -H "Authorization: Bearer $(kubectl get secret ${API_KEY_SECRET} -o jsonpath='{.data.${API_KEY_NAME}}' | base64 -d)" ${gatewayURL}${AI_ROUTE_PATH}/models`,
+      `curl -s -H 'X-API-Key: demo-key-for-team-b' -d '{"model":"llama-3","messages":[]}' ${gatewayURL}${AI_ROUTE_PATH}/chat/completions`,
       `curl -s http://127.0.0.1:${gateway.metricsPort}/metrics   # tokens by route, consumer and model`,
     ].join('\n'),
   );
   out.step(
-    `The local nginx (${gatewayUrl}) follows the gateway's ConfigMap and Secrets; of the Services, ` +
+    `The local nginx (${gatewayURL}) follows the gateway's ConfigMap and Secrets; of the Services, ` +
       `only ${ECHO_SERVICE}, ${PRIMARY_MODEL_SERVER.service} and ${FALLBACK_MODEL_SERVER.service} answer (others: 502).`,
   );
   out.step(`Logs: ${workDir} (webhook, controller), ${cluster.logsDir} (control plane)`);

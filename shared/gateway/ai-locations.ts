@@ -44,7 +44,7 @@ export function usesAIGateway(route: NumberedRoute): boolean {
   return route.aiRouting !== undefined || route.route.spec.aiModelRef !== undefined;
 }
 
-export function aiHttpDirectives(): NginxNode[] {
+export function aiHTTPDirectives(): NginxNode[] {
   const variables = [
     '$gw_ai_operation',
     AI_REQUESTED_MODEL_VARIABLE,
@@ -83,19 +83,19 @@ function credentialDirectives(target: ModelTarget, index: number, options: Gatew
   ];
 }
 
-function targetHeaders(target: ModelTarget, index: number, consumesApiKey: boolean): NginxNode[] {
+function targetHeaders(target: ModelTarget, index: number, consumesAPIKey: boolean): NginxNode[] {
   const credentials = target.credentials;
   return [
     ...proxyHeaders(
       credentials
         ? {
-            consumesApiKey,
+            consumesAPIKey,
             credential: {
               header: credentials.header.name,
               value: quotedLiteral(`${credentials.header.prefix}$gw_credential_${index}`),
             },
           }
-        : { consumesApiKey },
+        : { consumesAPIKey },
     ),
     // The answer is read for its usage, so it must not be compressed.
     directive('proxy_set_header', 'Accept-Encoding', '""'),
@@ -113,7 +113,7 @@ export function modelProxyDirectives(
   options: GatewayOptions,
 ): NginxNode[] {
   const backend = target.backend;
-  const consumesApiKey = route.authentication.required && route.authentication.secret !== undefined;
+  const consumesAPIKey = route.authentication.required && route.authentication.secret !== undefined;
   const tls =
     backend.kind === 'endpoint' && backend.scheme === 'https'
       ? [
@@ -132,7 +132,7 @@ export function modelProxyDirectives(
     ),
     directive('set', AI_MODEL_VARIABLE, quotedText(target.model)),
     ...credentialDirectives(target, index, options),
-    ...targetHeaders(target, index, consumesApiKey),
+    ...targetHeaders(target, index, consumesAPIKey),
     directive('add_header', ANSWERED_BY_HEADER, quotedText(target.model), 'always'),
     ...proxyTimeouts(route.timeoutSeconds),
     // Models answer token by token; buffering would hold the stream back.

@@ -31,7 +31,7 @@ export interface ProxyHeaderOptions {
    * The route checks API keys: the key is the gateway's credential, so X-API-Key and a bearer
    * Authorization stay at the gateway; other Authorization schemes still reach the backend.
    */
-  consumesApiKey: boolean;
+  consumesAPIKey: boolean;
   /**
    * A model's provider key: it goes in its header, and no key header of the client (Authorization,
    * X-API-Key, api-key) passes, whatever the route checks.
@@ -42,12 +42,12 @@ export interface ProxyHeaderOptions {
 /** Request headers that carry API keys, the client's or a provider's; lower case. */
 const KEY_HEADERS = ['authorization', 'x-api-key', 'api-key'];
 
-export function proxyHeaders({ consumesApiKey, credential }: ProxyHeaderOptions): NginxNode[] {
+export function proxyHeaders({ consumesAPIKey, credential }: ProxyHeaderOptions): NginxNode[] {
   const header = (name: string, value: string) => directive('proxy_set_header', name, value);
   if (credential) {
     const provider = credential.header.toLowerCase();
     return [
-      ...proxyHeaders({ consumesApiKey: false }),
+      ...proxyHeaders({ consumesAPIKey: false }),
       ...KEY_HEADERS.filter((name) => name !== provider).map((name) => header(name, '""')),
       header(credential.header, credential.value),
     ];
@@ -61,7 +61,7 @@ export function proxyHeaders({ consumesApiKey, credential }: ProxyHeaderOptions)
     header('X-Forwarded-Host', '$host'),
     header('X-Real-IP', '$remote_addr'),
     header('X-Request-ID', REQUEST_ID),
-    ...(consumesApiKey
+    ...(consumesAPIKey
       ? [header('Authorization', AUTHORIZATION_WITHOUT_BEARER), header('X-API-Key', '""')]
       : []),
   ];

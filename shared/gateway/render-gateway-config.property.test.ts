@@ -130,7 +130,7 @@ function satisfyingKey(route: PreparedRoute): string {
   return [...parts, ...route.match.headers.map((h) => h.value)].join('\n');
 }
 
-function checkStructure(config: string, set: RouteSet, admittedIds: string[]): void {
+function checkStructure(config: string, set: RouteSet, admittedIDs: string[]): void {
   const top = parseNginxConfig(config);
   expectNamesWithin(top, TOP_LEVEL);
   const http = only(top, 'http').children ?? [];
@@ -153,7 +153,7 @@ function checkStructure(config: string, set: RouteSet, admittedIds: string[]): v
 
   const context = { models: modelsByKey(set.models), clusterDomain: 'cluster.local' };
   const routes = set.routes
-    .filter((r) => admittedIds.includes(`${r.metadata.namespace}/${r.metadata.name}`))
+    .filter((r) => admittedIDs.includes(`${r.metadata.namespace}/${r.metadata.name}`))
     .map((r) => prepareRoute(r, context))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 

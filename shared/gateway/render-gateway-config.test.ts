@@ -36,15 +36,15 @@ function location(config: string, modifier: string, path: string): ParsedDirecti
   return found;
 }
 
-function routeLocation(config: string, routeId: string): ParsedDirective {
+function routeLocation(config: string, routeID: string): ParsedDirective {
   const found = directives(config).find(
     (d) =>
       d.name === 'location' &&
       d.children?.some(
-        (c) => c.name === 'set' && c.args[0]?.value === '$gw_route_name' && c.args[1]?.value === routeId,
+        (c) => c.name === 'set' && c.args[0]?.value === '$gw_route_name' && c.args[1]?.value === routeID,
       ),
   );
-  if (!found) throw new Error(`no location for ${routeId}`);
+  if (!found) throw new Error(`no location for ${routeID}`);
   return found;
 }
 
@@ -53,11 +53,11 @@ function argsOf(block: ParsedDirective, name: string): string[][] {
 }
 
 /** The upstream a route proxies to: its name, proxy_pass URL and `server` arguments. */
-function upstreamOf(config: string, routeId: string): { name: string; url: string; server: string[] } {
-  const [url = ''] = argsOf(routeLocation(config, routeId), 'proxy_pass')[0] ?? [];
+function upstreamOf(config: string, routeID: string): { name: string; url: string; server: string[] } {
+  const [url = ''] = argsOf(routeLocation(config, routeID), 'proxy_pass')[0] ?? [];
   const name = url.replace(/^https?:\/\//, '');
   const upstream = directives(config).find((d) => d.name === 'upstream' && d.args[0]?.value === name);
-  if (!upstream) throw new Error(`no upstream ${name} for ${routeId}`);
+  if (!upstream) throw new Error(`no upstream ${name} for ${routeID}`);
   return { name, url, server: argsOf(upstream, 'server')[0] ?? [] };
 }
 

@@ -8,7 +8,7 @@ import {
   AI_REQUESTED_MODEL_VARIABLE,
   AI_TOKEN_VARIABLES,
   CONSUMER_VARIABLE,
-  aiHttpDirectives,
+  aiHTTPDirectives,
   aiScriptFiles,
   metricsServer,
   routingTargetLocations,
@@ -84,7 +84,7 @@ function numberedRoutes(options: GatewayOptions): NumberedRoute[] {
 }
 
 interface Features {
-  usesApiKeys: boolean;
+  usesAPIKeys: boolean;
   usesAI: boolean;
 }
 
@@ -108,7 +108,7 @@ function logFormat(options: GatewayOptions, routes: number, features: Features):
     ['upstreamLatencySeconds', '"$upstream_response_time"'],
     // Time to the first byte of the answer: what a streamed model answer keeps a client waiting.
     ['upstreamHeaderSeconds', '"$upstream_header_time"'],
-    ['consumer', features.usesApiKeys ? `"${CONSUMER_VARIABLE}"` : '""'],
+    ['consumer', features.usesAPIKeys ? `"${CONSUMER_VARIABLE}"` : '""'],
     ['requestedModel', ai(AI_REQUESTED_MODEL_VARIABLE)],
     ['model', ai(AI_MODEL_VARIABLE)],
     ['promptTokens', ai(AI_TOKEN_VARIABLES.prompt)],
@@ -222,7 +222,7 @@ function errorAnswers(setsAllow: boolean): NginxNode[] {
 }
 
 function httpBlock(options: GatewayOptions, routes: NumberedRoute[], features: Features): NginxNode {
-  const { usesApiKeys, usesAI } = features;
+  const { usesAPIKeys, usesAI } = features;
   const plans = planLocations(routes);
   const dispatches = plans.map((plan, i) => dispatchLocation(plan, i));
   const hasRootLocation = plans.some((plan) => plan.modifier === '^~' && plan.path === '/');
@@ -242,7 +242,7 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], features: F
         [directive('access_log', 'off'), directive('return', 200, quotedTemplate('{"status":"ok"}'))],
       ),
       configStatusLocation(),
-      ...(usesApiKeys
+      ...(usesAPIKeys
         ? [
             block(
               'location',
@@ -288,13 +288,13 @@ function httpBlock(options: GatewayOptions, routes: NumberedRoute[], features: F
       directive('resolver_timeout', '5s'),
       directive('limit_req_status', 429),
       ...(routes.length > 0 ? jumpTestCache() : []),
-      ...(usesApiKeys
+      ...(usesAPIKeys
         ? [directive('js_import', API_KEY_MODULE, 'from', quotedText(API_KEY_SCRIPT_FILE))]
         : []),
-      ...(usesAI ? aiHttpDirectives() : []),
+      ...(usesAI ? aiHTTPDirectives() : []),
       // The headers read the upstream host that only routes set; the maps serve the access log too.
       ...(routes.length > 0
-        ? [directive('proxy_http_version', '1.1'), ...proxyHeaders({ consumesApiKey: false })]
+        ? [directive('proxy_http_version', '1.1'), ...proxyHeaders({ consumesAPIKey: false })]
         : []),
       ...proxyHeaderMaps(),
       refusedPathMap(),
@@ -319,13 +319,13 @@ function configHash(config: string, files: Record<string, string>): string {
 export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
   const options = gatewayOptions(input);
   const routes = numberedRoutes(options);
-  const usesApiKeys = routes.some((r) => r.authentication.required && r.authentication.secret !== undefined);
+  const usesAPIKeys = routes.some((r) => r.authentication.required && r.authentication.secret !== undefined);
   const usesAI = routes.some(usesAIGateway);
   const nodes: NginxNode[] = [
     comment(
       `Gateway ${options.namespace}/${options.gateway}, rendered by ai-gateway-operator from its APIGatewayRoutes.`,
     ),
-    ...(usesApiKeys || usesAI
+    ...(usesAPIKeys || usesAI
       ? [directive('load_module', quotedText(`${options.modulesDirectory}/ngx_http_js_module.so`))]
       : []),
     directive('worker_processes', options.workerProcesses),
@@ -335,11 +335,11 @@ export function renderGatewayConfig(input: GatewayConfigInput): GatewayConfig {
     directive('pid', quotedText(`${options.runtimeDirectory}/nginx.pid`)),
     directive('error_log', options.errorLog === 'stderr' ? 'stderr' : quotedText(options.errorLog), 'warn'),
     block('events', [], [directive('worker_connections', 4096)]),
-    httpBlock(options, routes, { usesApiKeys, usesAI }),
+    httpBlock(options, routes, { usesAPIKeys, usesAI }),
   ];
   const config = nginxConfigText(nodes);
   const files: Record<string, string> = {
-    ...(usesApiKeys ? { [API_KEY_SCRIPT_FILE]: API_KEY_SCRIPT } : {}),
+    ...(usesAPIKeys ? { [API_KEY_SCRIPT_FILE]: API_KEY_SCRIPT } : {}),
     ...(usesAI ? aiScriptFiles(routes) : {}),
   };
   const hash = configHash(config, files);

@@ -40,7 +40,7 @@ export function rateLimitZone(route: NumberedRoute): NginxNode[] {
   ];
 }
 
-function consumesApiKey(route: PreparedRoute): boolean {
+function consumesAPIKey(route: PreparedRoute): boolean {
   return route.authentication.required && route.authentication.secret !== undefined;
 }
 
@@ -120,8 +120,8 @@ export function routeLocation(route: NumberedRoute, options: GatewayOptions): Ng
       comment(`APIGatewayRoute ${route.id}: ${pathMatch} ${JSON.stringify(path)} ${method}`),
       directive('set', ROUTE_NAME_VARIABLE, quotedText(route.id)),
       ...authentication(route, options),
-      ...(consumesApiKey(route) && route.route.spec.aiModelRef === undefined
-        ? proxyHeaders({ consumesApiKey: true })
+      ...(consumesAPIKey(route) && route.route.spec.aiModelRef === undefined
+        ? proxyHeaders({ consumesAPIKey: true })
         : []),
       ...rateLimit(route),
       ...proxy(route, options),

@@ -7,7 +7,7 @@ const CRD_DIRECTORIES = ['crds', 'charts/ai-gateway-operator/crds'] as const;
 
 const HEADER = '# Generated from shared/api by `npm run generate`. Do not edit.\n';
 
-function renderCRDYaml(crd: object): string {
+function renderCRDYAML(crd: object): string {
   return HEADER + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
@@ -15,7 +15,7 @@ function renderCRDYaml(crd: object): string {
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const kind of API_KINDS) {
-    const content = renderCRDYaml(renderCRD(kind));
+    const content = renderCRDYAML(renderCRD(kind));
     for (const dir of CRD_DIRECTORIES) files.set(`${dir}/${crdName(kind)}.yaml`, content);
   }
   return files;

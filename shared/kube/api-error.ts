@@ -1,5 +1,5 @@
-// Typed failures of API calls. `ApiError` carries what the API server answered (HTTP status, the
-// Status reason and message) together with what was asked (verb and path); `ApiConnectionError` means
+// Typed failures of API calls. `APIError` carries what the API server answered (HTTP status, the
+// Status reason and message) together with what was asked (verb and path); `APIConnectionError` means
 // no answer arrived at all. Callers branch on these, never on message text.
 import { errorMessage } from '../util/error-message.ts';
 
@@ -20,7 +20,7 @@ export interface KubeStatus {
   };
 }
 
-export class ApiError extends Error {
+export class APIError extends Error {
   readonly status: number;
   /** The Status reason, e.g. NotFound, Conflict, Expired, Gone; '' when the body had none. */
   readonly reason: string;
@@ -40,7 +40,7 @@ export class ApiError extends Error {
     const reason = body?.reason ?? '';
     const message = body?.message ?? `HTTP ${status}`;
     super(`${verb} ${path}: ${status}${reason ? ` ${reason}` : ''}: ${message}`, options);
-    this.name = 'ApiError';
+    this.name = 'APIError';
     this.status = status;
     this.reason = reason;
     this.verb = verb;
@@ -50,25 +50,25 @@ export class ApiError extends Error {
   }
 }
 
-export class ApiConnectionError extends Error {
+export class APIConnectionError extends Error {
   readonly verb: string;
   readonly path: string;
   constructor(verb: string, path: string, cause: unknown) {
     super(`${verb} ${path}: ${errorMessage(cause)}`, { cause });
-    this.name = 'ApiConnectionError';
+    this.name = 'APIConnectionError';
     this.verb = verb;
     this.path = path;
   }
 }
 
 /** A response or watch line that is not the JSON the API promises. */
-export class ApiDecodeError extends Error {
+export class APIDecodeError extends Error {
   readonly verb: string;
   readonly path: string;
   readonly excerpt: string;
   constructor(verb: string, path: string, excerpt: string, cause?: unknown) {
     super(`${verb} ${path}: cannot decode response: ${JSON.stringify(excerpt.slice(0, 200))}`, { cause });
-    this.name = 'ApiDecodeError';
+    this.name = 'APIDecodeError';
     this.verb = verb;
     this.path = path;
     this.excerpt = excerpt.slice(0, 200);
@@ -76,7 +76,7 @@ export class ApiDecodeError extends Error {
 }
 
 function hasStatus(err: unknown, status: number): boolean {
-  return err instanceof ApiError && err.status === status;
+  return err instanceof APIError && err.status === status;
 }
 
 export function isNotFound(err: unknown): boolean {
@@ -84,11 +84,11 @@ export function isNotFound(err: unknown): boolean {
 }
 
 export function isConflict(err: unknown): boolean {
-  return hasStatus(err, 409) && (err as ApiError).reason !== 'AlreadyExists';
+  return hasStatus(err, 409) && (err as APIError).reason !== 'AlreadyExists';
 }
 
 export function isAlreadyExists(err: unknown): boolean {
-  return hasStatus(err, 409) && (err as ApiError).reason === 'AlreadyExists';
+  return hasStatus(err, 409) && (err as APIError).reason === 'AlreadyExists';
 }
 
 /** The resourceVersion asked for is no longer available (compacted or expired): relist. */
@@ -101,7 +101,7 @@ export function isGone(err: unknown): boolean {
  * a server, so trying again soon costs it nothing.
  */
 export function isConnectionRefused(err: unknown): boolean {
-  if (!(err instanceof ApiConnectionError)) return false;
+  if (!(err instanceof APIConnectionError)) return false;
   const cause: unknown = err.cause;
   return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'ECONNREFUSED';
 }

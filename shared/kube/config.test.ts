@@ -138,7 +138,7 @@ describe('loadKubeConfig from a file', () => {
     const access = loadKubeConfig(
       kubeconfig(dir, '{token: t}', '{server: "https://10.0.0.1", proxy-url: "http://proxy:3128"}'),
     );
-    expect(access.cluster.proxyUrl).toBe('http://proxy:3128');
+    expect(access.cluster.proxyURL).toBe('http://proxy:3128');
   });
 });
 

@@ -69,7 +69,7 @@ export interface DeleteOptions extends RequestOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
-export interface KubeApi {
+export interface KubeAPI {
   list<T extends KubeObject>(resource: ResourceDescriptor, opts?: ListOptions): Promise<ObjectList<T>>;
   /** Opens a watch stream; connection failures and non-200 answers are thrown by the first `next()`. */
   watch<T extends KubeObject>(resource: ResourceDescriptor, opts: WatchOptions): AsyncIterable<WatchEvent<T>>;

@@ -4,12 +4,12 @@
 import forge from 'node-forge';
 import { errorMessage } from '../util/error-message.ts';
 
-export interface KeyPairPem {
-  certPem: string;
-  keyPem: string;
+export interface KeyPairPEM {
+  certPEM: string;
+  keyPEM: string;
 }
 
-export interface CertificateAuthority extends KeyPairPem {
+export interface CertificateAuthority extends KeyPairPEM {
   commonName: string;
 }
 
@@ -60,17 +60,17 @@ function generateKeyPair(bits: number): forge.pki.rsa.KeyPair {
   return forge.pki.rsa.generateKeyPair({ bits, e: 0x10001 });
 }
 
-export interface RsaKeyPairPem {
-  publicKeyPem: string;
-  privateKeyPem: string;
+export interface RSAKeyPairPEM {
+  publicKeyPEM: string;
+  privateKeyPEM: string;
 }
 
 /** A bare RSA key pair, e.g. the key the API server signs service-account tokens with. */
-export function createRsaKeyPair(bits: number = DEFAULT_KEY_BITS): RsaKeyPairPem {
+export function createRSAKeyPair(bits: number = DEFAULT_KEY_BITS): RSAKeyPairPEM {
   const keys = generateKeyPair(bits);
   return {
-    publicKeyPem: forge.pki.publicKeyToPem(keys.publicKey),
-    privateKeyPem: forge.pki.privateKeyToPem(keys.privateKey),
+    publicKeyPEM: forge.pki.publicKeyToPem(keys.publicKey),
+    privateKeyPEM: forge.pki.privateKeyToPem(keys.privateKey),
   };
 }
 
@@ -88,19 +88,19 @@ export function createCertificateAuthority(opts: CertificateOptions): Certificat
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return {
     commonName: opts.commonName,
-    certPem: forge.pki.certificateToPem(cert),
-    keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+    certPEM: forge.pki.certificateToPem(cert),
+    keyPEM: forge.pki.privateKeyToPem(keys.privateKey),
   };
 }
 
 function signLeaf(
-  ca: KeyPairPem,
+  ca: KeyPairPEM,
   opts: CertificateOptions,
   subject: forge.pki.CertificateField[],
   extensions: object[],
-): KeyPairPem {
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
+): KeyPairPEM {
+  const caCert = forge.pki.certificateFromPem(ca.certPEM);
+  const caKey = forge.pki.privateKeyFromPem(ca.keyPEM);
   const keys = generateKeyPair(opts.keyBits ?? DEFAULT_KEY_BITS);
   const cert = baseCertificate(opts, keys.publicKey, subject);
   cert.setIssuer(caCert.subject.attributes);
@@ -111,11 +111,11 @@ function signLeaf(
     ...extensions,
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
+  return { certPEM: forge.pki.certificateToPem(cert), keyPEM: forge.pki.privateKeyToPem(keys.privateKey) };
 }
 
 /** A TLS server certificate signed by `ca`, valid for the given DNS names and IP addresses. */
-export function createServerCertificate(ca: KeyPairPem, opts: ServerCertificateOptions): KeyPairPem {
+export function createServerCertificate(ca: KeyPairPEM, opts: ServerCertificateOptions): KeyPairPEM {
   const altNames = [
     ...(opts.dnsNames ?? []).map((value) => ({ type: 2, value })),
     ...(opts.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
@@ -135,7 +135,7 @@ export function createServerCertificate(ca: KeyPairPem, opts: ServerCertificateO
 }
 
 /** A TLS client certificate signed by `ca`; Kubernetes maps CN to the user and O to its groups. */
-export function createClientCertificate(ca: KeyPairPem, opts: ClientCertificateOptions): KeyPairPem {
+export function createClientCertificate(ca: KeyPairPEM, opts: ClientCertificateOptions): KeyPairPEM {
   const subject: forge.pki.CertificateField[] = [
     ...(opts.organizations ?? []).map((value) => ({ name: 'organizationName', value })),
     { name: 'commonName', value: opts.commonName },
@@ -154,10 +154,10 @@ export interface CertificateInfo {
 }
 
 /** Reads what a PEM certificate says; throws a descriptive error on anything that is not one. */
-export function describeCertificate(certPem: string): CertificateInfo {
+export function describeCertificate(certPEM: string): CertificateInfo {
   let cert: forge.pki.Certificate;
   try {
-    cert = forge.pki.certificateFromPem(certPem);
+    cert = forge.pki.certificateFromPem(certPEM);
   } catch (err) {
     throw new Error(`not a PEM X.509 certificate: ${errorMessage(err)}`, { cause: err });
   }
@@ -178,7 +178,7 @@ export function describeCertificate(certPem: string): CertificateInfo {
 }
 
 /** Splits a PEM bundle (several concatenated certificates) into its certificates. */
-export function splitPemBundle(bundle: string): string[] {
+export function splitPEMBundle(bundle: string): string[] {
   return (
     bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((p) => `${p}\n`) ?? []
   );

@@ -59,7 +59,7 @@ describe('workloads with default values', () => {
     const config = parseControllerConfig(flags, env);
     expect(config).toMatchObject({
       leaderElect: true,
-      leaderElectionId: CONTROLLER,
+      leaderElectionID: CONTROLLER,
       leaderElectionNamespace: NAMESPACE,
       namespaces: [],
       gatewayImage: 'nginxinc/nginx-unprivileged:1.30',

@@ -7,26 +7,26 @@ export const DNS_CLASS_IN = 1;
 
 export const RCODE = { noError: 0, formatError: 1, nameError: 3, notImplemented: 4, refused: 5 } as const;
 
-export class DnsFormatError extends Error {
+export class DNSFormatError extends Error {
   constructor(problem: string) {
     super(`malformed DNS query: ${problem}`);
-    this.name = 'DnsFormatError';
+    this.name = 'DNSFormatError';
   }
 }
 
-interface DnsQuestion {
+interface DNSQuestion {
   /** Lower case, without the trailing dot. */
   name: string;
   type: number;
   class: number;
 }
 
-export interface DnsQuery {
+export interface DNSQuery {
   id: number;
   /** Whether the client asked for recursion; echoed in the answer. */
   recursionDesired: boolean;
   opcode: number;
-  question: DnsQuestion;
+  question: DNSQuestion;
   /** The question section as received, echoed in the answer. */
   questionBytes: Buffer;
 }
@@ -39,28 +39,28 @@ function readName(message: Buffer, start: number): { name: string; end: number }
   let offset = start;
   for (;;) {
     const length = message[offset];
-    if (length === undefined) throw new DnsFormatError('name runs past the end of the message');
+    if (length === undefined) throw new DNSFormatError('name runs past the end of the message');
     if (length === 0) break;
     // Queries carry their one name in full; a compression pointer (0b11 prefix) or reserved label type is malformed.
-    if (length > 63) throw new DnsFormatError(`label length byte ${length} is not a plain label`);
+    if (length > 63) throw new DNSFormatError(`label length byte ${length} is not a plain label`);
     const label = message.subarray(offset + 1, offset + 1 + length);
-    if (label.length < length) throw new DnsFormatError('label runs past the end of the message');
+    if (label.length < length) throw new DNSFormatError('label runs past the end of the message');
     labels.push(label.toString('latin1').toLowerCase());
     offset += 1 + length;
-    if (offset - start > MAX_NAME_LENGTH) throw new DnsFormatError('name is longer than 255 bytes');
+    if (offset - start > MAX_NAME_LENGTH) throw new DNSFormatError('name is longer than 255 bytes');
   }
   return { name: labels.join('.'), end: offset + 1 };
 }
 
-/** Throws DnsFormatError when `message` is not a query with exactly one question. */
-export function parseDnsQuery(message: Buffer): DnsQuery {
-  if (message.length < HEADER_LENGTH) throw new DnsFormatError('shorter than a DNS header');
+/** Throws DNSFormatError when `message` is not a query with exactly one question. */
+export function parseDNSQuery(message: Buffer): DNSQuery {
+  if (message.length < HEADER_LENGTH) throw new DNSFormatError('shorter than a DNS header');
   const flags = message.readUInt16BE(2);
-  if (flags & 0x8000) throw new DnsFormatError('is a response, not a query');
+  if (flags & 0x8000) throw new DNSFormatError('is a response, not a query');
   const questions = message.readUInt16BE(4);
-  if (questions !== 1) throw new DnsFormatError(`has ${questions} questions; one is supported`);
+  if (questions !== 1) throw new DNSFormatError(`has ${questions} questions; one is supported`);
   const { name, end } = readName(message, HEADER_LENGTH);
-  if (end + 4 > message.length) throw new DnsFormatError('question type and class run past the end');
+  if (end + 4 > message.length) throw new DNSFormatError('question type and class run past the end');
   return {
     id: message.readUInt16BE(0),
     recursionDesired: (flags & 0x0100) !== 0,
@@ -98,7 +98,7 @@ function aRecord(address: string, ttlSeconds: number): Buffer {
 
 /** An answer to `query` with the given code and IPv4 addresses (A records). */
 export function dnsAnswer(
-  query: DnsQuery,
+  query: DNSQuery,
   rcode: number,
   addresses: readonly string[],
   ttlSeconds: number,

@@ -4,12 +4,12 @@
 // upgrade (101) and echoes what the client sends after it; asked with `x-echo-stream: <n>`, it streams n
 // server-sent events 100 ms apart instead, and with `x-echo-status: <code>` it answers with that status.
 import {
-  createServer as createHttpServer,
+  createServer as createHTTPServer,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHTTPSServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -105,7 +105,7 @@ export async function startEchoBackend(name: string, options: EchoBackendOptions
       else answer();
     });
   };
-  const server = options.tls ? createHttpsServer(options.tls, handle) : createHttpServer(handle);
+  const server = options.tls ? createHTTPSServer(options.tls, handle) : createHTTPServer(handle);
   if (options.keepAliveTimeoutMs !== undefined) {
     server.keepAliveTimeout = options.keepAliveTimeoutMs;
     // Node.js keeps the socket this much longer than it advertises; the test means the time itself.

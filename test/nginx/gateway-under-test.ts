@@ -9,8 +9,8 @@ import type { GatewayConfigInput } from '../../shared/gateway/gateway-options.ts
 import { renderGatewayConfig, type GatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
 import { FIXTURE_GATEWAY, FIXTURE_NAMESPACE } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { freeLoopbackPort } from './free-port.ts';
-import { sendRequest, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
-import { startLoopbackDnsServer, type LoopbackDnsServer } from './loopback-dns-server.ts';
+import { sendRequest, type HTTPAnswer, type HTTPRequestOptions } from './http-request.ts';
+import { startLoopbackDNSServer, type LoopbackDNSServer } from './loopback-dns-server.ts';
 import { njsModulesDirectory } from './nginx-binary.ts';
 import {
   createNginxWorkspace,
@@ -31,7 +31,7 @@ export interface GatewayUnderTestOptions {
 
 export interface GatewayUnderTest {
   port: number;
-  dns: LoopbackDnsServer;
+  dns: LoopbackDNSServer;
   nginx: RunningNginx;
   workspace: NginxWorkspace;
   /** Where API-key Secrets are "mounted": one directory per Secret. */
@@ -42,19 +42,19 @@ export interface GatewayUnderTest {
   metricsPort: number;
   /** The configuration nginx runs now. */
   rendered: GatewayConfig;
-  request(path: string, options?: HttpRequestOptions): Promise<HttpAnswer>;
+  request(path: string, options?: HTTPRequestOptions): Promise<HTTPAnswer>;
   /** Renders the configuration for other routes, with the same options, and reloads nginx with it. */
   reconfigure(routes: APIGatewayRouteV1[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** The cluster DNS name of a Service in the fixture namespace. */
-export function serviceDnsName(service: string, namespace = FIXTURE_NAMESPACE): string {
+export function serviceDNSName(service: string, namespace = FIXTURE_NAMESPACE): string {
   return `${service}.${namespace}.svc.cluster.local`;
 }
 
 export async function startGatewayUnderTest(options: GatewayUnderTestOptions): Promise<GatewayUnderTest> {
-  const dns = await startLoopbackDnsServer(options.dnsNames ?? []);
+  const dns = await startLoopbackDNSServer(options.dnsNames ?? []);
   const workspace = await createNginxWorkspace();
   const apiKeysDirectory = join(workspace.directory, 'api-keys');
   await mkdir(apiKeysDirectory, { mode: 0o755 });

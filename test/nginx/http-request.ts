@@ -2,13 +2,13 @@
 // set Host), answered with status, headers and the body as text.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
-export interface HttpAnswer {
+export interface HTTPAnswer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
 }
 
-export interface HttpRequestOptions {
+export interface HTTPRequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -19,8 +19,8 @@ export interface HttpRequestOptions {
 export function sendRequest(
   port: number,
   path: string,
-  options: HttpRequestOptions = {},
-): Promise<HttpAnswer> {
+  options: HTTPRequestOptions = {},
+): Promise<HTTPAnswer> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       {

@@ -1,20 +1,20 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import dgram from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
-import { parseDnsQuery, RCODE } from './dns-message.ts';
+import { parseDNSQuery, RCODE } from './dns-message.ts';
 import {
-  loopbackDnsServerAt,
-  startLoopbackDnsServer,
-  type LoopbackDnsServer,
+  loopbackDNSServerAt,
+  startLoopbackDNSServer,
+  type LoopbackDNSServer,
 } from './loopback-dns-server.ts';
 
-let server: LoopbackDnsServer | undefined;
+let server: LoopbackDNSServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
-function resolverFor(dns: LoopbackDnsServer): Resolver {
+function resolverFor(dns: LoopbackDNSServer): Resolver {
   const resolver = new Resolver({ timeout: 2000, tries: 1 });
   resolver.setServers([dns.address]);
   return resolver;
@@ -48,7 +48,7 @@ function query(id: number, name: string, type: number): Buffer {
 
 describe('loopback DNS server', () => {
   it('answers A queries for its names with the loopback address, case-insensitively', async () => {
-    server = await startLoopbackDnsServer(['users.team-a.svc.cluster.local']);
+    server = await startLoopbackDNSServer(['users.team-a.svc.cluster.local']);
     const resolver = resolverFor(server);
     await expect(resolver.resolve4('users.team-a.svc.cluster.local')).resolves.toEqual(['127.0.0.1']);
     await expect(resolver.resolve4('USERS.Team-A.svc.cluster.local')).resolves.toEqual(['127.0.0.1']);
@@ -56,14 +56,14 @@ describe('loopback DNS server', () => {
   });
 
   it('answers NXDOMAIN for unknown names and an empty answer for other record types', async () => {
-    server = await startLoopbackDnsServer(['known.test']);
+    server = await startLoopbackDNSServer(['known.test']);
     const resolver = resolverFor(server);
     await expect(resolver.resolve4('unknown.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
     await expect(resolver.resolve6('known.test')).rejects.toMatchObject({ code: 'ENODATA' });
   });
 
   it('follows names added and removed while it runs, with other loopback addresses', async () => {
-    server = await startLoopbackDnsServer();
+    server = await startLoopbackDNSServer();
     const resolver = resolverFor(server);
     await expect(resolver.resolve4('late.test')).rejects.toMatchObject({ code: 'ENOTFOUND' });
     server.set('late.test', '127.0.0.2');
@@ -74,7 +74,7 @@ describe('loopback DNS server', () => {
   });
 
   it('records but does not answer questions while silent, as a DNS server that is down', async () => {
-    server = await startLoopbackDnsServer(['down.test']);
+    server = await startLoopbackDNSServer(['down.test']);
     server.silent = true;
     const resolver = new Resolver({ timeout: 300, tries: 1 });
     resolver.setServers([server.address]);
@@ -88,16 +88,16 @@ describe('loopback DNS server', () => {
   });
 
   it('can be found by its address while it runs', async () => {
-    server = await startLoopbackDnsServer();
+    server = await startLoopbackDNSServer();
     const { address } = server;
-    expect(loopbackDnsServerAt(address)).toBe(server);
+    expect(loopbackDNSServerAt(address)).toBe(server);
     await server.close();
     server = undefined;
-    expect(loopbackDnsServerAt(address)).toBeUndefined();
+    expect(loopbackDNSServerAt(address)).toBeUndefined();
   });
 
   it('echoes the ID, the question and the recursion flag, and marks the answer authoritative', async () => {
-    server = await startLoopbackDnsServer(['a.test']);
+    server = await startLoopbackDNSServer(['a.test']);
     const sent = query(0xbeef, 'a.test', 1);
     const reply = await rawExchange(server.port, sent);
     expect(reply.readUInt16BE(0)).toBe(0xbeef);
@@ -112,7 +112,7 @@ describe('loopback DNS server', () => {
   });
 
   it('answers FORMERR to a message that is not a one-question query, and keeps serving', async () => {
-    server = await startLoopbackDnsServer(['a.test']);
+    server = await startLoopbackDNSServer(['a.test']);
     const twoQuestions = query(7, 'a.test', 1);
     twoQuestions.writeUInt16BE(2, 4);
     const reply = await rawExchange(server.port, twoQuestions);
@@ -124,9 +124,9 @@ describe('loopback DNS server', () => {
   });
 });
 
-describe('parseDnsQuery', () => {
+describe('parseDNSQuery', () => {
   it('reads the name, type and class of the question', () => {
-    expect(parseDnsQuery(query(1, 'Svc.NS.svc', 28)).question).toEqual({
+    expect(parseDNSQuery(query(1, 'Svc.NS.svc', 28)).question).toEqual({
       name: 'svc.ns.svc',
       type: 28,
       class: 1,
@@ -136,9 +136,9 @@ describe('parseDnsQuery', () => {
   it('refuses compression pointers and responses', () => {
     const pointer = query(1, 'a.test', 1);
     pointer.writeUInt8(0xc0, 12);
-    expect(() => parseDnsQuery(pointer)).toThrow(/not a plain label/);
+    expect(() => parseDNSQuery(pointer)).toThrow(/not a plain label/);
     const response = query(1, 'a.test', 1);
     response.writeUInt16BE(0x8000, 2);
-    expect(() => parseDnsQuery(response)).toThrow(/is a response/);
+    expect(() => parseDNSQuery(response)).toThrow(/is a response/);
   });
 });

@@ -9,15 +9,15 @@ import {
   DNS_CLASS_IN,
   DNS_TYPE_A,
   DNS_TYPE_ANY,
-  DnsFormatError,
+  DNSFormatError,
   RCODE,
   dnsAnswer,
   dnsFormatErrorAnswer,
-  parseDnsQuery,
-  type DnsQuery,
+  parseDNSQuery,
+  type DNSQuery,
 } from './dns-message.ts';
 
-export interface LoopbackDnsServer {
+export interface LoopbackDNSServer {
   /** "127.0.0.1:<port>", as nginx's resolver directive takes it. */
   address: string;
   port: number;
@@ -33,10 +33,10 @@ export interface LoopbackDnsServer {
   close(): Promise<void>;
 }
 
-const running = new Map<string, LoopbackDnsServer>();
+const running = new Map<string, LoopbackDNSServer>();
 
 /** The loopback DNS server of this process at `address` ("127.0.0.1:<port>"), if one runs there. */
-export function loopbackDnsServerAt(address: string): LoopbackDnsServer | undefined {
+export function loopbackDNSServerAt(address: string): LoopbackDNSServer | undefined {
   return running.get(address);
 }
 
@@ -46,7 +46,7 @@ function canonicalName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
-function answer(query: DnsQuery, records: ReadonlyMap<string, string>): Buffer {
+function answer(query: DNSQuery, records: ReadonlyMap<string, string>): Buffer {
   const { name, type } = query.question;
   if (query.opcode !== 0) return dnsAnswer(query, RCODE.notImplemented, [], TTL_SECONDS);
   if (query.question.class !== DNS_CLASS_IN) return dnsAnswer(query, RCODE.refused, [], TTL_SECONDS);
@@ -57,7 +57,7 @@ function answer(query: DnsQuery, records: ReadonlyMap<string, string>): Buffer {
   return dnsAnswer(query, RCODE.noError, addresses, TTL_SECONDS);
 }
 
-export async function startLoopbackDnsServer(names: Iterable<string> = []): Promise<LoopbackDnsServer> {
+export async function startLoopbackDNSServer(names: Iterable<string> = []): Promise<LoopbackDNSServer> {
   const records = new Map<string, string>();
   const questions: string[] = [];
   const answered: string[] = [];
@@ -72,12 +72,12 @@ export async function startLoopbackDnsServer(names: Iterable<string> = []): Prom
     let reply: Buffer | undefined;
     let name: string | undefined;
     try {
-      const query = parseDnsQuery(message);
+      const query = parseDNSQuery(message);
       name = query.question.name;
       questions.push(name);
       reply = answer(query, records);
     } catch (error) {
-      if (!(error instanceof DnsFormatError)) throw error;
+      if (!(error instanceof DNSFormatError)) throw error;
       reply = dnsFormatErrorAnswer(message);
     }
     if (reply === undefined || silent) return;
@@ -94,7 +94,7 @@ export async function startLoopbackDnsServer(names: Iterable<string> = []): Prom
   });
   const { port } = socket.address() as AddressInfo;
   const address = `127.0.0.1:${port}`;
-  const server: LoopbackDnsServer = {
+  const server: LoopbackDNSServer = {
     address,
     port,
     set,

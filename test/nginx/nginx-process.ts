@@ -44,7 +44,7 @@ export interface RunningNginx {
   /** The master process. */
   pid: number;
   /** The worker processes now; a reload replaces them. */
-  workerPids(): number[];
+  workerPIDs(): number[];
   /**
    * Writes a new configuration and signals the master to load it; resolves once new workers run and hold
    * the addresses of the names new to it (see upstream-resolution.ts).
@@ -113,7 +113,7 @@ export async function testNginxConfig(workspace: NginxWorkspace, files: NginxFil
   if (code !== 0) throw new NginxError(`nginx -t refused ${configPath} (exit ${code})`, output);
 }
 
-function childPids(pid: number): number[] {
+function childPIDs(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
       .split(/\s+/)
@@ -186,14 +186,14 @@ export async function startNginx(
   return {
     workspace,
     pid,
-    workerPids: () => childPids(pid),
+    workerPIDs: () => childPIDs(pid),
     async reload(next) {
-      const before = childPids(pid);
+      const before = childPIDs(pid);
       await writeNginxFiles(workspace, next);
       const resolution = upstreamResolution(next.config, config);
       process.kill(pid, 'SIGHUP');
       const replaced = await waitFor(() => {
-        const now = childPids(pid);
+        const now = childPIDs(pid);
         return now.length > 0 && now.every((worker) => !before.includes(worker));
       }, 10_000);
       if (!replaced)

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseNginxConfig, walkDirectives } from '../../shared/gateway/testing/nginx-config-parser.ts';
-import { loopbackDnsServerAt, type LoopbackDnsServer } from './loopback-dns-server.ts';
+import { loopbackDNSServerAt, type LoopbackDNSServer } from './loopback-dns-server.ts';
 
 const TIMEOUT_MS = 10_000;
 
@@ -59,8 +59,8 @@ export function upstreamResolution(config: string, previous?: string): UpstreamR
   const { resolver, names } = runTimeNames(config);
   const known = new Set(previous === undefined ? [] : runTimeNames(previous).names);
   const awaited = names.filter((name) => !known.has(name));
-  const dns: LoopbackDnsServer | undefined =
-    resolver === undefined ? undefined : loopbackDnsServerAt(resolver);
+  const dns: LoopbackDNSServer | undefined =
+    resolver === undefined ? undefined : loopbackDNSServerAt(resolver);
   const answeredBefore = dns?.answered.length ?? 0;
   return {
     async wait() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../shared/kube/testing/fake-kube-api.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { CUSTOM_RESOURCE_DEFINITIONS, VALIDATING_WEBHOOK_CONFIGURATIONS } from '../kube/webhook-resources.ts';
 import { createCABundleInjector } from './ca-bundle-injector.ts';
@@ -18,7 +18,7 @@ function vwc(): KubeObject {
 
 describe('CA bundle injector', () => {
   it('retries on a write conflict and writes only when the bundle differs', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(VALIDATING_WEBHOOK_CONFIGURATIONS, vwc());
     const injector = createCABundleInjector(
       api,
@@ -29,7 +29,7 @@ describe('CA bundle injector', () => {
       },
       silentLogger,
     );
-    api.failNext('replace', FakeKubeApi.apiError('PUT', 409, 'Conflict'));
+    api.failNext('replace', FakeKubeAPI.apiError('PUT', 409, 'Conflict'));
     await injector.inject(BUNDLE);
     const stored = api.peek<KubeObject>(VALIDATING_WEBHOOK_CONFIGURATIONS, { name: 'v' });
     expect(stored?.webhooks).toEqual([
@@ -44,7 +44,7 @@ describe('CA bundle injector', () => {
   });
 
   it('refuses a CRD that does not convert through a webhook, naming it', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -67,7 +67,7 @@ describe('CA bundle injector', () => {
 });
 
 describe('CA bundle injector on CRDs', () => {
-  type CrdSpec = { conversion: { webhook: { clientConfig: unknown } } };
+  type CRDSpec = { conversion: { webhook: { clientConfig: unknown } } };
   function crd(name: string, clientConfig: Record<string, unknown>): KubeObject {
     return {
       apiVersion: 'apiextensions.k8s.io/v1',
@@ -82,7 +82,7 @@ describe('CA bundle injector on CRDs', () => {
 
   // Where the conversion goes is CRDWiring's business (webhook/kube/crd-wiring.ts): the injector only adds the bundle.
   it('adds the bundle to Service- and URL-based conversions, leaving where they point alone', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const shipped = {
       name: 'ai-gateway-operator-webhook',
       namespace: 'ai-gateway-operator',
@@ -102,7 +102,7 @@ describe('CA bundle injector on CRDs', () => {
     );
     await injector.inject(BUNDLE);
     const clientConfig = (name: string) =>
-      (api.peek<KubeObject>(CUSTOM_RESOURCE_DEFINITIONS, { name })?.spec as CrdSpec).conversion.webhook
+      (api.peek<KubeObject>(CUSTOM_RESOURCE_DEFINITIONS, { name })?.spec as CRDSpec).conversion.webhook
         .clientConfig;
     expect(clientConfig('a.example.com')).toEqual({
       service: shipped,

@@ -2,7 +2,7 @@
 // validating and mutating webhook configurations, and the conversion settings of the CRDs. Each object is
 // read, changed only if its caBundle differs, and replaced with its resourceVersion (retried on conflict).
 import type { KubeObject } from '../../shared/api/meta.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { isPlainObject } from '../../shared/util/json.ts';
@@ -32,7 +32,7 @@ class CAInjectionError extends Error {
 
 export interface CABundleInjector {
   /** Throws CAInjectionError for the first target it could not update. */
-  inject(bundlePem: string): Promise<void>;
+  inject(bundlePEM: string): Promise<void>;
 }
 
 type Setter = (object: KubeObject, caBundle: string, target: string) => boolean;
@@ -65,7 +65,7 @@ const setConversionWebhook: Setter = (object, caBundle, target) => {
 };
 
 export function createCABundleInjector(
-  api: KubeApi,
+  api: KubeAPI,
   targets: CABundleTargets,
   logger: Logger,
 ): CABundleInjector {
@@ -98,8 +98,8 @@ export function createCABundleInjector(
   }
 
   return {
-    async inject(bundlePem) {
-      const caBundle = Buffer.from(bundlePem).toString('base64');
+    async inject(bundlePEM) {
+      const caBundle = Buffer.from(bundlePEM).toString('base64');
       for (const job of jobs) await injectOne(job.resource, job.name, job.set, caBundle);
     },
   };

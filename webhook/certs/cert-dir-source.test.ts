@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { checkServingCertificate } from '../tls/serving-certificate.ts';
 import { CertDirSource } from './cert-dir-source.ts';
 
@@ -23,9 +23,9 @@ afterEach(() => {
 
 function setup() {
   dir = mkdtempSync(join(tmpdir(), 'webhook-certs-'));
-  const served: KeyPairPem[] = [];
+  const served: KeyPairPEM[] = [];
   const server = {
-    loadCertificate: (p: KeyPairPem, from: string) => {
+    loadCertificate: (p: KeyPairPEM, from: string) => {
       checkServingCertificate(p, from);
       served.push(p);
     },
@@ -34,9 +34,9 @@ function setup() {
   return { dir, served, source };
 }
 
-function write(d: string, p: KeyPairPem) {
-  writeFileSync(join(d, 'tls.crt'), p.certPem);
-  writeFileSync(join(d, 'tls.key'), p.keyPem);
+function write(d: string, p: KeyPairPEM) {
+  writeFileSync(join(d, 'tls.crt'), p.certPEM);
+  writeFileSync(join(d, 'tls.key'), p.keyPEM);
 }
 
 async function waitFor(condition: () => boolean, ms = 3000) {
@@ -67,7 +67,7 @@ describe('CertDirSource', () => {
     const first = pair();
     write(d, first);
     await s.start();
-    writeFileSync(join(d, 'tls.crt'), pair().certPem);
+    writeFileSync(join(d, 'tls.crt'), pair().certPEM);
     expect(await s.reload()).toBe(false);
     writeFileSync(join(d, 'tls.key'), 'not a key');
     expect(await s.reload()).toBe(false);

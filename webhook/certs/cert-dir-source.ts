@@ -48,10 +48,10 @@ export class CertDirSource {
   /** Reads the files now and serves them if they are good; false when they are missing or refused. */
   async reload(): Promise<boolean> {
     const { dir, certFile, keyFile, logger } = this.#opts;
-    let certPem: string;
-    let keyPem: string;
+    let certPEM: string;
+    let keyPEM: string;
     try {
-      [certPem, keyPem] = await Promise.all([
+      [certPEM, keyPEM] = await Promise.all([
         readFile(join(dir, certFile), 'utf8'),
         readFile(join(dir, keyFile), 'utf8'),
       ]);
@@ -59,7 +59,7 @@ export class CertDirSource {
       logger.error('cannot read the serving certificate files', { dir, error: errorMessage(err) });
       return false;
     }
-    return this.#reloader.offer({ certPem, keyPem }, dir);
+    return this.#reloader.offer({ certPEM, keyPEM }, dir);
   }
 
   async start(): Promise<boolean> {

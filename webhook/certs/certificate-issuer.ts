@@ -1,18 +1,18 @@
 // Makes new keys and certificates. Kept behind an interface because it is the slow, random part of
 // certificate management: planning is tested with it, not with its randomness.
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
 import type { ServingIdentity } from './certificate-state.ts';
-import { normalizePem } from './certificate-state.ts';
+import { normalizePEM } from './certificate-state.ts';
 
-const normalized = (pair: KeyPairPem): KeyPairPem => ({
-  certPem: normalizePem(pair.certPem),
-  keyPem: normalizePem(pair.keyPem),
+const normalized = (pair: KeyPairPEM): KeyPairPEM => ({
+  certPEM: normalizePEM(pair.certPEM),
+  keyPEM: normalizePEM(pair.keyPEM),
 });
 
 export interface CertificateIssuer {
-  issueCA(now: Date, validForMs: number): KeyPairPem;
-  issueServing(ca: KeyPairPem, identity: ServingIdentity, now: Date, validForMs: number): KeyPairPem;
+  issueCA(now: Date, validForMs: number): KeyPairPEM;
+  issueServing(ca: KeyPairPEM, identity: ServingIdentity, now: Date, validForMs: number): KeyPairPEM;
 }
 
 export function createCertificateIssuer(caCommonName: string, keyBits?: number): CertificateIssuer {

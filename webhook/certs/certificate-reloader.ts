@@ -1,14 +1,14 @@
 // Hands a certificate pair to the server when it differs from the one served. A pair that fails its checks
 // is logged and skipped: the server keeps serving the previous one.
 import type { Logger } from '../../shared/logging/logger.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 import type { CertificateConsumer } from './self-managed-certificates.ts';
 
 export class CertificateReloader {
   readonly #server: CertificateConsumer;
   readonly #logger: Logger;
-  #loaded: KeyPairPem | undefined;
+  #loaded: KeyPairPEM | undefined;
   #lastError: string | undefined;
 
   constructor(server: CertificateConsumer, logger: Logger) {
@@ -17,8 +17,8 @@ export class CertificateReloader {
   }
 
   /** True when the pair is now served (or already was). */
-  offer(pair: KeyPairPem, source: string): boolean {
-    if (this.#loaded && this.#loaded.certPem === pair.certPem && this.#loaded.keyPem === pair.keyPem)
+  offer(pair: KeyPairPEM, source: string): boolean {
+    if (this.#loaded && this.#loaded.certPEM === pair.certPEM && this.#loaded.keyPEM === pair.keyPEM)
       return true;
     try {
       this.#server.loadCertificate(pair, source);

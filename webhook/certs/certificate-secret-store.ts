@@ -3,7 +3,7 @@
 // reads again and adopts what is there.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { SECRETS } from '../../shared/kube/well-known-resources.ts';
 
 interface SecretObject extends KubeObject {
@@ -33,7 +33,7 @@ export interface CertificateSecretStore {
 }
 
 export function kubeCertificateSecretStore(
-  api: KubeApi,
+  api: KubeAPI,
   namespace: string,
   name: string,
   labels: Record<string, string> = {},

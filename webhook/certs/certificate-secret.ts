@@ -1,8 +1,8 @@
 // How a CertificateState is laid out in a Secret. `tls.crt`, `tls.key` and `ca.crt` follow the
 // kubernetes.io/tls and cert-manager conventions, so the Secret can also be mounted as a cert dir.
-import { splitPemBundle } from '../../shared/tls/certificates.ts';
+import { splitPEMBundle } from '../../shared/tls/certificates.ts';
 import type { CertificateState } from './certificate-state.ts';
-import { normalizePem } from './certificate-state.ts';
+import { normalizePEM } from './certificate-state.ts';
 
 export const SECRET_KEYS = {
   servingCert: 'tls.crt',
@@ -28,15 +28,15 @@ class CertificateSecretFormatError extends Error {
 /** Secret `data` (base64 values) for a state. */
 export function encodeCertificateSecret(state: CertificateState): Record<string, string> {
   const plain: Record<string, string> = {
-    [SECRET_KEYS.servingCert]: state.serving.certPem,
-    [SECRET_KEYS.servingKey]: state.serving.keyPem,
+    [SECRET_KEYS.servingCert]: state.serving.certPEM,
+    [SECRET_KEYS.servingKey]: state.serving.keyPEM,
     [SECRET_KEYS.trustBundle]: state.trustBundle.join(''),
-    [SECRET_KEYS.caCert]: state.ca.certPem,
-    [SECRET_KEYS.caKey]: state.ca.keyPem,
+    [SECRET_KEYS.caCert]: state.ca.certPEM,
+    [SECRET_KEYS.caKey]: state.ca.keyPEM,
   };
   if (state.nextCA) {
-    plain[SECRET_KEYS.nextCACert] = state.nextCA.certPem;
-    plain[SECRET_KEYS.nextCAKey] = state.nextCA.keyPem;
+    plain[SECRET_KEYS.nextCACert] = state.nextCA.certPEM;
+    plain[SECRET_KEYS.nextCAKey] = state.nextCA.keyPEM;
     if (state.nextCAAnnouncedAt) plain[SECRET_KEYS.nextCAAnnouncedAt] = state.nextCAAnnouncedAt.toISOString();
   }
   return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
@@ -54,17 +54,17 @@ export function decodeCertificateSecret(data: Record<string, string> | undefined
     throw new CertificateSecretFormatError(`certificate Secret lacks ${missing.join(', ')}`, missing);
   }
   const state: CertificateState = {
-    ca: { certPem: plain(SECRET_KEYS.caCert) as string, keyPem: plain(SECRET_KEYS.caKey) as string },
+    ca: { certPEM: plain(SECRET_KEYS.caCert) as string, keyPEM: plain(SECRET_KEYS.caKey) as string },
     serving: {
-      certPem: plain(SECRET_KEYS.servingCert) as string,
-      keyPem: plain(SECRET_KEYS.servingKey) as string,
+      certPEM: plain(SECRET_KEYS.servingCert) as string,
+      keyPEM: plain(SECRET_KEYS.servingKey) as string,
     },
-    trustBundle: splitPemBundle(plain(SECRET_KEYS.trustBundle) ?? '').map(normalizePem),
+    trustBundle: splitPEMBundle(plain(SECRET_KEYS.trustBundle) ?? '').map(normalizePEM),
   };
   const nextCert = plain(SECRET_KEYS.nextCACert);
   const nextKey = plain(SECRET_KEYS.nextCAKey);
   if (nextCert && nextKey) {
-    state.nextCA = { certPem: nextCert, keyPem: nextKey };
+    state.nextCA = { certPEM: nextCert, keyPEM: nextKey };
     const announced = new Date(plain(SECRET_KEYS.nextCAAnnouncedAt) ?? '');
     if (!Number.isNaN(announced.getTime())) state.nextCAAnnouncedAt = announced;
   }

@@ -1,16 +1,16 @@
 // What the self-managed certificate Secret holds: the CA that signs, the serving certificate, the CAs the
 // API server is told to trust, and during a CA rotation the next CA, trusted before it signs anything.
 
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { canonicalServingName, isIPAddressName } from './serving-names.ts';
 
 export interface CertificateState {
   /** The CA that signs the serving certificate. */
-  ca: KeyPairPem;
-  serving: KeyPairPem;
+  ca: KeyPairPEM;
+  serving: KeyPairPEM;
   /** PEM certificates injected as caBundle: the signing CA, plus the next or the previous one. */
   trustBundle: string[];
-  nextCA?: KeyPairPem;
+  nextCA?: KeyPairPEM;
   /** When the next CA entered the trust bundle; it signs once the bundle has had time to spread. */
   nextCAAnnouncedAt?: Date;
 }
@@ -58,6 +58,6 @@ export function serviceIdentity(
 }
 
 /** One spelling per PEM (node-forge writes CRLF), so bundles compare and dedupe by content. */
-export function normalizePem(pem: string): string {
+export function normalizePEM(pem: string): string {
   return `${pem.replaceAll('\r\n', '\n').trim()}\n`;
 }

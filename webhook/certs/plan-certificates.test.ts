@@ -25,9 +25,9 @@ const at = (seconds: number) => new Date(t0.getTime() + seconds * S);
 const plan = (current: CertificateState | undefined, seconds: number) =>
   planCertificates(current, { now: at(seconds), policy, identity, issuer });
 
-function signedBy(certPem: string, caPem: string): boolean {
-  const cert = new X509Certificate(certPem);
-  return cert.checkIssued(new X509Certificate(caPem)) && cert.verify(new X509Certificate(caPem).publicKey);
+function signedBy(certPEM: string, caPEM: string): boolean {
+  const cert = new X509Certificate(certPEM);
+  return cert.checkIssued(new X509Certificate(caPEM)) && cert.verify(new X509Certificate(caPEM).publicKey);
 }
 
 describe('serviceIdentity', () => {
@@ -81,11 +81,11 @@ describe('planCertificates', () => {
   it('creates a CA and a serving certificate for the identity, and then keeps them', () => {
     const first = plan(undefined, 0);
     expect(first.changes).toEqual(['created a CA', 'no serving certificate; issued a serving certificate']);
-    const info = describeCertificate(first.state.serving.certPem);
+    const info = describeCertificate(first.state.serving.certPEM);
     expect(info.dnsNames).toEqual(identity.dnsNames);
     expect(info.ipAddresses).toEqual(['127.0.0.1']);
-    expect(signedBy(first.state.serving.certPem, first.state.ca.certPem)).toBe(true);
-    expect(first.state.trustBundle).toEqual([first.state.ca.certPem]);
+    expect(signedBy(first.state.serving.certPEM, first.state.ca.certPEM)).toBe(true);
+    expect(first.state.trustBundle).toEqual([first.state.ca.certPEM]);
     expect(plan(first.state, 30)).toEqual({ state: first.state, changes: [] });
   });
 
@@ -95,7 +95,7 @@ describe('planCertificates', () => {
     const renewed = plan(first, 61);
     expect(renewed.changes).toEqual(['serving certificate due for renewal; issued a serving certificate']);
     expect(renewed.state.ca).toBe(first.ca);
-    expect(renewed.state.serving.certPem).not.toBe(first.serving.certPem);
+    expect(renewed.state.serving.certPEM).not.toBe(first.serving.certPEM);
   });
 
   it('re-issues the serving certificate when the names change', () => {
@@ -122,7 +122,7 @@ describe('planCertificates', () => {
     expect(announced.state.serving).toEqual(state.serving);
     const nextCA = announced.state.nextCA;
     expect(nextCA).toBeDefined();
-    expect(announced.state.trustBundle).toEqual([oldCA.certPem, nextCA?.certPem]);
+    expect(announced.state.trustBundle).toEqual([oldCA.certPEM, nextCA?.certPEM]);
     expect(plan(announced.state, 205).changes).toEqual([]);
 
     const promoted = plan(announced.state, 212);
@@ -133,21 +133,21 @@ describe('planCertificates', () => {
     ]);
     expect(promoted.state.ca).toEqual(nextCA);
     expect(promoted.state.nextCA).toBeUndefined();
-    expect(signedBy(promoted.state.serving.certPem, nextCA?.certPem ?? '')).toBe(true);
-    expect(promoted.state.trustBundle).toEqual([nextCA?.certPem, oldCA.certPem]);
+    expect(signedBy(promoted.state.serving.certPEM, nextCA?.certPEM ?? '')).toBe(true);
+    expect(promoted.state.trustBundle).toEqual([nextCA?.certPEM, oldCA.certPEM]);
 
     // The old CA leaves the bundle once it has expired.
     const later = plan(promoted.state, 301);
-    expect(later.state.trustBundle).toEqual([nextCA?.certPem]);
+    expect(later.state.trustBundle).toEqual([nextCA?.certPEM]);
     expect(later.changes).toContain('trust bundle updated');
   });
 
   it('starts over with a new CA when the stored one is unusable', () => {
     const first = plan(undefined, 0).state;
-    const broken = { ...first, ca: { ...first.ca, keyPem: first.serving.keyPem } };
+    const broken = { ...first, ca: { ...first.ca, keyPEM: first.serving.keyPEM } };
     const next = plan(broken, 1);
     expect(next.changes[0]).toBe('current CA unusable; created a new CA');
-    expect(signedBy(next.state.serving.certPem, next.state.ca.certPem)).toBe(true);
+    expect(signedBy(next.state.serving.certPEM, next.state.ca.certPEM)).toBe(true);
   });
 
   it('lets the next CA sign only the lead time after this process injected it', () => {

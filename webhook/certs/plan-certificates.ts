@@ -4,18 +4,18 @@
 // process injected a bundle holding it, when injecting is its part — and the CA it replaces stays trusted
 // until it expires, so no API server ever meets a certificate it does not trust.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { CERTIFICATE_BACKDATE_MS, describeCertificate } from '../../shared/tls/certificates.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';
 import type { CertificateState, RotationPolicy, ServingIdentity } from './certificate-state.ts';
-import { normalizePem } from './certificate-state.ts';
+import { normalizePEM } from './certificate-state.ts';
 import { canonicalIPAddress } from './serving-names.ts';
 
 /**
  * When this process first injected a trust bundle holding a CA, still held by the bundle it last injected;
  * undefined when it has not.
  */
-export type InjectedSince = (caCertPem: string) => Date | undefined;
+export type InjectedSince = (caCertPEM: string) => Date | undefined;
 
 export interface PlanContext {
   now: Date;
@@ -37,9 +37,9 @@ interface Validity {
   notAfter: number;
 }
 
-function validity(certPem: string): Validity | undefined {
+function validity(certPEM: string): Validity | undefined {
   try {
-    const info = describeCertificate(certPem);
+    const info = describeCertificate(certPEM);
     return { notBefore: info.notBefore.getTime(), notAfter: info.notAfter.getTime() };
   } catch {
     return undefined;
@@ -52,17 +52,17 @@ function renewAt(v: Validity, fraction: number): number {
   return issuedAt + (v.notAfter - issuedAt) * fraction;
 }
 
-function keyMatches(pair: KeyPairPem): boolean {
+function keyMatches(pair: KeyPairPEM): boolean {
   try {
-    return new X509Certificate(pair.certPem).checkPrivateKey(createPrivateKey(pair.keyPem));
+    return new X509Certificate(pair.certPEM).checkPrivateKey(createPrivateKey(pair.keyPEM));
   } catch {
     return false;
   }
 }
 
 /** A CA usable for signing now: parses, holds its key, and is within its validity. */
-function usableCA(ca: KeyPairPem | undefined, now: number): ca is KeyPairPem {
-  const v = ca && validity(ca.certPem);
+function usableCA(ca: KeyPairPEM | undefined, now: number): ca is KeyPairPEM {
+  const v = ca && validity(ca.certPEM);
   return !!v && v.notBefore <= now && now < v.notAfter && keyMatches(ca);
 }
 
@@ -79,22 +79,22 @@ function sameIPAddresses(a: readonly string[], b: readonly string[]): boolean {
 
 /** Why the serving certificate must be re-issued, or undefined when it is good. */
 function servingProblem(
-  serving: KeyPairPem | undefined,
-  signer: KeyPairPem,
+  serving: KeyPairPEM | undefined,
+  signer: KeyPairPEM,
   ctx: PlanContext,
 ): string | undefined {
   if (!serving) return 'no serving certificate';
   const now = ctx.now.getTime();
   let info;
   try {
-    info = describeCertificate(serving.certPem);
+    info = describeCertificate(serving.certPEM);
   } catch {
     return 'serving certificate unreadable';
   }
   if (!keyMatches(serving)) return 'serving key does not match its certificate';
   try {
-    const cert = new X509Certificate(serving.certPem);
-    const ca = new X509Certificate(signer.certPem);
+    const cert = new X509Certificate(serving.certPEM);
+    const ca = new X509Certificate(signer.certPEM);
     if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey))
       return 'serving certificate not signed by the current CA';
   } catch {
@@ -112,8 +112,8 @@ function servingProblem(
   return undefined;
 }
 
-function issueServing(ca: KeyPairPem, ctx: PlanContext): KeyPairPem {
-  const caNotAfter = validity(ca.certPem)?.notAfter ?? ctx.now.getTime();
+function issueServing(ca: KeyPairPEM, ctx: PlanContext): KeyPairPEM {
+  const caNotAfter = validity(ca.certPEM)?.notAfter ?? ctx.now.getTime();
   // A certificate outliving its issuer would fail verification anyway.
   const validForMs = Math.min(ctx.policy.servingValidityMs, caNotAfter - ctx.now.getTime());
   return ctx.issuer.issueServing(ca, ctx.identity, ctx.now, validForMs);
@@ -121,12 +121,12 @@ function issueServing(ca: KeyPairPem, ctx: PlanContext): KeyPairPem {
 
 /** The signing CA first, then the next one, then older CAs still valid; no duplicates, nothing expired. */
 function trustBundle(
-  ca: KeyPairPem,
-  nextCA: KeyPairPem | undefined,
+  ca: KeyPairPEM,
+  nextCA: KeyPairPEM | undefined,
   previous: readonly string[],
   now: number,
 ): string[] {
-  const ordered = [ca.certPem, ...(nextCA ? [nextCA.certPem] : []), ...previous].map(normalizePem);
+  const ordered = [ca.certPEM, ...(nextCA ? [nextCA.certPEM] : []), ...previous].map(normalizePEM);
   return [...new Set(ordered)].filter((pem) => {
     const v = validity(pem);
     return !!v && now < v.notAfter;
@@ -138,14 +138,14 @@ function trustBundle(
  * process injected it; undefined while it has not. Without an announcement time only the injection counts.
  */
 function nextCASigningTime(
-  nextCA: KeyPairPem,
+  nextCA: KeyPairPEM,
   announcedAt: Date | undefined,
   policy: RotationPolicy,
   injectedSince: InjectedSince | undefined,
 ): number | undefined {
   const announced = announcedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
   if (!injectedSince) return announced + policy.caAnnounceLeadMs;
-  const injected = injectedSince(nextCA.certPem);
+  const injected = injectedSince(nextCA.certPEM);
   return injected && Math.max(announced, injected.getTime()) + policy.caAnnounceLeadMs;
 }
 
@@ -155,8 +155,8 @@ export function nextRotationTime(
   injectedSince?: InjectedSince,
 ): Date | undefined {
   const times: number[] = [];
-  const ca = validity(state.ca.certPem);
-  const serving = validity(state.serving.certPem);
+  const ca = validity(state.ca.certPEM);
+  const serving = validity(state.serving.certPEM);
   if (ca && !state.nextCA) times.push(renewAt(ca, policy.renewAfterFraction));
   if (serving) times.push(renewAt(serving, policy.renewAfterFraction));
   const signing =
@@ -168,7 +168,7 @@ export function nextRotationTime(
 export function planCertificates(current: CertificateState | undefined, ctx: PlanContext): CertificatePlan {
   const now = ctx.now.getTime();
   const changes: string[] = [];
-  let ca: KeyPairPem;
+  let ca: KeyPairPEM;
   let serving = current?.serving;
   let nextCA = current?.nextCA;
   let nextCAAnnouncedAt = current?.nextCAAnnouncedAt;
@@ -201,7 +201,7 @@ export function planCertificates(current: CertificateState | undefined, ctx: Pla
     nextCAAnnouncedAt = undefined;
     changes.push('promoted the next CA to signing');
   }
-  const caValidity = validity(ca.certPem);
+  const caValidity = validity(ca.certPEM);
   if (!nextCA && caValidity && now >= renewAt(caValidity, ctx.policy.renewAfterFraction)) {
     nextCA = ctx.issuer.issueCA(ctx.now, ctx.policy.caValidityMs);
     nextCAAnnouncedAt = ctx.now;

@@ -1,10 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../shared/kube/testing/fake-kube-api.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { SECRETS } from '../../shared/kube/well-known-resources.ts';
 import { kubeCertificateSecretStore } from './certificate-secret-store.ts';
 import { SecretSource } from './secret-source.ts';
@@ -21,7 +21,7 @@ const pair = createServerCertificate(ca, {
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 function setup(data?: Record<string, string>, clock?: FakeClock) {
-  const api = new FakeKubeApi();
+  const api = new FakeKubeAPI();
   if (data) {
     api.seed(SECRETS, {
       apiVersion: 'v1',
@@ -30,10 +30,10 @@ function setup(data?: Record<string, string>, clock?: FakeClock) {
       data,
     } as KubeObject);
   }
-  const served: KeyPairPem[] = [];
+  const served: KeyPairPEM[] = [];
   const source = new SecretSource({
     store: kubeCertificateSecretStore(api, 'ops', 'byo'),
-    server: { loadCertificate: (p: KeyPairPem) => served.push(p) },
+    server: { loadCertificate: (p: KeyPairPEM) => served.push(p) },
     logger: silentLogger,
     pollIntervalMs: 60_000,
     ...(clock ? { clock } : {}),
@@ -43,7 +43,7 @@ function setup(data?: Record<string, string>, clock?: FakeClock) {
 
 describe('SecretSource', () => {
   it('serves tls.crt and tls.key of a Secret it never writes', async () => {
-    const { api, served, source } = setup({ 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) });
+    const { api, served, source } = setup({ 'tls.crt': b64(pair.certPEM), 'tls.key': b64(pair.keyPEM) });
     expect(await source.reload()).toBe(true);
     expect(await source.reload()).toBe(true);
     expect(served).toEqual([pair]);
@@ -52,14 +52,14 @@ describe('SecretSource', () => {
 
   it('reports a missing Secret or an unreadable one without throwing', async () => {
     expect(await setup().source.reload()).toBe(false);
-    const failing = setup({ 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) });
-    failing.api.failNext('get', FakeKubeApi.apiError('GET', 403, 'Forbidden'));
+    const failing = setup({ 'tls.crt': b64(pair.certPEM), 'tls.key': b64(pair.keyPEM) });
+    failing.api.failNext('get', FakeKubeAPI.apiError('GET', 403, 'Forbidden'));
     expect(await failing.source.reload()).toBe(false);
   });
 
   it('reads the Secret again every poll interval until stopped', async () => {
     const clock = new FakeClock();
-    const { api, source } = setup({ 'tls.crt': b64(pair.certPem), 'tls.key': b64(pair.keyPem) }, clock);
+    const { api, source } = setup({ 'tls.crt': b64(pair.certPEM), 'tls.key': b64(pair.keyPEM) }, clock);
     const gets = () => api.calls.filter((c) => c.verb === 'get').length;
     expect(await source.start()).toBe(true);
     expect(gets()).toBe(1);

@@ -42,7 +42,7 @@ export class SecretSource {
         return false;
       }
       return this.#reloader.offer(
-        { certPem: decode(SECRET_KEYS.servingCert), keyPem: decode(SECRET_KEYS.servingKey) },
+        { certPEM: decode(SECRET_KEYS.servingCert), keyPEM: decode(SECRET_KEYS.servingKey) },
         source,
       );
     } catch (err) {

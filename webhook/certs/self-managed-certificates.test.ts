@@ -1,11 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../shared/kube/testing/fake-kube-api.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
-import { splitPemBundle } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
+import { splitPEMBundle } from '../../shared/tls/certificates.ts';
 import {
   CUSTOM_RESOURCE_DEFINITIONS,
   MUTATING_WEBHOOK_CONFIGURATIONS,
@@ -38,7 +38,7 @@ const targets = {
   customResourceDefinitions: ['aimodels.ai.example.com'],
 };
 
-function seedTargets(api: FakeKubeApi, withCRD = true): void {
+function seedTargets(api: FakeKubeAPI, withCRD = true): void {
   const webhooks = [
     { name: 'a.example.com', clientConfig: { url: 'https://127.0.0.1:9443/validate/a' } },
     { name: 'b.example.com', clientConfig: { url: 'https://127.0.0.1:9443/validate/b' } },
@@ -58,7 +58,7 @@ function seedTargets(api: FakeKubeApi, withCRD = true): void {
   if (withCRD) seedCRD(api);
 }
 
-function seedCRD(api: FakeKubeApi): void {
+function seedCRD(api: FakeKubeAPI): void {
   api.seed(CUSTOM_RESOURCE_DEFINITIONS, {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -73,13 +73,13 @@ function seedCRD(api: FakeKubeApi): void {
 }
 
 /** A replica: its own manager and the certificate its server presents. */
-function replica(api: FakeKubeApi, clock: FakeClock, inject = true) {
-  const served: { pair?: KeyPairPem; loads: number } = { loads: 0 };
+function replica(api: FakeKubeAPI, clock: FakeClock, inject = true) {
+  const served: { pair?: KeyPairPEM; loads: number } = { loads: 0 };
   const manager = new SelfManagedCertificates({
     store: kubeCertificateSecretStore(api, 'ops', 'webhook-certs'),
     ...(inject ? { injector: createCABundleInjector(api, targets, silentLogger) } : {}),
     server: {
-      loadCertificate: (pair: KeyPairPem) => {
+      loadCertificate: (pair: KeyPairPEM) => {
         served.pair = pair;
         served.loads++;
       },
@@ -94,7 +94,7 @@ function replica(api: FakeKubeApi, clock: FakeClock, inject = true) {
   return { manager, served };
 }
 
-function injectedBundles(api: FakeKubeApi): string[] {
+function injectedBundles(api: FakeKubeAPI): string[] {
   const decode = (b: unknown) => Buffer.from(String(b), 'base64').toString('utf8');
   const vwc = api.peek<KubeObject>(VALIDATING_WEBHOOK_CONFIGURATIONS, { name: 'ai-gateway-validating' });
   const mwc = api.peek<KubeObject>(MUTATING_WEBHOOK_CONFIGURATIONS, { name: 'ai-gateway-mutating' });
@@ -109,20 +109,20 @@ function injectedBundles(api: FakeKubeApi): string[] {
   return [...hooks.map((h) => decode(h.clientConfig.caBundle)), decode(crdBundle)];
 }
 
-function signedBy(pair: KeyPairPem | undefined, ca: KeyPairPem | undefined): boolean {
+function signedBy(pair: KeyPairPEM | undefined, ca: KeyPairPEM | undefined): boolean {
   if (!pair || !ca) return false;
-  const cert = new X509Certificate(pair.certPem);
-  const caCert = new X509Certificate(ca.certPem);
+  const cert = new X509Certificate(pair.certPEM);
+  const caCert = new X509Certificate(ca.certPEM);
   return cert.checkIssued(caCert) && cert.verify(caCert.publicKey);
 }
 
 /** What the API server checks: the served certificate chains to a CA in every injected bundle. */
-function trustedEverywhere(api: FakeKubeApi, pair: KeyPairPem | undefined): boolean {
+function trustedEverywhere(api: FakeKubeAPI, pair: KeyPairPEM | undefined): boolean {
   if (!pair) return false;
-  const cert = new X509Certificate(pair.certPem);
+  const cert = new X509Certificate(pair.certPEM);
   return injectedBundles(api).every((bundle) =>
-    splitPemBundle(bundle).some((caPem) => {
-      const ca = new X509Certificate(caPem);
+    splitPEMBundle(bundle).some((caPEM) => {
+      const ca = new X509Certificate(caPEM);
       return cert.checkIssued(ca) && cert.verify(ca.publicKey);
     }),
   );
@@ -130,7 +130,7 @@ function trustedEverywhere(api: FakeKubeApi, pair: KeyPairPem | undefined): bool
 
 describe('SelfManagedCertificates', () => {
   it('provisions the Secret, injects the bundle everywhere and serves the certificate', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api);
     const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const r = replica(api, clock);
@@ -138,10 +138,10 @@ describe('SelfManagedCertificates', () => {
     const state = await r.manager.reconcile();
     expect(r.served.pair).toEqual(state.serving);
     expect(injectedBundles(api)).toEqual([
-      state.ca.certPem,
-      state.ca.certPem,
-      state.ca.certPem,
-      state.ca.certPem,
+      state.ca.certPEM,
+      state.ca.certPEM,
+      state.ca.certPEM,
+      state.ca.certPEM,
     ]);
     expect(trustedEverywhere(api, r.served.pair)).toBe(true);
     expect(r.manager.injectionReadiness()).toBe(true);
@@ -169,16 +169,16 @@ describe('SelfManagedCertificates', () => {
     (vwc?.webhooks as { clientConfig: { caBundle?: string } }[])[1]!.clientConfig.caBundle = '';
     await api.replace(VALIDATING_WEBHOOK_CONFIGURATIONS, vwc as KubeObject);
     await r.manager.reconcile();
-    expect(injectedBundles(api)[1]).toBe(state.ca.certPem);
+    expect(injectedBundles(api)[1]).toBe(state.ca.certPEM);
   });
 
   it('lets replicas starting together agree on one Secret', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api);
     const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const replicas = [replica(api, clock), replica(api, clock), replica(api, clock)];
     await Promise.all(replicas.map((r) => r.manager.reconcile()));
-    const served = replicas.map((r) => r.served.pair?.certPem);
+    const served = replicas.map((r) => r.served.pair?.certPEM);
     expect(new Set(served).size).toBe(1);
     expect(api.calls.filter((c) => c.verb === 'create' && c.resource === 'secrets')).toHaveLength(3);
     expect(api.calls.filter((c) => c.verb === 'replace' && c.resource === 'secrets')).toHaveLength(0);
@@ -186,14 +186,14 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('rotates serving certificates and the CA without a moment where a replica is untrusted', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api);
     const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const a = replica(api, clock);
     const b = replica(api, clock);
     await a.manager.reconcile();
     await b.manager.reconcile();
-    const firstCA = splitPemBundle(injectedBundles(api)[0] ?? '')[0];
+    const firstCA = splitPEMBundle(injectedBundles(api)[0] ?? '')[0];
     const secretWrites: number[] = [];
     // Replicas wake at different times; both must stay trusted by the bundle after every step.
     for (let t = 0; t <= 420; t += 3) {
@@ -203,7 +203,7 @@ describe('SelfManagedCertificates', () => {
       expect(trustedEverywhere(api, b.served.pair)).toBe(true);
       secretWrites.push(api.writeCount(SECRETS));
     }
-    const lastCA = splitPemBundle(injectedBundles(api)[0] ?? '')[0];
+    const lastCA = splitPEMBundle(injectedBundles(api)[0] ?? '')[0];
     expect(lastCA).not.toBe(firstCA);
     // Renewals happen, but not on every round: no thrashing.
     expect(api.writeCount(SECRETS)).toBeGreaterThan(3);
@@ -211,7 +211,7 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('lets the next CA sign only once this replica has injected it, for the lead time', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api);
     const start = Date.parse('2026-01-01T00:00:00Z');
     const clock = new FakeClock(start);
@@ -257,7 +257,7 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('lets a replica that has not injected the next CA wait while one that has promotes it', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api);
     const start = Date.parse('2026-01-01T00:00:00Z');
     const clock = new FakeClock(start);
@@ -280,7 +280,7 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('lets the next CA sign after the lead time alone when injection is off', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const start = Date.parse('2026-01-01T00:00:00Z');
     const clock = new FakeClock(start);
     const r = replica(api, clock, false);
@@ -292,7 +292,7 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('adopts the winner on an update race', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api);
     const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const a = replica(api, clock);
@@ -300,14 +300,14 @@ describe('SelfManagedCertificates', () => {
     await a.manager.reconcile();
     await clock.advance(61 * S);
     await Promise.all([a.manager.reconcile(), b.manager.reconcile()]);
-    expect(a.served.pair?.certPem).toBe(b.served.pair?.certPem);
+    expect(a.served.pair?.certPEM).toBe(b.served.pair?.certPEM);
     expect(
       api.calls.filter((c) => c.verb === 'replace' && c.resource === 'secrets').length,
     ).toBeLessThanOrEqual(2);
   });
 
   it('replaces a Secret whose content is unusable', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api);
     api.seed(SECRETS, {
       apiVersion: 'v1',
@@ -321,7 +321,7 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('stays not ready, saying why, while a target is missing', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api, false);
     const r = replica(api, new FakeClock());
     await expect(r.manager.reconcile()).rejects.toThrow(
@@ -332,7 +332,7 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('runs rounds through its clock: again soon after a failure, then when renewal is due, none once stopped', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     seedTargets(api, false);
     const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const r = replica(api, clock);
@@ -351,7 +351,7 @@ describe('SelfManagedCertificates', () => {
   });
 
   it('is ready without injection when injection is off', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const r = replica(api, new FakeClock(), false);
     await r.manager.reconcile();
     expect(r.manager.injectionReadiness()).toBe(true);

@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
 import { ExponentialBackoff } from '../../shared/time/exponential-backoff.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 import type { CABundleInjector } from './ca-bundle-injector.ts';
 import type { CertificateIssuer } from './certificate-issuer.ts';
@@ -15,13 +15,13 @@ import { decodeCertificateSecret, encodeCertificateSecret } from './certificate-
 import { CertificateSecretConflictError } from './certificate-secret-store.ts';
 import type { CertificateSecretStore } from './certificate-secret-store.ts';
 import type { CertificateState, RotationPolicy, ServingIdentity } from './certificate-state.ts';
-import { normalizePem } from './certificate-state.ts';
+import { normalizePEM } from './certificate-state.ts';
 import type { InjectedSince } from './plan-certificates.ts';
 import { nextRotationTime, planCertificates } from './plan-certificates.ts';
 
 export interface CertificateConsumer {
   /** Validates and serves the pair; throws when it is unusable. */
-  loadCertificate(pair: KeyPairPem, source: string): unknown;
+  loadCertificate(pair: KeyPairPEM, source: string): unknown;
 }
 
 export interface SelfManagedCertificatesOptions {
@@ -46,7 +46,7 @@ const RETRY_MAX_MS = 30_000;
 export class SelfManagedCertificates {
   readonly #opts: SelfManagedCertificatesOptions;
   readonly #clock: Clock;
-  #servedCertPem: string | undefined;
+  #servedCertPEM: string | undefined;
   #injectedBundle: string | undefined;
   /** Each CA of the bundle last injected → when a bundle holding it was first injected. */
   readonly #injectedSince = new Map<string, Date>();
@@ -72,9 +72,9 @@ export class SelfManagedCertificates {
     const state = await this.#settleSecret();
     const bundle = state.trustBundle.join('');
     this.#wantedBundle = bundle;
-    if (state.serving.certPem !== this.#servedCertPem) {
+    if (state.serving.certPEM !== this.#servedCertPEM) {
       this.#opts.server.loadCertificate(state.serving, `Secret ${this.#secretRef()}`);
-      this.#servedCertPem = state.serving.certPem;
+      this.#servedCertPEM = state.serving.certPEM;
     }
     // Every round, not only on change: a chart upgrade may have reset the caBundle fields. The injector
     // writes only what differs.
@@ -121,7 +121,7 @@ export class SelfManagedCertificates {
   /** Absent without an injector: whoever injects then is trusted to have done so. */
   #injectedSinceForPlan(): InjectedSince | undefined {
     if (!this.#opts.injector) return undefined;
-    return (caCertPem) => this.#injectedSince.get(normalizePem(caCertPem));
+    return (caCertPEM) => this.#injectedSince.get(normalizePEM(caCertPEM));
   }
 
   #secretRef(): string {

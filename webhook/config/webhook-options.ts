@@ -56,7 +56,7 @@ export interface WebhookOptions {
   headerTimeoutMs: number;
   referenceChecks: boolean;
   secretReferenceChecks: boolean;
-  referenceCacheTtlMs: number;
+  referenceCacheTTLMs: number;
   referenceTimeoutMs: number;
   /** Installation rules beyond the API's: local egress, the images AIModels may run. */
   admissionPolicy: AdmissionPolicy;
@@ -299,7 +299,7 @@ export function parseWebhookOptions(
     headerTimeoutMs: parseTimerDuration('header-timeout', str('header-timeout')),
     referenceChecks: parseBooleanFlag('reference-checks', str('reference-checks')),
     secretReferenceChecks: parseBooleanFlag('secret-reference-checks', str('secret-reference-checks')),
-    referenceCacheTtlMs: parseTimerDuration('reference-cache-ttl', str('reference-cache-ttl')),
+    referenceCacheTTLMs: parseTimerDuration('reference-cache-ttl', str('reference-cache-ttl')),
     referenceTimeoutMs: parseTimerDuration('reference-timeout', str('reference-timeout')),
     admissionPolicy: {
       allowLocalEgress: parseBooleanFlag('allow-local-egress', str('allow-local-egress')),

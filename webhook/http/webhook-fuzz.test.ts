@@ -23,7 +23,7 @@ const pair = createServerCertificate(ca, {
   validForMs: 3600_000,
   ipAddresses: ['127.0.0.1'],
 });
-const agent = new Agent({ keepAlive: true, maxSockets: 8, ca: ca.certPem });
+const agent = new Agent({ keepAlive: true, maxSockets: 8, ca: ca.certPEM });
 const MAX_BODY = 256 * 1024;
 let server: WebhookServer;
 

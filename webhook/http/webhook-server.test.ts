@@ -5,14 +5,14 @@ import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { connect as netConnect } from 'node:net';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { createCertificateAuthority, createServerCertificate } from '../../shared/tls/certificates.ts';
-import type { KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { startWebhookServer } from './webhook-server.ts';
 import type { WebhookServer } from './webhook-server.ts';
 
 const HOUR = 3600_000;
 const ca = createCertificateAuthority({ commonName: 'test-ca', validForMs: HOUR });
 const otherCA = createCertificateAuthority({ commonName: 'other-ca', validForMs: HOUR });
-const serving = (issuer: KeyPairPem, cn = 'webhook') =>
+const serving = (issuer: KeyPairPEM, cn = 'webhook') =>
   createServerCertificate(issuer, { commonName: cn, validForMs: HOUR, ipAddresses: ['127.0.0.1'] });
 // node-forge signs in JavaScript, slowly: make every pair once.
 const fromCA = serving(ca);
@@ -37,9 +37,9 @@ async function start(timeouts = {}): Promise<WebhookServer> {
   return server;
 }
 
-function get(port: number, caPem: string): Promise<{ body: string; issuer: string }> {
+function get(port: number, caPEM: string): Promise<{ body: string; issuer: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', ca: caPem, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', ca: caPEM, agent: false }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => {
@@ -56,30 +56,30 @@ describe('webhook server', () => {
   it('is not ready until a certificate is loaded, then serves TLS with it', async () => {
     const s = await start();
     expect(s.certificateReadiness()).toEqual({ ok: false, reason: 'no serving certificate loaded yet' });
-    await expect(get(s.port, ca.certPem)).rejects.toThrow();
+    await expect(get(s.port, ca.certPEM)).rejects.toThrow();
     const info = s.loadCertificate(fromCA, 'test');
     expect(info.ipAddresses).toEqual(['127.0.0.1']);
     expect(s.certificateReadiness()).toBe(true);
-    expect(await get(s.port, ca.certPem)).toEqual({ body: 'hello', issuer: 'test-ca' });
+    expect(await get(s.port, ca.certPEM)).toEqual({ body: 'hello', issuer: 'test-ca' });
   });
 
   it('swaps the certificate for new connections without a restart', async () => {
     const s = await start();
     s.loadCertificate(fromCA, 'first');
-    expect((await get(s.port, ca.certPem)).issuer).toBe('test-ca');
+    expect((await get(s.port, ca.certPEM)).issuer).toBe('test-ca');
     s.loadCertificate(fromOtherCA, 'second');
-    expect((await get(s.port, `${ca.certPem}${otherCA.certPem}`)).issuer).toBe('other-ca');
+    expect((await get(s.port, `${ca.certPEM}${otherCA.certPEM}`)).issuer).toBe('other-ca');
   });
 
   it('refuses a key that does not belong to the certificate and keeps the old pair', async () => {
     const s = await start();
     s.loadCertificate(fromCA, 'good');
-    const mismatched = { certPem: fromCA.certPem, keyPem: another.keyPem };
+    const mismatched = { certPEM: fromCA.certPEM, keyPEM: another.keyPEM };
     expect(() => s.loadCertificate(mismatched, '/certs')).toThrow('serving certificate from /certs:');
-    expect(() => s.loadCertificate({ certPem: 'junk', keyPem: 'junk' }, '/certs')).toThrow(
+    expect(() => s.loadCertificate({ certPEM: 'junk', keyPEM: 'junk' }, '/certs')).toThrow(
       'no PEM certificate found',
     );
-    expect((await get(s.port, ca.certPem)).body).toBe('hello');
+    expect((await get(s.port, ca.certPEM)).body).toBe('hello');
   });
 
   it('refuses an expired certificate', async () => {
@@ -101,7 +101,7 @@ describe('webhook server', () => {
         const socket = tlsConnect({
           host: '127.0.0.1',
           port: s.port,
-          ca: ca.certPem,
+          ca: ca.certPEM,
           maxVersion: 'TLSv1.1',
           minVersion: 'TLSv1',
         });
@@ -116,7 +116,7 @@ describe('webhook server', () => {
     s.loadCertificate(fromCA, 'test');
     const handshake = (options: ConnectionOptions) =>
       new Promise<{ protocol: string | null; cipher: string }>((resolve, reject) => {
-        const socket = tlsConnect({ host: '127.0.0.1', port: s.port, ca: ca.certPem, ...options }, () => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: s.port, ca: ca.certPEM, ...options }, () => {
           resolve({ protocol: socket.getProtocol(), cipher: socket.getCipher().standardName });
           socket.end();
         });
@@ -149,7 +149,7 @@ describe('webhook server', () => {
     const s = await start({ headersMs: 300, requestMs: 500 });
     s.loadCertificate(fromCA, 'test');
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = tlsConnect({ host: '127.0.0.1', port: s.port, ca: ca.certPem }, () => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: s.port, ca: ca.certPEM }, () => {
         socket.write('POST /convert HTTP/1.1\r\nHost: x\r\n');
       });
       let data = '';

@@ -7,7 +7,7 @@ import type { RequestListener } from 'node:http';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { closeGracefully, listen } from '../../shared/observability/server-lifecycle.ts';
 import type { ReadinessCheckResult } from '../../shared/observability/readiness-checks.ts';
-import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { CertificateInfo, KeyPairPEM } from '../../shared/tls/certificates.ts';
 import { TLS_POLICY, checkServingCertificate, secureContextOptions } from '../tls/serving-certificate.ts';
 import { systemClock, type Clock } from '../../shared/time/clock.ts';
 
@@ -44,7 +44,7 @@ export interface WebhookServer {
   readonly host: string;
   readonly port: number;
   /** Validates the pair, then serves it to new connections; throws InvalidServingCertificateError. */
-  loadCertificate(pair: KeyPairPem, source: string): CertificateInfo;
+  loadCertificate(pair: KeyPairPEM, source: string): CertificateInfo;
   /** Ready while a loaded certificate is within its validity. */
   certificateReadiness(): ReadinessCheckResult;
   close(timeoutMs?: number): Promise<void>;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../shared/kube/testing/fake-kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
 import { CRDWiring } from './crd-wiring.ts';
 import { CUSTOM_RESOURCE_DEFINITIONS } from './webhook-resources.ts';
 
-type CrdSpec = { conversion: { webhook: { clientConfig: unknown } } };
+type CRDSpec = { conversion: { webhook: { clientConfig: unknown } } };
 
 const SHIPPED_SERVICE = {
   name: 'ai-gateway-operator-webhook',
@@ -29,11 +29,11 @@ function crd(name: string, clientConfig: Record<string, unknown>): KubeObject {
   };
 }
 
-function stored(api: FakeKubeApi, name: string) {
+function stored(api: FakeKubeAPI, name: string) {
   const object = api.peek<KubeObject>(CUSTOM_RESOURCE_DEFINITIONS, { name });
   return {
     annotations: object?.metadata.annotations,
-    clientConfig: (object?.spec as CrdSpec).conversion.webhook.clientConfig,
+    clientConfig: (object?.spec as CRDSpec).conversion.webhook.clientConfig,
   };
 }
 
@@ -52,7 +52,7 @@ function recordingLogger(): Logger & { lines: { level: string; message: string; 
 
 describe('CRD wiring', () => {
   it('points Service-based conversions at the webhook Service, leaves URLs alone and asks cert-manager for the CA', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: SHIPPED_SERVICE }));
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('b.example.com', { url: 'https://127.0.0.1:9443/convert' }));
     const wiring = new CRDWiring({
@@ -78,7 +78,7 @@ describe('CRD wiring', () => {
   });
 
   it('without a Certificate only repoints, and writes nothing when the Service already matches', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: SHIPPED_SERVICE }));
     const wiring = new CRDWiring({
       api,
@@ -92,9 +92,9 @@ describe('CRD wiring', () => {
   });
 
   it('re-reads and retries when its write conflicts with another', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: SHIPPED_SERVICE }));
-    api.failNext('replace', FakeKubeApi.apiError('PUT', 409, 'Conflict'));
+    api.failNext('replace', FakeKubeAPI.apiError('PUT', 409, 'Conflict'));
     await new CRDWiring({ api, crds: ['a.example.com'], service: SERVICE, logger: silentLogger }).wire();
     expect(stored(api, 'a.example.com').clientConfig).toEqual({
       service: { ...SHIPPED_SERVICE, ...SERVICE },
@@ -110,7 +110,7 @@ describe('CRD wiring', () => {
       'wiring the conversion of CustomResourceDefinition a.example.com: its spec.conversion.strategy is not Webhook',
     ],
   ])('fails naming a CRD that %s', async (_, conversion, message) => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     if (conversion) {
       api.seed(CUSTOM_RESOURCE_DEFINITIONS, {
         ...crd('a.example.com', {}),
@@ -126,9 +126,9 @@ describe('CRD wiring', () => {
   });
 
   it('in the background, logs a failure and retries with backoff until it succeeds', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: SHIPPED_SERVICE }));
-    const forbidden = FakeKubeApi.apiError('GET', 403, 'Forbidden', 'customresourcedefinitions is forbidden');
+    const forbidden = FakeKubeAPI.apiError('GET', 403, 'Forbidden', 'customresourcedefinitions is forbidden');
     api.failNext('get', forbidden);
     api.failNext('get', forbidden);
     const logger = recordingLogger();
@@ -177,7 +177,7 @@ describe('CRD wiring', () => {
   });
 
   it('checks again every recheck interval, so CRDs re-applied from crds/ are wired again', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CUSTOM_RESOURCE_DEFINITIONS, crd('a.example.com', { service: SHIPPED_SERVICE }));
     const clock = new FakeClock(0);
     const wiring = new CRDWiring({
@@ -208,7 +208,7 @@ describe('CRD wiring', () => {
   });
 
   it('stops retrying when stopped', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const wiring = new CRDWiring({
       api,

@@ -5,7 +5,7 @@
 // backoff. Once wired it checks again every recheck interval, since re-applying crds/ after a chart
 // upgrade puts the shipped Service reference back.
 import type { KubeObject } from '../../shared/api/meta.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';
 import type { Clock, Timer } from '../../shared/time/clock.ts';
@@ -19,7 +19,7 @@ import { CUSTOM_RESOURCE_DEFINITIONS } from './webhook-resources.ts';
 const INJECT_CA_FROM_ANNOTATION = 'cert-manager.io/inject-ca-from';
 
 export interface CRDWiringOptions {
-  api: KubeApi;
+  api: KubeAPI;
   crds: readonly string[];
   service: ServiceReference;
   /** `<namespace>/<certificate>` for cert-manager's cainjector; undefined: no annotation. */

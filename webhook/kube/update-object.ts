@@ -3,7 +3,7 @@
 // instead of being overwritten. Nothing is written when the change finds nothing to do.
 import type { KubeObject } from '../../shared/api/meta.ts';
 import { isConflict, isNotFound } from '../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 
@@ -17,7 +17,7 @@ const MAX_CONFLICT_RETRIES = 5;
 
 /** Returns whether the object was written; throws `fail(...)` naming `<Kind> <name>` otherwise. */
 export async function updateObject(
-  api: KubeApi,
+  api: KubeAPI,
   resource: ResourceDescriptor,
   name: string,
   change: ObjectChange,

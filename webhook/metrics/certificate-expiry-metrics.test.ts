@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { createCertificateAuthority, describeCertificate } from '../../shared/tls/certificates.ts';
-import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
+import type { CertificateInfo, KeyPairPEM } from '../../shared/tls/certificates.ts';
 import type { WebhookServer } from '../http/webhook-server.ts';
 import { createCertificateExpiryMetrics } from './certificate-expiry-metrics.ts';
 
@@ -17,9 +17,9 @@ async function expiries(registry: Registry): Promise<Record<string, number>> {
 }
 
 /** The fake server judges the pair itself; what it holds does not matter. */
-const serving: KeyPairPem = { certPem: 'certificate', keyPem: 'key' };
+const serving: KeyPairPEM = { certPEM: 'certificate', keyPEM: 'key' };
 
-function fakeServer(accept: (pair: KeyPairPem) => CertificateInfo): WebhookServer {
+function fakeServer(accept: (pair: KeyPairPEM) => CertificateInfo): WebhookServer {
   return {
     host: '127.0.0.1',
     port: 1,
@@ -58,14 +58,14 @@ describe('createCertificateExpiryMetrics', () => {
         if (fail) throw new Error('forbidden');
       },
     });
-    const bundle = oldCA.certPem + newCA.certPem;
+    const bundle = oldCA.certPEM + newCA.certPEM;
     await expect(injector.inject(bundle)).rejects.toThrow('forbidden');
     expect(await expiries(registry)).toEqual({});
     fail = false;
     await injector.inject(bundle);
     // The old CA expires first; the new one is what the API server keeps trusting.
     expect(await expiries(registry)).toEqual({
-      ca: describeCertificate(newCA.certPem).notAfter.getTime() / 1000,
+      ca: describeCertificate(newCA.certPEM).notAfter.getTime() / 1000,
     });
   });
 });

@@ -5,7 +5,7 @@
 // during a CA rotation the old CA expiring is expected, the API server trusts the webhook while any does.
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import { describeCertificate, splitPemBundle } from '../../shared/tls/certificates.ts';
+import { describeCertificate, splitPEMBundle } from '../../shared/tls/certificates.ts';
 import type { CABundleInjector } from '../certs/ca-bundle-injector.ts';
 import type { WebhookServer } from '../http/webhook-server.ts';
 
@@ -38,9 +38,9 @@ export function createCertificateExpiryMetrics(registry: Registry): CertificateE
       close: (timeoutMs) => server.close(timeoutMs),
     }),
     observeTrustBundle: (injector) => ({
-      async inject(bundlePem) {
-        await injector.inject(bundlePem);
-        const expiries = splitPemBundle(bundlePem).map((pem) => describeCertificate(pem).notAfter.getTime());
+      async inject(bundlePEM) {
+        await injector.inject(bundlePEM);
+        const expiries = splitPEMBundle(bundlePEM).map((pem) => describeCertificate(pem).notAfter.getTime());
         if (expiries.length > 0) expiry.set({ certificate: 'ca' }, Math.max(...expiries) / 1000);
       },
     }),

@@ -1,7 +1,7 @@
 // Whether a referenced object exists, asked of the API server with a plain GET.
 import { AI_MODEL } from '../../shared/api/kinds.ts';
 import { isNotFound } from '../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import { customResource } from '../../shared/kube/resource.ts';
 import { CONFIG_MAPS, SECRETS, SERVICES } from '../../shared/kube/well-known-resources.ts';
@@ -15,7 +15,7 @@ const RESOURCES: Record<ReferencedKind, ResourceDescriptor> = {
   AIModel: customResource(AI_MODEL),
 };
 
-export function kubeObjectExists(api: KubeApi): ObjectExists {
+export function kubeObjectExists(api: KubeAPI): ObjectExists {
   return async (kind, namespace, name) => {
     try {
       // The answer is dropped at once: only existence matters, and a Secret's data is never kept or logged.

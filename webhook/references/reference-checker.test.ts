@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeKubeApi } from '../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../shared/kube/testing/fake-kube-api.ts';
 import { SERVICES } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
@@ -18,7 +18,7 @@ const svc = (name: string): ObjectReference => ({
 
 describe('cached reference checker', () => {
   it('warns only about objects that do not exist, asking the API once per object while cached', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(SERVICES, {
       apiVersion: 'v1',
       kind: 'Service',
@@ -49,7 +49,7 @@ describe('cached reference checker', () => {
   });
 
   it('looks nothing up in another namespace, so its warnings never tell what exists there', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const checker = createCachedReferenceChecker({
       exists: kubeObjectExists(api),
       kinds: ['Service', 'ConfigMap', 'AIModel'],
@@ -78,7 +78,7 @@ describe('cached reference checker', () => {
   });
 
   it('looks up only the kinds it is given: no Secret unless asked', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const secret: ObjectReference = { ...svc('keys'), kind: 'Secret', field: 'spec.apiKeySecretRef.name' };
     const options = { exists: kubeObjectExists(api), logger: silentLogger, ttlMs: 0, timeoutMs: 1000 };
     const withoutSecrets = createCachedReferenceChecker({ ...options, kinds: ['Service'] });
@@ -92,8 +92,8 @@ describe('cached reference checker', () => {
   });
 
   it('says nothing when the API server cannot tell', async () => {
-    const api = new FakeKubeApi();
-    api.failNext('get', FakeKubeApi.apiError('GET', 403, 'Forbidden'));
+    const api = new FakeKubeAPI();
+    api.failNext('get', FakeKubeAPI.apiError('GET', 403, 'Forbidden'));
     const checker = createCachedReferenceChecker({
       exists: kubeObjectExists(api),
       kinds: ['Service', 'ConfigMap', 'AIModel'],

@@ -2,8 +2,8 @@
 // certificate, and the certificate is valid now. A bad pair is refused and the previous one kept.
 import { createSecureContext } from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
-import type { CertificateInfo, KeyPairPem } from '../../shared/tls/certificates.ts';
-import { describeCertificate, splitPemBundle } from '../../shared/tls/certificates.ts';
+import type { CertificateInfo, KeyPairPEM } from '../../shared/tls/certificates.ts';
+import { describeCertificate, splitPEMBundle } from '../../shared/tls/certificates.ts';
 import { errorMessage } from '../../shared/util/error-message.ts';
 
 class InvalidServingCertificateError extends Error {
@@ -42,17 +42,17 @@ export const TLS_POLICY = {
   honorCipherOrder: true,
 } as const satisfies SecureContextOptions;
 
-export function secureContextOptions(pair: KeyPairPem): SecureContextOptions {
-  return { cert: pair.certPem, key: pair.keyPem, ...TLS_POLICY };
+export function secureContextOptions(pair: KeyPairPEM): SecureContextOptions {
+  return { cert: pair.certPEM, key: pair.keyPEM, ...TLS_POLICY };
 }
 
 /** Describes the leaf certificate (the first of a chain) or throws InvalidServingCertificateError. */
 export function checkServingCertificate(
-  pair: KeyPairPem,
+  pair: KeyPairPEM,
   source: string,
   now: Date = new Date(),
 ): CertificateInfo {
-  const [leaf] = splitPemBundle(pair.certPem);
+  const [leaf] = splitPEMBundle(pair.certPEM);
   if (!leaf) throw new InvalidServingCertificateError('no PEM certificate found', source);
   let info: CertificateInfo;
   try {

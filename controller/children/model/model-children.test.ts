@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { contentHash } from '../../../shared/util/content-hash.ts';
 import { CONFIG_HASH_ANNOTATION, MANAGED_BY_LABEL, MODEL_LABEL } from '../labels.ts';
-import { MissingUidError } from '../owner-references.ts';
+import { MissingUIDError } from '../owner-references.ts';
 import {
   InvalidEndpointError,
   externalEndpointURL,
@@ -167,6 +167,6 @@ describe('model children', () => {
   it('refuses to render children of an object that is not stored yet', () => {
     const m = model();
     delete m.metadata.uid;
-    expect(() => renderModelConfigMap(m)).toThrow(MissingUidError);
+    expect(() => renderModelConfigMap(m)).toThrow(MissingUIDError);
   });
 });

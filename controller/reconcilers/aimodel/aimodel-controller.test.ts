@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import { findCondition } from '../../status/conditions.ts';
@@ -320,7 +320,7 @@ describe('AIModel controller', () => {
     const h = harness;
     addAIModelController(h.manager, h.deps);
     h.api.seed(AI_MODELS, model());
-    h.api.failNext('apply', FakeKubeApi.apiError('PATCH', 500, 'InternalError', 'etcd timeout'));
+    h.api.failNext('apply', FakeKubeAPI.apiError('PATCH', 500, 'InternalError', 'etcd timeout'));
     h.start();
     await h.settle();
     expect(status(h)).toMatchObject({ phase: 'Error' });

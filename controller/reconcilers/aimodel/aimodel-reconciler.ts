@@ -9,7 +9,7 @@ import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
@@ -48,7 +48,7 @@ import { namespaceOf } from '../../../shared/kube/object-key.ts';
 type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<ObjectStore<T>, 'get'>;
 
 export interface AIModelReconcilerOptions {
-  api: KubeApi;
+  api: KubeAPI;
   applier: ServerSideApplier;
   models: Cache<AIModelV1>;
   configMaps: Cache<ConfigMap>;

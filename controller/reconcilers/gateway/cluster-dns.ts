@@ -2,7 +2,7 @@
 // kube-dns Service in kube-system (what CoreDNS and kube-dns are published as). Looked up once and kept;
 // while it cannot be found, asked again at most every retry interval.
 import { isNotFound } from '../../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { SERVICES } from '../../../shared/kube/well-known-resources.ts';
 import type { Service } from '../../children/kube-objects.ts';
 import type { Clock } from '../../../shared/time/clock.ts';
@@ -11,26 +11,26 @@ import { errorMessage } from '../../../shared/util/error-message.ts';
 export const KUBE_DNS = { namespace: 'kube-system', name: 'kube-dns' };
 const RETRY_INTERVAL_MS = 30_000;
 
-export type DnsLookup = { address: string } | { problem: string };
+export type DNSLookup = { address: string } | { problem: string };
 
-export interface ClusterDnsOptions {
-  api: KubeApi;
+export interface ClusterDNSOptions {
+  api: KubeAPI;
   clock: Clock;
   /** From --gateway-resolver; skips the lookup. */
   configured?: string | undefined;
 }
 
-export class ClusterDns {
-  private readonly opts: ClusterDnsOptions;
+export class ClusterDNS {
+  private readonly opts: ClusterDNSOptions;
   private found: string | undefined;
   private lastFailure: { at: number; problem: string } | undefined;
 
-  constructor(opts: ClusterDnsOptions) {
+  constructor(opts: ClusterDNSOptions) {
     this.opts = opts;
     this.found = opts.configured;
   }
 
-  async lookup(signal?: AbortSignal): Promise<DnsLookup> {
+  async lookup(signal?: AbortSignal): Promise<DNSLookup> {
     if (this.found) return { address: this.found };
     const now = this.opts.clock.now();
     if (this.lastFailure && now - this.lastFailure.at < RETRY_INTERVAL_MS)
@@ -54,7 +54,7 @@ export class ClusterDns {
     }
   }
 
-  private fail(at: number, why: string): DnsLookup {
+  private fail(at: number, why: string): DNSLookup {
     const problem = `no DNS resolver for the gateway: ${why}; set the controller flag --gateway-resolver`;
     this.lastFailure = { at, problem };
     return { problem };

@@ -6,7 +6,7 @@ import { configBytes } from '../../../shared/gateway/fit-gateway-config.ts';
 import { renderGatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
 import type { ReloaderStatus } from '../../../shared/gateway/reloader-status.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
-import type { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import type { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { testGatewayPodSettings } from '../../children/gateway/testing/pod-settings.ts';
 import type { ConfigMap, Deployment, Service } from '../../children/kube-objects.ts';
 import type { PodReport } from '../../status/config-serving.ts';
@@ -43,11 +43,11 @@ function route(
  * the one they run (`hold`) or has nginx refuse what is mounted (`refuse`).
  */
 class FakeReloaders implements GatewayPodReporter {
-  private readonly api: FakeKubeApi;
+  private readonly api: FakeKubeAPI;
   held: string | null | undefined;
   refusal: string | undefined;
 
-  constructor(api: FakeKubeApi) {
+  constructor(api: FakeKubeAPI) {
     this.api = api;
   }
 

@@ -12,7 +12,7 @@ import { enqueueMapped, generationChanged } from '../../runtime/handlers/enqueue
 import type { Manager } from '../../runtime/manager/manager.ts';
 import type { ControllerDependencies } from '../controller-dependencies.ts';
 import { enqueueOwnerFromLabel } from '../owned-by-label.ts';
-import { ClusterDns } from './cluster-dns.ts';
+import { ClusterDNS } from './cluster-dns.ts';
 import { PODS_BY_GATEWAY, ReloaderStatusReader, indexPodByGateway } from './gateway-pod-reports.ts';
 import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { GatewayReconciler } from './gateway-reconciler.ts';
@@ -64,7 +64,7 @@ export function addGatewayController(
     services: caches.services,
     deployments: caches.deployments,
     grants: caches.referenceGrants,
-    dns: new ClusterDns({ api: deps.api, clock: deps.clock, configured: settings.resolver }),
+    dns: new ClusterDNS({ api: deps.api, clock: deps.clock, configured: settings.resolver }),
     pods,
     events: deps.events,
     clock: deps.clock,

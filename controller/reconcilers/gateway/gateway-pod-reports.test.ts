@@ -8,7 +8,7 @@ import {
   ReloaderStatusReader,
   indexPodByGateway,
   isServingPod,
-  reloaderUrl,
+  reloaderURL,
 } from './gateway-pod-reports.ts';
 
 const HASH = 'c'.repeat(64);
@@ -49,11 +49,11 @@ describe('gateway pod reports', () => {
   });
 
   it("finds the reloader at the pod's IP on the port its container declares, IPv6 in brackets", () => {
-    expect(reloaderUrl(pod('a', 9100))).toBe('http://127.0.0.1:9100');
-    expect(reloaderUrl(pod('a', 9100, { podIP: 'fd00::7' }))).toBe('http://[fd00::7]:9100');
+    expect(reloaderURL(pod('a', 9100))).toBe('http://127.0.0.1:9100');
+    expect(reloaderURL(pod('a', 9100, { podIP: 'fd00::7' }))).toBe('http://[fd00::7]:9100');
     const old = pod('a', 9100);
     old.spec.containers = old.spec.containers.slice(0, 1);
-    expect(reloaderUrl(old)).toBeUndefined();
+    expect(reloaderURL(old)).toBeUndefined();
     expect(indexPodByGateway(old)).toEqual(['shop/edge']);
   });
 

@@ -31,7 +31,7 @@ export function isServingPod(pod: Pod): boolean {
 }
 
 /** `http://ip:port` of the pod's reloader; undefined for a pod without one. */
-export function reloaderUrl(pod: Pod): string | undefined {
+export function reloaderURL(pod: Pod): string | undefined {
   const port = pod.spec.containers
     .find((c) => c.name === RELOADER_CONTAINER)
     ?.ports.find((p) => p.name === RELOADER_PORT_NAME)?.containerPort;
@@ -100,7 +100,7 @@ export class ReloaderStatusReader implements GatewayPodReporter {
 
   private async report(pod: Pod, signal: AbortSignal): Promise<PodReport> {
     const name = pod.metadata.name ?? '';
-    const base = reloaderUrl(pod);
+    const base = reloaderURL(pod);
     if (base === undefined) return { pod: name, kind: 'no-reloader' };
     try {
       const status = parseReloaderStatus(

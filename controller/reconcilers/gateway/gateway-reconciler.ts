@@ -12,7 +12,7 @@ import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.t
 import { fitGatewayConfig, MAX_GATEWAY_CONFIG_BYTES } from '../../../shared/gateway/fit-gateway-config.ts';
 import { compareAge } from '../../../shared/gateway/route-precedence.ts';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
 import { CONFIG_MAPS, DEPLOYMENTS, SECRETS, SERVICES } from '../../../shared/kube/well-known-resources.ts';
@@ -51,7 +51,7 @@ import type { ReadSecret } from '../secret-marking.ts';
 import type { WatchedObjects } from '../watched-objects.ts';
 import { keySecretVerdict, shortKeysMessage } from './api-key-secret.ts';
 import type { KeySecretVerdict } from './api-key-secret.ts';
-import type { ClusterDns } from './cluster-dns.ts';
+import type { ClusterDNS } from './cluster-dns.ts';
 import type { GatewayPodReporter } from './gateway-pod-reports.ts';
 import { planGateway, referencedModels } from './plan-gateway.ts';
 import type { GatewayPlan } from './plan-gateway.ts';
@@ -62,7 +62,7 @@ import { ROUTES_BY_GATEWAY } from './route-indexes.ts';
 type Cache<T extends AIModelV1 | ConfigMap | Service | Deployment> = Pick<WatchedObjects<T>, 'get'>;
 
 export interface GatewayReconcilerOptions {
-  api: KubeApi;
+  api: KubeAPI;
   applier: ServerSideApplier;
   routes: Pick<WatchedObjects<APIGatewayRouteV1>, 'byIndex'>;
   models: Cache<AIModelV1>;
@@ -71,7 +71,7 @@ export interface GatewayReconcilerOptions {
   deployments: Cache<Deployment>;
   /** The ReferenceGrants of every watched namespace, found by namespace. */
   grants: Pick<WatchedObjects<ReferenceGrant>, 'byIndex'>;
-  dns: Pick<ClusterDns, 'lookup'>;
+  dns: Pick<ClusterDNS, 'lookup'>;
   /** What each ready gateway pod's reloader reports about the configuration its nginx runs. */
   pods: GatewayPodReporter;
   events: Pick<EventRecorder, 'event'>;

@@ -3,7 +3,7 @@
 // controller), so tests play those parts themselves.
 import { Registry } from 'prom-client';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { FIELD_MANAGER } from '../../children/labels.ts';
@@ -20,7 +20,7 @@ export interface RecordedEvent extends EventInput {
 }
 
 export class OperatorHarness {
-  readonly api: FakeKubeApi;
+  readonly api: FakeKubeAPI;
   readonly clock: FakeClock;
   readonly events: RecordedEvent[] = [];
   readonly manager: Manager;
@@ -28,8 +28,8 @@ export class OperatorHarness {
   private run: Promise<number> | undefined;
 
   /** Pass the `api` and `clock` of an earlier harness to play a restart of the process. */
-  constructor(opts: { namespaces?: string[]; api?: FakeKubeApi; clock?: FakeClock } = {}) {
-    this.api = opts.api ?? new FakeKubeApi();
+  constructor(opts: { namespaces?: string[]; api?: FakeKubeAPI; clock?: FakeClock } = {}) {
+    this.api = opts.api ?? new FakeKubeAPI();
     this.clock = opts.clock ?? new FakeClock(Date.UTC(2026, 0, 1));
     this.manager = new Manager({
       api: this.api,

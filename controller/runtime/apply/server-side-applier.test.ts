@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
 import { ServerSideApplier } from './server-side-applier.ts';
 
@@ -15,7 +15,7 @@ function desired(data: Record<string, string>): KubeObject {
 
 describe('ServerSideApplier', () => {
   it('applies when nothing is cached, then sends nothing while the cache matches', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const applier = new ServerSideApplier({ api, fieldManager: 'ai-gateway-operator' });
     const first = await applier.apply(CONFIG_MAPS, desired({ a: '1' }), undefined);
     expect(first.applied).toBe(true);
@@ -30,7 +30,7 @@ describe('ServerSideApplier', () => {
   });
 
   it('applies again when the desired state or the live object drifts', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const applier = new ServerSideApplier({ api, fieldManager: 'ai-gateway-operator' });
     await applier.apply(CONFIG_MAPS, desired({ a: '1' }), undefined);
     const cached = api.peek(CONFIG_MAPS, { namespace: 'ns', name: 'routes' });

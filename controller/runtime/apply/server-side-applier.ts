@@ -1,12 +1,12 @@
 // Server-side apply that skips the write when the cache already shows the desired state. Always
 // applies with force: the controller is the authority over the fields it manages.
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { DEFAULT_APPLIED_HASH_ANNOTATION, needsApply, withDesiredStateHash } from './desired-state.ts';
 
 export interface ServerSideApplierOptions {
-  api: KubeApi;
+  api: KubeAPI;
   fieldManager: string;
   hashAnnotation?: string;
 }
@@ -18,7 +18,7 @@ export interface ApplyOutcome<T extends KubeObject> {
 }
 
 export class ServerSideApplier {
-  private readonly api: KubeApi;
+  private readonly api: KubeAPI;
   private readonly fieldManager: string;
   private readonly hashAnnotation: string;
 

@@ -1,7 +1,7 @@
 // The process-wide set of informers: one per (resource, namespace, selectors), shared by every controller
 // that asks for it, started together and checked together for readiness.
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import type { KubeApi, SelectorOptions } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI, SelectorOptions } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
@@ -11,7 +11,7 @@ import { Informer } from './informer.ts';
 import type { InformerOptions, ReflectorTuning } from './informer.ts';
 
 export interface InformerCacheOptions {
-  api: KubeApi;
+  api: KubeAPI;
   clock: Clock;
   logger: Logger;
   tuning?: ReflectorTuning;

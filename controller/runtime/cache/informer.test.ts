@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { APIConnectionError } from '../../../shared/kube/api-error.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
@@ -41,7 +41,7 @@ afterEach(() => {
   for (const c of stops.splice(0)) c.abort();
 });
 
-function startInformer(api: FakeKubeApi, clock = new FakeClock()) {
+function startInformer(api: FakeKubeAPI, clock = new FakeClock()) {
   const informer = new Informer({
     api,
     resource: CONFIG_MAPS,
@@ -57,7 +57,7 @@ function startInformer(api: FakeKubeApi, clock = new FakeClock()) {
 
 describe('Informer', () => {
   it('caches the collection and tells handlers about adds, updates and deletes', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const { informer, clock, start } = startInformer(api);
     const { events, handler } = recorder();
@@ -74,7 +74,7 @@ describe('Informer', () => {
   });
 
   it('after a relist, reports deletes for objects that vanished and updates for changed ones', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('kept'), configMap('changed'), configMap('vanished'));
     const { informer, clock, start } = startInformer(api);
     const { events, handler } = recorder();
@@ -83,7 +83,7 @@ describe('Informer', () => {
     await clock.advance(0);
     events.length = 0;
 
-    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('ECONNRESET')));
+    api.breakWatches(new APIConnectionError('GET', '/api/v1/configmaps', new Error('ECONNRESET')));
     await clock.advance(0);
     await api.delete(CONFIG_MAPS, ref('vanished'));
     await api.patch(CONFIG_MAPS, ref('changed'), 'merge', { data: { k: 'v2' } });
@@ -94,7 +94,7 @@ describe('Informer', () => {
   });
 
   it('replays existing objects to a handler registered after sync', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'), configMap('b'));
     const { informer, clock, start } = startInformer(api);
     void start();
@@ -105,7 +105,7 @@ describe('Informer', () => {
   });
 
   it('keeps following the API server when a handler throws', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const { informer, clock, start } = startInformer(api);
     const { events, handler } = recorder();
     informer.addEventHandler({
@@ -123,7 +123,7 @@ describe('Informer', () => {
   });
 
   it("drops managedFields and kubectl's last-applied copy from cached objects, listed or watched", async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const heavy = {
       managedFields: [{ manager: 'kubectl', fieldsV1: {} }],
       annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":"copy"}', keep: 'me' },
@@ -142,7 +142,7 @@ describe('Informer', () => {
   });
 
   it('finds children by owner UID through the built-in index', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const owner = {
       apiVersion: 'gateway.example.com/v1',
       kind: 'APIGatewayRoute',
@@ -158,8 +158,8 @@ describe('Informer', () => {
   });
 
   it('resolves waitForSync after the first list, or false when given up', async () => {
-    const api = new FakeKubeApi();
-    api.failNext('list', FakeKubeApi.apiError('GET', 500, 'InternalError'));
+    const api = new FakeKubeAPI();
+    api.failNext('list', FakeKubeAPI.apiError('GET', 500, 'InternalError'));
     const { informer, clock, start } = startInformer(api);
     const giveUp = new AbortController();
     const abandoned = informer.waitForSync(giveUp.signal);
@@ -174,7 +174,7 @@ describe('Informer', () => {
 
 describe('InformerCache', () => {
   it('shares one informer per resource and selector and reports readiness across all of them', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock();
     const cache = new InformerCache({ api, clock, logger: silentLogger, tuning: { random: () => 0 } });
     const first = cache.informer(CONFIG_MAPS, { selector: { labelSelector: 'app=x' } });

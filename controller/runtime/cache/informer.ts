@@ -2,7 +2,7 @@
 // is fanned out to the registered event handlers (add/update/delete), including the deletes and updates
 // a relist discovers after the watch fell behind.
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import type { KubeApi, SelectorOptions } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI, SelectorOptions } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
@@ -33,7 +33,7 @@ export type ReflectorTuning = Pick<
 >;
 
 export interface InformerOptions<T extends KubeObject> {
-  api: KubeApi;
+  api: KubeAPI;
   resource: ResourceDescriptor;
   selector?: SelectorOptions;
   clock: Clock;

@@ -29,7 +29,7 @@ export interface ReplaceResult<T> {
 }
 
 const namespaceIndex: IndexFunc<KubeObject> = (o) => (o.metadata.namespace ? [o.metadata.namespace] : []);
-const ownerUidIndex: IndexFunc<KubeObject> = (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid);
+const ownerUIDIndex: IndexFunc<KubeObject> = (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid);
 
 export class ObjectStore<T extends KubeObject = KubeObject> {
   private readonly objects = new Map<string, T>();
@@ -38,7 +38,7 @@ export class ObjectStore<T extends KubeObject = KubeObject> {
 
   constructor() {
     this.addIndex(NAMESPACE_INDEX, namespaceIndex);
-    this.addIndex(OWNER_UID_INDEX, ownerUidIndex);
+    this.addIndex(OWNER_UID_INDEX, ownerUIDIndex);
   }
 
   get size(): number {

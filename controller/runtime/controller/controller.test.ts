@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { FakeClock, settle } from '../../../shared/time/testing/fake-clock.ts';
@@ -282,7 +282,7 @@ describe('Controller', () => {
 
   it('reconciles objects from the informers it watches', async () => {
     const { clock, reconciler, controller } = setup();
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const cm = (name: string): KubeObject => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { APIConnectionError } from '../../../shared/kube/api-error.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
@@ -22,7 +22,7 @@ const invalid: EventInput = {
 };
 
 function setup(overrides: Partial<ConstructorParameters<typeof EventRecorder>[0]> = {}) {
-  const api = new FakeKubeApi();
+  const api = new FakeKubeAPI();
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const recorder = new EventRecorder({
     api,
@@ -99,7 +99,7 @@ describe('EventRecorder', () => {
 
   it('never throws when the API server refuses, and tries again on the next occurrence', async () => {
     const { api, recorder, events } = setup();
-    api.failNext('create', new ApiConnectionError('POST', '/events', new Error('ECONNREFUSED')));
+    api.failNext('create', new APIConnectionError('POST', '/events', new Error('ECONNREFUSED')));
     expect(() => recorder.event(route, invalid)).not.toThrow();
     await recorder.flush();
     recorder.event(route, invalid);

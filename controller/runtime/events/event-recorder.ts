@@ -7,7 +7,7 @@
 // - tracking is bounded in memory, and failures are logged, never thrown: events are best effort.
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { toMicroTime } from '../../../shared/kube/micro-time.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
@@ -28,7 +28,7 @@ export interface EventInput {
 }
 
 export interface EventRecorderOptions {
-  api: KubeApi;
+  api: KubeAPI;
   clock: Clock;
   logger: Logger;
   /** e.g. 'gateway.example.com/ai-gateway-operator'. */
@@ -61,7 +61,7 @@ const DEFAULT_BURST = 25;
 const DEFAULT_REFILL_EVERY_MS = 5 * 60_000;
 const DEFAULT_MAX_TRACKED = 4096;
 
-function objectId(o: KubeObject): string {
+function objectID(o: KubeObject): string {
   return o.metadata.uid ?? `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 }
 
@@ -81,7 +81,7 @@ export class EventRecorder {
   /** Records that `input` happened to `regarding`; returns at once and never throws. */
   event(regarding: KubeObject, input: EventInput): void {
     const now = this.opts.clock.now();
-    const key = JSON.stringify([objectId(regarding), input.type, input.reason, input.action, input.note]);
+    const key = JSON.stringify([objectID(regarding), input.type, input.reason, input.action, input.note]);
     const existing = this.series.get(key);
     if (existing && now - existing.lastObservedAt < (this.opts.seriesWindowMs ?? DEFAULT_SERIES_WINDOW_MS)) {
       existing.count++;
@@ -90,7 +90,7 @@ export class EventRecorder {
       this.armHeartbeat();
       return;
     }
-    if (!this.allow(objectId(regarding))) {
+    if (!this.allow(objectID(regarding))) {
       this.opts.logger.debug('event dropped: too many events for this object', {
         namespace: regarding.metadata.namespace,
         name: regarding.metadata.name,

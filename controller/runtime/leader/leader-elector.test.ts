@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
-import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { APIConnectionError } from '../../../shared/kube/api-error.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { LEASES } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
@@ -21,7 +21,7 @@ function signal(): AbortController {
   return controller;
 }
 
-function candidate(api: FakeKubeApi, clock: FakeClock, identity: string, registry?: Registry) {
+function candidate(api: FakeKubeAPI, clock: FakeClock, identity: string, registry?: Registry) {
   return new LeaderElector({
     lock: new LeaseLock(api, LEASE.namespace, LEASE.name),
     identity,
@@ -32,13 +32,13 @@ function candidate(api: FakeKubeApi, clock: FakeClock, identity: string, registr
   });
 }
 
-function lease(api: FakeKubeApi): Lease | undefined {
+function lease(api: FakeKubeAPI): Lease | undefined {
   return api.peek<Lease>(LEASES, LEASE);
 }
 
 describe('LeaderElector', () => {
   it('creates the lease when there is none and holds it with MicroTime stamps', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(Date.UTC(2026, 0, 1, 12));
     const registry = new Registry();
     const a = candidate(api, clock, 'a', registry);
@@ -55,7 +55,7 @@ describe('LeaderElector', () => {
   });
 
   it('renews every retry period, and a second candidate waits while the lease is renewed', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const a = candidate(api, clock, 'a');
     const b = candidate(api, clock, 'b');
@@ -69,7 +69,7 @@ describe('LeaderElector', () => {
   });
 
   it('lets a second candidate take over a lease nobody renews once it has been unchanged for 15 s', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const a = candidate(api, clock, 'a');
     const b = candidate(api, clock, 'b');
@@ -84,7 +84,7 @@ describe('LeaderElector', () => {
   });
 
   it('hands over within one retry period after the leader releases the lease', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const a = candidate(api, clock, 'a');
     const b = candidate(api, clock, 'b');
@@ -103,13 +103,13 @@ describe('LeaderElector', () => {
   });
 
   it('reports the lease lost when renewals fail until the renew deadline', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const registry = new Registry();
     const a = candidate(api, clock, 'a', registry);
     await a.acquire(signal().signal);
     for (let i = 0; i < 10; i++)
-      api.failNext('get', new ApiConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
+      api.failNext('get', new APIConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
     let end: LeadershipEnd | undefined;
     let endedAt = 0;
     void a.keepRenewing(signal().signal).then((e) => {
@@ -126,7 +126,7 @@ describe('LeaderElector', () => {
   });
 
   it('reports the loss at the renew deadline even when it is not a multiple of the retry period', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const a = new LeaderElector({
       lock: new LeaseLock(api, LEASE.namespace, LEASE.name),
@@ -138,7 +138,7 @@ describe('LeaderElector', () => {
     });
     await a.acquire(signal().signal);
     for (let i = 0; i < 10; i++)
-      api.failNext('get', new ApiConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
+      api.failNext('get', new APIConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
     let endedAt: number | undefined;
     void a.keepRenewing(signal().signal).then(() => (endedAt = clock.now()));
     await clock.advance(12_000);
@@ -146,7 +146,7 @@ describe('LeaderElector', () => {
   });
 
   it('gives up a renewal that hangs past the renew deadline', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const a = candidate(api, clock, 'a');
     await a.acquire(signal().signal);
@@ -158,12 +158,12 @@ describe('LeaderElector', () => {
   });
 
   it('uses the resourceVersion so that only one of two racing candidates wins', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     const a = candidate(api, clock, 'a');
     await a.acquire(signal().signal);
     await a.release();
-    api.failNext('replace', FakeKubeApi.apiError('PUT', 409, 'Conflict', 'the object has been modified'));
+    api.failNext('replace', FakeKubeAPI.apiError('PUT', 409, 'Conflict', 'the object has been modified'));
     const b = candidate(api, clock, 'b');
     let bLeads = false;
     void b.acquire(signal().signal).then((won) => (bLeads = won));
@@ -174,7 +174,7 @@ describe('LeaderElector', () => {
   });
 
   it('refuses timings where the lease could expire before the leader notices', () => {
-    const lock = new LeaseLock(new FakeKubeApi(), 'ns', 'l');
+    const lock = new LeaseLock(new FakeKubeAPI(), 'ns', 'l');
     const clock = new FakeClock();
     expect(
       () =>
@@ -187,7 +187,7 @@ describe('LeaderElector', () => {
     ).toThrow(LeaderElectionConfigError);
   });
   it("dates what it saw by when the answer arrived, so a slow read does not shorten the holder's lease", async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const clock = new FakeClock(0);
     api.seed(LEASES, {
       apiVersion: 'coordination.k8s.io/v1',

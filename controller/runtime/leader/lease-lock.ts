@@ -3,7 +3,7 @@
 // an expired lease cannot both win.
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { LEASES } from '../../../shared/kube/well-known-resources.ts';
 
 export interface LeaseSpec {
@@ -21,9 +21,9 @@ export interface Lease extends KubeObject {
 export class LeaseLock {
   readonly namespace: string;
   readonly name: string;
-  private readonly api: KubeApi;
+  private readonly api: KubeAPI;
 
-  constructor(api: KubeApi, namespace: string, name: string) {
+  constructor(api: KubeAPI, namespace: string, name: string) {
     this.api = api;
     this.namespace = namespace;
     this.name = name;

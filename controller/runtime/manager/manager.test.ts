@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { APIConnectionError } from '../../../shared/kube/api-error.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS, LEASES } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import type { ReadinessCheck } from '../../../shared/observability/readiness-checks.ts';
@@ -31,7 +31,7 @@ class RecordingReconciler implements Reconciler {
 }
 
 function newManager(
-  api: FakeKubeApi,
+  api: FakeKubeAPI,
   clock: FakeClock,
   leaderElection?: LeaderElectionOptions,
   gracefulShutdownMs = 10_000,
@@ -60,7 +60,7 @@ function settleOutcome(run: Promise<number>) {
 
 describe('Manager', () => {
   it('syncs caches, runs controllers, and on stop finishes in-flight work and exits 0', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const clock = new FakeClock(0);
     const { manager, reconciler } = newManager(api, clock);
@@ -83,8 +83,8 @@ describe('Manager', () => {
   });
 
   it('reports readiness only once every informer has synced', async () => {
-    const api = new FakeKubeApi();
-    api.failNext('list', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    const api = new FakeKubeAPI();
+    api.failNext('list', FakeKubeAPI.apiError('GET', 503, 'ServiceUnavailable'));
     const clock = new FakeClock(0);
     const { manager } = newManager(api, clock);
     const checks = new Map<string, ReadinessCheck>();
@@ -100,8 +100,8 @@ describe('Manager', () => {
   });
 
   it('exits non-zero when caches do not sync within the timeout', async () => {
-    const api = new FakeKubeApi();
-    for (let i = 0; i < 20; i++) api.failNext('list', FakeKubeApi.apiError('GET', 403, 'Forbidden'));
+    const api = new FakeKubeAPI();
+    for (let i = 0; i < 20; i++) api.failNext('list', FakeKubeAPI.apiError('GET', 403, 'Forbidden'));
     const clock = new FakeClock(0);
     const { manager, reconciler } = newManager(api, clock);
     const outcome = settleOutcome(manager.run());
@@ -111,7 +111,7 @@ describe('Manager', () => {
   });
 
   it('runs controllers only on the leader; the standby takes over after the leader stops and releases', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const clock = new FakeClock(0);
     const first = newManager(api, clock, { ...LEASE, identity: 'first' });
@@ -138,7 +138,7 @@ describe('Manager', () => {
   });
 
   it('keeps the lease while in-flight work drains after stop, so the standby cannot start alongside it', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const clock = new FakeClock(0);
     const first = newManager(api, clock, { ...LEASE, identity: 'first' }, 60_000);
@@ -172,7 +172,7 @@ describe('Manager', () => {
   });
 
   it('aborts the draining work and exits non-zero when the lease is lost during the drain', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const clock = new FakeClock(0);
     const { manager, reconciler } = newManager(api, clock, { ...LEASE, identity: 'only' }, 60_000);
@@ -181,7 +181,7 @@ describe('Manager', () => {
     await clock.advance(0);
     manager.stop('rolling update');
     for (let i = 0; i < 10; i++)
-      api.failNext('get', new ApiConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
+      api.failNext('get', new APIConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
     await clock.advance(9_999);
     expect(outcome.code).toBeUndefined();
     await clock.advance(1);
@@ -190,7 +190,7 @@ describe('Manager', () => {
   });
 
   it('on losing the lease aborts work at once and exits non-zero', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const clock = new FakeClock(0);
     const { manager, reconciler } = newManager(api, clock, { ...LEASE, identity: 'only' });
@@ -199,7 +199,7 @@ describe('Manager', () => {
     await clock.advance(0);
     expect(reconciler.seen).toEqual(['a']);
     for (let i = 0; i < 10; i++)
-      api.failNext('get', new ApiConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
+      api.failNext('get', new APIConnectionError('GET', '/leases', new Error('ECONNREFUSED')));
     await clock.advance(10_000);
     expect(outcome.code).toBe(EXIT_FAILURE);
     expect(reconciler.aborted).toMatchObject({
@@ -209,7 +209,7 @@ describe('Manager', () => {
   });
 
   it('exits 0 without reconciling when stopped while still waiting for the lease', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(LEASES, {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',

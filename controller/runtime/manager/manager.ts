@@ -7,7 +7,7 @@
 // 5. on losing the Lease: abort all work at once and exit code 1, so Kubernetes restarts the process and
 //    it campaigns again from a clean slate (continuing could race the new leader).
 import type { Registry } from 'prom-client';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import type { ReadinessCheck } from '../../../shared/observability/readiness-checks.ts';
 import { systemClock } from '../../../shared/time/clock.ts';
@@ -32,7 +32,7 @@ export interface LeaderElectionOptions {
 }
 
 export interface ManagerOptions {
-  api: KubeApi;
+  api: KubeAPI;
   logger: Logger;
   registry: Registry;
   clock?: Clock;

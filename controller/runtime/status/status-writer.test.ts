@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
 import { StatusWriter, updateStatus } from './status-writer.ts';
 
 const ref = { namespace: 'ns', name: 'r' };
 
-function seeded(): { api: FakeKubeApi; object: KubeObject } {
-  const api = new FakeKubeApi();
+function seeded(): { api: FakeKubeAPI; object: KubeObject } {
+  const api = new FakeKubeAPI();
   api.seed(CONFIG_MAPS, {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -50,7 +50,7 @@ describe('updateStatus', () => {
 
   it('gives up after the last attempt and rethrows the conflict', async () => {
     const { api, object } = seeded();
-    for (let i = 0; i < 3; i++) api.failNext('replace', FakeKubeApi.apiError('PUT', 409, 'Conflict'));
+    for (let i = 0; i < 3; i++) api.failNext('replace', FakeKubeAPI.apiError('PUT', 409, 'Conflict'));
     await expect(
       updateStatus(api, CONFIG_MAPS, object, () => ({ phase: 'Ready' }), { maxAttempts: 3 }),
     ).rejects.toMatchObject({
@@ -61,7 +61,7 @@ describe('updateStatus', () => {
 
 describe('StatusWriter', () => {
   // A 409 shows as a replace that did not take, followed by a fresh read.
-  const calls = (api: FakeKubeApi, verb: string) => api.calls.filter((c) => c.verb === verb).length;
+  const calls = (api: FakeKubeAPI, verb: string) => api.calls.filter((c) => c.verb === verb).length;
 
   it('computes from its own last write while the cache still shows the version before it', async () => {
     const { api, object: cached } = seeded();
@@ -97,7 +97,7 @@ describe('StatusWriter', () => {
   });
 
   it('remembers a bounded number of objects', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const writer = new StatusWriter(api, 2);
     for (const name of ['a', 'b', 'c']) {
       api.seed(CONFIG_MAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'ns', name } });
@@ -115,7 +115,7 @@ describe('StatusWriter', () => {
       bodies.push(object);
       const written = await replace(resource, object, opts);
       return { ...written, metadata: { ...written.metadata, managedFields: [{ manager: 'operator' }] } };
-    }) as FakeKubeApi['replace'];
+    }) as FakeKubeAPI['replace'];
     const writer = new StatusWriter(api);
     await writer.update(CONFIG_MAPS, cached, () => ({ phase: 'Ready', seen: 1 }));
     await writer.update(CONFIG_MAPS, cached, () => ({ phase: 'Ready', seen: 2 }));

@@ -3,7 +3,7 @@
 // fresh state rather than overwriting someone else's update.
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isConflict } from '../../../shared/kube/api-error.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { refOf } from '../../../shared/kube/object-key.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { deepEqual } from '../../../shared/util/json.ts';
@@ -27,7 +27,7 @@ const DEFAULT_MAX_ATTEMPTS = 5;
  * after each conflict. The last conflict is rethrown after `maxAttempts`, so the controller backs off.
  */
 export async function updateStatus<T extends KubeObject>(
-  api: KubeApi,
+  api: KubeAPI,
   resource: ResourceDescriptor,
   object: T,
   computeStatus: (latest: T) => unknown,
@@ -68,11 +68,11 @@ const DEFAULT_MAX_REMEMBERED = 10_000;
  * supersedes, until the cache shows a version not among them (ours, or someone else's newer one).
  */
 export class StatusWriter {
-  private readonly api: KubeApi;
+  private readonly api: KubeAPI;
   private readonly maxRemembered: number;
   private readonly written = new Map<string, WrittenStatus>();
 
-  constructor(api: KubeApi, maxRemembered = DEFAULT_MAX_REMEMBERED) {
+  constructor(api: KubeAPI, maxRemembered = DEFAULT_MAX_REMEMBERED) {
     this.api = api;
     this.maxRemembered = maxRemembered;
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { ApiConnectionError } from '../../../shared/kube/api-error.ts';
-import { FakeKubeApi } from '../../../shared/kube/testing/fake-kube-api.ts';
+import { APIConnectionError } from '../../../shared/kube/api-error.ts';
+import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { FakeClock } from '../../../shared/time/testing/fake-clock.ts';
@@ -43,7 +43,7 @@ function configMap(name: string, data: Record<string, string> = {}): KubeObject 
 const ref = (name: string) => ({ namespace: 'ns', name });
 
 interface Harness {
-  api: FakeKubeApi;
+  api: FakeKubeAPI;
   clock: FakeClock;
   sink: RecordingSink;
   reflector: Reflector<KubeObject>;
@@ -53,7 +53,7 @@ interface Harness {
 let running: Harness | undefined;
 
 async function start(
-  api = new FakeKubeApi(),
+  api = new FakeKubeAPI(),
   overrides: Partial<ReflectorOptions<KubeObject>> = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
@@ -84,11 +84,11 @@ async function start(
   return running;
 }
 
-function watchCalls(api: FakeKubeApi): number {
+function watchCalls(api: FakeKubeAPI): number {
   return api.calls.filter((c) => c.verb === 'watch').length;
 }
 
-function listCalls(api: FakeKubeApi): number {
+function listCalls(api: FakeKubeAPI): number {
   return api.calls.filter((c) => c.verb === 'list').length;
 }
 
@@ -99,7 +99,7 @@ afterEach(async () => {
 
 describe('Reflector', () => {
   it('lists in pages, reports synced, then streams changes from the list resourceVersion', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'), configMap('b'), configMap('c'));
     const { sink, reflector } = await start(api, { pageSize: 2 });
     expect(listCalls(api)).toBe(2);
@@ -126,7 +126,7 @@ describe('Reflector', () => {
   });
 
   it('relists at once after a 410 ERROR event and hands the sink the fresh content', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'), configMap('b'));
     const { sink, clock } = await start(api);
     api.sendWatchError(410, 'Expired', 'too old resource version');
@@ -140,10 +140,10 @@ describe('Reflector', () => {
   });
 
   it('relists when the watch itself answers HTTP 410 after compaction', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const { sink, clock } = await start(api);
-    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('socket hang up')));
+    api.breakWatches(new APIConnectionError('GET', '/api/v1/configmaps', new Error('socket hang up')));
     await clock.advance(0);
     await api.patch(CONFIG_MAPS, ref('a'), 'merge', { data: { k: 'changed' } });
     await api.create(CONFIG_MAPS, configMap('b'));
@@ -156,7 +156,7 @@ describe('Reflector', () => {
 
   it('resumes a dropped stream from the last resourceVersion without relisting, after a backoff', async () => {
     const { api, sink, clock } = await start();
-    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('ECONNRESET')));
+    api.breakWatches(new APIConnectionError('GET', '/api/v1/configmaps', new Error('ECONNRESET')));
     await clock.advance(0);
     await api.create(CONFIG_MAPS, configMap('missed-while-down'));
     await clock.advance(799);
@@ -189,7 +189,7 @@ describe('Reflector', () => {
   });
 
   it('reconnects a stream that went silent past the inactivity timeout', async () => {
-    const { api, clock, reflector } = await start(new FakeKubeApi(), { inactivityTimeoutMs: 60_000 });
+    const { api, clock, reflector } = await start(new FakeKubeAPI(), { inactivityTimeoutMs: 60_000 });
     await clock.advance(59_999);
     expect(watchCalls(api)).toBe(1);
     await clock.advance(1);
@@ -199,7 +199,7 @@ describe('Reflector', () => {
   });
 
   it('abandons a watch request that never gets an answer and retries it with backoff', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const hanging = (opts: { signal: AbortSignal }) => ({
       [Symbol.asyncIterator]: () => ({
         next: () =>
@@ -212,7 +212,7 @@ describe('Reflector', () => {
     api.watch = ((_resource: unknown, opts: { signal: AbortSignal }) => {
       attempts++;
       return hanging(opts);
-    }) as FakeKubeApi['watch'];
+    }) as FakeKubeAPI['watch'];
     const { clock, reflector } = await start(api, { inactivityTimeoutMs: 20_000 });
     await clock.advance(20_000);
     expect(attempts).toBe(1);
@@ -222,7 +222,7 @@ describe('Reflector', () => {
   });
 
   it('counts silence as activity only from the last event', async () => {
-    const { api, clock } = await start(new FakeKubeApi(), { inactivityTimeoutMs: 60_000 });
+    const { api, clock } = await start(new FakeKubeAPI(), { inactivityTimeoutMs: 60_000 });
     await clock.advance(50_000);
     api.sendBookmark();
     await clock.advance(50_000);
@@ -287,8 +287,8 @@ describe('Reflector', () => {
   });
 
   it('keeps retrying a failing list with growing delays and reports unhealthy, then recovers', async () => {
-    const api = new FakeKubeApi();
-    for (let i = 0; i < 8; i++) api.failNext('list', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    const api = new FakeKubeAPI();
+    for (let i = 0; i < 8; i++) api.failNext('list', FakeKubeAPI.apiError('GET', 503, 'ServiceUnavailable'));
     const { clock, reflector } = await start(api);
     expect(reflector.hasSynced).toBe(false);
     for (const delay of [800, 1600, 3200, 6400, 12_800]) await clock.advance(delay);
@@ -320,7 +320,7 @@ describe('Reflector', () => {
       }
     }
     const sink = new ThrowingSink();
-    const { api, clock, reflector } = await start(new FakeKubeApi(), { sink });
+    const { api, clock, reflector } = await start(new FakeKubeAPI(), { sink });
     expect(reflector.health().lastError).toBe('undefined');
     await clock.advance(800);
     expect(reflector.health().lastError).toBe('[object Object]');
@@ -335,8 +335,8 @@ describe('Reflector', () => {
   it('reports unhealthy when the watch keeps failing past its backoff even though it had synced', async () => {
     const { api, clock, reflector } = await start();
     for (let i = 0; i < 10; i++)
-      api.failNext('watch', new ApiConnectionError('GET', '/x', new Error('ECONNREFUSED')));
-    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+      api.failNext('watch', new APIConnectionError('GET', '/x', new Error('ECONNREFUSED')));
+    api.breakWatches(new APIConnectionError('GET', '/x', new Error('ECONNRESET')));
     await clock.advance(30_000);
     expect(reflector.health().healthy).toBe(true);
     await clock.advance(5_000);
@@ -344,12 +344,12 @@ describe('Reflector', () => {
   });
 
   it('relists at once on the 410 that ends an outage, whatever backoff the outage built up', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const { sink, clock } = await start(api);
     await api.create(CONFIG_MAPS, configMap('b'));
-    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('aborted')));
-    for (let i = 0; i < 3; i++) api.failNext('watch', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    api.breakWatches(new APIConnectionError('GET', '/api/v1/configmaps', new Error('aborted')));
+    for (let i = 0; i < 3; i++) api.failNext('watch', FakeKubeAPI.apiError('GET', 503, 'ServiceUnavailable'));
     await clock.advance(0);
     await api.create(CONFIG_MAPS, configMap('c'));
     api.compact();
@@ -361,8 +361,8 @@ describe('Reflector', () => {
   });
 
   it('backs off a 410 that comes again straight after its relist, more each time though lists succeed', async () => {
-    const api = new FakeKubeApi();
-    for (let i = 0; i < 4; i++) api.failNext('watch', FakeKubeApi.apiError('GET', 410, 'Expired'));
+    const api = new FakeKubeAPI();
+    for (let i = 0; i < 4; i++) api.failNext('watch', FakeKubeAPI.apiError('GET', 410, 'Expired'));
     const { clock } = await start(api);
     expect(listCalls(api)).toBe(2);
     await clock.advance(799);
@@ -383,12 +383,12 @@ describe('Reflector', () => {
     api.sendBookmark();
     await clock.advance(0);
     const refused = () =>
-      new ApiConnectionError(
+      new APIConnectionError(
         'GET',
         '/api/v1/configmaps',
         Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }),
       );
-    api.breakWatches(new ApiConnectionError('GET', '/api/v1/configmaps', new Error('aborted')));
+    api.breakWatches(new APIConnectionError('GET', '/api/v1/configmaps', new Error('aborted')));
     for (let i = 0; i < 20; i++) api.failNext('watch', refused());
     await clock.advance(800);
     expect(watchCalls(api)).toBe(2);
@@ -404,24 +404,24 @@ describe('Reflector', () => {
 
   it('resets the backoff once a watch delivers an event', async () => {
     const { api, clock } = await start();
-    for (let i = 0; i < 3; i++) api.failNext('watch', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
-    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+    for (let i = 0; i < 3; i++) api.failNext('watch', FakeKubeAPI.apiError('GET', 503, 'ServiceUnavailable'));
+    api.breakWatches(new APIConnectionError('GET', '/x', new Error('ECONNRESET')));
     await clock.advance(800 + 1600 + 3200 + 6400);
     expect(watchCalls(api)).toBe(5);
     await api.create(CONFIG_MAPS, configMap('delivered'));
     await clock.advance(0);
-    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+    api.breakWatches(new APIConnectionError('GET', '/x', new Error('ECONNRESET')));
     await clock.advance(800);
     expect(watchCalls(api)).toBe(6);
   });
 
   it('resets the backoff once a list succeeds', async () => {
-    const api = new FakeKubeApi();
-    for (let i = 0; i < 3; i++) api.failNext('list', FakeKubeApi.apiError('GET', 503, 'ServiceUnavailable'));
+    const api = new FakeKubeAPI();
+    for (let i = 0; i < 3; i++) api.failNext('list', FakeKubeAPI.apiError('GET', 503, 'ServiceUnavailable'));
     const { clock, reflector } = await start(api);
     await clock.advance(800 + 1600 + 3200);
     expect(reflector.hasSynced).toBe(true);
-    api.breakWatches(new ApiConnectionError('GET', '/x', new Error('ECONNRESET')));
+    api.breakWatches(new APIConnectionError('GET', '/x', new Error('ECONNRESET')));
     await clock.advance(800);
     expect(watchCalls(api)).toBe(2);
   });

@@ -12,8 +12,8 @@
 // sink learns that everything in it went away.
 // It never stops on its own; only the caller's signal ends it.
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import { ApiError, isNotFound } from '../../../shared/kube/api-error.ts';
-import type { KubeApi, SelectorOptions, WatchEvent } from '../../../shared/kube/kube-api.ts';
+import { APIError, isNotFound } from '../../../shared/kube/api-error.ts';
+import type { KubeAPI, SelectorOptions, WatchEvent } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
@@ -33,7 +33,7 @@ export interface ReflectorSink<T extends KubeObject> {
 }
 
 export interface ReflectorOptions<T extends KubeObject> {
-  api: KubeApi;
+  api: KubeAPI;
   resource: ResourceDescriptor;
   selector?: SelectorOptions;
   sink: ReflectorSink<T>;
@@ -301,7 +301,7 @@ export class Reflector<T extends KubeObject> {
     switch (event.type) {
       case 'ERROR': {
         const status = event.status;
-        throw new ApiError('WATCH', this.name, status.code ?? 500, status);
+        throw new APIError('WATCH', this.name, status.code ?? 500, status);
       }
       case 'BOOKMARK':
         break;

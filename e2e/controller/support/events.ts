@@ -1,6 +1,6 @@
 // The Events the controller recorded about an object, as `kubectl describe` would show them.
 import type { KubeObject } from '../../../shared/api/meta.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 
 export interface RecordedEvent extends KubeObject {
@@ -12,7 +12,7 @@ export interface RecordedEvent extends KubeObject {
 
 /** The events.k8s.io/v1 Events in `namespace` regarding the object of that kind and name. */
 export async function eventsAbout(
-  api: KubeApi,
+  api: KubeAPI,
   namespace: string,
   kind: string,
   name: string,

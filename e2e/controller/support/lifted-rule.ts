@@ -1,11 +1,11 @@
 // Plays a cluster whose CRD predates one of its CEL rules: the rule is lifted from the installed CRD for
 // one write, then crds/ is installed again. What the write stored stays stored, as an object written
 // before an upgrade added the rule would.
-import { ApiError } from '../../../shared/kube/api-error.ts';
+import { APIError } from '../../../shared/kube/api-error.ts';
 import { kubectl, waitFor } from '../../setup/cluster-env.ts';
-import { installCrds } from '../../setup/crds.ts';
+import { installCRDs } from '../../setup/crds.ts';
 
-interface CrdVersion {
+interface CRDVersion {
   schema: {
     openAPIV3Schema: { properties: { spec: { 'x-kubernetes-validations'?: { message?: string }[] } } };
   };
@@ -23,13 +23,13 @@ class RuleNotFoundError extends Error {
 }
 
 /** Runs `write` (retried until the API server serves the lifted schema) while the rule is lifted. */
-export async function withoutCrdRule(
+export async function withoutCRDRule(
   crd: string,
   ruleMessage: string,
   write: () => Promise<void>,
 ): Promise<void> {
   const versions = (
-    JSON.parse(await kubectl(['get', 'crd', crd, '-o', 'json'])) as { spec: { versions: CrdVersion[] } }
+    JSON.parse(await kubectl(['get', 'crd', crd, '-o', 'json'])) as { spec: { versions: CRDVersion[] } }
   ).spec.versions;
   const removals = versions.flatMap((version, i) => {
     const rules = version.schema.openAPIV3Schema.properties.spec['x-kubernetes-validations'] ?? [];
@@ -47,13 +47,13 @@ export async function withoutCrdRule(
           await write();
           return true;
         } catch (err) {
-          if (err instanceof ApiError && err.status === 422) return false;
+          if (err instanceof APIError && err.status === 422) return false;
           throw err;
         }
       },
       { description: `a write without the rule "${ruleMessage}"`, timeoutMs: 30_000, intervalMs: 250 },
     );
   } finally {
-    await installCrds();
+    await installCRDs();
   }
 }

@@ -3,14 +3,14 @@
 // for the resources the controller writes.
 import type { KubeObject } from '../../../shared/api/meta.ts';
 import { isAlreadyExists, isNotFound } from '../../../shared/kube/api-error.ts';
-import type { HttpKubeApi } from '../../../shared/kube/http/http-kube-api.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { HTTPKubeAPI } from '../../../shared/kube/http/http-kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import type { MetricSample } from '../../cluster/prometheus-text.ts';
 import { fakeNodeManifest } from '../../cluster/fake-node.ts';
 import { waitFor } from '../../setup/cluster-env.ts';
-import { installCrds } from '../../setup/crds.ts';
-import { NAMESPACES, clusterApi, createNamespace } from '../../runtime/support/cluster-api.ts';
+import { installCRDs } from '../../setup/crds.ts';
+import { NAMESPACES, clusterAPI, createNamespace } from '../../runtime/support/cluster-api.ts';
 
 export { createNamespace, deleteNamespace } from '../../runtime/support/cluster-api.ts';
 
@@ -27,7 +27,7 @@ const NODES: ResourceDescriptor = {
  * without a node lifecycle controller nothing lifts that taint, so it is removed here once kwok has
  * reported the Node Ready.
  */
-export async function ensureSchedulableNode(api: KubeApi, name: string): Promise<void> {
+export async function ensureSchedulableNode(api: KubeAPI, name: string): Promise<void> {
   try {
     await api.create(NODES, fakeNodeManifest(name) as KubeObject);
   } catch (err) {
@@ -49,16 +49,16 @@ export async function ensureSchedulableNode(api: KubeApi, name: string): Promise
  * Where each controller e2e file starts: a client of the cluster, the CRDs installed, a Node pods can run
  * on, and a namespace of the file's own (its controllers are limited to it with --namespaces).
  */
-export async function prepareTestNamespace(prefix: string): Promise<{ api: HttpKubeApi; namespace: string }> {
-  const api = clusterApi();
-  await installCrds();
+export async function prepareTestNamespace(prefix: string): Promise<{ api: HTTPKubeAPI; namespace: string }> {
+  const api = clusterAPI();
+  await installCRDs();
   await ensureSchedulableNode(api, 'controller-e2e-node');
   return { api, namespace: await createNamespace(api, prefix) };
 }
 
 /** The object, or undefined when it does not exist. */
 export async function getObject<T extends KubeObject>(
-  api: KubeApi,
+  api: KubeAPI,
   resource: ResourceDescriptor,
   ref: ObjectRef,
 ): Promise<T | undefined> {
@@ -135,7 +135,7 @@ export function controllerWrites(samples: readonly MetricSample[]): ControllerWr
  * Waits until no namespace is terminating: deleting one makes the garbage collector delete the children
  * of the custom resources in it, which would count as writes to the resources the controller writes.
  */
-export async function waitForNamespaceDeletions(api: KubeApi): Promise<void> {
+export async function waitForNamespaceDeletions(api: KubeAPI): Promise<void> {
   await waitFor(
     async () => {
       const { items } = await api.list<KubeObject & { status?: { phase?: string } }>(NAMESPACES, {});

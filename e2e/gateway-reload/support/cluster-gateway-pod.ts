@@ -11,7 +11,7 @@ import type { ConfigMap, Pod } from '../../../controller/children/kube-objects.t
 import { GATEWAY_LABEL } from '../../../controller/children/labels.ts';
 import { RELOADER_CONTAINER, RELOADER_PORT_NAME } from '../../../controller/children/gateway/gateway-pod.ts';
 import { GATEWAY_CONFIG_FILE } from '../../../shared/gateway/render-gateway-config.ts';
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { CONFIG_MAPS, PODS } from '../../../shared/kube/well-known-resources.ts';
 import { errorMessage } from '../../../shared/util/error-message.ts';
 import { freeLoopbackPort } from '../../../test/nginx/free-port.ts';
@@ -20,7 +20,7 @@ import { localGatewayConfig } from '../../controller/support/local-gateway-confi
 import { startGatewayPod, type GatewayPod, type GatewayPodDirectories } from './gateway-pod.ts';
 
 export interface ClusterGatewayPodOptions {
-  api: KubeApi;
+  api: KubeAPI;
   namespace: string;
   gateway: string;
   /** How often the "kubelet" looks at the ConfigMap. */
@@ -43,7 +43,7 @@ export interface ClusterGatewayPod {
   stop(): Promise<void>;
 }
 
-async function runningPod(api: KubeApi, namespace: string, gateway: string): Promise<Pod> {
+async function runningPod(api: KubeAPI, namespace: string, gateway: string): Promise<Pod> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const pods = await api.list<Pod>(PODS, { namespace, labelSelector: `${GATEWAY_LABEL}=${gateway}` });

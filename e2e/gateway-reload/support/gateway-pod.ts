@@ -51,7 +51,7 @@ export interface GatewayPodDirectories {
 export interface GatewayPod {
   directories: GatewayPodDirectories;
   /** The nginx master's pid; a reload keeps it, a restart changes it. */
-  readonly nginxPid: number;
+  readonly nginxPID: number;
   /** Updates the mounted ConfigMap as the kubelet does. */
   mount(data: Record<string, string>): Promise<void>;
   status(): Promise<ReloaderStatus>;
@@ -190,7 +190,7 @@ export async function startGatewayPod(
 
   const pod: GatewayPod = {
     directories,
-    get nginxPid() {
+    get nginxPID() {
       return nginx.pid ?? -1;
     },
     mount: (data) => writeSecretVolume(directories.config, data),

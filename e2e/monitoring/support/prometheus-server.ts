@@ -44,7 +44,7 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-interface ApiAnswer<T> {
+interface APIAnswer<T> {
   status: 'success' | 'error';
   data: T;
   error?: string;
@@ -89,7 +89,7 @@ export async function startPrometheus(
     const url = new URL(path, base);
     for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
     const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    const answer = (await res.json()) as ApiAnswer<T>;
+    const answer = (await res.json()) as APIAnswer<T>;
     if (answer.status !== 'success') throw new Error(`Prometheus ${path}: ${answer.error ?? res.status}`);
     return answer.data;
   }

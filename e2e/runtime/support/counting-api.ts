@@ -1,15 +1,15 @@
-// Wraps a KubeApi and counts requests by verb, so a test can assert how many writes a controller sent.
-import type { KubeApi } from '../../../shared/kube/kube-api.ts';
+// Wraps a KubeAPI and counts requests by verb, so a test can assert how many writes a controller sent.
+import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 
-export type Verb = keyof KubeApi;
+export type Verb = keyof KubeAPI;
 
 const WRITES: readonly Verb[] = ['create', 'replace', 'patch', 'apply', 'delete'];
 
-export class CountingApi {
-  readonly api: KubeApi;
+export class CountingAPI {
+  readonly api: KubeAPI;
   private readonly counts = new Map<Verb, number>();
 
-  constructor(inner: KubeApi) {
+  constructor(inner: KubeAPI) {
     const counts = this.counts;
     this.api = new Proxy(inner, {
       get(target, property, receiver) {

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-export class TcpProxy {
+export class TCPProxy {
   private readonly server: net.Server;
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private refusing = false;
@@ -13,8 +13,8 @@ export class TcpProxy {
     this.server = net.createServer((client) => this.accept(client, targetHost, targetPort));
   }
 
-  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(targetHost, targetPort);
+  static async start(targetHost: string, targetPort: number): Promise<TCPProxy> {
+    const proxy = new TCPProxy(targetHost, targetPort);
     await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { API_KINDS } from '../../../shared/api/kinds.ts';
 import { freeLoopbackPorts } from '../../cluster/free-ports.ts';
-import { applyYaml, e2eKubeconfig, kubectl, waitFor } from '../../setup/cluster-env.ts';
-import { installCrds } from '../../setup/crds.ts';
+import { applyYAML, e2eKubeconfig, kubectl, waitFor } from '../../setup/cluster-env.ts';
+import { installCRDs } from '../../setup/crds.ts';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
 
@@ -32,16 +32,16 @@ export interface StartOptions {
   extraArgs?: string[];
 }
 
-interface CrdManifest {
+interface CRDManifest {
   metadata: { name: string };
   spec: { conversion: unknown };
 }
 
-function crdManifests(): CrdManifest[] {
+function crdManifests(): CRDManifest[] {
   const dir = join(REPO, 'crds');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
-    .map((f) => parse(readFileSync(join(dir, f), 'utf8')) as CrdManifest);
+    .map((f) => parse(readFileSync(join(dir, f), 'utf8')) as CRDManifest);
 }
 
 function webhookConfiguration(
@@ -78,7 +78,7 @@ function webhookConfiguration(
 }
 
 /** Replaces the CRD's spec.conversion: pointed at the webhook under test, and put back afterwards. */
-async function setConversion(crd: CrdManifest, conversion: unknown): Promise<void> {
+async function setConversion(crd: CRDManifest, conversion: unknown): Promise<void> {
   await kubectl([
     'patch',
     'crd',
@@ -105,7 +105,7 @@ export async function startWebhookUnderTest(opts: StartOptions): Promise<Webhook
   const crds = crdManifests();
 
   // Installed as crds/ has them, then only their conversion pointed here (and put back by stop()).
-  await installCrds();
+  await installCRDs();
   for (const crd of crds) {
     await setConversion(crd, {
       strategy: 'Webhook',
@@ -115,10 +115,10 @@ export async function startWebhookUnderTest(opts: StartOptions): Promise<Webhook
       },
     });
   }
-  await applyYaml(
+  await applyYAML(
     JSON.stringify(webhookConfiguration('Validating', validating, ports.https, opts.namespace)),
   );
-  await applyYaml(JSON.stringify(webhookConfiguration('Mutating', mutating, ports.https, opts.namespace)));
+  await applyYAML(JSON.stringify(webhookConfiguration('Mutating', mutating, ports.https, opts.namespace)));
 
   const logDir = mkdtempSync(join(tmpdir(), 'e2e-webhook-'));
   const logPath = join(logDir, 'webhook.log');

@@ -5,7 +5,7 @@
 // token, as in client-go.
 import type { ClusterAccess } from '../config/cluster-access.ts';
 import type { CredentialSource, RequestCredentials } from '../http/credential-source.ts';
-import type { TlsMaterial } from '../http/tls-material.ts';
+import type { TLSMaterial } from '../http/tls-material.ts';
 import { ExecCredentialProvider } from './exec-credential.ts';
 import type { ExecClusterInfo } from './exec-credential.ts';
 import { FileContent } from './file-content.ts';
@@ -27,8 +27,8 @@ export function accessCredentials(access: ClusterAccess, files = new FileContent
       server: cluster.server,
       ...(caBytes ? { 'certificate-authority-data': caBytes.toString('base64') } : {}),
       ...(cluster.tlsServerName ? { 'tls-server-name': cluster.tlsServerName } : {}),
-      ...(cluster.insecureSkipTlsVerify ? { 'insecure-skip-tls-verify': true } : {}),
-      ...(cluster.proxyUrl ? { 'proxy-url': cluster.proxyUrl } : {}),
+      ...(cluster.insecureSkipTLSVerify ? { 'insecure-skip-tls-verify': true } : {}),
+      ...(cluster.proxyURL ? { 'proxy-url': cluster.proxyURL } : {}),
     };
   };
   const exec = user.exec ? new ExecCredentialProvider(user.exec, clusterInfo) : undefined;
@@ -46,12 +46,12 @@ export function accessCredentials(access: ClusterAccess, files = new FileContent
         ? files.read(user.clientCertificateFile)
         : user.clientCertificateData;
       const key = user.clientKeyFile ? files.read(user.clientKeyFile) : user.clientKeyData;
-      const tls: TlsMaterial = {
+      const tls: TLSMaterial = {
         ...(caBytes ? { ca: caBytes } : {}),
         ...(cert ? { cert } : {}),
         ...(key ? { key } : {}),
         ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
-        ...(cluster.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),
+        ...(cluster.insecureSkipTLSVerify ? { rejectUnauthorized: false } : {}),
       };
       let token = user.tokenFile ? files.read(user.tokenFile).toString('utf8').trim() : user.token;
       let onUnauthorized: (() => void) | undefined;

@@ -18,10 +18,10 @@ export interface ClusterSettings {
   server: string;
   caFile?: string;
   caData?: Buffer;
-  insecureSkipTlsVerify: boolean;
+  insecureSkipTLSVerify: boolean;
   tlsServerName?: string;
   /** An http:// or https:// proxy the connections go through (proxy-url). */
-  proxyUrl?: string;
+  proxyURL?: string;
 }
 
 export interface UserSettings {

@@ -22,7 +22,7 @@ export function inClusterAccess(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUNT_DI
     cluster: {
       server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`,
       caFile: join(dir, 'ca.crt'),
-      insecureSkipTlsVerify: false,
+      insecureSkipTLSVerify: false,
     },
     user: { name: 'service-account', tokenFile: join(dir, 'token') },
   };

@@ -114,21 +114,21 @@ function parseCluster(r: Reader, fields: Fields, where: string): Omit<NamedClust
   const caFile = r.file(fields, 'certificate-authority', where);
   const caData = r.base64(fields, 'certificate-authority-data', where);
   const tlsServerName = r.string(fields, 'tls-server-name', where);
-  const proxyUrl = r.string(fields, 'proxy-url', where);
+  const proxyURL = r.string(fields, 'proxy-url', where);
   const cluster: ClusterSettings = {
     server: r.string(fields, 'server', where) ?? '',
-    insecureSkipTlsVerify: r.boolean(fields, 'insecure-skip-tls-verify', where),
+    insecureSkipTLSVerify: r.boolean(fields, 'insecure-skip-tls-verify', where),
     ...(caFile ? { caFile } : {}),
     ...(caData ? { caData } : {}),
     ...(tlsServerName ? { tlsServerName } : {}),
-    ...(proxyUrl ? { proxyUrl } : {}),
+    ...(proxyURL ? { proxyURL } : {}),
   };
-  if (proxyUrl === undefined) return { cluster };
+  if (proxyURL === undefined) return { cluster };
   let scheme: string;
   try {
-    scheme = new URL(proxyUrl).protocol;
+    scheme = new URL(proxyURL).protocol;
   } catch {
-    r.fail(`${where}.proxy-url`, `not a URL: ${JSON.stringify(proxyUrl)}`);
+    r.fail(`${where}.proxy-url`, `not a URL: ${JSON.stringify(proxyURL)}`);
   }
   return PROXY_SCHEMES.includes(scheme)
     ? { cluster }

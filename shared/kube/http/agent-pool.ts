@@ -9,15 +9,15 @@
 // sent on a connection the server is closing at that moment.
 import http from 'node:http';
 import https from 'node:https';
-import { sameTlsMaterial } from './tls-material.ts';
-import type { TlsMaterial } from './tls-material.ts';
+import { sameTLSMaterial } from './tls-material.ts';
+import type { TLSMaterial } from './tls-material.ts';
 
 export interface AgentPoolOptions {
   /** 'http:' only for a plain-HTTP server (a local proxy); TLS material is then ignored. */
   protocol: 'http:' | 'https:';
   idleTimeoutMs?: number;
   /** An http:// or https:// proxy every connection goes through (Node's built-in proxy support). */
-  proxyUrl?: string;
+  proxyURL?: string;
 }
 
 /** The agent for one request; `release()` once the request (or stream) has ended. */
@@ -27,7 +27,7 @@ export interface AgentLease {
 }
 
 interface PooledAgent {
-  material: TlsMaterial;
+  material: TLSMaterial;
   agent: http.Agent;
   inFlight: number;
   retired: boolean;
@@ -52,8 +52,8 @@ export class AgentPool {
     return this.created;
   }
 
-  acquire(material: TlsMaterial): AgentLease {
-    if (!this.current || !sameTlsMaterial(this.current.material, material)) this.replace(material);
+  acquire(material: TLSMaterial): AgentLease {
+    if (!this.current || !sameTLSMaterial(this.current.material, material)) this.replace(material);
     const pooled = this.current as PooledAgent;
     pooled.inFlight++;
     let released = false;
@@ -74,7 +74,7 @@ export class AgentPool {
     this.current = undefined;
   }
 
-  private replace(material: TlsMaterial): void {
+  private replace(material: TLSMaterial): void {
     const previous = this.current;
     if (previous) {
       previous.retired = true;
@@ -85,8 +85,8 @@ export class AgentPool {
       keepAlive: true,
       keepAliveMsecs: TCP_KEEPALIVE_MS,
       timeout: this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-      ...(this.opts.proxyUrl
-        ? { proxyEnv: { HTTPS_PROXY: this.opts.proxyUrl, HTTP_PROXY: this.opts.proxyUrl } }
+      ...(this.opts.proxyURL
+        ? { proxyEnv: { HTTPS_PROXY: this.opts.proxyURL, HTTP_PROXY: this.opts.proxyURL } }
         : {}),
       ...material,
     };

@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCertificateAuthority, createServerCertificate } from '../../tls/certificates.ts';
 import type { ClusterAccess } from '../config/cluster-access.ts';
-import { ApiConnectionError, ApiDecodeError, ApiError, isGone } from '../api-error.ts';
+import { APIConnectionError, APIDecodeError, APIError, isGone } from '../api-error.ts';
 import type { WatchEvent } from '../kube-api.ts';
 import { CONFIG_MAPS, DEPLOYMENTS } from '../well-known-resources.ts';
-import { HttpKubeApi } from './http-kube-api.ts';
+import { HTTPKubeAPI } from './http-kube-api.ts';
 
 interface Seen {
   method: string;
@@ -23,22 +23,22 @@ type Handler = (seen: Seen, res: ServerResponse) => void;
 
 const TOKEN = 'test-token';
 let server: https.Server;
-let caPem: string;
-let otherCaPem: string;
+let caPEM: string;
+let otherCAPEM: string;
 let port: number;
 let handler: Handler = (_seen, res) => res.end();
 const seen: Seen[] = [];
 
-function kubeConfigFor(serverUrl: string): ClusterAccess {
+function kubeConfigFor(serverURL: string): ClusterAccess {
   return {
     source: 'test',
-    cluster: { server: serverUrl, caData: Buffer.from(caPem), insecureSkipTlsVerify: false },
+    cluster: { server: serverURL, caData: Buffer.from(caPEM), insecureSkipTLSVerify: false },
     user: { name: 'test', token: TOKEN },
   };
 }
 
-function api(): HttpKubeApi {
-  return HttpKubeApi.fromKubeConfig(kubeConfigFor(`https://127.0.0.1:${port}`), { requestTimeoutMs: 2000 });
+function api(): HTTPKubeAPI {
+  return HTTPKubeAPI.fromKubeConfig(kubeConfigFor(`https://127.0.0.1:${port}`), { requestTimeoutMs: 2000 });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -53,9 +53,9 @@ beforeAll(async () => {
     validForMs: 3_600_000,
     ipAddresses: ['127.0.0.1'],
   });
-  caPem = ca.certPem;
-  otherCaPem = createCertificateAuthority({ commonName: 'other-ca', validForMs: 3_600_000 }).certPem;
-  server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+  caPEM = ca.certPEM;
+  otherCAPEM = createCertificateAuthority({ commonName: 'other-ca', validForMs: 3_600_000 }).certPEM;
+  server = https.createServer({ key: cert.keyPEM, cert: cert.certPEM }, (req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
@@ -85,23 +85,23 @@ function lastSeen(): Seen {
   return entry;
 }
 
-describe('HttpKubeApi', () => {
+describe('HTTPKubeAPI', () => {
   it("uses a CA rotated in the kubeconfig's CA file from the next request on", async () => {
     handler = (_s, res) => json(res, 200, { kind: 'ConfigMapList', metadata: {}, items: [] });
     const dir = mkdtempSync(join(tmpdir(), 'kube-ca-'));
     try {
       const caFile = join(dir, 'ca.crt');
-      writeFileSync(caFile, otherCaPem);
-      const client = HttpKubeApi.fromKubeConfig(
+      writeFileSync(caFile, otherCAPEM);
+      const client = HTTPKubeAPI.fromKubeConfig(
         {
           source: 'test',
-          cluster: { server: `https://127.0.0.1:${port}`, caFile, insecureSkipTlsVerify: false },
+          cluster: { server: `https://127.0.0.1:${port}`, caFile, insecureSkipTLSVerify: false },
           user: { name: 'test', token: TOKEN },
         },
         { requestTimeoutMs: 2000 },
       );
-      await expect(client.list(CONFIG_MAPS, {})).rejects.toThrow(ApiConnectionError);
-      writeFileSync(caFile, caPem);
+      await expect(client.list(CONFIG_MAPS, {})).rejects.toThrow(APIConnectionError);
+      writeFileSync(caFile, caPEM);
       await expect(client.list(CONFIG_MAPS, {})).resolves.toMatchObject({ items: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -194,7 +194,7 @@ describe('HttpKubeApi', () => {
     ).rejects.toBe(reason);
   });
 
-  it('turns an HTTP 410 on watch into an ApiError that isGone recognises', async () => {
+  it('turns an HTTP 410 on watch into an APIError that isGone recognises', async () => {
     handler = (_s, res) =>
       json(res, 410, { kind: 'Status', code: 410, reason: 'Gone', message: 'too old resource version' });
     const stream = api().watch(CONFIG_MAPS, {
@@ -230,7 +230,7 @@ describe('HttpKubeApi', () => {
       (async () => {
         for await (const _e of stream);
       })(),
-    ).rejects.toBeInstanceOf(ApiDecodeError);
+    ).rejects.toBeInstanceOf(APIDecodeError);
   });
 
   it('sends server-side apply as an apply patch with field manager and force', async () => {
@@ -284,7 +284,7 @@ describe('HttpKubeApi', () => {
     const failure = await api()
       .replace(CONFIG_MAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' } })
       .catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure).toBeInstanceOf(APIError);
     expect(failure).toMatchObject({
       status: 409,
       reason: 'Conflict',
@@ -310,20 +310,20 @@ describe('HttpKubeApi', () => {
     });
   });
 
-  it('reports an unreachable server as an ApiConnectionError', async () => {
-    const closed = HttpKubeApi.fromKubeConfig(kubeConfigFor('https://127.0.0.1:1'));
+  it('reports an unreachable server as an APIConnectionError', async () => {
+    const closed = HTTPKubeAPI.fromKubeConfig(kubeConfigFor('https://127.0.0.1:1'));
     await expect(closed.get(CONFIG_MAPS, { namespace: 'ns', name: 'c' })).rejects.toBeInstanceOf(
-      ApiConnectionError,
+      APIConnectionError,
     );
   });
 
   it('bounds a request that gets no answer with the request timeout', async () => {
     handler = () => undefined;
-    const slow = HttpKubeApi.fromKubeConfig(kubeConfigFor(`https://127.0.0.1:${port}`), {
+    const slow = HTTPKubeAPI.fromKubeConfig(kubeConfigFor(`https://127.0.0.1:${port}`), {
       requestTimeoutMs: 100,
     });
     await expect(slow.get(CONFIG_MAPS, { namespace: 'ns', name: 'c' })).rejects.toBeInstanceOf(
-      ApiConnectionError,
+      APIConnectionError,
     );
   });
 });

@@ -1,12 +1,12 @@
-// KubeApi over HTTPS: builds paths and query strings, decodes answers, frames watch streams.
+// KubeAPI over HTTPS: builds paths and query strings, decodes answers, frames watch streams.
 import type { KubeObject } from '../../api/meta.ts';
 import { isKubeObject } from '../../api/meta.ts';
-import { ApiDecodeError } from '../api-error.ts';
+import { APIDecodeError } from '../api-error.ts';
 import type { KubeStatus } from '../api-error.ts';
 import type {
   ApplyOptions,
   DeleteOptions,
-  KubeApi,
+  KubeAPI,
   ListOptions,
   ObjectList,
   PatchType,
@@ -20,8 +20,8 @@ import { apiVersionOf, collectionPath, objectPath } from '../resource.ts';
 import type { ObjectRef, ResourceDescriptor } from '../resource.ts';
 import { accessCredentials } from '../auth/access-credentials.ts';
 import type { ClusterAccess } from '../config/cluster-access.ts';
-import { HttpsTransport } from './https-transport.ts';
-import type { HttpsTransportOptions, HttpVerb } from './https-transport.ts';
+import { HTTPSTransport } from './https-transport.ts';
+import type { HTTPSTransportOptions, HTTPVerb } from './https-transport.ts';
 import { splitLines } from './ndjson.ts';
 
 const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
@@ -41,7 +41,7 @@ function decode<T>(verb: string, path: string, body: string): T {
   try {
     return JSON.parse(body) as T;
   } catch (err) {
-    throw new ApiDecodeError(verb, path, body, err);
+    throw new APIDecodeError(verb, path, body, err);
   }
 }
 
@@ -52,25 +52,25 @@ function writeQuery(opts: WriteOptions | undefined): Record<string, string | und
 function decodeWatchLine<T extends KubeObject>(path: string, line: string): WatchEvent<T> {
   const raw = decode<{ type?: unknown; object?: unknown }>('WATCH', path, line);
   if (typeof raw.type !== 'string' || !WATCH_EVENT_TYPES.has(raw.type) || typeof raw.object !== 'object') {
-    throw new ApiDecodeError('WATCH', path, line);
+    throw new APIDecodeError('WATCH', path, line);
   }
   if (raw.type === 'ERROR') return { type: 'ERROR', status: (raw.object ?? {}) as KubeStatus };
-  if (!isKubeObject(raw.object)) throw new ApiDecodeError('WATCH', path, line);
+  if (!isKubeObject(raw.object)) throw new APIDecodeError('WATCH', path, line);
   return { type: raw.type as 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', object: raw.object as T };
 }
 
-export class HttpKubeApi implements KubeApi {
-  private readonly transport: HttpsTransport;
+export class HTTPKubeAPI implements KubeAPI {
+  private readonly transport: HTTPSTransport;
 
-  constructor(transport: HttpsTransport) {
+  constructor(transport: HTTPSTransport) {
     this.transport = transport;
   }
 
   /** A client for the access loadKubeConfig() found. */
-  static fromKubeConfig(access: ClusterAccess, opts: HttpsTransportOptions = {}): HttpKubeApi {
-    const proxyUrl = access.cluster.proxyUrl;
-    return new HttpKubeApi(
-      new HttpsTransport(accessCredentials(access), { ...opts, ...(proxyUrl ? { proxyUrl } : {}) }),
+  static fromKubeConfig(access: ClusterAccess, opts: HTTPSTransportOptions = {}): HTTPKubeAPI {
+    const proxyURL = access.cluster.proxyURL;
+    return new HTTPKubeAPI(
+      new HTTPSTransport(accessCredentials(access), { ...opts, ...(proxyURL ? { proxyURL } : {}) }),
     );
   }
 
@@ -93,7 +93,7 @@ export class HttpKubeApi implements KubeApi {
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const raw = decode<RawList>('GET', path, res.body);
-    if (!Array.isArray(raw.items)) throw new ApiDecodeError('GET', path, res.body);
+    if (!Array.isArray(raw.items)) throw new APIDecodeError('GET', path, res.body);
     // Built-in list items omit apiVersion and kind; the cache and handlers want whole objects.
     const apiVersion = apiVersionOf(resource);
     const items = raw.items.map((item) => {
@@ -199,7 +199,7 @@ export class HttpKubeApi implements KubeApi {
   }
 
   private async send<T>(
-    verb: HttpVerb,
+    verb: HTTPVerb,
     path: string,
     body: unknown,
     contentType: string | undefined,

@@ -13,9 +13,9 @@ import {
   createClientCertificate,
   createServerCertificate,
 } from '../../tls/certificates.ts';
-import type { CertificateAuthority, KeyPairPem } from '../../tls/certificates.ts';
+import type { CertificateAuthority, KeyPairPEM } from '../../tls/certificates.ts';
 import type { CredentialSource } from './credential-source.ts';
-import { HttpsTransport } from './https-transport.ts';
+import { HTTPSTransport } from './https-transport.ts';
 import { accessCredentials } from '../auth/access-credentials.ts';
 
 interface Seen {
@@ -27,17 +27,17 @@ interface Seen {
 type Route = (res: ServerResponse, socket: TLSSocket, servedBefore: boolean, req: IncomingMessage) => void;
 
 let ca: CertificateAuthority;
-let clientOne: KeyPairPem;
-let clientTwo: KeyPairPem;
+let clientOne: KeyPairPEM;
+let clientTwo: KeyPairPEM;
 let server: https.Server;
 let port: number;
 let connections = 0;
 const closedConnections = new Set<number>();
-const connectionIds = new WeakMap<TLSSocket, number>();
+const connectionIDs = new WeakMap<TLSSocket, number>();
 const served = new WeakSet<TLSSocket>();
 const seen: Seen[] = [];
 const openStreams: ServerResponse[] = [];
-const transports: HttpsTransport[] = [];
+const transports: HTTPSTransport[] = [];
 const dirs: string[] = [];
 
 const routes: Record<string, Route> = {
@@ -62,15 +62,15 @@ beforeAll(async () => {
   clientOne = createClientCertificate(ca, { commonName: 'one', validForMs: 3_600_000 });
   clientTwo = createClientCertificate(ca, { commonName: 'two', validForMs: 3_600_000 });
   server = https.createServer({
-    key: serving.keyPem,
-    cert: serving.certPem,
-    ca: [ca.certPem],
+    key: serving.keyPEM,
+    cert: serving.certPEM,
+    ca: [ca.certPEM],
     requestCert: true,
     rejectUnauthorized: false,
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     const id = ++connections;
-    connectionIds.set(socket, id);
+    connectionIDs.set(socket, id);
     socket.on('close', () => closedConnections.add(id));
   });
   server.on('request', (req, res) => {
@@ -79,7 +79,7 @@ beforeAll(async () => {
     const peer = socket.getPeerCertificate();
     seen.push({
       path,
-      connection: connectionIds.get(socket) ?? 0,
+      connection: connectionIDs.get(socket) ?? 0,
       clientName: peer && 'subject' in peer ? (peer.subject?.CN as string | undefined) : undefined,
     });
     const servedBefore = served.has(socket);
@@ -103,31 +103,31 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function staticSource(client: KeyPairPem = clientOne): CredentialSource {
+function staticSource(client: KeyPairPEM = clientOne): CredentialSource {
   return {
     server: `https://127.0.0.1:${port}`,
     credentials: async () => ({
       tls: {
-        ca: Buffer.from(ca.certPem),
-        cert: Buffer.from(client.certPem),
-        key: Buffer.from(client.keyPem),
+        ca: Buffer.from(ca.certPEM),
+        cert: Buffer.from(client.certPEM),
+        key: Buffer.from(client.keyPEM),
       },
       headers: { Authorization: 'Bearer t' },
     }),
   };
 }
 
-function transport(source: CredentialSource, idleTimeoutMs?: number, proxyUrl?: string): HttpsTransport {
-  const t = new HttpsTransport(source, {
+function transport(source: CredentialSource, idleTimeoutMs?: number, proxyURL?: string): HTTPSTransport {
+  const t = new HTTPSTransport(source, {
     requestTimeoutMs: 5_000,
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
-    ...(proxyUrl ? { proxyUrl } : {}),
+    ...(proxyURL ? { proxyURL } : {}),
   });
   transports.push(t);
   return t;
 }
 
-function get(t: HttpsTransport, path = '/get') {
+function get(t: HTTPSTransport, path = '/get') {
   return t.request({ verb: 'GET', path });
 }
 
@@ -141,32 +141,32 @@ async function nextChunk(chunks: AsyncIterator<Buffer>): Promise<string> {
 }
 
 /** Access whose user authenticates with client certificate files, which the test then rotates. */
-function certificateFiles(client: KeyPairPem): {
+function certificateFiles(client: KeyPairPEM): {
   source: CredentialSource;
-  rotate: (next: KeyPairPem) => void;
+  rotate: (next: KeyPairPEM) => void;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'kube-client-cert-'));
   dirs.push(dir);
   const certFile = join(dir, 'client.crt');
   const keyFile = join(dir, 'client.key');
-  const rotate = (next: KeyPairPem) => {
-    writeFileSync(certFile, next.certPem);
-    writeFileSync(keyFile, next.keyPem);
+  const rotate = (next: KeyPairPEM) => {
+    writeFileSync(certFile, next.certPEM);
+    writeFileSync(keyFile, next.keyPEM);
   };
   rotate(client);
   const source = accessCredentials({
     source: 'test',
     cluster: {
       server: `https://127.0.0.1:${port}`,
-      caData: Buffer.from(ca.certPem),
-      insecureSkipTlsVerify: false,
+      caData: Buffer.from(ca.certPEM),
+      insecureSkipTLSVerify: false,
     },
     user: { name: 'u', clientCertificateFile: certFile, clientKeyFile: keyFile },
   });
   return { source, rotate };
 }
 
-describe('HttpsTransport connections', () => {
+describe('HTTPSTransport connections', () => {
   it('sends one request after another over one kept-alive connection', async () => {
     const t = transport(staticSource());
     for (let i = 0; i < 5; i++) await get(t);
@@ -278,7 +278,7 @@ describe('HttpsTransport connections', () => {
     const source: CredentialSource = {
       server: `https://127.0.0.1:${port}`,
       credentials: async () => ({
-        tls: { ca: Buffer.from(ca.certPem) },
+        tls: { ca: Buffer.from(ca.certPEM) },
         headers: { Authorization: `Bearer ${token}` },
         onUnauthorized: () => (token = 'renewed'),
       }),

@@ -5,16 +5,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { ApiConnectionError, ApiDecodeError, ApiError } from '../api-error.ts';
+import { APIConnectionError, APIDecodeError, APIError } from '../api-error.ts';
 import type { KubeStatus } from '../api-error.ts';
 import { AgentPool } from './agent-pool.ts';
 import type { AgentLease } from './agent-pool.ts';
 import type { CredentialSource } from './credential-source.ts';
 
-export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HTTPVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface HttpRequest {
-  verb: HttpVerb;
+export interface HTTPRequest {
+  verb: HTTPVerb;
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
@@ -22,18 +22,18 @@ export interface HttpRequest {
   signal?: AbortSignal;
 }
 
-export interface HttpResponse {
+export interface HTTPResponse {
   status: number;
   body: string;
 }
 
-export interface HttpStream {
+export interface HTTPStream {
   body: AsyncIterable<Buffer>;
   /** Ends the stream early; safe to call more than once. */
   close(): void;
 }
 
-export interface HttpsTransportOptions {
+export interface HTTPSTransportOptions {
   /** Bound on a whole non-streaming request, so a dead connection cannot hang a reconcile. */
   requestTimeoutMs?: number;
   /** Bound on a complete response body, so a runaway answer cannot exhaust memory. */
@@ -42,13 +42,13 @@ export interface HttpsTransportOptions {
   /** Idle kept-alive connections are closed after this long. */
   idleTimeoutMs?: number;
   /** An http:// or https:// proxy to reach the server through (the kubeconfig's proxy-url). */
-  proxyUrl?: string;
+  proxyURL?: string;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-function buildUrl(server: string, req: HttpRequest): URL {
+function buildURL(server: string, req: HTTPRequest): URL {
   const url = new URL(server.replace(/\/+$/, '') + req.path);
   for (const [key, value] of Object.entries(req.query ?? {})) {
     if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
@@ -73,7 +73,7 @@ async function readBody(res: IncomingMessage, limit: number, verb: string, path:
     size += chunk.length;
     if (size > limit) {
       res.destroy();
-      throw new ApiDecodeError(verb, path, `response larger than ${limit} bytes`);
+      throw new APIDecodeError(verb, path, `response larger than ${limit} bytes`);
     }
     chunks.push(chunk);
   }
@@ -86,7 +86,7 @@ function lostReusedConnection(request: ClientRequest, err: unknown): boolean {
   return request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
 }
 
-export class HttpsTransport {
+export class HTTPSTransport {
   readonly server: string;
   private readonly source: CredentialSource;
   private readonly agents: AgentPool;
@@ -94,13 +94,13 @@ export class HttpsTransport {
   private readonly maxResponseBytes: number;
   private readonly userAgent: string;
 
-  constructor(source: CredentialSource, opts: HttpsTransportOptions = {}) {
+  constructor(source: CredentialSource, opts: HTTPSTransportOptions = {}) {
     this.source = source;
     this.server = source.server;
     this.agents = new AgentPool({
       protocol: new URL(source.server).protocol === 'http:' ? 'http:' : 'https:',
       ...(opts.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: opts.idleTimeoutMs }),
-      ...(opts.proxyUrl ? { proxyUrl: opts.proxyUrl } : {}),
+      ...(opts.proxyURL ? { proxyURL: opts.proxyURL } : {}),
     });
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -117,8 +117,8 @@ export class HttpsTransport {
     this.agents.destroy();
   }
 
-  /** Sends a request and reads the whole answer; non-2xx answers become ApiError. */
-  async request(req: HttpRequest): Promise<HttpResponse> {
+  /** Sends a request and reads the whole answer; non-2xx answers become APIError. */
+  async request(req: HTTPRequest): Promise<HTTPResponse> {
     const timeout = AbortSignal.timeout(this.requestTimeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const res = await this.send({ ...req, signal });
@@ -129,17 +129,17 @@ export class HttpsTransport {
       throw this.connectionError(req, err, signal);
     }
     if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode >= 300) {
-      throw new ApiError(req.verb, req.path, res.statusCode ?? 0, parseStatus(body));
+      throw new APIError(req.verb, req.path, res.statusCode ?? 0, parseStatus(body));
     }
     return { status: res.statusCode, body };
   }
 
   /** Opens a long-lived response (a watch); no overall timeout, the caller aborts through `signal`. */
-  async openStream(req: HttpRequest): Promise<HttpStream> {
+  async openStream(req: HTTPRequest): Promise<HTTPStream> {
     const res = await this.send(req);
     if (res.statusCode !== 200) {
       const body = await readBody(res, this.maxResponseBytes, req.verb, req.path).catch(() => '');
-      throw new ApiError(req.verb, req.path, res.statusCode ?? 0, parseStatus(body));
+      throw new APIError(req.verb, req.path, res.statusCode ?? 0, parseStatus(body));
     }
     const connectionError = (err: unknown) => this.connectionError(req, err, req.signal);
     async function* chunks(): AsyncGenerator<Buffer> {
@@ -152,15 +152,15 @@ export class HttpsTransport {
     return { body: chunks(), close: () => res.destroy() };
   }
 
-  private async send(req: HttpRequest): Promise<IncomingMessage> {
-    const url = buildUrl(this.server, req);
+  private async send(req: HTTPRequest): Promise<IncomingMessage> {
+    const url = buildURL(this.server, req);
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
     let credentials;
     try {
       // Asked for every request, so rotated tokens, certificates and exec credentials are used at once.
       credentials = await this.source.credentials();
     } catch (err) {
-      throw new ApiConnectionError(req.verb, req.path, err);
+      throw new APIConnectionError(req.verb, req.path, err);
     }
     const options: https.RequestOptions = {
       method: req.verb,
@@ -199,16 +199,16 @@ export class HttpsTransport {
     return attempt(true);
   }
 
-  private connectionError(req: HttpRequest, err: unknown, signal: AbortSignal | undefined): Error {
-    if (err instanceof ApiError || err instanceof ApiDecodeError || err instanceof ApiConnectionError) {
+  private connectionError(req: HTTPRequest, err: unknown, signal: AbortSignal | undefined): Error {
+    if (err instanceof APIError || err instanceof APIDecodeError || err instanceof APIConnectionError) {
       return err;
     }
     if (signal?.aborted) {
       const reason: unknown = signal.reason;
       // The caller's own abort comes back as is; our request timeout is a failure to get an answer.
       if (reason instanceof Error && reason.name !== 'TimeoutError') return reason;
-      return new ApiConnectionError(req.verb, req.path, reason ?? err);
+      return new APIConnectionError(req.verb, req.path, reason ?? err);
     }
-    return new ApiConnectionError(req.verb, req.path, err);
+    return new APIConnectionError(req.verb, req.path, err);
   }
 }

@@ -1,7 +1,7 @@
 // The TLS settings a connection to the API server is opened with. A connection may carry a request only
 // if they are the ones that request would use, so a rotated client certificate or CA means new
 // connections; comparing them is a few byte comparisons, cheap enough for every request.
-export interface TlsMaterial {
+export interface TLSMaterial {
   ca?: Buffer;
   cert?: Buffer;
   key?: Buffer;
@@ -15,7 +15,7 @@ function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.equals(b));
 }
 
-export function sameTlsMaterial(a: TlsMaterial, b: TlsMaterial): boolean {
+export function sameTLSMaterial(a: TLSMaterial, b: TLSMaterial): boolean {
   return (
     sameBytes(a.ca, b.ca) &&
     sameBytes(a.cert, b.cert) &&

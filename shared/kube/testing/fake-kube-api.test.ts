@@ -3,7 +3,7 @@ import type { KubeObject } from '../../api/meta.ts';
 import { isGone } from '../api-error.ts';
 import type { WatchEvent } from '../kube-api.ts';
 import { CONFIG_MAPS } from '../well-known-resources.ts';
-import { FakeKubeApi } from './fake-kube-api.ts';
+import { FakeKubeAPI } from './fake-kube-api.ts';
 
 function configMap(
   name: string,
@@ -30,9 +30,9 @@ const watchOptions = (resourceVersion: string, labelSelector?: string) => ({
   ...(labelSelector ? { labelSelector } : {}),
 });
 
-describe('FakeKubeApi', () => {
+describe('FakeKubeAPI', () => {
   it('pages a list and resumes a watch from the list resourceVersion', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'), configMap('b'), configMap('c'));
     const first = await api.list(CONFIG_MAPS, { limit: 2 });
     const second = await api.list(CONFIG_MAPS, { limit: 2, continueToken: first.continueToken ?? '' });
@@ -45,7 +45,7 @@ describe('FakeKubeApi', () => {
   });
 
   it('turns leaving a label selector into DELETED for a filtered watch', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a', { app: 'x' }));
     const from = api.resourceVersion;
     await api.patch(CONFIG_MAPS, { namespace: 'ns', name: 'a' }, 'merge', {
@@ -56,7 +56,7 @@ describe('FakeKubeApi', () => {
   });
 
   it('answers 410 to a watch from before compaction', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const old = api.resourceVersion;
     await api.patch(CONFIG_MAPS, { namespace: 'ns', name: 'a' }, 'merge', { data: { k: 'v' } });
@@ -66,7 +66,7 @@ describe('FakeKubeApi', () => {
   });
 
   it('keeps the resourceVersion when a write changes nothing', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a', {}, { k: 'v' }));
     const before = api.resourceVersion;
     await api.apply(CONFIG_MAPS, configMap('a', {}, { k: 'v' }), { fieldManager: 'm', force: true });
@@ -75,7 +75,7 @@ describe('FakeKubeApi', () => {
   });
 
   it('rejects a replace with a stale resourceVersion', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     api.seed(CONFIG_MAPS, configMap('a'));
     const stale = { ...configMap('a'), metadata: { ...configMap('a').metadata, resourceVersion: '1' } };
     await expect(api.replace(CONFIG_MAPS, stale)).rejects.toMatchObject({ status: 409, reason: 'Conflict' });

@@ -1,15 +1,15 @@
-// An in-memory API server behind the KubeApi interface, for unit tests of everything built on it. It
+// An in-memory API server behind the KubeAPI interface, for unit tests of everything built on it. It
 // keeps resourceVersions and a per-resource event history so watches resume, answers 410 after
 // compaction, filters by namespace and label selector, and lets a test script failures: errors on the
 // next call of a verb, watch streams that drop, hang or carry ERROR events.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../api/meta.ts';
-import { ApiError } from '../api-error.ts';
+import { APIError } from '../api-error.ts';
 import type { KubeStatus } from '../api-error.ts';
 import type {
   ApplyOptions,
   DeleteOptions,
-  KubeApi,
+  KubeAPI,
   ListOptions,
   ObjectList,
   PatchType,
@@ -85,7 +85,7 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
-export class FakeKubeApi implements KubeApi {
+export class FakeKubeAPI implements KubeAPI {
   /** Every call, in order, so tests can count writes. */
   readonly calls: FakeCall[] = [];
   private rv = 100;
@@ -112,9 +112,9 @@ export class FakeKubeApi implements KubeApi {
     this.failures.set(verb, queue);
   }
 
-  /** An ApiError as the HTTP client would raise it. */
-  static apiError(verb: string, code: number, reason: string, message = reason): ApiError {
-    return new ApiError(verb, '/fake', code, status(code, reason, message));
+  /** An APIError as the HTTP client would raise it. */
+  static apiError(verb: string, code: number, reason: string, message = reason): APIError {
+    return new APIError(verb, '/fake', code, status(code, reason, message));
   }
 
   /** Seeds objects without going through a write call (not counted in `calls`). */
@@ -181,7 +181,7 @@ export class FakeKubeApi implements KubeApi {
     if (opts.continueToken) {
       const saved = this.continueSnapshots.get(opts.continueToken);
       if (!saved) {
-        throw new ApiError(
+        throw new APIError(
           'GET',
           collectionPath(resource),
           410,
@@ -236,7 +236,7 @@ export class FakeKubeApi implements KubeApi {
     const state = this.state(resource);
     const ref = refOf(object);
     if (state.objects.has(this.key(resource, ref))) {
-      throw new ApiError(
+      throw new APIError(
         'POST',
         collectionPath(resource, ref.namespace),
         409,
@@ -258,7 +258,7 @@ export class FakeKubeApi implements KubeApi {
     const current = this.existing(resource, ref, 'PUT');
     const expected = object.metadata.resourceVersion;
     if (expected && expected !== current.metadata.resourceVersion) {
-      throw new ApiError(
+      throw new APIError(
         'PUT',
         objectPath(resource, ref),
         409,
@@ -280,7 +280,7 @@ export class FakeKubeApi implements KubeApi {
     opts?: WriteOptions,
   ): Promise<T> {
     this.record('patch', resource, ref, opts?.subresource);
-    if (type !== 'merge') throw new Error('FakeKubeApi supports merge patches only');
+    if (type !== 'merge') throw new Error('FakeKubeAPI supports merge patches only');
     const current = this.existing(resource, ref, 'PATCH');
     const next = mergePatch(current, patch) as KubeObject;
     return clone(this.update(resource, current, next) as T);
@@ -313,7 +313,7 @@ export class FakeKubeApi implements KubeApi {
       (pre?.uid && pre.uid !== current.metadata.uid) ||
       (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion)
     ) {
-      throw new ApiError(
+      throw new APIError(
         'DELETE',
         objectPath(resource, ref),
         409,
@@ -333,7 +333,7 @@ export class FakeKubeApi implements KubeApi {
     const state = this.state(resource);
     const from = Number(opts.resourceVersion);
     if (opts.resourceVersion && from + 1 < state.compactedBefore) {
-      throw new ApiError(
+      throw new APIError(
         'GET',
         collectionPath(resource),
         410,
@@ -432,7 +432,7 @@ export class FakeKubeApi implements KubeApi {
   private existing(resource: ResourceDescriptor, ref: ObjectRef, verb: string): KubeObject {
     const object = this.state(resource).objects.get(this.key(resource, ref));
     if (!object) {
-      throw new ApiError(
+      throw new APIError(
         verb,
         objectPath(resource, ref),
         404,
