@@ -17,6 +17,14 @@ jest.setTimeout(30_000);
 const ca = createCertificateAuthority({ commonName: 'process-ca', validForMs: 3600_000 });
 const dir = mkdtempSync(join(tmpdir(), 'webhook-process-'));
 let webhook: WebhookProcess;
+/** Serving from the cert dir on loopback, without a cluster; the health flags are each test's. */
+const CERT_DIR_FLAGS = [
+  '--cert-mode=cert-dir',
+  `--cert-dir=${dir}`,
+  '--bind-address=127.0.0.1',
+  '--port=0',
+  '--reference-checks=false',
+];
 
 beforeAll(async () => {
   const pair = createServerCertificate(ca, {
@@ -26,17 +34,7 @@ beforeAll(async () => {
   });
   writeFileSync(join(dir, 'tls.crt'), pair.certPEM);
   writeFileSync(join(dir, 'tls.key'), pair.keyPEM);
-  const options = parseWebhookOptions(
-    [
-      '--cert-mode=cert-dir',
-      `--cert-dir=${dir}`,
-      '--bind-address=127.0.0.1',
-      '--port=0',
-      '--health-probe-bind-address=127.0.0.1:0',
-      '--reference-checks=false',
-    ],
-    {},
-  );
+  const options = parseWebhookOptions([...CERT_DIR_FLAGS, '--health-probe-bind-address=127.0.0.1:0'], {});
   webhook = await startWebhookProcess(options, sharedDomain, silentLogger);
 });
 afterAll(async () => {
@@ -100,15 +98,7 @@ describe('webhook process started with the deprecated health flags', () => {
       warn: (message: string, fields?: unknown) => void warnings.push({ message, fields }),
     };
     const options = parseWebhookOptions(
-      [
-        '--cert-mode=cert-dir',
-        `--cert-dir=${dir}`,
-        '--bind-address=127.0.0.1',
-        '--port=0',
-        '--health-bind-address=127.0.0.1',
-        '--health-port=0',
-        '--reference-checks=false',
-      ],
+      [...CERT_DIR_FLAGS, '--health-bind-address=127.0.0.1', '--health-port=0'],
       {},
     );
     const old = await startWebhookProcess(options, sharedDomain, logger);
