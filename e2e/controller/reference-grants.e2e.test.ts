@@ -6,7 +6,7 @@
 // removes the CRD first, so it does not depend on what ran before it, and leaves it installed.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import type { HttpKubeApi } from '../../shared/kube/http/http-kube-api.ts';
+import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import type { ConfigMap } from '../../controller/children/kube-objects.ts';
 import { API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
@@ -29,7 +29,7 @@ jest.setTimeout(240_000);
 const CRD = 'referencegrants.gateway.networking.k8s.io';
 const CRD_FILE = 'test/fixtures/gateway-api/referencegrants.gateway.networking.k8s.io.yaml';
 
-let api: HttpKubeApi;
+let api: HTTPKubeAPI;
 /** Where the routes are. */
 let namespace: string;
 /** Where the Services they reach are. */

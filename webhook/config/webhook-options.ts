@@ -193,9 +193,9 @@ export const DEPRECATED_FLAGS = {
   'health-port': 'health-probe-bind-address',
 } as const satisfies Partial<Record<Flag, Flag>>;
 
-export type DeprecatedFlag = keyof typeof DEPRECATED_FLAGS;
+type DeprecatedFlag = keyof typeof DEPRECATED_FLAGS;
 
-export const WEBHOOK_FLAG_SET: FlagSet<Flag> = { envPrefix: 'WEBHOOK', flags: OPTION_SPECS };
+const WEBHOOK_FLAG_SET: FlagSet<Flag> = { envPrefix: 'WEBHOOK', flags: OPTION_SPECS };
 
 function parsePort(flag: string, text: string): number {
   const n = Number(text);

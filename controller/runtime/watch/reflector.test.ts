@@ -242,9 +242,9 @@ describe('Reflector', () => {
   });
 
   it('reads a resource that is not served as empty and synced, lists again, and empties when it goes', async () => {
-    const api = new FakeKubeApi();
+    const api = new FakeKubeAPI();
     const notFound = () =>
-      FakeKubeApi.apiError('GET', 404, 'NotFound', 'the server could not find the requested resource');
+      FakeKubeAPI.apiError('GET', 404, 'NotFound', 'the server could not find the requested resource');
     api.failNext('list', notFound());
     api.failNext('list', notFound());
     const { sink, clock, reflector } = await start(api, { absentRetryMs: 30_000 });
@@ -277,8 +277,8 @@ describe('Reflector', () => {
   });
 
   it('treats a 404 as a failure for a resource that must be served', async () => {
-    const api = new FakeKubeApi();
-    api.failNext('list', FakeKubeApi.apiError('GET', 404, 'NotFound'));
+    const api = new FakeKubeAPI();
+    api.failNext('list', FakeKubeAPI.apiError('GET', 404, 'NotFound'));
     const { sink, reflector, clock } = await start(api);
     expect(reflector.hasSynced).toBe(false);
     expect(sink.calls).toEqual([]);
