@@ -1,9 +1,9 @@
 // Waiting for a set of objects to reach their goal, and how long it took: Deployments available, custom
 // resources Ready at their current generation. Lists (not watches) once a second, as a person would check.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
-import type { Condition } from '../../shared/api/meta.ts';
+import type { Condition } from '../../shared/kube/meta-v1-types.ts';
 import type { Deployment } from '../../controller/children/kube-objects.ts';
 import { deploymentRollout } from '../../controller/status/deployment-rollout.ts';
 import { waitFor } from '../../e2e/setup/cluster-env.ts';

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { loadKubeConfig } from '../../shared/kube/config.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';

@@ -2,7 +2,7 @@
 // same children a bare client would create directly for them (the floor).
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { renderGatewayConfig } from '../../shared/gateway/render-gateway-config.ts';
 import { renderGatewayChildren } from '../../controller/children/gateway/gateway-children.ts';
 import { gatewayPodSettings, parseControllerConfig } from '../../controller/config.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AIModelV1 } from '../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { claimGaps, gatewayClaim, isClaimed, modelClaim } from './child-claim.ts';
 import { renderGatewayChildren } from './gateway/gateway-children.ts';
 import { testGatewayPodSettings } from './gateway/testing/pod-settings.ts';

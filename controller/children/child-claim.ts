@@ -4,7 +4,7 @@
 // over, and which a delete would destroy.
 import { AI_MODEL, API_GATEWAY_ROUTE, parseAPIVersion } from '../../shared/api/kinds.ts';
 import type { APIKind } from '../../shared/api/kinds.ts';
-import type { KubeObject, OwnerReference } from '../../shared/api/meta.ts';
+import type { KubeObject, OwnerReference } from '../../shared/kube/meta-v1-types.ts';
 import { GATEWAY_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MODEL_LABEL } from './labels.ts';
 
 /** The children of one AIModel, or of one gateway, and how to recognise them. */

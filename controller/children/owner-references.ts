@@ -1,6 +1,6 @@
 // Owner references that tie children to the custom resources they serve, so that the garbage collector
 // removes them with their owners.
-import type { KubeObject, OwnerReference } from '../../shared/api/meta.ts';
+import type { KubeObject, OwnerReference } from '../../shared/kube/meta-v1-types.ts';
 
 export class MissingUIDError extends Error {
   readonly kind: string;

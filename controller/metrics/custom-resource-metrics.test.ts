@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
-import type { Condition } from '../../shared/api/meta.ts';
+import type { Condition } from '../../shared/kube/meta-v1-types.ts';
 import type { CountedInformer } from './custom-resource-metrics.ts';
 import { registerCustomResourceMetrics } from './custom-resource-metrics.ts';
 

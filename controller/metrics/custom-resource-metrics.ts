@@ -4,7 +4,7 @@
 // queries take the max over replicas, not the sum.
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { Condition, KubeObject } from '../../shared/api/meta.ts';
+import type { Condition, KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { OperatorCaches } from '../reconcilers/operator-caches.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../reconcilers/custom-resources.ts';
 import { READY, findCondition } from '../status/conditions.ts';

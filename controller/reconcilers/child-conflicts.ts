@@ -2,7 +2,7 @@
 // by an object the operator made for the same owner. The caches hold only objects labelled as ours, so
 // a name the cache does not know is asked of the API server: that costs a GET on the first write of a
 // child (and after one is deleted), never in a steady state.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../shared/kube/resource.ts';

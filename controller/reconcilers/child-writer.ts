@@ -1,6 +1,6 @@
 // Writes a reconcile makes to children: server-side apply when the cache shows a difference, deletes
 // guarded by the UID we saw. It remembers what it changed, for the log line and the Event.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { refOf } from '../../shared/kube/object-key.ts';

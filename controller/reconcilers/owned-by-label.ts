@@ -1,6 +1,6 @@
 // Maps an event on a child to the reconcile key of what it belongs to, read from its owner label. Labels
 // rather than ownerReferences: gateway children have several owners, and the key is the gateway.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { ReconcileRequest } from '../runtime/controller/reconciler.ts';
 import type { HandlerFactory } from '../runtime/handlers/enqueue.ts';
 import { enqueueMapped } from '../runtime/handlers/enqueue.ts';

@@ -1,7 +1,7 @@
 // The controller's second line behind admission. An object can be stored without the webhook's checks
 // (written while no webhook was configured, or before a rule existed); the controller judges the v1
 // object it reads by the same validation, so that nothing is made from a spec the webhook would refuse.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { formatFieldErrors, validateObject } from '../../shared/validation/validate.ts';
 
 // Cached objects are frozen and replaced on every change, so an object's verdict never goes stale; a

@@ -1,7 +1,7 @@
 // One kind of object as the controller sees it: a shared informer per watched namespace (or one for the
 // whole cluster), read as a single cache. Lookups by name go to the namespace's informer; index lookups
 // ask them all.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { Informer } from '../runtime/cache/informer.ts';
 import type { InformerCache } from '../runtime/cache/informer-cache.ts';

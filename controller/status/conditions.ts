@@ -2,7 +2,7 @@
 // lastTransitionTime moves only when the status does, so an unchanged state never looks like a change.
 // Ready is what `kubectl wait` and GitOps tools read; Progressing and Degraded tell a rollout in flight
 // from a problem that needs a person.
-import type { Condition, ConditionStatus } from '../../shared/api/meta.ts';
+import type { Condition, ConditionStatus } from '../../shared/kube/meta-v1-types.ts';
 import type { Reason } from './reasons.ts';
 
 export const READY = 'Ready';

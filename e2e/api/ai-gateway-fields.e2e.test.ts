@@ -3,7 +3,7 @@
 // validator refuses, at the same field with the same detail, and say it in the words checked here; what
 // the validator accepts is stored.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { formatFieldError, validateObject } from '../../shared/validation/validate.ts';
 import { CommandError } from '../cluster/errors.ts';
 import { kubectl } from '../setup/cluster-env.ts';

@@ -3,7 +3,7 @@
 // with the webhook's validator on what is invalid and where.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { API_KINDS, crdName } from '../../shared/api/kinds.ts';
 import { formatFieldError, validateObject, validateUpdate } from '../../shared/validation/validate.ts';
 import { SEEDS_DIR, loadSeed } from '../../test/fixtures/seeds.ts';

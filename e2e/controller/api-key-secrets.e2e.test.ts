@@ -4,7 +4,7 @@
 // route's status, never their values.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { APIGatewayRouteV1 } from '../../shared/api/apigatewayroute/v1.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
 import { DEPLOYMENTS, SECRETS } from '../../shared/kube/well-known-resources.ts';
 import type { Deployment } from '../../controller/children/kube-objects.ts';

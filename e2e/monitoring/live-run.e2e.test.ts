@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { HTTPKubeAPI } from '../../shared/kube/http/http-kube-api.ts';
-import type { Condition, KubeObject } from '../../shared/api/meta.ts';
+import type { Condition, KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from '../../controller/reconcilers/custom-resources.ts';
 import { FIXTURE_NAMESPACE, aiModel, gatewayRoute } from '../../shared/gateway/testing/gateway-fixtures.ts';
 import { startFakeOpenAIBackend } from '../../test/nginx/fake-openai-backend.ts';

@@ -1,7 +1,7 @@
 // The informer against a real API server: paginated list, then a label-selected watch that sees adds,
 // updates and deletes (including an object leaving the selector), and the typed errors of the client.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { APIError, isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';

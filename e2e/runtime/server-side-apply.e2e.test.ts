@@ -2,7 +2,7 @@
 // all (counted both at the client and in the API server's own apiserver_request_total), and drift or a
 // changed desired state — including a field we stop setting — is applied again.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { ServerSideApplier } from '../../controller/runtime/apply/server-side-applier.ts';

@@ -2,7 +2,7 @@
 // unreachable server, a half-open connection that delivers nothing, and the server ending the stream
 // on its own timeout. Changes made meanwhile (directly, not through the proxy) must all arrive.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { CONFIG_MAPS } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { Informer } from '../../controller/runtime/cache/informer.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeObject } from './meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { referencedObjects } from './references.ts';
 
 const route = (spec: Record<string, unknown>): KubeObject => ({

@@ -4,7 +4,7 @@
 // what exists there.
 import { destinationTarget } from './apigatewayroute/destination-namespace.ts';
 import { parseAPIVersion } from './kinds.ts';
-import type { KubeObject } from './meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { isPlainObject } from '../util/json.ts';
 import { namespaceOf } from '../kube/object-key.ts';
 

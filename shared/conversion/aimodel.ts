@@ -7,7 +7,7 @@
 //   v1 modelType is LLM for a v1alpha1 model, which had no type.
 import { modelServiceURL } from '../api/aimodel/names.ts';
 import { MODEL_PROVIDERS } from '../api/aimodel/v1.ts';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { isPlainObject, type JSONObject } from '../util/json.ts';
 import { definedFields } from './defined-fields.ts';
 import type { MappedContent, VersionPair } from './version-pair.ts';

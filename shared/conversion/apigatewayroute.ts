@@ -4,7 +4,7 @@
 //   v1alpha1 authentication               <-> v1 authenticationRequired
 //   v1alpha1 rateLimit.requestsPerMinute  <-> v1 rateLimit (per second, rounded up)
 //   v1 method is ANY for a v1alpha1 route, which matched every method.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { isPlainObject, type JSONObject } from '../util/json.ts';
 import { definedFields } from './defined-fields.ts';
 import type { MappedContent, VersionPair } from './version-pair.ts';

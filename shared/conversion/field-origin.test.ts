@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { convertObject } from './convert.ts';
 import { hubFieldOrigin } from './field-origin.ts';
 

@@ -1,7 +1,7 @@
 // Where a field of an object converted to the hub version came from: a field the writer set in the spoke
 // version (through the pair's field mappings), the annotation that carries what the spoke version cannot
 // hold, or conversion itself. An error found in the converted object can so name what was written.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { deepEqual, isPlainObject } from '../util/json.ts';
 import { versionPairOf } from './convert.ts';
 import { fieldsAnnotationKey } from './lossless.ts';

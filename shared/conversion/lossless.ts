@@ -9,7 +9,7 @@
 //   3. The fields of S that the plain mapping of T back to V would not reproduce are written into an
 //      annotation on T.
 import { parseAPIVersion } from '../api/kinds.ts';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { errorMessage } from '../util/error-message.ts';
 import { canonicalJSON, cloneJSON, deepEqual, isPlainObject, type JSONObject } from '../util/json.ts';
 import type { MappedContent, VersionPair } from './version-pair.ts';

@@ -1,7 +1,7 @@
 // What a read returns for an object just written in its version: the API server stores the hub version
 // and converts a read in the other version from it, adding the annotations conversion writes.
 import { parseAPIVersion } from '../api/kinds.ts';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { ConversionError, convertObject, versionPairOf } from './convert.ts';
 
 export function readBack(object: KubeObject): KubeObject {

@@ -1,6 +1,6 @@
 // What each kind supplies for conversion: plain field mappings between its hub (v1) and its older
 // version. They may lose information; lossless.ts makes the whole conversion exact on top of them.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import type { JSONObject } from '../util/json.ts';
 
 export interface MappedContent {

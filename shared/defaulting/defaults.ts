@@ -2,7 +2,7 @@
 // which the API server applies too; the conditional ones (a served model's replicas and port) only this
 // function knows. Pure and idempotent: only missing fields are set.
 import { findKindVersion } from '../api/kinds.ts';
-import { isKubeObject, type KubeObject } from '../api/meta.ts';
+import { isKubeObject, type KubeObject } from '../kube/meta-v1-types.ts';
 import type { JSONSchema } from '../api/schema/json-schema.ts';
 import { cloneJSON, isPlainObject, type JSONObject } from '../util/json.ts';
 

@@ -1,6 +1,6 @@
 // The API surface the controller runtime needs, small enough to fake in tests. The HTTP implementation
 // lives in http/; an in-memory one for tests in testing/.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from './meta-v1-types.ts';
 import type { KubeStatus } from './api-error.ts';
 import type { ObjectRef, ResourceDescriptor } from './resource.ts';
 

@@ -1,7 +1,7 @@
 // Where an object sits and the key it is known by: "namespace/name", or "name" for cluster-scoped
 // objects, as client-go's MetaNamespaceKeyFunc spells it (caches, reconcile requests, indexes), and the
 // namespace of a namespaced object read once, with the API server's default.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from './meta-v1-types.ts';
 import type { ObjectRef } from './resource.ts';
 
 /** The API server puts a namespaced object that names no namespace in this one. */

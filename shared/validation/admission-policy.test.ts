@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadSeed, seedFiles } from '../../test/fixtures/seeds.ts';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { modelV1, modelV1alpha1, routeV1, routeV1alpha1 } from '../api/testing/arbitraries.ts';
 import { convertObject } from '../conversion/convert.ts';
 import { DEFAULT_ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.ts';

@@ -3,7 +3,7 @@
 // which images an AIModel may run (any unless prefixes are given). They are the webhook's alone: a CRD's
 // CEL rule cannot read a chart value, so a CEL rule would refuse what the chart allows. A v1alpha1 write is
 // judged by the v1 object it is stored as, each error naming the field as written.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { isPlainObject } from '../util/json.ts';
 import { allowedModelImageErrors, type ImagePrefix } from './allowed-model-images.ts';
 import type { FieldError } from './field-error.ts';

@@ -4,7 +4,7 @@
 // what a read returned (so `kubectl edit`, `replace` and `apply` in v1alpha1 keep the fields only v1
 // has), or carry what the object written without them would be read back with; any other value is
 // refused rather than trusted.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { versionPairOf } from '../conversion/convert.ts';
 import { conversionAnnotationKeys } from '../conversion/lossless.ts';
 import { readBack } from '../conversion/read-back.ts';

@@ -4,7 +4,7 @@
 // stored before this rule (shared/gateway/local-egress-refusal.ts).
 import { parseModelEndpoint } from '../api/aimodel/endpoint.ts';
 import { localEgressDetail, localHost, localServiceHost, type LocalHost } from '../api/local-host.ts';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { isPlainObject } from '../util/json.ts';
 import type { FieldError } from './field-error.ts';
 

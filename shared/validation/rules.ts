@@ -23,7 +23,7 @@ import {
   NUMERIC_TARGET_SERVICE_PATTERN,
   type APIGatewayRouteSpecV1alpha1,
 } from '../api/apigatewayroute/v1alpha1.ts';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { otherNamespaceTarget } from '../api/apigatewayroute/destination-namespace.ts';
 import { parseQuantity } from '../api/quantity.ts';
 import { canonicalJSON, deepEqual, isPlainObject } from '../util/json.ts';

@@ -3,7 +3,7 @@
 // list and watch of v1alpha1 that holds it. So a v1 object whose v1alpha1 form would be too large is
 // refused when it is written, where the user can still act on it.
 import { findKindVersion } from '../api/kinds.ts';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { convertObject } from '../conversion/convert.ts';
 import type { FieldError } from './field-error.ts';
 

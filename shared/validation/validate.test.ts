@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { basename } from 'node:path';
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { modelV1, modelV1alpha1, routeV1, routeV1alpha1 } from '../api/testing/arbitraries.ts';
 import { convertObject } from '../conversion/convert.ts';
 import { loadSeed, seedFiles } from '../../test/fixtures/seeds.ts';

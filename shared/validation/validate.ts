@@ -4,7 +4,7 @@
 // and for the annotations conversion writes. Every error names the field, what is wrong and what is
 // allowed.
 import { findKindVersion } from '../api/kinds.ts';
-import { isKubeObject, type KubeObject } from '../api/meta.ts';
+import { isKubeObject, type KubeObject } from '../kube/meta-v1-types.ts';
 import { convertObject } from '../conversion/convert.ts';
 import { deepEqual } from '../util/json.ts';
 import { admissionPolicyErrors, DEFAULT_ADMISSION_POLICY, type AdmissionPolicy } from './admission-policy.ts';

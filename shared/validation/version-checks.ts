@@ -1,6 +1,6 @@
 // The checks of one served version on an object written in it: its schema, then its rules the schema
 // cannot say, each error once.
-import type { KubeObject } from '../api/meta.ts';
+import type { KubeObject } from '../kube/meta-v1-types.ts';
 import type { FieldError } from './field-error.ts';
 import {
   modelV1Rules,

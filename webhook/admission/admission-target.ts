@@ -1,8 +1,8 @@
 // Which requests a kind's admission endpoints accept: the kind they were registered for, in a version the
 // CRD serves, carrying an object of that same kind and version.
 import type { APIKind } from '../../shared/api/kinds.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
-import { isKubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
+import { isKubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { AdmissionRequest } from './admission-review.ts';
 import { formatGroupVersionKind } from './admission-review.ts';
 

@@ -4,7 +4,7 @@
 // (request.kind then differs from request.requestKind), and the annotations the writer sent are gone
 // into fields. Converting back restores them as conversion sees them, so the request is judged as written.
 import type { APIKind } from '../../shared/api/kinds.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { WebhookDomain } from '../domain/webhook-domain.ts';
 import type { AdmissionRequest } from './admission-review.ts';
 

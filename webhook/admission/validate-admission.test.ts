@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AI_MODEL, API_GATEWAY_ROUTE } from '../../shared/api/kinds.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { convertObject } from '../../shared/conversion/convert.ts';
 import { fakeDomain } from '../testdata/fake-domain.ts';
 import { loadFixture } from '../testdata/load-fixture.ts';

@@ -1,7 +1,7 @@
 // The validating webhook for one kind: field errors reject the object; references to objects that do not
 // exist (yet) only warn, because creation order across kinds is not something users control.
 import type { APIKind } from '../../shared/api/kinds.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { WebhookDomain } from '../domain/webhook-domain.ts';
 import { referencesInScope } from '../references/lookup-scope.ts';
 import type { ReferenceChecker } from '../references/reference-checker.ts';

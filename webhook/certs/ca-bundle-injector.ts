@@ -1,7 +1,7 @@
 // Writes the trust bundle into everything that makes the API server call the webhook: every entry of the
 // validating and mutating webhook configurations, and the conversion settings of the CRDs. Each object is
 // read, changed only if its caBundle differs, and replaced with its resourceVersion (retried on conflict).
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';
 import type { Logger } from '../../shared/logging/logger.ts';

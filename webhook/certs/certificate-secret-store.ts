@@ -1,7 +1,7 @@
 // Reading and writing the certificate Secret with optimistic concurrency: create fails if another replica
 // created it first, update fails if another replica changed it since it was read. Either way the caller
 // reads again and adopts what is there.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import { SECRETS } from '../../shared/kube/well-known-resources.ts';

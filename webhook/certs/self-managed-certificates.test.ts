@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { FakeKubeAPI } from '../../shared/kube/testing/fake-kube-api.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { fakeDomain } from '../testdata/fake-domain.ts';
 import { loadFixture } from '../testdata/load-fixture.ts';
 import { conversionReview, conversionReviewJSON, parseConversionReview } from './conversion-review.ts';

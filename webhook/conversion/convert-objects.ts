@@ -1,7 +1,7 @@
 // Converts a ConversionReview's objects, in order. The API server rejects a conversion that changes any
 // metadata but labels and annotations, so everything else in metadata is copied back from the source.
-import type { KubeObject, ObjectMeta } from '../../shared/api/meta.ts';
-import { isKubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject, ObjectMeta } from '../../shared/kube/meta-v1-types.ts';
+import { isKubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { ConversionError } from '../../shared/conversion/errors.ts';
 import type { WebhookDomain } from '../domain/webhook-domain.ts';
 import type { ConversionRequest, ConversionResponse } from './conversion-review.ts';

@@ -1,7 +1,7 @@
 // The operator's own rules, from shared/, with the installation's admission policy: what main.ts gives the
 // handlers.
 import { referencedObjects } from '../../shared/api/references.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { findKindVersion } from '../../shared/api/kinds.ts';
 import { convertObject } from '../../shared/conversion/convert.ts';
 import { applyDefaults } from '../../shared/defaulting/defaults.ts';

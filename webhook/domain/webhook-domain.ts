@@ -1,6 +1,6 @@
 // The domain rules the webhook serves, passed in rather than imported so that handlers stay pure
 // request/response translation and can be tested with any rules. main.ts wires the shared ones.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { ObjectReference } from '../../shared/api/references.ts';
 import type { FieldError } from '../../shared/validation/field-error.ts';
 import type { ValidationResult } from '../../shared/validation/validate.ts';

@@ -1,6 +1,6 @@
 // The CRDs ship as static files (Helm never templates crds/), so a conversion that goes through a Service
 // names the default release's Service; these point it at the Service this webhook actually serves behind.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { isPlainObject } from '../../shared/util/json.ts';
 
 export interface ServiceReference {

@@ -4,7 +4,7 @@
 // It runs beside admission, never before it: a failure (RBAC, API server down) is logged and retried with
 // backoff. Once wired it checks again every recheck interval, since re-applying crds/ after a chart
 // upgrade puts the shipped Service reference back.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { systemClock } from '../../shared/time/clock.ts';

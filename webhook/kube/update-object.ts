@@ -1,7 +1,7 @@
 // Read, change, replace with the resourceVersion that was read: how the webhook edits objects it shares
 // with others (Helm, cert-manager's cainjector, other replicas), so a concurrent write costs a re-read
 // instead of being overwritten. Nothing is written when the change finds nothing to do.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { isConflict, isNotFound } from '../../shared/kube/api-error.ts';
 import type { KubeAPI } from '../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../shared/kube/resource.ts';

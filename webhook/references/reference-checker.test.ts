@@ -3,7 +3,7 @@ import { FakeKubeAPI } from '../../shared/kube/testing/fake-kube-api.ts';
 import { SERVICES } from '../../shared/kube/well-known-resources.ts';
 import { silentLogger } from '../../shared/logging/logger.ts';
 import { FakeClock } from '../../shared/time/testing/fake-clock.ts';
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { sharedDomain } from '../domain/shared-domain.ts';
 import type { ObjectReference } from '../domain/webhook-domain.ts';
 import { kubeObjectExists } from './kube-object-exists.ts';

@@ -1,6 +1,6 @@
 // A small stand-in for the shared domain rules, so the handlers are tested on their own: a few real-looking
 // rules for each kind, and the real conversion and error wording.
-import type { KubeObject } from '../../shared/api/meta.ts';
+import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
 import { convertObject } from '../../shared/conversion/convert.ts';
 import { formatFieldError } from '../../shared/validation/field-error.ts';
 import type {

@@ -4,7 +4,7 @@
 // on port 80. They are owned by every route the gateway serves, so the garbage collector removes them with
 // the last one.
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
-import type { OwnerReference } from '../../../shared/api/meta.ts';
+import type { OwnerReference } from '../../../shared/kube/meta-v1-types.ts';
 import { GATEWAY_CONFIG_FILE } from '../../../shared/gateway/render-gateway-config.ts';
 import type { GatewayConfig } from '../../../shared/gateway/render-gateway-config.ts';
 import type { ConfigMap, Deployment, Service } from '../kube-objects.ts';

@@ -11,7 +11,7 @@ import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
 import { fitGatewayConfig, MAX_GATEWAY_CONFIG_BYTES } from '../../../shared/gateway/fit-gateway-config.ts';
 import { compareAge } from '../../../shared/gateway/route-precedence.ts';
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';

@@ -3,7 +3,7 @@
 // names APIGatewayRoutes of the route's namespace and whose `to` names Services (all of them, or the one
 // by name). The grant is read at every reconcile, so removing it revokes what it allowed. Where the CRD is
 // not installed no grant exists, and no route reaches another namespace.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { API_GATEWAY_ROUTE } from '../../../shared/api/kinds.ts';
 import type { DestinationTarget } from '../../../shared/api/apigatewayroute/destination-namespace.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';

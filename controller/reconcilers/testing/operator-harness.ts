@@ -2,7 +2,7 @@
 // tests of the reconcilers drive. Nothing else runs there (no garbage collector, no Deployment
 // controller), so tests play those parts themselves.
 import { Registry } from 'prom-client';
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { contentHash } from '../../../shared/util/content-hash.ts';
 import { isSubsetOf, needsApply, withDesiredStateHash } from './desired-state.ts';
 

@@ -9,7 +9,7 @@
 //
 // Values must be written the way the API server stores them (e.g. quantities in canonical form, '1'
 // not '1000m'), or the comparison sees a difference on every reconcile.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { contentHash } from '../../../shared/util/content-hash.ts';
 import { isPlainObject } from '../../../shared/util/json.ts';
 

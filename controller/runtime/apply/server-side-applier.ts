@@ -1,6 +1,6 @@
 // Server-side apply that skips the write when the cache already shows the desired state. Always
 // applies with force: the controller is the authority over the fields it manages.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { DEFAULT_APPLIED_HASH_ANNOTATION, needsApply, withDesiredStateHash } from './desired-state.ts';

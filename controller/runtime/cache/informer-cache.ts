@@ -1,6 +1,6 @@
 // The process-wide set of informers: one per (resource, namespace, selectors), shared by every controller
 // that asks for it, started together and checked together for readiness.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI, SelectorOptions } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';

@@ -1,7 +1,7 @@
 // One watched collection, cached and shared: a Reflector keeps an ObjectStore current and every change
 // is fanned out to the registered event handlers (add/update/delete), including the deletes and updates
 // a relist discovers after the watch fell behind.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI, SelectorOptions } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';

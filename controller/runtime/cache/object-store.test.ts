@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { NAMESPACE_INDEX, ObjectStore, OWNER_UID_INDEX, UnknownIndexError } from './object-store.ts';
 
 function object(

@@ -1,6 +1,6 @@
 // The in-memory copy of one watched collection: objects by key, plus indexes (namespace, owner UID and
 // any custom ones) so lookups on hot paths never scan the whole collection.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { ObjectRef } from '../../../shared/kube/resource.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { keyOfObject, objectKey } from '../../../shared/kube/object-key.ts';

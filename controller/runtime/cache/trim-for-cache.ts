@@ -1,6 +1,6 @@
 // What a cache keeps of an object from the API server: everything a controller reads, without the bulk
 // only other tools use.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 
 // kubectl apply keeps a whole copy of the object in this annotation; nothing in a controller reads it.
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

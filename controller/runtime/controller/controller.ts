@@ -6,7 +6,7 @@
 //   object changes;
 // - any other error: log, count, retry after the key's next backoff delay (5 ms doubling to 1000 s).
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import { sleep } from '../../../shared/time/clock.ts';
 import type { Clock } from '../../../shared/time/clock.ts';

@@ -5,7 +5,7 @@
 // - each object may start at most `burst` distinct Events, refilled slowly, so ever-changing notes
 //   cannot create unbounded Events either;
 // - tracking is bounded in memory, and failures are logged, never thrown: events are best effort.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { toMicroTime } from '../../../shared/kube/micro-time.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { ReconcileRequest } from '../controller/reconciler.ts';
 import { enqueueForObject, enqueueForOwner, enqueueMapped, generationChanged } from './enqueue.ts';
 import type { HandlerFactory } from './enqueue.ts';

@@ -2,7 +2,7 @@
 // named in its ownerReferences, or for whatever a mapping function says (e.g. "every route that points
 // at gateway X"). Updates enqueue for both the old and the new state, so a change of owner or of a
 // mapped field reaches both sides.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { parseAPIVersion } from '../../../shared/api/kinds.ts';
 import type { EventHandler } from '../cache/informer.ts';
 import type { ReconcileRequest } from '../controller/reconciler.ts';

@@ -1,7 +1,7 @@
 // The coordination.k8s.io/v1 Lease a leader election revolves around, read and written with optimistic
 // concurrency: every update carries the resourceVersion it was based on, so two candidates racing for
 // an expired lease cannot both win.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { LEASES } from '../../../shared/kube/well-known-resources.ts';

@@ -1,7 +1,7 @@
 // Writes an object's status through the status subresource, only when it changed, and survives
 // concurrent writers: on 409 Conflict it re-reads the object and recomputes the status from that
 // fresh state rather than overwriting someone else's update.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { isConflict } from '../../../shared/kube/api-error.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { refOf } from '../../../shared/kube/object-key.ts';

@@ -11,7 +11,7 @@
 // collection while the server answers 404, listed again every `absentRetryMs`; when it is removed, the
 // sink learns that everything in it went away.
 // It never stops on its own; only the caller's signal ends it.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { APIError, isNotFound } from '../../../shared/kube/api-error.ts';
 import type { KubeAPI, SelectorOptions, WatchEvent } from '../../../shared/kube/kube-api.ts';
 import { describeResource } from '../../../shared/kube/resource.ts';

@@ -1,5 +1,5 @@
 // The Events the controller recorded about an object, as `kubectl describe` would show them.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import { EVENTS } from '../../../shared/kube/well-known-resources.ts';
 

@@ -1,7 +1,7 @@
 // What the controller's e2e tests and benchmark need from the cluster: the CRDs installed, a namespace of
 // their own, typed reads of what the controller made, and a count of the writes the API server served
 // for the resources the controller writes.
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { isAlreadyExists, isNotFound } from '../../../shared/kube/api-error.ts';
 import type { HTTPKubeAPI } from '../../../shared/kube/http/http-kube-api.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';

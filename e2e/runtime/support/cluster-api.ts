@@ -1,6 +1,6 @@
 // KubeAPI clients for the e2e cluster, directly or through a TCPProxy, and throwaway namespaces.
 import { randomBytes } from 'node:crypto';
-import type { KubeObject } from '../../../shared/api/meta.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { isNotFound } from '../../../shared/kube/api-error.ts';
 import { loadKubeConfig } from '../../../shared/kube/config.ts';
 import { HTTPKubeAPI } from '../../../shared/kube/http/http-kube-api.ts';

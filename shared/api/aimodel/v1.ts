@@ -1,7 +1,7 @@
 // AIModel ai.example.com/v1: the storage version and conversion hub. It keeps the published v1 fields
 // (modelName, modelProvider, modelVersion, modelType, parameters, endpoint) and adds what serving a
 // model inside the cluster takes: image, replicas, resources, env, port; plus access policies.
-import type { Condition, KubeObject, ObjectMeta } from '../meta.ts';
+import type { Condition, KubeObject, ObjectMeta } from '../../kube/meta-v1-types.ts';
 import type { JSONSchema } from '../schema/json-schema.ts';
 import {
   DNS_SUBDOMAIN_PATTERN,

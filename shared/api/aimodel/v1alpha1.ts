@@ -1,6 +1,6 @@
 // AIModel ai.example.com/v1alpha1: the first published shape, deprecated. Still served; every object
 // converts to and from v1 without loss.
-import type { KubeObject, ObjectMeta } from '../meta.ts';
+import type { KubeObject, ObjectMeta } from '../../kube/meta-v1-types.ts';
 import type { JSONSchema } from '../schema/json-schema.ts';
 import {
   arrayField,

@@ -1,7 +1,7 @@
 // APIGatewayRoute gateway.example.com/v1: the storage version and conversion hub. It keeps the original
 // v1 fields exactly (path, method, destinationService, destinationPort, rateLimit, authenticationRequired)
 // and adds what a real gateway route needs, all optional and bounded.
-import type { Condition, KubeObject, ObjectMeta } from '../meta.ts';
+import type { Condition, KubeObject, ObjectMeta } from '../../kube/meta-v1-types.ts';
 import type { JSONSchema } from '../schema/json-schema.ts';
 import {
   DNS_LABEL_PATTERN,

@@ -1,6 +1,6 @@
 // APIGatewayRoute gateway.example.com/v1alpha1: the earlier, deprecated shape. Still served; every
 // object converts to and from v1 without loss.
-import type { KubeObject, ObjectMeta } from '../meta.ts';
+import type { KubeObject, ObjectMeta } from '../../kube/meta-v1-types.ts';
 import type { JSONSchema } from '../schema/json-schema.ts';
 import {
   DNS_SUBDOMAIN_PATTERN,

@@ -1,7 +1,7 @@
 // fast-check generators of schema-valid objects of both kinds in both versions, for property tests of
 // conversion, validation and rendering.
 import fc from 'fast-check';
-import type { KubeObject, ObjectMeta } from '../meta.ts';
+import type { KubeObject, ObjectMeta } from '../../kube/meta-v1-types.ts';
 import {
   HTTP_METHODS,
   NUMERIC_HOST_PATTERN,

@@ -1,6 +1,6 @@
 // KubeAPI over HTTPS: builds paths and query strings, decodes answers, frames watch streams.
-import type { KubeObject } from '../../api/meta.ts';
-import { isKubeObject } from '../../api/meta.ts';
+import type { KubeObject } from '../meta-v1-types.ts';
+import { isKubeObject } from '../meta-v1-types.ts';
 import { APIDecodeError } from '../api-error.ts';
 import type { KubeStatus } from '../api-error.ts';
 import type {

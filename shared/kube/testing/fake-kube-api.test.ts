@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeObject } from '../../api/meta.ts';
+import type { KubeObject } from '../meta-v1-types.ts';
 import { isGone } from '../api-error.ts';
 import type { WatchEvent } from '../kube-api.ts';
 import { CONFIG_MAPS } from '../well-known-resources.ts';

@@ -3,7 +3,7 @@
 // compaction, filters by namespace and label selector, and lets a test script failures: errors on the
 // next call of a verb, watch streams that drop, hang or carry ERROR events.
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../../api/meta.ts';
+import type { KubeObject } from '../meta-v1-types.ts';
 import { APIError } from '../api-error.ts';
 import type { KubeStatus } from '../api-error.ts';
 import type {

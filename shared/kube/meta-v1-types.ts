@@ -1,4 +1,5 @@
-// The slice of Kubernetes object metadata this project reads and writes.
+// meta/v1 types, the slice of them this project reads and writes: object metadata, owner references,
+// the envelope every Kubernetes object shares, and conditions. Generic Kubernetes shapes, no domain.
 
 export interface OwnerReference {
   apiVersion: string;
