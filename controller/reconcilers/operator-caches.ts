@@ -10,7 +10,7 @@ import type { InformerCache } from '../runtime/cache/informer-cache.ts';
 import { AI_MODELS, API_GATEWAY_ROUTES } from './custom-resources.ts';
 import { REFERENCE_GRANTS } from './gateway/reference-grants.ts';
 import type { ReferenceGrant } from './gateway/reference-grants.ts';
-import { WatchedObjects } from './watched-objects.ts';
+import { WatchedObjects } from '../runtime/cache/watched-objects.ts';
 
 export interface OperatorCaches {
   models: WatchedObjects<AIModelV1>;

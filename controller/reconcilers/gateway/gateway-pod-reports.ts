@@ -10,7 +10,7 @@ import { RELOADER_CONTAINER, RELOADER_PORT_NAME } from '../../children/gateway/g
 import type { Pod } from '../../children/kube-objects.ts';
 import { GATEWAY_LABEL } from '../../children/labels.ts';
 import type { PodReport } from '../../status/config-serving.ts';
-import type { WatchedObjects } from '../watched-objects.ts';
+import type { WatchedObjects } from '../../runtime/cache/watched-objects.ts';
 import { namespaceOf } from '../../../shared/kube/object-key.ts';
 
 export const PODS_BY_GATEWAY = 'byGateway';

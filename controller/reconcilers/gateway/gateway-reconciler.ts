@@ -48,7 +48,7 @@ import { API_GATEWAY_ROUTES } from '../custom-resources.ts';
 import { holdsProviderCredentials } from '../provider-credentials.ts';
 import { SECRET_RECHECK_MS } from '../secret-marking.ts';
 import type { ReadSecret } from '../secret-marking.ts';
-import type { WatchedObjects } from '../watched-objects.ts';
+import type { WatchedObjects } from '../../runtime/cache/watched-objects.ts';
 import { keySecretVerdict, shortKeysMessage } from './api-key-secret.ts';
 import type { KeySecretVerdict } from './api-key-secret.ts';
 import type { ClusterDNS } from './cluster-dns.ts';

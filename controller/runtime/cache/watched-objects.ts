@@ -1,13 +1,13 @@
-// One kind of object as the controller sees it: a shared informer per watched namespace (or one for the
-// whole cluster), read as a single cache. Lookups by name go to the namespace's informer; index lookups
+// One resource read across several namespaces: a shared informer per namespace (or one for the whole
+// cluster), read as a single cache. Lookups by name go to the namespace's informer; index lookups
 // ask them all.
-import type { KubeObject } from '../../shared/kube/meta-v1-types.ts';
-import type { ObjectRef, ResourceDescriptor } from '../../shared/kube/resource.ts';
-import type { Informer } from '../runtime/cache/informer.ts';
-import type { InformerCache } from '../runtime/cache/informer-cache.ts';
-import type { IndexFunc } from '../runtime/cache/object-store.ts';
-import type { Controller } from '../runtime/controller/controller.ts';
-import type { HandlerFactory } from '../runtime/handlers/enqueue.ts';
+import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
+import type { ObjectRef, ResourceDescriptor } from '../../../shared/kube/resource.ts';
+import type { Informer } from './informer.ts';
+import type { InformerCache } from './informer-cache.ts';
+import type { IndexFunc } from './object-store.ts';
+import type { Controller } from '../controller/controller.ts';
+import type { HandlerFactory } from '../handlers/enqueue.ts';
 
 export interface WatchedObjectsOptions {
   labelSelector?: string;
