@@ -1,7 +1,7 @@
 // resource.Quantity in the canonical form the API server stores ("0.5" -> "500m", "1024Mi" -> "1Gi",
 // 2 -> "2"). Children are rendered with canonical quantities so that comparing what we would apply with
 // what the server holds sees no difference where there is none.
-import type { ResourceRequirements } from '../../shared/api/aimodel/v1.ts';
+import type { ResourceRequirements } from '../../shared/kube/core-v1-types.ts';
 
 const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
 const DECIMAL_SUFFIXES: Record<number, string> = {

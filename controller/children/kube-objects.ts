@@ -1,7 +1,7 @@
 // The slice of the built-in kinds the controller writes (and reads back for status): ConfigMap, Service
 // and apps/v1 Deployment, in their JSON shape; and of the gateway pods it reads.
 import type { KubeObject, ObjectMeta } from '../../shared/kube/meta-v1-types.ts';
-import type { EnvVar, ResourceRequirements } from '../../shared/api/aimodel/v1.ts';
+import type { EnvVar, ResourceRequirements } from '../../shared/kube/core-v1-types.ts';
 
 export interface ConfigMap extends KubeObject {
   apiVersion: 'v1';

@@ -7,7 +7,7 @@ import {
 } from '../api/schema/primitives.ts';
 import { HEADER_NAME_PATTERN, HEADER_VALUE_PATTERN, ROUTE_PATH_PATTERN } from '../api/apigatewayroute/v1.ts';
 import { TARGET_SERVICE_PATTERN } from '../api/apigatewayroute/v1alpha1.ts';
-import { ENV_NAME_PATTERN } from '../api/aimodel/v1.ts';
+import { ENV_NAME_PATTERN } from '../kube/core-v1-types.ts';
 
 const DESCRIPTIONS = new Map<string, string>([
   [

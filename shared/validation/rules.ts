@@ -9,8 +9,8 @@ import {
   MODEL_NAME_LENGTH_DETAIL,
   RESERVED_CREDENTIAL_HEADERS,
   type AIModelSpecV1,
-  type EnvVar,
 } from '../api/aimodel/v1.ts';
+import type { EnvVar } from '../kube/core-v1-types.ts';
 import {
   NOT_AN_IP_ADDRESS_DETAIL,
   NUMERIC_HOST_PATTERN,

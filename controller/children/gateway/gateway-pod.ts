@@ -5,7 +5,7 @@
 //
 // The two containers share the pod's process namespace and run as the same user (the nginx image's 101),
 // so the reloader can signal the nginx master and nothing else: no capability, no service account token.
-import type { ResourceRequirements } from '../../../shared/api/aimodel/v1.ts';
+import type { ResourceRequirements } from '../../../shared/kube/core-v1-types.ts';
 import {
   DEFAULT_API_KEYS_DIRECTORY,
   DEFAULT_CREDENTIALS_DIRECTORY,

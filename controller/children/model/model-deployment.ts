@@ -1,5 +1,6 @@
 // The Deployment aim-<name> that serves a model in the cluster (spec.image set).
-import type { AIModelV1, EnvVar } from '../../../shared/api/aimodel/v1.ts';
+import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
+import type { EnvVar } from '../../../shared/kube/core-v1-types.ts';
 import { modelChildName } from '../../../shared/api/aimodel/names.ts';
 import { DEFAULT_MODEL_PORT, DEFAULT_MODEL_REPLICAS } from '../../../shared/defaulting/defaults.ts';
 import { contentHash } from '../../../shared/util/content-hash.ts';

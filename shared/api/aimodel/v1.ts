@@ -3,6 +3,8 @@
 // model inside the cluster takes: image, replicas, resources, env, port; plus access policies.
 import type { Condition, KubeObject, ObjectMeta } from '../../kube/meta-v1-types.ts';
 import type { JSONSchema } from '../schema/json-schema.ts';
+import type { EnvVar, ResourceRequirements } from '../../kube/core-v1-types.ts';
+import { ENV_NAME_PATTERN } from '../../kube/core-v1-types.ts';
 import {
   DNS_SUBDOMAIN_PATTERN,
   arrayField,
@@ -37,26 +39,6 @@ export const MODEL_NAME_LENGTH_DETAIL = `must be at most ${MAX_MODEL_NAME_LENGTH
  * free-form object; the webhook does.
  */
 export const MAX_PARAMETERS_BYTES = 64 * 1024;
-export const ENV_NAME_PATTERN = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
-
-type Quantity = string | number;
-
-export interface ResourceRequirements {
-  requests?: Record<string, Quantity>;
-  limits?: Record<string, Quantity>;
-}
-
-interface KeySelector {
-  name: string;
-  key: string;
-  optional?: boolean;
-}
-
-export interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef?: KeySelector; configMapKeyRef?: KeySelector };
-}
 
 /**
  * How the gateway presents a model's provider key: `Authorization: Bearer <key>` (OpenAI, HuggingFace,
