@@ -2,7 +2,8 @@
 // labels every child as managed by it and by owner, and gives it an owner reference; an object of the
 // same name without all three is someone else's, which server-side apply with force would silently take
 // over, and which a delete would destroy.
-import { AI_MODEL, API_GATEWAY_ROUTE, parseAPIVersion } from '../../shared/api/kinds.ts';
+import { AI_MODEL, API_GATEWAY_ROUTE } from '../../shared/api/kinds.ts';
+import { parseAPIVersion } from '../../shared/kube/resource.ts';
 import type { APIKind } from '../../shared/api/kinds.ts';
 import type { KubeObject, OwnerReference } from '../../shared/kube/meta-v1-types.ts';
 import { GATEWAY_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, MODEL_LABEL } from './labels.ts';

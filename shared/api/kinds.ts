@@ -5,6 +5,7 @@ import { apiGatewayRouteV1alpha1Schema } from './apigatewayroute/v1alpha1.ts';
 import { aiModelV1Schema } from './aimodel/v1.ts';
 import { aiModelV1alpha1Schema } from './aimodel/v1alpha1.ts';
 import type { JSONSchema } from './schema/json-schema.ts';
+import { parseAPIVersion } from '../kube/resource.ts';
 
 interface PrinterColumn {
   name: string;
@@ -127,14 +128,6 @@ function findKind(group: string, kind: string): APIKind | undefined {
 
 export function crdName(k: APIKind): string {
   return `${k.plural}.${k.group}`;
-}
-
-/** Splits "group/version" (or a core "version") into its parts. */
-export function parseAPIVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0
-    ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 export function findKindVersion(

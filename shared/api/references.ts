@@ -3,7 +3,7 @@
 // object's own namespace count: a warning about one elsewhere would tell a user who may write only here
 // what exists there.
 import { destinationTarget } from './apigatewayroute/destination-namespace.ts';
-import { parseAPIVersion } from './kinds.ts';
+import { parseAPIVersion } from '../kube/resource.ts';
 import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { isPlainObject } from '../util/json.ts';
 import { namespaceOf } from '../kube/object-key.ts';

@@ -1,6 +1,7 @@
 // Converts an APIGatewayRoute or AIModel to another served version of its kind. Never throws on a
 // stored object of a known kind: what does not map cleanly converts best effort, with warnings.
-import { findKindVersion, parseAPIVersion } from '../api/kinds.ts';
+import { findKindVersion } from '../api/kinds.ts';
+import { parseAPIVersion } from '../kube/resource.ts';
 import { isKubeObject, type KubeObject } from '../kube/meta-v1-types.ts';
 import { aiModelVersions } from './aimodel.ts';
 import { apiGatewayRouteVersions } from './apigatewayroute.ts';

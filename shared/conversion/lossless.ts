@@ -8,7 +8,7 @@
 //      user has changed meanwhile in V is therefore not overwritten by a stale copy.
 //   3. The fields of S that the plain mapping of T back to V would not reproduce are written into an
 //      annotation on T.
-import { parseAPIVersion } from '../api/kinds.ts';
+import { parseAPIVersion } from '../kube/resource.ts';
 import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { errorMessage } from '../util/error-message.ts';
 import { canonicalJSON, cloneJSON, deepEqual, isPlainObject, type JSONObject } from '../util/json.ts';

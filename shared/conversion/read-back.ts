@@ -1,6 +1,6 @@
 // What a read returns for an object just written in its version: the API server stores the hub version
 // and converts a read in the other version from it, adding the annotations conversion writes.
-import { parseAPIVersion } from '../api/kinds.ts';
+import { parseAPIVersion } from '../kube/resource.ts';
 import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { ConversionError, convertObject, versionPairOf } from './convert.ts';
 

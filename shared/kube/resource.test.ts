@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { API_GATEWAY_ROUTE } from '../api/kinds.ts';
 import {
   collectionPath,
   customResource,
@@ -19,7 +18,12 @@ describe('resource paths', () => {
   });
 
   it('addresses objects and subresources, escaping names', () => {
-    const routes = customResource(API_GATEWAY_ROUTE);
+    const routes = customResource({
+      group: 'gateway.example.com',
+      kind: 'APIGatewayRoute',
+      plural: 'apigatewayroutes',
+      hubVersion: 'v1',
+    });
     expect(objectPath(routes, { namespace: 'team-a', name: 'r1' }, 'status')).toBe(
       '/apis/gateway.example.com/v1/namespaces/team-a/apigatewayroutes/r1/status',
     );

@@ -1,7 +1,5 @@
 // How the API client addresses a kind of object: group, version and plural resource name (GVR), plus
 // whether objects live in a namespace. Paths are built here and nowhere else.
-import type { APIKind } from '../api/kinds.ts';
-
 export interface ResourceDescriptor {
   /** '' for the core group (served under /api). */
   group: string;
@@ -31,6 +29,14 @@ export class ResourcePathError extends Error {
 
 export function apiVersionOf(r: ResourceDescriptor): string {
   return r.group === '' ? r.version : `${r.group}/${r.version}`;
+}
+
+/** Splits "group/version" (or a core "version") into its parts. */
+export function parseAPIVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 /** 'configmaps' or 'deployments.apps', as kubectl spells a resource. */
@@ -69,7 +75,19 @@ export function objectPath(r: ResourceDescriptor, ref: ObjectRef, subresource?: 
   return subresource ? `${base}/${subresource}` : base;
 }
 
-/** The served, storage version of one of this operator's custom resources. */
-export function customResource(kind: APIKind, version: string = kind.hubVersion): ResourceDescriptor {
+/** What addressing a custom resource takes from its definition. */
+export interface CustomResourceKind {
+  group: string;
+  kind: string;
+  plural: string;
+  /** The storage version, addressed unless another is asked for. */
+  hubVersion: string;
+}
+
+/** A namespaced custom resource, at its storage version unless `version` says otherwise. */
+export function customResource(
+  kind: CustomResourceKind,
+  version: string = kind.hubVersion,
+): ResourceDescriptor {
   return { group: kind.group, version, resource: kind.plural, kind: kind.kind, namespaced: true };
 }

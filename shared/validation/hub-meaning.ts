@@ -2,7 +2,7 @@
 // controller acts on: so it is judged by its hub meaning too. The object is converted with its
 // annotations, as the API server will store it, and the hub version's full schema and rules run on the
 // result. Each error names the spoke field the value came from, or the annotation that carried it.
-import { parseAPIVersion } from '../api/kinds.ts';
+import { parseAPIVersion } from '../kube/resource.ts';
 import type { KubeObject } from '../kube/meta-v1-types.ts';
 import { convertObject, versionPairOf } from '../conversion/convert.ts';
 import { hubFieldOrigin } from '../conversion/field-origin.ts';

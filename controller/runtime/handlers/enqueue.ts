@@ -3,7 +3,7 @@
 // at gateway X"). Updates enqueue for both the old and the new state, so a change of owner or of a
 // mapped field reaches both sides.
 import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
-import { parseAPIVersion } from '../../../shared/api/kinds.ts';
+import { parseAPIVersion } from '../../../shared/kube/resource.ts';
 import type { EventHandler } from '../cache/informer.ts';
 import type { ReconcileRequest } from '../controller/reconciler.ts';
 
