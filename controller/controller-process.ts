@@ -11,7 +11,7 @@ import { withReadinessMetrics } from '../shared/observability/readiness-metrics.
 import type { SignalSource } from '../shared/process/signals.ts';
 import { stopOnTerminationSignals } from '../shared/process/signals.ts';
 import { systemClock } from '../shared/time/clock.ts';
-import { FIELD_MANAGER } from './children/labels.ts';
+import { APPLIED_HASH_ANNOTATION, FIELD_MANAGER } from './children/labels.ts';
 import { gatewayPodSettings } from './config.ts';
 import type { ControllerConfig } from './config.ts';
 import { registerOperatorResourceMetrics } from './metrics/custom-resource-metrics.ts';
@@ -74,7 +74,11 @@ export async function runControllerProcess(
   const deps = {
     api,
     caches: createOperatorCaches(manager.cache, config.namespaces),
-    applier: new ServerSideApplier({ api, fieldManager: FIELD_MANAGER }),
+    applier: new ServerSideApplier({
+      api,
+      fieldManager: FIELD_MANAGER,
+      hashAnnotation: APPLIED_HASH_ANNOTATION,
+    }),
     events,
     clock: systemClock,
     workers: config.workers,

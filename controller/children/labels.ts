@@ -6,6 +6,8 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'ai-gateway-operator';
 export const MODEL_LABEL = 'ai-gateway-operator/aimodel';
 export const GATEWAY_LABEL = 'ai-gateway-operator/gateway';
+/** The annotation carrying the hash of an object's desired state, stamped on every apply (ServerSideApplier). */
+export const APPLIED_HASH_ANNOTATION = 'gateway.example.com/applied-hash';
 /** The pod template annotation whose change rolls a model's pods when their configuration changes. */
 export const CONFIG_HASH_ANNOTATION = 'ai-gateway-operator/config-hash';
 

@@ -16,6 +16,7 @@ import { clusterAPI, configMap, createNamespace, deleteNamespace } from './suppo
 const TEST_TIMEOUT_MS = 60_000;
 
 const FIELD_MANAGER = 'e2e-controller-runtime';
+const HASH_ANNOTATION = 'example.com/applied-hash';
 const MANAGED = { 'app.kubernetes.io/managed-by': FIELD_MANAGER };
 const direct = clusterAPI();
 const stop = new AbortController();
@@ -42,7 +43,11 @@ describe('server-side apply on a real API server', () => {
     'creates, then issues zero writes in steady state, then repairs drift and follows changes',
     async () => {
       const counting = new CountingAPI(clusterAPI());
-      const applier = new ServerSideApplier({ api: counting.api, fieldManager: FIELD_MANAGER });
+      const applier = new ServerSideApplier({
+        api: counting.api,
+        fieldManager: FIELD_MANAGER,
+        hashAnnotation: HASH_ANNOTATION,
+      });
       const informer = new Informer({
         api: counting.api,
         resource: CONFIG_MAPS,

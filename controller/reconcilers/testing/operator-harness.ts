@@ -6,7 +6,7 @@ import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import type { ObjectRef, ResourceDescriptor } from '../../../shared/kube/resource.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
-import { FIELD_MANAGER } from '../../children/labels.ts';
+import { APPLIED_HASH_ANNOTATION, FIELD_MANAGER } from '../../children/labels.ts';
 import { ServerSideApplier } from '../../runtime/apply/server-side-applier.ts';
 import type { EventInput } from '../../runtime/events/event-recorder.ts';
 import { Manager } from '../../runtime/manager/manager.ts';
@@ -41,7 +41,11 @@ export class OperatorHarness {
     this.deps = {
       api: this.api,
       caches: createOperatorCaches(this.manager.cache, opts.namespaces ?? []),
-      applier: new ServerSideApplier({ api: this.api, fieldManager: FIELD_MANAGER }),
+      applier: new ServerSideApplier({
+        api: this.api,
+        fieldManager: FIELD_MANAGER,
+        hashAnnotation: APPLIED_HASH_ANNOTATION,
+      }),
       events: {
         event: (regarding: KubeObject, input: EventInput) =>
           this.events.push({ kind: regarding.kind, name: regarding.metadata.name ?? '', ...input }),

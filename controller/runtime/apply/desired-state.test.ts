@@ -4,7 +4,7 @@ import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { contentHash } from '../../../shared/util/content-hash.ts';
 import { isSubsetOf, needsApply, withDesiredStateHash } from './desired-state.ts';
 
-const ANNOTATION = 'gateway.example.com/applied-hash';
+const ANNOTATION = 'example.com/applied-hash';
 
 function deployment(spec: unknown, annotations: Record<string, string> = {}): KubeObject {
   return {

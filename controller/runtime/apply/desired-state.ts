@@ -13,8 +13,6 @@ import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import { contentHash } from '../../../shared/util/content-hash.ts';
 import { isPlainObject } from '../../../shared/util/json.ts';
 
-export const DEFAULT_APPLIED_HASH_ANNOTATION = 'gateway.example.com/applied-hash';
-
 /**
  * True when every field set in `desired` has the same value in `actual`; null means "absent".
  * Lists of objects are the keyed lists of the Kubernetes API (containers, env, ports, volumes,

@@ -4,6 +4,9 @@ import { FakeKubeAPI } from '../../../shared/kube/testing/fake-kube-api.ts';
 import { CONFIG_MAPS } from '../../../shared/kube/well-known-resources.ts';
 import { ServerSideApplier } from './server-side-applier.ts';
 
+const FIELD_MANAGER = 'ai-gateway-operator';
+const HASH_ANNOTATION = 'example.com/applied-hash';
+
 function desired(data: Record<string, string>): KubeObject {
   return {
     apiVersion: 'v1',
@@ -16,7 +19,11 @@ function desired(data: Record<string, string>): KubeObject {
 describe('ServerSideApplier', () => {
   it('applies when nothing is cached, then sends nothing while the cache matches', async () => {
     const api = new FakeKubeAPI();
-    const applier = new ServerSideApplier({ api, fieldManager: 'ai-gateway-operator' });
+    const applier = new ServerSideApplier({
+      api,
+      fieldManager: FIELD_MANAGER,
+      hashAnnotation: HASH_ANNOTATION,
+    });
     const first = await applier.apply(CONFIG_MAPS, desired({ a: '1' }), undefined);
     expect(first.applied).toBe(true);
     expect(api.calls.at(-1)).toMatchObject({ verb: 'apply', namespace: 'ns', name: 'routes' });
@@ -31,7 +38,11 @@ describe('ServerSideApplier', () => {
 
   it('applies again when the desired state or the live object drifts', async () => {
     const api = new FakeKubeAPI();
-    const applier = new ServerSideApplier({ api, fieldManager: 'ai-gateway-operator' });
+    const applier = new ServerSideApplier({
+      api,
+      fieldManager: FIELD_MANAGER,
+      hashAnnotation: HASH_ANNOTATION,
+    });
     await applier.apply(CONFIG_MAPS, desired({ a: '1' }), undefined);
     const cached = api.peek(CONFIG_MAPS, { namespace: 'ns', name: 'routes' });
     expect((await applier.apply(CONFIG_MAPS, desired({ a: '2' }), cached)).applied).toBe(true);

@@ -3,12 +3,13 @@
 import type { KubeObject } from '../../../shared/kube/meta-v1-types.ts';
 import type { KubeAPI } from '../../../shared/kube/kube-api.ts';
 import type { ResourceDescriptor } from '../../../shared/kube/resource.ts';
-import { DEFAULT_APPLIED_HASH_ANNOTATION, needsApply, withDesiredStateHash } from './desired-state.ts';
+import { needsApply, withDesiredStateHash } from './desired-state.ts';
 
 export interface ServerSideApplierOptions {
   api: KubeAPI;
   fieldManager: string;
-  hashAnnotation?: string;
+  /** The annotation that carries the desired state's hash, in the controller's own domain. */
+  hashAnnotation: string;
 }
 
 export interface ApplyOutcome<T extends KubeObject> {
@@ -25,7 +26,7 @@ export class ServerSideApplier {
   constructor(opts: ServerSideApplierOptions) {
     this.api = opts.api;
     this.fieldManager = opts.fieldManager;
-    this.hashAnnotation = opts.hashAnnotation ?? DEFAULT_APPLIED_HASH_ANNOTATION;
+    this.hashAnnotation = opts.hashAnnotation;
   }
 
   /** Applies `desired` unless `cached` (the informer's copy, if any) already reflects it. */
