@@ -6,6 +6,36 @@ import tseslint from 'typescript-eslint';
 const ERROR_MESSAGE_HINT =
   'use errorMessage(err) from shared/util/error-message.ts for the text of a caught value';
 
+// controller/runtime/ is generic machinery (controller-runtime's counterpart): it may not import the
+// operator's domain. It takes domain values as parameters or options, and generic Kubernetes types from
+// shared/kube/. Import specifiers are relative, so each depth below controller/runtime/ gets the number of
+// '../' that reaches the domain folders from there (a runtime file's own '../status/' is the runtime's).
+const DOMAIN_FOLDERS = ['shared/api', 'controller/reconcilers', 'controller/children', 'controller/status'];
+const RUNTIME_BOUNDARY_MESSAGE =
+  'controller/runtime/ is generic: take domain values as parameters or options, and Kubernetes types from shared/kube/';
+
+function runtimeBoundary(depth) {
+  const toRoot = `(\\.\\./){${depth + 2}}`;
+  const toController = `(\\.\\./){${depth + 1}}`;
+  const patterns = DOMAIN_FOLDERS.flatMap((folder) => {
+    const [top, rest] = folder.split('/');
+    const escaped = rest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return [
+      `^${toRoot}${top}/${escaped}(/|$)`,
+      ...(top === 'controller' ? [`^${toController}${escaped}(/|$)`] : []),
+    ];
+  });
+  return {
+    files: [`controller/runtime/${'*/'.repeat(depth)}*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: patterns.map((regex) => ({ regex, message: RUNTIME_BOUNDARY_MESSAGE })) },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.tools/', 'charts/', 'crds/', 'coverage/'] },
   js.configs.recommended,
@@ -37,4 +67,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...[0, 1, 2, 3].map(runtimeBoundary),
 );
