@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks that the build runs with the production dependencies alone, as the image ships it (`npm prune
 # --omit=dev`): a file under dist/ that imports a devDependency fails here instead of in a pod. It runs
-# `npm run build`, copies package.json, package-lock.json and dist/ into a temporary folder, installs
-# there with `npm ci --omit=dev` (from npm's cache when it has the packages), and runs each of the
-# image's three programs with --help, which loads every module the program imports: each must exit 0
-# and print its usage. Run through `npm run test:dist`, which puts the project's Node first on PATH.
+# the build (tsconfig.build.json, as the image does) into a temporary folder with package.json and
+# package-lock.json, checks that no test helper (`testing/`) is in it, installs there with
+# `npm ci --omit=dev` (from npm's cache when it has the packages), and runs each of the image's three
+# programs with --help, which loads every module the program imports: each must exit 0 and print its
+# usage. Run through `npm run test:dist`, which puts the project's Node first on PATH.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # What the chart runs, and the reloader the controller runs beside nginx in every gateway pod.
@@ -13,13 +14,17 @@ programs=(dist/controller/main.js dist/webhook/main.js dist/gateway-reloader/mai
 say() { echo "check-production-dependencies: $*"; }
 
 cd "$root"
-npm run --silent build
-
 dir="$(mktemp -d "${TMPDIR:-/tmp}/ago-production-dependencies.XXXXXX")"
 trap 'rm -rf "$dir"' EXIT
+# A fresh output, so that no file left in dist/ by an earlier build counts.
+node_modules/.bin/tsc -p tsconfig.build.json --outDir "$dir/dist"
 cp package.json package-lock.json "$dir/"
-cp -R dist "$dir/dist"
 cd "$dir"
+helpers="$(find dist -type d -name testing)"
+if [ -n "$helpers" ]; then
+  say "failed: the build holds test helpers: $helpers"
+  exit 1
+fi
 say "npm ci --omit=dev in $dir"
 # No install scripts, as in the image's build.
 npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error
