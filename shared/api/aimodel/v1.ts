@@ -13,6 +13,7 @@ import {
   conditionsField,
   enumField,
   integerField,
+  nameReference,
   objectField,
   objectRootSchema,
   observedGenerationField,
@@ -290,17 +291,7 @@ const aiModelSpecV1Schema: JSONSchema = objectField(
     ),
     fallbacks: arrayField(
       `AIModels in this namespace to try, in order, when this model cannot answer a request that a route chooses by model name (aiModelRouting): a connection error, a timeout, a 5xx or a 429, before anything was sent to the client. At most ${MAX_FALLBACKS}; the fallbacks' own fallbacks are not followed.`,
-      objectField(
-        'A reference to an AIModel in the same namespace.',
-        {
-          name: stringField('Name of the AIModel.', {
-            minLength: 1,
-            maxLength: 253,
-            pattern: DNS_SUBDOMAIN_PATTERN,
-          }),
-        },
-        { required: ['name'] },
-      ),
+      nameReference('A reference to an AIModel in the same namespace.', 'AIModel'),
       { maxItems: MAX_FALLBACKS, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
     ),
   },

@@ -227,17 +227,7 @@ const apiGatewayRouteSpecV1Schema: JSONSchema = objectField(
       {
         models: arrayField(
           'The AIModels in this namespace the route serves; their modelNames must differ.',
-          objectField(
-            'A reference to an AIModel in the same namespace.',
-            {
-              name: stringField('Name of the AIModel.', {
-                minLength: 1,
-                maxLength: 253,
-                pattern: DNS_SUBDOMAIN_PATTERN,
-              }),
-            },
-            { required: ['name'] },
-          ),
+          nameReference('A reference to an AIModel in the same namespace.', 'AIModel'),
           {
             minItems: 1,
             maxItems: MAX_ROUTED_MODELS,
