@@ -33,6 +33,8 @@ import { BENCH_RESOLVER, workload } from './workload.ts';
 import { median } from '../lib/statistics.ts';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./baseline/build.sh', import.meta.url));
+/** The NODE_OPTIONS the chart gives the controller (templates/controller/deployment.yaml). */
+export const CONTROLLER_NODE_OPTIONS = '--max-semi-space-size=4';
 const CLIENT_CONCURRENCY = 16;
 const CONVERGE_TIMEOUT_MS = 30 * 60_000;
 /** Time for a process to settle (garbage collection, lazy start-up work) before its memory is read. */
@@ -117,6 +119,7 @@ function contenders(kubeconfig: string, opts: BenchOptions, baselineBinary: stri
           name,
           kubeconfig,
           logDir,
+          env: { NODE_OPTIONS: CONTROLLER_NODE_OPTIONS },
           args: [...common(namespaces), '--leader-elect=false', `--gateway-resolver=${BENCH_RESOLVER}`],
         }),
     },

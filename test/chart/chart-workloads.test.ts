@@ -1,5 +1,6 @@
 // The two Deployments: what they run, how they are probed, and that the processes accept their flags.
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { CONTROLLER_NODE_OPTIONS } from '../../bench/controller/compare-baseline.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
 import { renderChart, renderRefusal } from './helm.ts';
@@ -52,6 +53,11 @@ describe('workloads with default values', () => {
   it('starts each process from its compiled entry point', () => {
     expect(commandLine(onlyContainer(controller)).script).toBe('dist/controller/main.js');
     expect(commandLine(onlyContainer(webhook)).script).toBe('dist/webhook/main.js');
+  });
+
+  it('runs the controller with the Node options the controller benchmark measures', () => {
+    expect(commandLine(onlyContainer(controller)).env['NODE_OPTIONS']).toBe(CONTROLLER_NODE_OPTIONS);
+    expect(commandLine(onlyContainer(webhook)).env['NODE_OPTIONS']).toBeUndefined();
   });
 
   it('gives the controller flags it accepts, with leader election on a Lease in the release namespace', () => {

@@ -22,6 +22,8 @@ export interface ControllerProcessOptions {
   script?: string;
   /** Another program taking the same flags, instead of Node running `script` (the benchmark's baseline). */
   executable?: string;
+  /** Added to the process's environment (e.g. NODE_OPTIONS). */
+  env?: Readonly<Record<string, string>>;
   /** Defaults to the e2e cluster's. */
   kubeconfig?: string;
   /** Defaults to .e2e/controller-logs. */
@@ -68,7 +70,7 @@ export class ControllerProcess {
         `--metrics-bind-address=127.0.0.1:${health}`,
         ...opts.args,
       ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
