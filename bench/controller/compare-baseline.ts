@@ -109,7 +109,7 @@ export function buildBaseline(): Promise<string> {
 }
 
 /** Compiles the controller as the image's build does (`tsc -p tsconfig.build.json` into dist/). */
-export function buildController(): Promise<void> {
+function buildController(): Promise<void> {
   return new Promise((resolve, reject) => {
     const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
