@@ -31,14 +31,9 @@ import { isReady, timeUntil } from './convergence.ts';
 import { inParallel } from './in-parallel.ts';
 import { BENCH_RESOLVER, workload } from './workload.ts';
 import { median } from '../lib/statistics.ts';
+import { CONTROLLER_NODE_OPTIONS, CONTROLLER_SCRIPT, buildController } from './compiled-controller.ts';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./baseline/build.sh', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** What the image runs (Dockerfile, chart): the compiled build, not the sources with types stripped as
- * they load, which costs the process about 30 MiB more. */
-const CONTROLLER_SCRIPT = 'dist/controller/main.js';
-/** The NODE_OPTIONS the chart gives the controller (templates/controller/deployment.yaml). */
-export const CONTROLLER_NODE_OPTIONS = '--max-semi-space-size=4';
 const CLIENT_CONCURRENCY = 16;
 const CONVERGE_TIMEOUT_MS = 30 * 60_000;
 /** Time for a process to settle (garbage collection, lazy start-up work) before its memory is read. */
@@ -104,22 +99,6 @@ export function buildBaseline(): Promise<string> {
         reject(
           new Error(`${BUILD_SCRIPT} failed (${code === null ? `signal ${signal}` : `exit code ${code}`})`),
         );
-    });
-  });
-}
-
-/** Compiles the controller as the image's build does (`tsc -p tsconfig.build.json` into dist/). */
-function buildController(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', process.stderr, process.stderr],
-    });
-    child.on('error', (err) => reject(new Error(`cannot run tsc: ${err.message}`, { cause: err })));
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`tsc failed (${code === null ? `signal ${signal}` : `exit code ${code}`})`));
     });
   });
 }

@@ -34,6 +34,7 @@ import type { ControllerWrites } from '../../e2e/controller/support/operator-clu
 import { BENCH_USAGE, parseBenchOptions } from './bench-options.ts';
 import { compareWithBaseline, formatBaselineReport } from './compare-baseline.ts';
 import type { BaselineReport } from './compare-baseline.ts';
+import { CONTROLLER_NODE_OPTIONS, CONTROLLER_SCRIPT, buildController } from './compiled-controller.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { compareStartup, formatStartupReport } from './startup.ts';
 import type { StartupReport } from './startup.ts';
@@ -111,6 +112,8 @@ async function startController(kubeconfig: string, opts: BenchOptions, name: str
   return ControllerProcess.start({
     name,
     kubeconfig,
+    script: CONTROLLER_SCRIPT,
+    env: { NODE_OPTIONS: CONTROLLER_NODE_OPTIONS },
     logDir: join(dirname(kubeconfig), 'bench-logs'),
     args: [
       `--namespaces=${namespaces.join(',')}`,
@@ -150,6 +153,7 @@ async function run(opts: BenchOptions, cluster: LocalCluster): Promise<Report> {
   const gateways = Math.ceil(opts.count / opts.routesPerGateway);
   await installCRDs();
   await addFakeNodes(api, 2 * (opts.count + gateways) + 10);
+  await buildController();
 
   const floorResult = await floor(api, opts);
 

@@ -1,6 +1,6 @@
 // The two Deployments: what they run, how they are probed, and that the processes accept their flags.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { CONTROLLER_NODE_OPTIONS } from '../../bench/controller/compare-baseline.ts';
+import { CONTROLLER_NODE_OPTIONS } from '../../bench/controller/compiled-controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { parseWebhookOptions } from '../../webhook/config/webhook-options.ts';
 import { renderChart, renderRefusal } from './helm.ts';
