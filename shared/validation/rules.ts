@@ -140,14 +140,13 @@ export function routeV1Rules(object: KubeObject): RuleFindings {
     warnings.push('spec.apiKeySecretRef is ignored unless spec.authenticationRequired is true');
   }
   const namespace = object.metadata?.namespace;
-  const target =
-    typeof spec.destinationService === 'string' && namespace
-      ? otherNamespaceTarget(spec.destinationService, namespace)
-      : undefined;
-  if (target !== undefined && namespace) {
-    warnings.push(
-      `spec.destinationService reaches namespace ${target.namespace}: the route is served only while a ReferenceGrant (gateway.networking.k8s.io/v1beta1) there permits APIGatewayRoutes from namespace ${namespace}`,
-    );
+  if (typeof spec.destinationService === 'string' && namespace) {
+    const target = otherNamespaceTarget(spec.destinationService, namespace);
+    if (target !== undefined) {
+      warnings.push(
+        `spec.destinationService reaches namespace ${target.namespace}: the route is served only while a ReferenceGrant (gateway.networking.k8s.io/v1beta1) there permits APIGatewayRoutes from namespace ${namespace}`,
+      );
+    }
   }
   return { errors, warnings };
 }

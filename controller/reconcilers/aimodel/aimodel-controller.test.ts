@@ -64,6 +64,17 @@ const childWrites = (h: OperatorHarness, from = 0) =>
     .slice(from)
     .filter((c) => c.verb !== 'get' && c.verb !== 'list' && c.verb !== 'watch')
     .filter((c) => /^(configmaps|services|deployments)\b/.test(c.resource));
+/** Not Ready with InvalidSpec and `message`, told by a Warning Event in the same words. */
+function expectInvalidSpec(h: OperatorHarness, message: string): void {
+  expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
+    status: 'False',
+    reason: 'InvalidSpec',
+    message,
+  });
+  expect(h.events).toContainEqual(
+    expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec', note: message }),
+  );
+}
 const children = (h: OperatorHarness) => [
   h.get(CONFIG_MAPS, CHILD),
   h.get(SERVICES, CHILD),
@@ -186,14 +197,7 @@ describe('AIModel controller', () => {
     const message =
       'spec.resources.requests[cpu]: Invalid value: "2": must be less than or equal to cpu limit of 1';
     expect(status(h)).toMatchObject({ phase: 'Error', reason: message });
-    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
-      status: 'False',
-      reason: 'InvalidSpec',
-      message,
-    });
-    expect(h.events).toContainEqual(
-      expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec', note: message }),
-    );
+    expectInvalidSpec(h, message);
   });
 
   it('makes nothing for a model whose image the installation does not allow, in the words of the webhook', async () => {
@@ -206,14 +210,7 @@ describe('AIModel controller', () => {
     expect(childWrites(h)).toEqual([]);
     const message =
       'spec.image: Invalid value: "ghcr.io/acme-evil/llama:1": must be an image under one of the allowed prefixes ghcr.io/acme/ (--allowed-model-images, chart value security.allowedModelImages); it is pulled from ghcr.io/acme-evil/llama';
-    expect(findCondition(status(h)?.conditions, 'Ready')).toMatchObject({
-      status: 'False',
-      reason: 'InvalidSpec',
-      message,
-    });
-    expect(h.events).toContainEqual(
-      expect.objectContaining({ type: 'Warning', reason: 'InvalidSpec', note: message }),
-    );
+    expectInvalidSpec(h, message);
 
     await h.api.patch(AI_MODELS, REF, 'merge', { spec: { image: 'ghcr.io/acme/llama:1' } });
     await h.settle();

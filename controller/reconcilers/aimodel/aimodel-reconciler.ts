@@ -56,8 +56,8 @@ export interface AIModelReconcilerOptions {
   deployments: Cache<Deployment>;
   events: Pick<EventRecorder, 'event'>;
   clock: Clock;
-  /** The installation's rules for models (--allow-local-egress, --allowed-model-images); safe by default. */
-  policy?: AdmissionPolicy;
+  /** The installation's rules for models (--allow-local-egress, --allowed-model-images). */
+  policy: AdmissionPolicy;
 }
 
 /** A child we made for this very model (not a namesake someone else owns). */

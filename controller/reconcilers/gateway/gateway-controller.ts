@@ -23,7 +23,7 @@ import {
   ROUTES_BY_TARGET_NAMESPACE,
   gatewayRequest,
   gatewaysReaching,
-  gatewaysReachingInto,
+  gatewaysOf,
   indexByFallback,
   indexByGateway,
   indexByModel,
@@ -98,9 +98,7 @@ export function addGatewayController(
   caches.referenceGrants.feed(
     controller,
     enqueueMapped<ReferenceGrant>((grant) =>
-      gatewaysReachingInto(namespaceOf(grant), (namespace) =>
-        caches.routes.byIndex(ROUTES_BY_TARGET_NAMESPACE, namespace),
-      ),
+      gatewaysOf(caches.routes.byIndex(ROUTES_BY_TARGET_NAMESPACE, namespaceOf(grant))),
     ),
   );
   caches.configMaps.feed(controller, enqueueOwnerFromLabel(GATEWAY_LABEL));

@@ -6,7 +6,7 @@ import type { GrantsOf } from './plan-gateway.ts';
 import type { ReferenceGrant } from './reference-grants.ts';
 import {
   gatewaysReaching,
-  gatewaysReachingInto,
+  gatewaysOf,
   indexByFallback,
   indexByModel,
   indexByTargetNamespace,
@@ -245,7 +245,7 @@ describe('planGateway with routes to other namespaces', () => {
       toService('a', 'orders.billing'),
       route('b', { gateway: 'edge', destinationService: 'x.billing', destinationPort: 80 }),
     ];
-    expect(gatewaysReachingInto('billing', () => routes)).toEqual([
+    expect(gatewaysOf(routes)).toEqual([
       { namespace: NS, name: 'default' },
       { namespace: NS, name: 'edge' },
     ]);

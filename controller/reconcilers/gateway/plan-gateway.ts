@@ -11,6 +11,7 @@ import { GatewayRouteError } from '../../../shared/gateway/errors.ts';
 import { modelsByKey, prepareRoute } from '../../../shared/gateway/prepared-route.ts';
 import { DEFAULT_CLUSTER_DOMAIN } from '../../../shared/gateway/route-backend.ts';
 import { otherNamespaceTarget } from '../../../shared/api/apigatewayroute/destination-namespace.ts';
+import type { DestinationTarget } from '../../../shared/api/apigatewayroute/destination-namespace.ts';
 import { specProblem } from '../spec-problem.ts';
 import { grantsRouteAccess, refNotPermittedMessage } from './reference-grants.ts';
 import type { ReferenceGrant } from './reference-grants.ts';
@@ -129,14 +130,19 @@ function credentialSecretsOf(
 /** The ReferenceGrants of a namespace. */
 export type GrantsOf = (namespace: string) => readonly ReferenceGrant[];
 
+/** What the route's destinationService reaches in a namespace other than the route's; undefined otherwise. */
+export function destinationElsewhere(route: APIGatewayRouteV1): DestinationTarget | undefined {
+  const destination = route.spec.destinationService;
+  return destination === undefined ? undefined : otherNamespaceTarget(destination, namespaceOf(route));
+}
+
 /** The consent a route to another namespace lacks, as its status message; undefined when it needs none. */
 function missingConsent(route: APIGatewayRouteV1, grantsOf: GrantsOf): string | undefined {
   const destination = route.spec.destinationService;
-  if (destination === undefined) return undefined;
+  const target = destinationElsewhere(route);
+  if (destination === undefined || target === undefined) return undefined;
   const namespace = namespaceOf(route);
-  const target = otherNamespaceTarget(destination, namespace);
-  if (target === undefined || grantsRouteAccess(grantsOf(target.namespace), namespace, target))
-    return undefined;
+  if (grantsRouteAccess(grantsOf(target.namespace), namespace, target)) return undefined;
   return refNotPermittedMessage(destination, namespace, target);
 }
 

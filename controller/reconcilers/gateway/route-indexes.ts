@@ -4,11 +4,10 @@
 // that namespace (whose ReferenceGrants decide whether they are served).
 import type { AIModelV1 } from '../../../shared/api/aimodel/v1.ts';
 import type { APIGatewayRouteV1 } from '../../../shared/api/apigatewayroute/v1.ts';
-import { otherNamespaceTarget } from '../../../shared/api/apigatewayroute/destination-namespace.ts';
 import { namespaceOf, objectKey } from '../../../shared/kube/object-key.ts';
 import type { ReconcileRequest } from '../../runtime/controller/reconciler.ts';
 import { DEFAULT_GATEWAY } from '../../children/gateway/gateway-names.ts';
-import { routeModelNames } from './plan-gateway.ts';
+import { destinationElsewhere, routeModelNames } from './plan-gateway.ts';
 
 export const ROUTES_BY_GATEWAY = 'routes-by-gateway';
 export const ROUTES_BY_MODEL = 'routes-by-aimodel';
@@ -34,20 +33,13 @@ export function indexByModel(route: APIGatewayRouteV1): string[] {
 }
 
 export function indexByTargetNamespace(route: APIGatewayRouteV1): string[] {
-  const destination = route.spec.destinationService;
-  const target =
-    destination === undefined ? undefined : otherNamespaceTarget(destination, namespaceOf(route));
+  const target = destinationElsewhere(route);
   return target === undefined ? [] : [target.namespace];
 }
 
-/** The gateways whose routes reach a Service of `namespace` from another namespace. */
-export function gatewaysReachingInto(
-  namespace: string,
-  routesInto: (namespace: string) => APIGatewayRouteV1[],
-): ReconcileRequest[] {
-  const requests = new Map(
-    routesInto(namespace).map((route) => [objectKey(gatewayRequest(route)), gatewayRequest(route)]),
-  );
+/** The gateways serving `routes`, each once. */
+export function gatewaysOf(routes: readonly APIGatewayRouteV1[]): ReconcileRequest[] {
+  const requests = new Map(routes.map((route) => [objectKey(gatewayRequest(route)), gatewayRequest(route)]));
   return [...requests.values()];
 }
 
@@ -65,7 +57,5 @@ export function gatewaysReaching(
   modelsFallingBackTo: (modelKey: string) => AIModelV1[],
 ): ReconcileRequest[] {
   const key = (m: AIModelV1) => objectKey({ namespace: namespaceOf(m), name: m.metadata.name ?? '' });
-  const routes = [model, ...modelsFallingBackTo(key(model))].flatMap((m) => routesNaming(key(m)));
-  const requests = new Map(routes.map((route) => [objectKey(gatewayRequest(route)), gatewayRequest(route)]));
-  return [...requests.values()];
+  return gatewaysOf([model, ...modelsFallingBackTo(key(model))].flatMap((m) => routesNaming(key(m))));
 }
