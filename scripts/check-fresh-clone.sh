@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI check that a fresh clone needs nothing typed before the README's commands. It clones this
 # repository's HEAD into a temporary folder and, with only the machine's own Node first on PATH, runs one
-# unit test file through npm: the first run must install Node.js into .tools/ and run npm ci, saying so;
+# unit test file through npm: without the npm registry it must stop with one sentence saying so; the first
+# run must install Node.js into .tools/ and run npm ci, saying so;
 # the second must say both were skipped; a nested npm run must repeat no set-up line; a newer
 # package-lock.json must bring npm ci back. Run after `npm run setup` (as .ci/run does), so the nginx and
 # control-plane steps find this machine set up; with the npm cache warm it takes about a minute.
@@ -10,7 +11,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 test_file=scripts/demo/demo-options.test.ts
 
 clone="$(mktemp -d "${TMPDIR:-/tmp}/ago-fresh-clone.XXXXXX")"
-trap 'rm -rf "$clone"' EXIT
+trap 'rm -rf "$clone" "$clone.npm-cache"' EXIT
 git clone --quiet "$root" "$clone"
 cd "$clone"
 
@@ -18,14 +19,21 @@ cd "$clone"
 system_path="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v 'node_modules' | paste -sd:)"
 echo "check-fresh-clone: $clone, the machine's Node $(PATH="$system_path" node --version) first on PATH"
 
-# Runs a command as a newcomer's shell would, printing its output and keeping it in $output.
+# run [--fails] <command...>: runs it as a newcomer's shell would, printing its output and keeping it in
+# $output. It must succeed, or with --fails, fail.
 run() {
+  local must=succeed outcome=succeed
+  if [ "$1" = --fails ]; then
+    must=fail
+    shift
+  fi
   echo "check-fresh-clone: \$ $*"
-  output="$(env -u AGO_SETUP_DONE PATH="$system_path" "$@" 2>&1)" || {
+  output="$(env -u AGO_SETUP_DONE PATH="$system_path" "$@" 2>&1)" || outcome=fail
+  if [ "$outcome" != "$must" ]; then
     printf '%s\n' "$output"
-    echo "check-fresh-clone: failed: $*"
+    echo "check-fresh-clone: failed: it did not $must: $*"
     exit 1
-  }
+  fi
   printf '%s\n' "$output" | sed 's/^/  /'
 }
 expect() {
@@ -34,12 +42,25 @@ expect() {
   echo "check-fresh-clone: failed: $what (no line matches /$pattern/ above)"
   exit 1
 }
+# expect_last <pattern> <what>: the output's last line matches.
+expect_last() {
+  grep -qE "$1" <<<"$(tail -n 1 <<<"$output")" && return
+  echo "check-fresh-clone: failed: $2 (the last line above does not match /$1/)"
+  exit 1
+}
 # expect_none <lines> <pattern> <what>: none of the lines matches.
 expect_none() {
   grep -qE "$2" <<<"$1" || return 0
   echo "check-fresh-clone: failed: $3 (/$2/ matches above)"
   exit 1
 }
+
+# The registry unreachable (a closed loopback port) and nothing in npm's cache: one retry instead of five,
+# to keep this short.
+run --fails env npm_config_registry=http://127.0.0.1:9/ npm_config_cache="$clone.npm-cache" \
+  npm_config_fetch_retries=1 npm run test:unit -- "$test_file"
+expect_last '^setup: Node\.js [0-9.]+ could not be installed from the npm registry \(http://127\.0\.0\.1:9/\): ' \
+  "without the registry, the set-up stops with one sentence naming it"
 
 run npm run test:unit -- "$test_file"
 expect '^setup: Node\.js .* \.\.\. done in [0-9]+\.[0-9]s$' "the first run installs Node.js into .tools/"

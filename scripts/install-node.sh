@@ -29,7 +29,7 @@ if ! installed; then
     exit 1
   fi
   # The node package fetches its binary in an install script: run it even where npm skips scripts.
-  npm install --prefix "$root/.tools" --no-audit --no-fund --prefer-offline --fetch-retries=5 --ignore-scripts=false \
+  npm install --prefix "$root/.tools" --no-audit --no-fund --prefer-offline --ignore-scripts=false \
     "node@$NODE_VERSION" "npm@$NPM_VERSION" >&2
   if ! installed; then
     echo "install-node.sh: npm installed the node package but .tools/ has no Node.js v$NODE_VERSION (did its install script run?)" >&2

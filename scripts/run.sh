@@ -40,6 +40,14 @@ say() { echo "setup: $*" >&2; }
 hint() { printf '%s\n' "$*" >"$hint_file"; }
 registry() { npm config get registry 2>/dev/null || echo "https://registry.npmjs.org/"; }
 
+# npm's fetches from the registry (Node.js, node_modules): a dropped connection is tried again 5 times,
+# after 1 s growing to 10 s, so that an unreachable registry is reported in about a minute and a half
+# rather than after the many minutes npm's own waits (10 s growing to 60 s) add up to. The user's own
+# settings win.
+export npm_config_fetch_retries="${npm_config_fetch_retries:-5}"
+export npm_config_fetch_retry_mintimeout="${npm_config_fetch_retry_mintimeout:-1000}"
+export npm_config_fetch_retry_maxtimeout="${npm_config_fetch_retry_maxtimeout:-10000}"
+
 install_node() {
   bash scripts/install-node.sh && return
   hint "Node.js $node_version could not be installed from the npm registry ($(registry)): check the" \
@@ -69,8 +77,8 @@ node_modules_current() {
 npm_ci() {
   # The project's npm on the project's Node, not the machine's: the same npm that wrote the lock file.
   # Packages already in npm's cache are taken from it (the lock file pins each by its integrity hash),
-  # and a dropped connection to the registry is tried again, so a reinstall rarely needs the network.
-  "$tools_bin/npm" ci --no-audit --no-fund --prefer-offline --fetch-retries=5 && return
+  # so a reinstall rarely needs the network.
+  "$tools_bin/npm" ci --no-audit --no-fund --prefer-offline && return
   hint "npm ci could not install the dependencies from the npm registry ($(registry)): check the network" \
     "and npm's registry and proxy settings, then run again"
   return 1
