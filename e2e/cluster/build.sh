@@ -190,7 +190,12 @@ main() {
   survey
   if [ "$check_only" = 1 ]; then
     if [ ${#to_build[@]} -eq 0 ]; then
-      echo "cached in $cache"
+      # Where the binaries come from: the cache, or what E2E_ASSETS or KUBEBUILDER_ASSETS gives.
+      if printf '%s\n' "${available[@]}" | grep -qv '^cached: '; then
+        printf '%s\n' "${available[@]}" | paste -sd';' | sed 's/;/; /g'
+      else
+        echo "cached in $cache"
+      fi
       exit 0
     fi
     echo "not built yet: $(printf '%s\n' "${to_build[@]}" | cut -d' ' -f1 | paste -sd' ')"
